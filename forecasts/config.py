@@ -1,0 +1,99 @@
+"""Settings read from the environment through strict parsers, built when an app or job starts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting in the environment cannot be parsed."""
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """Accept only true/false style words, so a typo fails loudly instead of meaning False."""
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def parse_int(name: str, raw: str, *, minimum: int = 0) -> int:
+    """Parse a whole number no smaller than ``minimum``."""
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service can be configured with; see the README's Configuration table."""
+
+    database_url: str = ""
+    secret_key: str = "dev-only-secret-change-me"
+    instance_path: Path = PROJECT_ROOT / "instance"
+    sqlite_busy_timeout_ms: int = 5000
+    stale_after_days: int = 14
+    session_cookie_secure: bool = False
+    testing: bool = False
+    csrf_enabled: bool = True
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            url = f"sqlite:///{Path(self.instance_path) / 'forecasts.db'}"
+            object.__setattr__(self, "database_url", url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some settings changed (tests use this)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from ``environ`` (the process environment by default)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        if "INSTANCE_PATH" in env:
+            values["instance_path"] = Path(env["INSTANCE_PATH"])
+        if "DATABASE_URL" in env:
+            values["database_url"] = normalise_database_url(env["DATABASE_URL"])
+        if "SECRET_KEY" in env:
+            values["secret_key"] = env["SECRET_KEY"]
+        if "SQLITE_BUSY_TIMEOUT_MS" in env:
+            values["sqlite_busy_timeout_ms"] = parse_int(
+                "SQLITE_BUSY_TIMEOUT_MS", env["SQLITE_BUSY_TIMEOUT_MS"]
+            )
+        if "STALE_AFTER_DAYS" in env:
+            values["stale_after_days"] = parse_int(
+                "STALE_AFTER_DAYS", env["STALE_AFTER_DAYS"], minimum=1
+            )
+        if "SESSION_COOKIE_SECURE" in env:
+            values["session_cookie_secure"] = parse_bool(
+                "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
+            )
+        return cls(**values)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs at psycopg 3, the driver we install."""
+    url = url.strip()
+    if not url:
+        raise ConfigError("DATABASE_URL is set but empty")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

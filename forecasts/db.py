@@ -1,0 +1,68 @@
+"""Engines and sessions: SQLite tuned for several workers, or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session
+
+from forecasts.config import Settings
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store UTC, return timezone-aware UTC on every engine (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Build the engine for ``settings.database_url``."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+    _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL lets readers work while one worker writes; the busy timeout queues writers."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def check_database(engine: Engine) -> None:
+    """Run a trivial query; raises if the database cannot be reached."""
+    with Session(engine) as session:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]

@@ -1,0 +1,147 @@
+"""Forecasts: entering a probability, a forecaster's history, and the crowd's current view."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, col, func, select
+
+from forecasts.errors import Conflict, NotFound, ValidationFailed
+from forecasts.models import Forecast, Question, Role, User
+from forecasts.questions import Status, status
+
+MIN_PERCENT = Decimal("1")
+MAX_PERCENT = Decimal("99")
+MAX_RATIONALE = 10_000
+
+
+def probability_from_percent(text: str) -> float:
+    """Parse what a forecaster typed ("30", "30.5", "30 %") into a probability in (0, 1).
+
+    Raises ValidationFailed with a message fit for the form.
+    """
+    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        percent = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationFailed({"probability": "Enter a number from 1 to 99."}) from None
+    if not percent.is_finite():
+        raise ValidationFailed({"probability": "Enter a number from 1 to 99."})
+    if not MIN_PERCENT <= percent <= MAX_PERCENT:
+        raise ValidationFailed(
+            {"probability": "Enter a probability from 1 % to 99 %: nothing is certain."}
+        )
+    if percent.as_tuple().exponent < -1:  # type: ignore[operator]
+        raise ValidationFailed({"probability": "Use at most one decimal place, e.g. 12.5."})
+    return float(percent) / 100
+
+
+def check_probability(probability: float) -> None:
+    """Raise ValidationFailed unless 1 % ≤ probability ≤ 99 %."""
+    if not isinstance(probability, float | int) or not math.isfinite(probability):
+        raise ValidationFailed({"probability": "Enter a number from 1 to 99."})
+    if not 0.01 - 1e-9 <= probability <= 0.99 + 1e-9:
+        raise ValidationFailed(
+            {"probability": "Enter a probability from 1 % to 99 %: nothing is certain."}
+        )
+
+
+def submit_forecast(
+    session: Session,
+    question: Question,
+    *,
+    forecaster: User,
+    probability: float,
+    rationale: str = "",
+    now: datetime,
+) -> Forecast:
+    """Record a new forecast (updates are new rows).
+
+    Raises NotFound for an unpublished question, Conflict when it is not open,
+    ValidationFailed for a bad probability or an over-long rationale.
+    """
+    question_status = status(question, now)
+    if question_status is Status.draft:
+        raise NotFound("No such question.")
+    if question_status is not Status.open:
+        raise Conflict(_closed_message(question_status))
+    check_probability(probability)
+    if len(rationale) > MAX_RATIONALE:
+        raise ValidationFailed(
+            {"rationale": f"Keep the rationale under {MAX_RATIONALE:,} characters."}
+        )
+    forecast = Forecast(
+        question_id=question.id,  # type: ignore[arg-type]
+        forecaster_id=forecaster.id,  # type: ignore[arg-type]
+        probability=round(float(probability), 4),
+        rationale=rationale.strip(),
+        created_at=now,
+    )
+    session.add(forecast)
+    session.commit()
+    session.refresh(forecast)
+    return forecast
+
+
+def _closed_message(question_status: Status) -> str:
+    return {
+        Status.upcoming: "This question is not open for forecasts yet.",
+        Status.closed: "This question is closed: forecasts are no longer accepted.",
+        Status.resolved: "This question is resolved: forecasts are no longer accepted.",
+    }[question_status]
+
+
+def history(session: Session, question: Question, forecaster: User) -> list[Forecast]:
+    """One forecaster's forecasts on a question, newest first."""
+    query = select(Forecast).where(
+        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
+    )
+    return list(session.exec(query.order_by(col(Forecast.created_at).desc(), col(Forecast.id))))
+
+
+def latest_forecasts(
+    session: Session, question: Question, *, before: datetime | None = None
+) -> list[Forecast]:
+    """Each forecaster's latest forecast on the question (made before ``before``, if given)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Forecast.forecaster_id,
+            order_by=(col(Forecast.created_at).desc(), col(Forecast.id).desc()),
+        )
+        .label("rank")
+    )
+    inner = select(col(Forecast.id), rank).where(Forecast.question_id == question.id)
+    if before is not None:
+        inner = inner.where(Forecast.created_at < before)
+    ranked = inner.subquery()
+    query = select(Forecast).join(ranked, col(Forecast.id) == ranked.c.id).where(ranked.c.rank == 1)
+    return list(session.exec(query.order_by(col(Forecast.forecaster_id))))
+
+
+@dataclass(frozen=True)
+class CrowdView:
+    median: float | None
+    forecasters: int
+
+
+def crowd_now(session: Session, question: Question, now: datetime) -> CrowdView:
+    """The median of each forecaster's latest forecast, and how many forecasters there are."""
+    latest = latest_forecasts(session, question, before=min(now, question.closed_at))
+    probabilities = [f.probability for f in latest]
+    median = statistics.median(probabilities) if probabilities else None
+    return CrowdView(median=median, forecasters=len(probabilities))
+
+
+def may_see_crowd(session: Session, question: Question, viewer: User, now: datetime) -> bool:
+    """Hide the crowd until the viewer has forecast, so it cannot anchor them."""
+    if viewer.has_role(Role.manager) or status(question, now) in (Status.closed, Status.resolved):
+        return True
+    query = select(Forecast.id).where(
+        Forecast.question_id == question.id, Forecast.forecaster_id == viewer.id
+    )
+    return session.exec(query.limit(1)).first() is not None

@@ -1,0 +1,187 @@
+"""The tables. Domain rules live in the concept modules (questions, forecasting, resolution ...)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from forecasts.db import UTCDateTime
+
+
+def _enum(kind: type[StrEnum]) -> sa.Enum:
+    # Non-native enums are plain VARCHARs, so adding a value needs no ALTER TYPE on PostgreSQL.
+    return sa.Enum(
+        kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+def _when(*, nullable: bool = False, index: bool = False) -> object:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Role(StrEnum):
+    forecaster = "forecaster"
+    manager = "manager"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+class Outcome(StrEnum):
+    yes = "yes"
+    no = "no"
+    annulled = "annulled"
+
+
+class Action(StrEnum):
+    """What a resolution-trail entry records."""
+
+    close = "close"
+    resolve = "resolve"
+    correct = "correct"
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    created_at: datetime = _when()  # type: ignore[assignment]
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    role: Role = Field(default=Role.forecaster, sa_type=_enum(Role))
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    active: bool = True
+    created_at: datetime = _when()  # type: ignore[assignment]
+
+    # Flask-Login reads these four names; defining them here keeps Flask out of the domain.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: Role) -> bool:
+        """Roles are ordered: admins may do what managers may, managers what forecasters may."""
+        return self.role.rank >= role.rank
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(Role.manager)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.admin)
+
+
+class QuestionTag(SQLModel, table=True):
+    __tablename__ = "question_tag"
+
+    question_id: int = Field(foreign_key="question.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+
+
+class Tag(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True, index=True)
+
+
+class QuestionBase(SQLModel):
+    """The fields a manager writes."""
+
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_type=sa.Text)
+    resolution_criteria: str = Field(sa_type=sa.Text)
+    opens_at: datetime = Field(sa_type=UTCDateTime)
+    closes_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    resolve_by: datetime = Field(sa_type=UTCDateTime)
+    source_name: str = Field(default="", max_length=200)
+    source_url: str = Field(default="", max_length=1000)
+    source_quote: str = Field(default="", sa_type=sa.Text)
+
+
+class Question(QuestionBase, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        sa.CheckConstraint("resolve_by >= closes_at", name="resolved_after_closing"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = _when()  # type: ignore[assignment]
+    published_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
+    closed_early_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
+    outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
+    resolved_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
+
+    @property
+    def closed_at(self) -> datetime:
+        """When forecasting stops: the close date, or earlier if a manager closed it early."""
+        if self.closed_early_at is not None and self.closed_early_at < self.closes_at:
+            return self.closed_early_at
+        return self.closes_at
+
+
+class QuestionRevision(SQLModel, table=True):
+    """One field's change after forecasting began, so forecasters can see what moved under them."""
+
+    __tablename__ = "question_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
+    editor_id: int = Field(foreign_key="user.id")
+    changed_at: datetime = _when()  # type: ignore[assignment]
+    field_name: str = Field(max_length=40)
+    old_value: str = Field(sa_type=sa.Text)
+    new_value: str = Field(sa_type=sa.Text)
+
+
+class Forecast(SQLModel, table=True):
+    """A probability for YES. Append-only: an update is a new row."""
+
+    __table_args__ = (
+        sa.CheckConstraint("probability > 0 AND probability < 1", name="probability_open_unit"),
+        sa.Index(
+            "ix_forecast_question_forecaster_time", "question_id", "forecaster_id", "created_at"
+        ),
+        sa.Index("ix_forecast_forecaster_time", "forecaster_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", ondelete="CASCADE")
+    forecaster_id: int = Field(foreign_key="user.id")
+    probability: float
+    rationale: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = _when()  # type: ignore[assignment]
+
+
+class ResolutionEvent(SQLModel, table=True):
+    """The audit trail of a question's closing and resolution: who, when, from, to, why."""
+
+    __tablename__ = "resolution_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
+    actor_id: int = Field(foreign_key="user.id")
+    at: datetime = _when()  # type: ignore[assignment]
+    action: Action = Field(sa_type=_enum(Action))
+    from_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
+    to_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
+    note: str = Field(default="", sa_type=sa.Text)

@@ -1,0 +1,340 @@
+"""Questions: drafting, publishing, editing with history, closing, and listing for a viewer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import type_coerce
+from sqlmodel import Field, Session, col, func, select
+
+from forecasts.db import UTCDateTime
+from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forecasts.models import (
+    Action,
+    Forecast,
+    Question,
+    QuestionBase,
+    QuestionRevision,
+    QuestionTag,
+    ResolutionEvent,
+    Role,
+    Tag,
+    User,
+)
+
+MAX_TAGS = 12
+
+
+class Status(StrEnum):
+    draft = "draft"
+    upcoming = "upcoming"
+    open = "open"
+    closed = "closed"
+    resolved = "resolved"
+
+
+class QuestionCreate(QuestionBase):
+    """What a manager submits to create or edit a question."""
+
+    tags: list[str] = Field(default_factory=list)
+
+
+def status(question: Question, now: datetime) -> Status:
+    """Where the question stands at ``now``."""
+    if question.outcome is not None:
+        return Status.resolved
+    if question.published_at is None:
+        return Status.draft
+    if now >= question.closed_at:
+        return Status.closed
+    if now < question.opens_at:
+        return Status.upcoming
+    return Status.open
+
+
+def check_question(data: QuestionCreate) -> None:
+    """Raise ValidationFailed naming each field that breaks a rule."""
+    errors: dict[str, str] = {}
+    if not data.title.strip():
+        errors["title"] = "Write the question."
+    if not data.resolution_criteria.strip():
+        errors["resolution_criteria"] = (
+            "Say exactly what counts as YES, and which source decides."
+        )
+    for name in ("opens_at", "closes_at", "resolve_by"):
+        if getattr(data, name).tzinfo is None:
+            errors[name] = "Give the time zone (times are stored in UTC)."
+    if not errors and data.closes_at <= data.opens_at:
+        errors["closes_at"] = "The close date must come after the open date."
+    if not errors and data.resolve_by < data.closes_at:
+        errors["resolve_by"] = "The resolve-by date cannot come before the close date."
+    if len(normalise_tags(data.tags)) > MAX_TAGS:
+        errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def normalise_tags(tags: list[str]) -> list[str]:
+    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        cleaned = " ".join(tag.split())[:60]
+        if cleaned and cleaned.lower() not in seen:
+            seen[cleaned.lower()] = cleaned
+    return list(seen.values())
+
+
+def create_question(
+    session: Session, data: QuestionCreate, *, author: User, now: datetime
+) -> Question:
+    """Save a new draft; raises NotAllowed for non-managers, ValidationFailed for bad fields."""
+    require_manager(author)
+    check_question(data)
+    question = Question(
+        **data.model_dump(exclude={"tags"}), created_by_id=author.id, created_at=now
+    )
+    session.add(question)
+    session.flush()
+    _set_tags(session, question, data.tags)
+    session.commit()
+    session.refresh(question)
+    return question
+
+
+def update_question(
+    session: Session, question: Question, data: QuestionCreate, *, editor: User, now: datetime
+) -> Question:
+    """Apply a manager's edit; once anyone has forecast, changed fields go into the history."""
+    require_manager(editor)
+    if question.outcome is not None:
+        raise Conflict("A resolved question cannot be edited; correct its resolution instead.")
+    check_question(data)
+    keep_history = has_forecasts(session, question)
+    new_values = data.model_dump(exclude={"tags"})
+    for name, new in new_values.items():
+        old = getattr(question, name)
+        if old == new:
+            continue
+        if keep_history:
+            session.add(_revision(question, editor, now, name, old, new))
+        setattr(question, name, new)
+    old_tags, new_tags = tag_names(session, question), normalise_tags(data.tags)
+    if old_tags != new_tags:
+        if keep_history:
+            session.add(
+                _revision(question, editor, now, "tags", ", ".join(old_tags), ", ".join(new_tags))
+            )
+        _set_tags(session, question, new_tags)
+    session.add(question)
+    session.commit()
+    session.refresh(question)
+    return question
+
+
+def _revision(
+    question: Question, editor: User, now: datetime, name: str, old: object, new: object
+) -> QuestionRevision:
+    return QuestionRevision(
+        question_id=question.id,
+        editor_id=editor.id,
+        changed_at=now,
+        field_name=name,
+        old_value=_as_text(old),
+        new_value=_as_text(new),
+    )
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return str(value)
+
+
+def publish_question(session: Session, question: Question, *, actor: User, now: datetime) -> None:
+    """Make a draft visible to forecasters; raises Conflict if already published."""
+    require_manager(actor)
+    if question.published_at is not None:
+        raise Conflict("This question is already published.")
+    if question.closed_at <= now:
+        raise Conflict("The close date has passed; move it before publishing.")
+    question.published_at = now
+    session.add(question)
+    session.commit()
+
+
+def close_early(
+    session: Session, question: Question, *, actor: User, note: str, now: datetime
+) -> None:
+    """Stop forecasting now (the event happened, or the question broke); recorded in the trail."""
+    require_manager(actor)
+    if status(question, now) not in (Status.open, Status.upcoming):
+        raise Conflict("Only an open question can be closed early.")
+    question.closed_early_at = now
+    session.add(question)
+    session.add(
+        ResolutionEvent(
+            question_id=question.id, actor_id=actor.id, at=now, action=Action.close,
+            note=note.strip(),
+        )
+    )
+    session.commit()
+
+
+def require_manager(user: User) -> None:
+    """Raise NotAllowed unless the user may manage questions."""
+    if not user.has_role(Role.manager):
+        raise NotAllowed("Only managers can do this.")
+
+
+def visible_question(session: Session, question_id: int, viewer: User) -> Question:
+    """The question if this viewer may see it; drafts are for managers only. Raises NotFound."""
+    question = session.get(Question, question_id)
+    if question is None or (question.published_at is None and not viewer.has_role(Role.manager)):
+        raise NotFound("No such question.")
+    return question
+
+
+def has_forecasts(session: Session, question: Question) -> bool:
+    query = select(Forecast.id).where(Forecast.question_id == question.id).limit(1)
+    return session.exec(query).first() is not None
+
+
+def tag_names(session: Session, question: Question) -> list[str]:
+    return tags_by_question(session, [question.id])[question.id]  # type: ignore[index]
+
+
+def tags_by_question(session: Session, question_ids: list[int | None]) -> dict[int, list[str]]:
+    """Tag names for many questions in one query."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    if not question_ids:
+        return tags
+    rows = session.exec(
+        select(QuestionTag.question_id, Tag.name)
+        .join(Tag, col(Tag.id) == QuestionTag.tag_id)
+        .where(col(QuestionTag.question_id).in_(question_ids))
+        .order_by(col(Tag.name))
+    )
+    for question_id, name in rows:
+        tags[question_id].append(name)
+    return tags
+
+
+def all_tags(session: Session) -> list[str]:
+    """Tags used by at least one question."""
+    query = select(Tag.name).join(QuestionTag, col(QuestionTag.tag_id) == Tag.id).distinct()
+    return sorted(session.exec(query))
+
+
+def _set_tags(session: Session, question: Question, names: list[str]) -> None:
+    names = normalise_tags(names)
+    existing = {t.name.lower(): t for t in session.exec(select(Tag))} if names else {}
+    for link in session.exec(select(QuestionTag).where(QuestionTag.question_id == question.id)):
+        session.delete(link)
+    session.flush()
+    for name in names:
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+            session.flush()
+        session.add(QuestionTag(question_id=question.id, tag_id=tag.id))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """A question as a list shows it to one viewer."""
+
+    question: Question
+    status: Status
+    tags: list[str]
+    forecasters: int
+    my_last_forecast_at: datetime | None
+    needs_forecast: bool
+    stale: bool
+
+
+def list_questions(
+    session: Session,
+    *,
+    viewer: User,
+    now: datetime,
+    statuses: set[Status] | None = None,
+    tag: str | None = None,
+    newest_first: bool = False,
+    stale_after: timedelta = timedelta(days=14),
+) -> list[QuestionRow]:
+    """Questions this viewer may see, sorted by close date, with the viewer's own marks."""
+    query = select(Question)
+    if not viewer.has_role(Role.manager):
+        query = query.where(col(Question.published_at).is_not(None))
+    if tag:
+        query = query.where(
+            col(Question.id).in_(
+                select(QuestionTag.question_id)
+                .join(Tag, col(Tag.id) == QuestionTag.tag_id)
+                .where(func.lower(Tag.name) == tag.strip().lower())
+            )
+        )
+    order = col(Question.closes_at).desc() if newest_first else col(Question.closes_at).asc()
+    questions = list(session.exec(query.order_by(order, col(Question.id))))
+    if statuses is not None:
+        questions = [q for q in questions if status(q, now) in statuses]
+    ids = [q.id for q in questions]
+    tags = tags_by_question(session, ids)
+    counts, mine = _forecast_stats(session, ids, viewer)
+    rows = []
+    for q in questions:
+        last = mine.get(q.id)  # type: ignore[arg-type]
+        is_open = status(q, now) is Status.open
+        rows.append(
+            QuestionRow(
+                question=q,
+                status=status(q, now),
+                tags=tags[q.id],  # type: ignore[index]
+                forecasters=counts.get(q.id, 0),  # type: ignore[arg-type]
+                my_last_forecast_at=last,
+                needs_forecast=is_open and last is None,
+                stale=is_open and last is not None and now - last > stale_after,
+            )
+        )
+    return rows
+
+
+def _forecast_stats(
+    session: Session, ids: list[int | None], viewer: User
+) -> tuple[dict[int, int], dict[int, datetime]]:
+    if not ids:
+        return {}, {}
+    in_ids = col(Forecast.question_id).in_(ids)
+    counts = session.exec(
+        select(Forecast.question_id, func.count(func.distinct(Forecast.forecaster_id)))
+        .where(in_ids)
+        .group_by(Forecast.question_id)
+    )
+    mine = session.exec(
+        # type_coerce keeps max() a UTC datetime; SQLite would otherwise hand back a string.
+        select(Forecast.question_id, type_coerce(func.max(Forecast.created_at), UTCDateTime()))
+        .where(in_ids, Forecast.forecaster_id == viewer.id)
+        .group_by(Forecast.question_id)
+    )
+    return dict(counts.all()), dict(mine.all())
+
+
+def revisions(session: Session, question: Question) -> list[QuestionRevision]:
+    query = select(QuestionRevision).where(QuestionRevision.question_id == question.id)
+    return list(session.exec(query.order_by(col(QuestionRevision.changed_at))))
+
+
+def people_involved(session: Session, question: Question) -> dict[int, User]:
+    """The users a question page names: its author, editors and whoever closed or resolved it."""
+    ids = {question.created_by_id}
+    ids.update(session.exec(
+        select(ResolutionEvent.actor_id).where(ResolutionEvent.question_id == question.id)
+    ))
+    ids.update(session.exec(
+        select(QuestionRevision.editor_id).where(QuestionRevision.question_id == question.id)
+    ))
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids)))}  # type: ignore[misc]

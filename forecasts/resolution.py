@@ -1,0 +1,84 @@
+"""Resolving questions YES, NO or annulled, correcting a resolution, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from forecasts.errors import Conflict, ValidationFailed
+from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
+from forecasts.questions import Status, require_manager, status
+
+
+def resolve(
+    session: Session,
+    question: Question,
+    *,
+    outcome: Outcome | str,
+    actor: User,
+    note: str = "",
+    now: datetime,
+) -> ResolutionEvent:
+    """Resolve, or correct an earlier resolution; every change goes into the trail.
+
+    An open question is closed at the moment of resolution, since the event has
+    been decided. Raises NotAllowed for non-managers, Conflict for a draft or an
+    unchanged outcome, ValidationFailed for an unknown outcome or a correction
+    without a note.
+    """
+    require_manager(actor)
+    outcome = _parse_outcome(outcome)
+    current = status(question, now)
+    if current is Status.draft:
+        raise Conflict("Publish the question before resolving it.")
+    previous = question.outcome
+    if previous == outcome:
+        raise Conflict(f"The question is already resolved {outcome.value.upper()}.")
+    if previous is not None and not note.strip():
+        raise ValidationFailed({"note": "Say why the resolution is being corrected."})
+    if current in (Status.open, Status.upcoming):
+        question.closed_early_at = now
+        session.add(_event(question, actor, now, Action.close, None, None, "Closed on resolution."))
+    question.outcome = outcome
+    question.resolved_at = now
+    action = Action.resolve if previous is None else Action.correct
+    event = _event(question, actor, now, action, previous, outcome, note.strip())
+    session.add(question)
+    session.add(event)
+    session.commit()
+    session.refresh(event)
+    return event
+
+
+def _parse_outcome(outcome: Outcome | str) -> Outcome:
+    try:
+        return Outcome(outcome)
+    except ValueError:
+        raise ValidationFailed({"outcome": "Choose YES, NO or annulled."}) from None
+
+
+def _event(
+    question: Question,
+    actor: User,
+    now: datetime,
+    action: Action,
+    from_outcome: Outcome | None,
+    to_outcome: Outcome | None,
+    note: str,
+) -> ResolutionEvent:
+    return ResolutionEvent(
+        question_id=question.id,  # type: ignore[arg-type]
+        actor_id=actor.id,  # type: ignore[arg-type]
+        at=now,
+        action=action,
+        from_outcome=from_outcome,
+        to_outcome=to_outcome,
+        note=note,
+    )
+
+
+def trail(session: Session, question: Question) -> list[ResolutionEvent]:
+    """Every close, resolution and correction of the question, oldest first."""
+    query = select(ResolutionEvent).where(ResolutionEvent.question_id == question.id)
+    return list(session.exec(query.order_by(col(ResolutionEvent.at), col(ResolutionEvent.id))))

@@ -1,0 +1,41 @@
+"""Alembic environment: the database comes from the caller or from DATABASE_URL."""
+
+from alembic import context
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+import forecasts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from forecasts.config import Settings
+from forecasts.db import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run(connection)
+        return
+    url = config.attributes.get("database_url") or Settings.from_env().database_url
+    engine = make_engine(Settings(database_url=url))
+    with engine.connect() as connection:
+        run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run against a database.")
+run_online()

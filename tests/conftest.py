@@ -1,0 +1,219 @@
+"""Shared fixtures: every database test runs on a real SQLite file and a real PostgreSQL server.
+
+PostgreSQL and Chromium are required when REQUIRE_POSTGRES / REQUIRE_BROWSER are set (CI sets
+both); elsewhere tests that need them skip with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from forecasts import schema
+from forecasts.clock import FixedClock
+from forecasts.config import Settings
+from forecasts.db import make_engine
+from forecasts.models import Role, User
+from tests.support import builders
+from tests.support.live import LiveServer
+from tests.support.postgres import Cluster, find_bindir
+from web import create_app
+
+
+def unavailable(reason: str, required_by: str) -> None:
+    """Skip, or fail when the environment says this part is required."""
+    if os.environ.get(required_by, "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{reason} ({required_by} is set, so this may not be skipped)")
+    pytest.skip(f"{reason}; set {required_by}=1 to make this a failure")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A migrated PostgreSQL database for the session (TEST_DATABASE_URL, or a throwaway one)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    cluster = None
+    if not url:
+        bindir = find_bindir()
+        if bindir is None:
+            unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found", "REQUIRE_POSTGRES")
+        # Not under pytest's tmp dir: its parents are private to root, and postgres runs as
+        # its own user when we are root.
+        cluster = Cluster(bindir, Path(tempfile.mkdtemp(prefix="forecasts-pg-")))  # type: ignore[arg-type]
+        url = cluster.start()
+    schema.upgrade(url)
+    yield url
+    if cluster is not None:
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    schema.upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _truncate(url: str) -> None:
+    engine = make_engine(Settings(database_url=url))
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database on each engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "forecasts.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_server")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, instance_path=tmp_path / "instance",
+                    secret_key="test-secret", testing=True)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Ten days after the builders' questions open."""
+    return FixedClock(builders.T0 + timedelta(days=10))
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
+    app = create_app(settings, clock=clock)
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def manager(session: Session) -> User:
+    return builders.make_user(session, "maria", Role.manager)
+
+
+@pytest.fixture
+def forecaster(session: Session) -> User:
+    return builders.make_user(session, "finn")
+
+
+@pytest.fixture
+def admin(session: Session) -> User:
+    return builders.make_user(session, "ada", Role.admin)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                  r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, page: str) -> str:
+    """The CSRF token from a page's form, as a browser would send it back."""
+    response = client.get(page)
+    match = CSRF.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} ({response.status_code})"
+    return next(group for group in match.groups() if group)
+
+
+class SignedIn:
+    """A test client signed in through the real login form, carrying its CSRF token."""
+
+    def __init__(self, client: FlaskClient, user: User) -> None:
+        self.client, self.user = client, user
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data={"username": user.username,
+                                               "password": builders.PASSWORD,
+                                               "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = csrf_token(client, "/questions")
+
+    def get(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict[str, str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def sign_in(app: Flask):  # type: ignore[no-untyped-def]
+    """sign_in(user) → a SignedIn client for that user (each call a fresh browser)."""
+    return lambda user: SignedIn(app.test_client(), user)
+
+
+@pytest.fixture
+def client_for_anonymous(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """gunicorn with two workers on a fresh SQLite file in a temp instance folder."""
+    server = LiveServer(tmp_path / "instance")
+    (tmp_path / "instance").mkdir()
+    server.start()
+    yield server
+    server.stop()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        unavailable("Chromium not found (apt-get install chromium)", "REQUIRE_BROWSER")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where browser tests leave screenshots (CI keeps the folder)."""
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

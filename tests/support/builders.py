@@ -1,0 +1,57 @@
+"""Builders for test data, in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from sqlmodel import Session
+from werkzeug.security import generate_password_hash
+
+from forecasts import questions
+from forecasts.models import Role, User
+from forecasts.questions import QuestionCreate
+
+PASSWORD = "correct-horse-9"
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@cache
+def _password_hash() -> str:
+    # Hashing is deliberately slow; hash once per run, not once per test user.
+    return generate_password_hash(PASSWORD)
+
+
+def make_user(session: Session, username: str, role: Role = Role.forecaster) -> User:
+    user = User(username=username, display_name=username.title(), password_hash=_password_hash(),
+                role=role, created_at=T0)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def question_input(**changes: object) -> QuestionCreate:
+    values: dict[str, object] = {
+        "title": "Will the Aegean ferry strike last beyond 1 March?",
+        "resolution_criteria": "YES if the ferry union's strike is still on at 1 March 00:00 UTC, "
+                               "per the union's own statements.",
+        "opens_at": T0,
+        "closes_at": T0 + timedelta(days=30),
+        "resolve_by": T0 + timedelta(days=40),
+        "source_name": "Test Briefing",
+        "source_quote": "The strike is unlikely to last into March.",
+        "tags": ["Greece", "Shipping"],
+    }
+    values.update(changes)
+    return QuestionCreate(**values)  # type: ignore[arg-type]
+
+
+def make_question(
+    session: Session, author: User, *, published: bool = True, **changes: object
+):  # type: ignore[no-untyped-def]
+    question = questions.create_question(session, question_input(**changes), author=author,
+                                         now=T0)
+    if published:
+        questions.publish_question(session, question, actor=author, now=T0)
+    return question

@@ -1,0 +1,46 @@
+"""The Flask app: HTTP in, domain calls, pages or JSON out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from forecasts.clock import Clock, SystemClock
+from forecasts.config import Settings
+
+
+def create_app(
+    config: Settings | Mapping[str, object] | None = None, *, clock: Clock | None = None
+) -> Flask:
+    """Build the app. ``config`` is a Settings, or overrides applied to the environment's."""
+    settings = _settings(config)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        WTF_CSRF_ENABLED=settings.csrf_enabled,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        SETTINGS=settings,
+    )
+    app.extensions["clock"] = clock or SystemClock()
+
+    from web import admin, auth, database, errors, extensions, filters, health, people, questions
+
+    database.init_app(app, settings)
+    extensions.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+    for module in (auth, questions, people, admin, health):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def _settings(config: Settings | Mapping[str, object] | None) -> Settings:
+    if isinstance(config, Settings):
+        return config
+    settings = Settings.from_env()
+    return settings.with_overrides(**dict(config)) if config else settings

@@ -1,0 +1,91 @@
+"""Admins' pages: users and teams."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from forecasts import accounts
+from forecasts.errors import Conflict, NotFound, ValidationFailed
+from forecasts.models import Role, Team
+from web.database import get_session, now
+from web.forms import TeamForm, UserForm, UserUpdateForm
+from web.permissions import role_required, viewer
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _team_choices() -> list[tuple[int, str]]:
+    return [(0, "— no team —")] + [(t.id, t.name) for t in accounts.list_teams(get_session())]  # type: ignore[misc]
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required(Role.admin)
+def users():  # type: ignore[no-untyped-def]
+    """List users and add one."""
+    session = get_session()
+    form = UserForm()
+    form.team_id.choices = _team_choices()
+    if form.validate_on_submit():
+        team = session.get(Team, form.team_id.data) if form.team_id.data else None
+        try:
+            user = accounts.create_user(
+                session, username=form.username.data, password=form.password.data,
+                display_name=form.display_name.data or "", role=form.role.data, team=team,
+                now=now(),
+            )
+        except ValidationFailed as error:
+            for name, message in error.fields.items():
+                getattr(form, name).errors = [message]
+        except Conflict as error:
+            form.username.errors = [str(error)]
+        else:
+            flash(f"User {user.username} created.", "success")
+            return redirect(url_for("admin.users"))
+    teams = {t.id: t.name for t in accounts.list_teams(session)}
+    return render_template(
+        "admin/users.html", form=form, users=accounts.list_users(session), teams=teams,
+        team_choices=_team_choices(), roles=[r.value for r in Role],
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>")
+@role_required(Role.admin)
+def update_user(user_id: int):  # type: ignore[no-untyped-def]
+    """Change a user's role, team or whether they can sign in."""
+    session = get_session()
+    person = accounts.get_user(session, user_id)
+    form = UserUpdateForm()
+    form.team_id.choices = _team_choices()
+    if not form.validate_on_submit():
+        flash("Choose a role and a team from the lists.", "error")
+        return redirect(url_for("admin.users")), 303
+    if person.id == viewer().id and (form.role.data != Role.admin.value or not form.active.data):
+        flash("You cannot remove your own admin rights or sign-in.", "error")
+        return redirect(url_for("admin.users")), 303
+    team = session.get(Team, form.team_id.data) if form.team_id.data else None
+    accounts.update_user(session, person, role=form.role.data, team=team,
+                         active=form.active.data)
+    flash(f"{person.username} updated.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+@role_required(Role.admin)
+def teams():  # type: ignore[no-untyped-def]
+    """List teams with their members, and add one."""
+    session = get_session()
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = accounts.create_team(session, form.name.data, now=now())
+        except (ValidationFailed, Conflict, NotFound) as error:
+            form.name.errors = [error.fields["name"] if isinstance(error, ValidationFailed)
+                                else str(error)]
+        else:
+            flash(f"Team {team.name} created.", "success")
+            return redirect(url_for("admin.teams"))
+    members: dict[int | None, list[str]] = {}
+    for user in accounts.list_users(session):
+        members.setdefault(user.team_id, []).append(user.display_name)
+    return render_template("admin/teams.html", form=form, teams=accounts.list_teams(session),
+                           members=members), (400 if form.errors else 200)

@@ -1,0 +1,65 @@
+"""Error pages and JSON errors: a clear message and the right status, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from forecasts.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF = {ValidationFailed: 400, NotAllowed: 403, NotFound: 404, Conflict: 409}
+
+
+def status_of(error: DomainError) -> int:
+    return next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 400)
+
+
+def wants_json() -> bool:
+    """API and health routes, or clients that prefer JSON, get JSON errors."""
+    if request.path.startswith(("/api/", "/healthz")):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(code: int, title: str, message: str) -> tuple[Response | str, int]:
+    if wants_json():
+        return jsonify(error=title, message=message, status=code), code
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+        code = status_of(error)
+        return error_response(code, _title(code), str(error))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        message = "The form expired or did not come from this site. Reload the page and try again."
+        return error_response(400, "Form rejected", message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        if error.code is None or error.code < 400:
+            return error
+        return error_response(error.code, error.name, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        fallback = InternalServerError()
+        return error_response(500, fallback.name, "Something went wrong on our side; nothing "
+                              "you entered before this request was lost.")
+
+
+def _title(code: int) -> str:
+    return {400: "Check your input", 403: "Not allowed", 404: "Not found", 409: "Not possible now"}[
+        code
+    ]

@@ -1,0 +1,30 @@
+"""Template filters: percentages, UTC times and scores shown the same way everywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+
+def percent(probability: float | None) -> str:
+    """0.305 → '30.5 %'; one decimal at most, as forecasters enter them."""
+    if probability is None:
+        return "—"
+    return f"{probability * 100:.1f}".removesuffix(".0") + " %"
+
+
+def utc(moment: datetime | None, with_time: bool = True) -> str:
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(percent)
+    app.add_template_filter(utc)
+    app.add_template_filter(score)
