@@ -1,8 +1,9 @@
 """Crowd aggregates of forecasts, the crowd's history over time, and recalibration.
 
-Data in, data out: pandas/numpy only, no database, no Flask, no clock. Forecasts are a DataFrame with
-`question_id`, `forecaster_id`, `probability` and `created_at` (UTC instants; naive values are taken
-as UTC). "The crowd" at an instant aggregates every forecaster's latest forecast made at or before it.
+Data in, data out: pandas/numpy only, no database, no Flask, no clock. Forecasts are a DataFrame
+with `question_id`, `forecaster_id`, `probability` and `created_at` (UTC instants; naive values are
+taken as UTC). "The crowd" at an instant aggregates every forecaster's latest forecast made at or
+before it.
 
 When one forecaster makes several forecasts on a question at the same instant, the one with the
 highest probability counts as the latest, so results never depend on the order of the rows.
@@ -63,11 +64,15 @@ def probabilities(values: ArrayLike, name: str = "probability") -> np.ndarray:
 
 def outcomes(values: ArrayLike) -> np.ndarray:
     """Outcomes as floats 1.0/0.0, NaN where missing; raises ValueError for any other value."""
-    try:
-        outcome = pd.array(np.asarray(values, dtype=object).ravel(), dtype="Float64")
-    except (TypeError, ValueError) as error:
-        raise ValueError("outcome must be 0, 1 or missing") from error
-    outcome = outcome.to_numpy(dtype=float, na_value=np.nan)
+    raw = np.asarray(values)
+    if raw.dtype.kind in "biuf":
+        outcome = raw.astype(float)
+    else:  # None, pd.NA and nullable dtypes arrive as objects
+        try:
+            nullable = pd.array(raw.astype(object).ravel(), dtype="Float64")
+        except (TypeError, ValueError) as error:
+            raise ValueError("outcome must be 0, 1 or missing") from error
+        outcome = nullable.to_numpy(dtype=float, na_value=np.nan)
     known = outcome[~np.isnan(outcome)]
     if not np.all((known == 0) | (known == 1)):
         raise ValueError("outcome must be 0, 1 or missing")
@@ -111,7 +116,7 @@ def _settle_ties(order: np.ndarray, keys: tuple, tiebreaks: tuple) -> np.ndarray
     in_run[1:] |= same
     rows = np.flatnonzero(in_run)
     tied = order[rows]
-    # runs sit in `rows` in key order, so sorting the tied rows by (keys, tiebreaks) keeps them in place
+    # runs sit in `rows` in key order, so sorting tied rows by (keys, tiebreaks) keeps them in place
     tied = tied[np.lexsort([column[tied] for column in reversed((*keys, *tiebreaks))])]
     settled = order.copy()
     settled[rows] = tied
@@ -167,12 +172,18 @@ class ForecastTimeline:
         if before is not None:
             # code -1 picks the appended NAT, which no instant is below
             keep &= created < np.append(before, NAT)[question]
-        forecaster, forecasters = pd.factorize(forecasts["forecaster_id"].to_numpy()[keep], sort=True)
+        forecaster, forecasters = pd.factorize(
+            forecasts["forecaster_id"].to_numpy()[keep], sort=True
+        )
         if (forecaster < 0).any():
             raise ValueError("forecasts.forecaster_id has missing values")
         return cls._build(
-            question[keep], forecaster, created[keep], probability[keep],
-            questions, pd.Index(forecasters),
+            question[keep],
+            forecaster,
+            created[keep],
+            probability[keep],
+            questions,
+            pd.Index(forecasters),
         )
 
     @classmethod
@@ -201,8 +212,16 @@ class ForecastTimeline:
         chain_stop[:-1] = chain[1:]
         chain_stop[tail] = question_start[question[chain[tail]] + 1]
         return cls(
-            questions, forecasters, question, forecaster, created, probability,
-            question_start, chain, chain_stop, np.flatnonzero(head),
+            questions,
+            forecasters,
+            question,
+            forecaster,
+            created,
+            probability,
+            question_start,
+            chain,
+            chain_stop,
+            np.flatnonzero(head),
         )
 
     @property
@@ -213,19 +232,23 @@ class ForecastTimeline:
     @property
     def group_end(self) -> np.ndarray:
         """Chain index of each (question, forecaster) run's last forecast."""
-        return np.append(self.group_start[1:], self.chain.size) - 1
+        return np.append(self.group_start[1:], self.chain.size)[: self.group_start.size] - 1
 
     def active_count(self) -> np.ndarray:
         """Number of forecasters with a standing forecast just after each event."""
         n = self.size
-        change = np.bincount(self.chain, minlength=n + 1) - np.bincount(self.chain_stop, minlength=n + 1)
+        change = np.bincount(self.chain, minlength=n + 1) - np.bincount(
+            self.chain_stop, minlength=n + 1
+        )
         return np.cumsum(change)[:n]
 
     def last_at_instant(self) -> np.ndarray:
         """Mask of events that are the last on their question at their instant."""
         if self.size == 0:
             return np.zeros(0, dtype=bool)
-        changes = (self.question[1:] != self.question[:-1]) | (self.created_at[1:] != self.created_at[:-1])
+        changes = (self.question[1:] != self.question[:-1]) | (
+            self.created_at[1:] != self.created_at[:-1]
+        )
         return np.append(changes, True)
 
     def crowd(self, method: Method = "median", *, extremize: float = 2.5) -> np.ndarray:
@@ -272,7 +295,9 @@ def _median_by_event(timeline: ForecastTimeline) -> np.ndarray:
     if timeline.size == 0:
         return np.zeros(0)
     radix = _radix(timeline)
-    by_value = _regroup(np.argsort(timeline.probability), timeline.question, len(timeline.questions))
+    by_value = _regroup(
+        np.argsort(timeline.probability), timeline.question, len(timeline.questions)
+    )
     rank = np.empty(timeline.size, dtype=np.int64)
     rank[by_value] = np.arange(timeline.size) - timeline.question_start[timeline.question[by_value]]
     key = _active_pairs(timeline, rank, radix)
@@ -321,8 +346,10 @@ def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.where(total <= 2, 1.0, np.exp(np.sqrt(nth) - np.sqrt(total)))
 
 
-def _weighted_median(group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int) -> np.ndarray:
-    """Per group, Metaculus's weighted median: the mean of the values where the weight share crosses ½."""
+def _weighted_median(
+    group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Per group, Metaculus's weighted median: mean of the values where weight share crosses ½."""
     order = np.lexsort((value, group))
     group, value, weight = group[order], value[order], weight[order]
     count = np.bincount(group, minlength=n_groups)
@@ -363,7 +390,7 @@ def crowd(
     at: object = None,
     extremize: float = 2.5,
 ) -> pd.DataFrame:
-    """Per question, the crowd aggregate of each forecaster's latest forecast made at or before `at`.
+    """Per question, the crowd aggregate of each forecaster's latest forecast made by `at`.
 
     Methods: `median`; `mean`; `recency_weighted_median` (Metaculus community prediction: the n-th
     of N latest forecasts, ordered by time, weighs e^(√n − √N); unweighted when N ≤ 2);
@@ -418,7 +445,9 @@ def _fit(method: str, probability: np.ndarray, outcome: np.ndarray) -> Recalibra
     if method == "isotonic":
         return IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(probability, outcome)
     if np.unique(outcome).size < 2:
-        raise ValueError("platt recalibration needs both outcomes among the rows resolved before cutoff")
+        raise ValueError(
+            "platt recalibration needs both outcomes among the rows resolved before cutoff"
+        )
     # sklearn's default L2 penalty (C=1) keeps the fit finite when the training rows are separable
     return LogisticRegression().fit(logit(probability).reshape(-1, 1), outcome.astype(int))
 
@@ -453,7 +482,7 @@ def recalibrate(
     cutoff: object,
     method: Literal["isotonic", "platt"] = "isotonic",
 ) -> Recalibration:
-    """Fit a recalibration on rows resolved before `cutoff`; report Brier on rows resolved at/after it.
+    """Fit on rows resolved before `cutoff`; report Brier on rows resolved at or after it.
 
     Isotonic: IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip"); platt: logistic
     regression on logit p. Rows with a missing outcome or resolved_at are skipped. The evaluation

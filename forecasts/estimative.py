@@ -1,21 +1,29 @@
 """Words of estimative probability: what an analyst's phrase means as a number.
 
-One table holds every yardstick the service knows, each band with its low/high range and point value
-(the midpoint), and one table maps phrases to a common seven-rung ladder, so every yardstick reads the
-same phrase the same way. The facts come from ``SCORING.md`` ("Words of estimative probability"):
+One table holds every yardstick the service knows, each band with its low/high range and point
+value (the midpoint), and one table maps phrases to a common seven-rung ladder, so every yardstick
+reads the same phrase the same way. The facts come from ``SCORING.md`` ("Words of estimative
+probability"):
 
-- ``icd203`` (default): US Intelligence Community Directive 203, "Analytic Standards", as quoted in
-  public copies: almost no chance / remote 1-5 %, very unlikely / highly improbable 5-20 %, unlikely /
-  improbable 20-45 %, roughly even chance / roughly even odds 45-55 %, likely / probable 55-80 %,
-  very likely / highly probable 80-95 %, almost certain(ly) / nearly certain 95-99 %.
-- ``phia``: the UK Professional Head of Intelligence Assessment probability yardstick ("Explaining
-  uncertainty in UK intelligence assessment"; verify against the government's page before citing it in
-  the product): remote chance 0-5 %, highly unlikely 10-20 %, unlikely 25-35 %, realistic possibility
-  40-50 %, likely / probably 55-75 %, highly likely 80-90 %, almost certain 95-100 %. The official
-  scale leaves gaps between bands; :func:`band_for` picks the nearest band for a number in a gap.
+- ``icd203`` (default): US Intelligence Community Directive 203, "Analytic Standards", as quoted
+  in public copies: almost no chance / remote 1-5 %, very unlikely / highly improbable 5-20 %,
+  unlikely / improbable 20-45 %, roughly even chance / roughly even odds 45-55 %, likely /
+  probable 55-80 %, very likely / highly probable 80-95 %, almost certain(ly) / nearly certain
+  95-99 %.
+- ``phia``: the UK Professional Head of Intelligence Assessment probability yardstick
+  ("Explaining uncertainty in UK intelligence assessment"; verify against the government's page
+  before citing it in the product): remote chance 0-5 %, highly unlikely 10-20 %, unlikely
+  25-35 %, realistic possibility 40-50 %, likely / probably 55-75 %, highly likely 80-90 %, almost
+  certain 95-100 %. The official scale leaves gaps between bands; :func:`band_for` picks the
+  nearest band for a number in a gap.
 - ``nato``: NATO AJP-2.1 (Allied Joint Doctrine for Intelligence Procedures), as commonly quoted
   (verify): highly unlikely < 10 %, unlikely 10-40 %, even chance 40-60 %, likely 60-90 %,
   highly likely > 90 %.
+
+Phrases outside every scale ("will", "will continue to", "is expected to", "probably", "will
+not" ...) are decided once, in ``OUT_OF_SCALE``, each with its reason. A negated phrase reads as
+the mirror band of its positive form: "will not" is the remote band, "not likely" the unlikely band.
+Bare hedges with no likelihood ("could", "may", "might") are listed in ``VAGUE_HEDGES``.
 
 Public API::
 
@@ -96,7 +104,8 @@ YARDSTICKS: dict[str, Yardstick] = {
     "icd203": Yardstick(
         name="icd203",
         title="ICD 203 (US Intelligence Community)",
-        source="Intelligence Community Directive 203, Analytic Standards, as quoted in public copies",
+        source="Intelligence Community Directive 203, Analytic Standards, as quoted in public "
+        "copies",
         bands=(
             Band("almost no chance", 0.01, 0.05, (REMOTE,), ("remote",)),
             Band("very unlikely", 0.05, 0.20, (VERY_UNLIKELY,), ("highly improbable",)),
@@ -169,10 +178,12 @@ SCALE_PHRASES: dict[str, int] = {
 
 # Phrases outside every scale, decided once here. Each entry: (rung, why).
 OUT_OF_SCALE: dict[str, tuple[int, str]] = {
-    "will": (ALMOST_CERTAIN, "an unhedged future is the analyst's strongest claim; ICD 203 tops out "
-             "at 99 %, so never 100 %"),
+    "will": (
+        ALMOST_CERTAIN,
+        "an unhedged future is the analyst's strongest claim; ICD 203 tops out at 99 %",
+    ),
     "will continue to": (ALMOST_CERTAIN, "a current state persisting, asserted without a hedge"),
-    "would": (ALMOST_CERTAIN, "the conditional form of 'will'; only read when a condition is named"),
+    "would": (ALMOST_CERTAIN, "conditional form of 'will'; read only when a condition is named"),
     "certain": (ALMOST_CERTAIN, "analysts do not claim 100 %; read as the top band"),
     "certainly": (ALMOST_CERTAIN, "as 'certain'"),
     "virtually certain": (ALMOST_CERTAIN, "synonym of 'almost certain'"),
@@ -217,15 +228,16 @@ def _scale(name: str) -> Yardstick:
 
 
 def known_phrases() -> tuple[str, ...]:
-    """Every positive phrase lookup() knows, longest first (so regex alternations match greedily)."""
+    """Every positive phrase lookup() knows, longest first (so a regex alternation is greedy)."""
     return tuple(sorted(PHRASES, key=lambda phrase: (-len(phrase), phrase)))
 
 
 def lookup(term: str, yardstick: str = DEFAULT_YARDSTICK) -> Term:
     """Read an estimative phrase on a yardstick.
 
-    Negated phrases ("not likely", "almost certainly not", "will not", "won't") give the mirrored band
-    of their positive form. Raises UnknownTermError for a phrase with no likelihood ("could", "may").
+    Negated phrases ("not likely", "almost certainly not", "will not", "won't") give the mirrored
+    band of their positive form. Raises UnknownTermError for a phrase with no likelihood ("could",
+    "may") and UnknownYardstickError for an unknown yardstick.
     """
     scale = _scale(yardstick)
     phrase, negated = _normalise(term)
@@ -274,6 +286,8 @@ def _normalise(term: str) -> tuple[str, bool]:
     phrase = " ".join(term.lower().replace("’", "'").split())
     phrase = phrase.replace("won't", "will not").replace("wouldn't", "would not")
     phrase = phrase.replace("n't", " not")
+    if _rung(_LEADING_FRAME.sub("", phrase)) is not None:  # "more likely than not" is one phrase
+        return _LEADING_FRAME.sub("", phrase), False
     negations = len(_NEGATIONS.findall(phrase))
     phrase = " ".join(_NEGATIONS.sub(" ", phrase).split())
     return _LEADING_FRAME.sub("", phrase).strip(), negations % 2 == 1

@@ -100,13 +100,13 @@ def history(session: Session, question: Question, forecaster: User) -> list[Fore
     query = select(Forecast).where(
         Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
     )
-    return list(session.exec(query.order_by(col(Forecast.created_at).desc(), col(Forecast.id))))
+    return list(session.exec(query.order_by(col(Forecast.created_at).desc(), col(Forecast.id).desc())))
 
 
 def latest_forecasts(
-    session: Session, question: Question, *, before: datetime | None = None
+    session: Session, question: Question, *, as_of: datetime | None = None
 ) -> list[Forecast]:
-    """Each forecaster's latest forecast on the question (made before ``before``, if given)."""
+    """Each forecaster's latest forecast on the question (made at or before ``as_of``)."""
     rank = (
         func.row_number()
         .over(
@@ -116,8 +116,8 @@ def latest_forecasts(
         .label("rank")
     )
     inner = select(col(Forecast.id), rank).where(Forecast.question_id == question.id)
-    if before is not None:
-        inner = inner.where(Forecast.created_at < before)
+    if as_of is not None:
+        inner = inner.where(Forecast.created_at <= as_of)
     ranked = inner.subquery()
     query = select(Forecast).join(ranked, col(Forecast.id) == ranked.c.id).where(ranked.c.rank == 1)
     return list(session.exec(query.order_by(col(Forecast.forecaster_id))))
@@ -131,7 +131,8 @@ class CrowdView:
 
 def crowd_now(session: Session, question: Question, now: datetime) -> CrowdView:
     """The median of each forecaster's latest forecast, and how many forecasters there are."""
-    latest = latest_forecasts(session, question, before=min(now, question.closed_at))
+    # Forecasts are refused from the close on, so only ``now`` bounds what counts.
+    latest = latest_forecasts(session, question, as_of=now)
     probabilities = [f.probability for f in latest]
     median = statistics.median(probabilities) if probabilities else None
     return CrowdView(median=median, forecasters=len(probabilities))

@@ -28,12 +28,13 @@ def create_app(
     )
     app.extensions["clock"] = clock or SystemClock()
 
-    from web import admin, auth, database, errors, extensions, filters, health, people, questions
+    from web import admin, auth, cli, database, errors, extensions, filters, health, people, questions
 
     database.init_app(app, settings)
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    cli.init_app(app)
     for module in (auth, questions, people, admin, health):
         app.register_blueprint(module.bp)
     return app

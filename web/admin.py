@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from wtforms import SelectChoice
 
 from forecasts import accounts
 from forecasts.errors import Conflict, NotFound, ValidationFailed
@@ -14,8 +15,9 @@ from web.permissions import role_required, viewer
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _team_choices() -> list[tuple[int, str]]:
-    return [(0, "— no team —")] + [(t.id, t.name) for t in accounts.list_teams(get_session())]  # type: ignore[misc]
+def _team_choices() -> list[SelectChoice]:
+    teams = accounts.list_teams(get_session())
+    return [SelectChoice("0", "— no team —"), *(SelectChoice(str(t.id), t.name) for t in teams)]
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from wtforms import (
     Field,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -94,8 +95,8 @@ def _utc(value: datetime) -> datetime:
 class ResolveForm(FlaskForm):
     outcome = RadioField(
         "Outcome",
-        choices=[(Outcome.yes.value, "YES"), (Outcome.no.value, "NO"),
-                 (Outcome.annulled.value, "Annulled (not scored)")],
+        choices=[SelectChoice(Outcome.yes.value, "YES"), SelectChoice(Outcome.no.value, "NO"),
+                 SelectChoice(Outcome.annulled.value, "Annulled (not scored)")],
         validators=[InputRequired(message="Choose YES, NO or annulled.")],
     )
     note = TextAreaField("Note (evidence; required to correct a resolution)",
@@ -115,13 +116,13 @@ class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=40)])
     display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired()])
-    role = SelectField("Role", choices=[(r.value, r.value) for r in Role],
+    role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role],
                        default=Role.forecaster.value)
     team_id = SelectField("Team", coerce=int, default=0)
 
 
 class UserUpdateForm(FlaskForm):
-    role = SelectField("Role", choices=[(r.value, r.value) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
     team_id = SelectField("Team", coerce=int)
     active = BooleanField("Active")
 

@@ -47,7 +47,11 @@ class LiveServer:
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._wait_until_healthy()
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_until_healthy(self, limit: float = 30.0) -> None:
         # Waiting for a server to come up, bounded; not a sleep standing in for logic.
@@ -55,9 +59,9 @@ class LiveServer:
         while time.monotonic() < deadline:
             assert self.process is not None and self.process.poll() is None, self.log.read_text()
             try:
-                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"gunicorn did not become healthy:\n{self.log.read_text()}")

@@ -53,7 +53,7 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
     boss.get_by_label("Tags").fill("Greece, Shipping")
     boss.get_by_role("button", name="Save draft").click()
     boss.get_by_role("button", name="Publish").click()
-    assert boss.get_by_test_id("status").inner_text() == "open"
+    assert boss.get_by_test_id("status").text_content() == "open"
     question_url = boss.url
 
     analyst, analyst_watch = sign_in(chromium, live_server, "finn", "forecaster-pass-1")
@@ -71,11 +71,11 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
     boss.goto(question_url)
     boss.get_by_label("Why close early?").fill("The union called the strike off.")
     boss.get_by_role("button", name="Close early").click()
-    assert boss.get_by_test_id("status").inner_text() == "closed"
-    boss.get_by_label("NO").check()
+    assert boss.get_by_test_id("status").text_content() == "closed"
+    boss.get_by_role("radio", name="NO", exact=True).check()
     boss.get_by_label("Note (evidence").fill("Union statement of the day.")
     boss.get_by_role("button", name="Resolve").click()
-    assert boss.get_by_test_id("outcome").inner_text() == "NO"
+    assert boss.get_by_test_id("outcome").text_content() == "NO"
     assert boss.get_by_text("unresolved → NO").is_visible()
     boss.screenshot(path=str(artifacts / "loop-resolved.png"), full_page=True)
 

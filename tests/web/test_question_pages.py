@@ -65,7 +65,7 @@ def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager,
     page = analyst.get(f"/questions/{question.id}").get_data(as_text=True)
     assert "20.5 %" in page and "30 %" in page
     assert 'data-testid="crowd-median">20.5 %' in page
-    assert "median of 1 forecaster" in page
+    assert "latest forecasts of 1 forecaster" in page
     probabilities = [f.probability for f in forecasting.history(session, question, forecaster)]
     assert probabilities == [0.205, 0.3]
 
