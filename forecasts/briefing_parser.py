@@ -41,7 +41,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -253,7 +253,7 @@ def _validated_text(text: str | bytes) -> str:
         _check_size(len(text))
     _check_size(len(text.encode("utf-8", errors="surrogatepass")))
     _check_text(text)
-    return text
+    return html_to_text(text) if looks_like_html(text) else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,6 +276,9 @@ _FOOTER = re.compile(
 _BULLET = re.compile(r"^(?:[-*•·▪]|\d{1,2}[.)])\s+")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _TERMINAL = re.compile(r"[.!?:;][\"”’')\]]*$")
+# A line ending like this was cut by a hard wrap, whatever the next line starts with.
+_RUNS_ON = re.compile(r"(?:,|\b(?:and|or|but|the|a|an|of|to|in|on|at|by|for|with|from|as|that|"
+                      r"between|into|than|its|their))$", re.IGNORECASE)
 MAX_FOOTER_CHARS = 300
 
 
@@ -309,7 +312,7 @@ def _classify(raw: str) -> _Line:
 
 def _is_heading_like(line: _Line, following: _Line | None) -> bool:
     """A short line without closing punctuation, not a hard-wrapped line that runs on."""
-    if line.kind != "text" or _TERMINAL.search(line.text):
+    if line.kind != "text" or _TERMINAL.search(line.text) or _RUNS_ON.search(line.text):
         return False
     if len(line.text) > 100 or len(line.text.split()) > 14:
         return False
@@ -650,6 +653,9 @@ _CONNECTIVE = re.compile(
     r"though|because|as)\b[^,]{0,80})\s*,\s+",
     re.IGNORECASE,
 )
+_PREPOSITION = re.compile(r"\s(?:of|in|on|with|between|among|from|by|for|over|against|into|"
+                          r"across|to)\s", re.IGNORECASE)
+_DETERMINER = re.compile(r"(?:a|an|the|any|some|further|new|renewed|fresh|more)\s", re.IGNORECASE)
 _RELATIVE_ASIDE = re.compile(r",\s*(?:which|who)\b[^,]*(?:,|$)", re.IGNORECASE)
 _FOCUS = re.compile(r"^(?:even|only|also|just|both|and|but|so|then|yet)\s+", re.IGNORECASE)
 _HEDGE_ADVERBS = {"possibly", "perhaps"}
@@ -860,12 +866,11 @@ def _impersonal(reading: _Reading) -> _Reading:
     of Ying' as questions about X."""
     if reading.vp is not None:
         return reading
-    if not _IMPERSONAL.match(_trim(reading.subject)):
+    if not _IMPERSONAL.match(_subject(reading.subject)):
         gerund = _OF_GERUND.match(reading.rest)
-        if gerund:
-            reading.subject, reading.vp = reading.subject, _gerund_question(
-                "it " + gerund["phrase"])[1]
-            reading.rest = ""
+        vp = _gerund_question(f"it {gerund['phrase']}")[1] if gerund else None
+        if vp is not None:
+            reading.vp, reading.rest = vp, ""
         return reading
     match = _IMPERSONAL_REST.match(reading.rest)
     if match is None:
@@ -930,15 +935,25 @@ def _split_on_and(piece: str) -> list[str]:
 
 
 def _coordinated_subjects(reading: _Reading, raw_subject: str) -> list[str]:
-    """'X and Y are unlikely' gives X and Y, unless 'and' joins adjectives ('Greek and Turkish
-    clashes')."""
+    """'X and Y are unlikely' gives X and Y, when the 'and' joins two noun phrases."""
     both = re.match(r"\s*both\s", raw_subject, re.IGNORECASE) is not None
     if not (reading.distributive or both) or "(" in reading.subject:
         return [reading.subject]
     parts = re.split(r"\s+and\s+", reading.subject)
-    if len(parts) != 2 or (len(parts[0].split()) == 1 and len(parts[1].split()) > 1):
+    if len(parts) != 2 or not _joins_noun_phrases(*parts):
         return [reading.subject]
     return parts
+
+
+def _joins_noun_phrases(left: str, right: str) -> bool:
+    """False for 'Greek and Turkish clashes', 'clashes between Greece and Turkey', 'talks with
+    Iran and Syria': there the 'and' sits inside one noun phrase."""
+    if len(left.split()) == 1 and len(right.split()) > 1:
+        return False
+    if re.search(r"\bbetween\b", left, re.IGNORECASE):
+        return False
+    right_is_phrase = _DETERMINER.match(right) or _PREPOSITION.search(right)
+    return not _PREPOSITION.search(left) or bool(right_is_phrase)
 
 
 def _with_coordination(reading: _Reading) -> list[_Reading]:
@@ -1057,7 +1072,7 @@ def _clause_question(clause: str) -> tuple[str, str | None] | None:
 
 def _gerund_question(phrase: str) -> tuple[str, str | None]:
     """(subject, verb phrase) for 'Russia utilising WMDs'; (phrase, None) for a noun phrase."""
-    words = phrase.split()
+    words = _trim(phrase).split()
     for index in range(1, len(words)):
         if words[index].lower().endswith("ing") and (base := _base_form(words[index])):
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
@@ -1146,10 +1161,16 @@ def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd2
                    default_horizon_months: int = 6) -> ParsedBriefing:
     """Find every estimative judgement in a briefing and draft a question for each.
 
-    Raises BriefingError for an empty, binary, undecodable or oversized briefing and
-    estimative.UnknownYardstickError for an unknown yardstick. No assessments is not an error.
+    ``text`` is plain text or HTML (str), or the raw bytes of an upload. Raises BriefingError for
+    an empty, binary, undecodable or oversized briefing, estimative.UnknownYardstickError for an
+    unknown yardstick and ValueError for a horizon under one month. No assessments is not an
+    error: the result has no drafts.
     """
     scale = estimative.yardstick(yardstick)
+    if default_horizon_months < 1:
+        raise ValueError(f"default_horizon_months must be at least 1, not {default_horizon_months}")
+    if isinstance(published, datetime):
+        published = published.date()
     body = _validated_text(text)
     layout = _layout(body)
     blocks = _blocks(layout)

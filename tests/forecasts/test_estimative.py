@@ -86,7 +86,8 @@ def test_every_band_term_and_synonym_reads_as_its_own_band(name):
     ],
 )
 def test_a_phrase_means_the_same_rung_on_every_yardstick(phrase, icd203, phia, nato):
-    assert [lookup(phrase, name).term for name in ("icd203", "phia", "nato")] == [icd203, phia, nato]
+    readings = [lookup(phrase, name).term for name in ("icd203", "phia", "nato")]
+    assert readings == [icd203, phia, nato]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,617 @@
+"""parse_briefing on briefings written for these tests, on HTML, on bad input and on the seed."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from forecasts.briefing_parser import (
+    MAX_BRIEFING_BYTES,
+    BriefingError,
+    Draft,
+    ParsedBriefing,
+    decode_briefing,
+    find_horizon,
+    html_to_text,
+    parse_briefing,
+    split_sentences,
+    tags_for,
+)
+from forecasts.estimative import UnknownYardstickError
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "briefings"
+SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "riskline-briefing.txt"
+PUBLISHED = date(2025, 11, 15)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def only(drafts: list[Draft] | tuple[Draft, ...], words: str) -> Draft:
+    """The one judgement draft whose title contains ``words``."""
+    found = [d for d in drafts if words in d.title and not d.is_condition]
+    assert len(found) == 1, [d.title for d in drafts]
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def harbour() -> ParsedBriefing:
+    # A 4-month default tells defaulted close dates apart from "in the coming months" (6 months).
+    return parse_briefing(fixture_text("harbour-watch.txt"), published=PUBLISHED,
+                          default_horizon_months=4)
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: title, byline, Source blocks, footers.
+
+
+def test_title_byline_and_source_blocks(harbour):
+    assert harbour.title == "Harbour Watch: Black Sea and Baltic shipping outlook"
+    assert harbour.author == "Ines Varga"
+    assert [(b.index, b.source) for b in harbour.blocks] == [
+        (0, None), (1, "Lloyd's List"), (2, "Maritime Executive"), (3, "Baltic Briefing"),
+    ]
+    # A hard-wrapped line is joined back into its paragraph.
+    assert "several carriers have paused calls" in harbour.blocks[0].text
+
+
+def test_hard_wrapped_lines_join_and_short_unpunctuated_lines_are_headings():
+    text = ("Outlook for the Aegean\n\n"
+            "Naval patrols have increased this autumn. Clashes between\n"
+            "Greece and Turkey are unlikely.\n"
+            "Regional view\n"
+            "- Cyprus talks will not resume before March.\n")
+    parsed = parse_briefing(text, published=PUBLISHED)
+    assert parsed.title == "Outlook for the Aegean"
+    assert [d.title for d in parsed.drafts] == [
+        "Will there be clashes between Greece and Turkey before 2026-05-15?",
+        "Will Cyprus talks resume before 2026-03-01?",
+    ]
+    assert [c.text for c in parsed.context] == ["Naval patrols have increased this autumn."]
+
+
+def test_drafts_carry_the_source_and_block_they_came_from(harbour):
+    corridor = only(harbour.drafts, "grain corridor")
+    assert (corridor.block, corridor.source) == (0, None)
+    bosphorus = only(harbour.drafts, "Bosphorus")
+    assert (bosphorus.block, bosphorus.source) == (1, "Lloyd's List")
+    assert bosphorus.quote.startswith("Turkey will not close the Bosphorus")
+    cables = only(harbour.drafts, "undersea cables")
+    assert (cables.block, cables.source) == (3, "Baltic Briefing")
+
+
+def test_byline_source_lines_and_footers_are_neither_drafts_nor_context(harbour):
+    every_text = [d.quote for d in harbour.drafts] + [c.text for c in harbour.context]
+    for junk in ("Ines Varga", "Source:", "Forward this email", "Unsubscribe", "© 2025"):
+        assert not any(junk in text for text in every_text), junk
+
+
+def test_facts_and_vague_hedges_are_context_not_drafts(harbour):
+    context = [c.text for c in harbour.context]
+    assert any(text.startswith("Insurers raised war-risk premiums") for text in context)
+    assert any("could recover quickly" in text for text in context)
+    assert any(text.startswith("Russian authorities may restrict") for text in context)
+    quotes = {d.quote for d in harbour.drafts}
+    assert not quotes & set(context)
+    record = next(c for c in harbour.context if "record barge volumes" in c.text)
+    assert (record.block, record.source) == (1, "Lloyd's List")
+
+
+def test_sentence_indexes_count_across_the_briefing(harbour):
+    in_context = {c.sentence_index for c in harbour.context}
+    in_drafts = {d.sentence_index for d in harbour.drafts}
+    assert not in_context & in_drafts
+    assert in_context | in_drafts == set(range(19))
+
+
+# --------------------------------------------------------------------------------------------
+# Polarity: the question is always positive and the probability is for YES.
+
+
+def test_will_not_asks_the_positive_question_with_a_remote_probability(harbour):
+    draft = only(harbour.drafts, "Bosphorus")
+    assert draft.title == "Will Turkey close the Bosphorus to commercial traffic before 2026-05-15?"
+    assert draft.term == "will not"
+    assert draft.negated is True
+    assert (draft.low, draft.high, draft.probability) == (0.01, 0.05, 0.03)
+
+
+def test_almost_certainly_not_is_remote_and_the_reason_stays_out_of_the_question(harbour):
+    draft = only(harbour.drafts, "Baltic infrastructure")
+    assert draft.title == "Will Russia attack Baltic infrastructure openly before 2026-03-15?"
+    assert draft.term == "almost certainly not"
+    assert draft.probability == pytest.approx(0.03)
+
+
+def test_not_likely_is_the_unlikely_band(harbour):
+    draft = only(harbour.drafts, "naval standoff")
+    assert draft.title.startswith("Will a Baltic naval standoff escalate into open conflict")
+    assert draft.term == "not likely"
+    assert draft.negated is True
+    assert 0.20 <= draft.probability <= 0.45
+
+
+def test_unlikely_is_not_complemented(harbour):
+    draft = only(harbour.drafts, "grain corridor")
+    assert draft.title == "Will there be a full reopening of the grain corridor before 2026-03-01?"
+    assert draft.term == "unlikely"
+    assert draft.negated is False
+    assert (draft.low, draft.high) == (0.20, 0.45)
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers beat words.
+
+
+def test_a_range_after_the_word_gives_low_high_and_midpoint(harbour):
+    draft = only(harbour.drafts, "mine clearance")
+    assert draft.term == "likely (60–70 %)"
+    assert (draft.low, draft.high, draft.probability) == (0.6, 0.7, 0.65)
+    assert draft.title == ("Will a new mine clearance mission led by Romania, Bulgaria and Turkey "
+                           "begin operations before 2026-01-01?")
+    assert draft.tags == ["Romania", "Bulgaria", "Turkey"]
+
+
+def test_a_chance_of_a_negated_event_is_its_complement(harbour):
+    draft = only(harbour.drafts, "Sweden")
+    assert draft.title == "Will Sweden ratify the cable-protection treaty before 2028-01-01?"
+    assert draft.term == "30% chance"
+    assert draft.negated is True
+    assert draft.probability == pytest.approx(0.7)
+
+
+def test_a_percent_chance_of_doing_something(harbour):
+    draft = only(harbour.drafts, "shadow fleet")
+    assert draft.title == "Will the shadow fleet lose insurance cover before 2025-12-27?"
+    assert (draft.low, draft.high, draft.probability) == (0.25, 0.25, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "high"),
+    [
+        ("Russia will likely (70%) hold Kherson.", 0.7, 0.7),
+        ("Russia is likely to hold Kherson (70 %).", 0.7, 0.7),
+        ("There is a 20-30 percent chance that Belarus will join the war.", 0.2, 0.3),
+        ("Serbia is unlikely (10 to 20 per cent) to recognise Kosovo.", 0.1, 0.2),
+    ],
+)
+def test_numbers_win_over_words(sentence, low, high):
+    (draft,) = parse_briefing(sentence, published=PUBLISHED).drafts
+    assert (draft.low, draft.high) == (low, high)
+    assert draft.probability == pytest.approx((low + high) / 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Coordination.
+
+
+def test_x_and_y_are_unlikely_gives_one_draft_each(harbour):
+    cables = only(harbour.drafts, "undersea cables")
+    terminal = only(harbour.drafts, "LNG terminal")
+    assert cables.title == "Will there be sabotage of undersea cables before 2026-11-15?"
+    assert terminal.title == "Will there be an attack on an LNG terminal before 2026-11-15?"
+    assert cables.term == terminal.term == "unlikely"
+    assert cables.quote == terminal.quote
+
+
+def test_x_is_unlikely_as_is_y_gives_one_draft_each_with_its_own_tags(harbour):
+    finland = only(harbour.drafts, "Will Finland")
+    estonia = only(harbour.drafts, "Will Estonia")
+    assert estonia.title == (
+        "Will Estonia reopen its border crossings with Russia before 2026-03-15?")
+    assert finland.probability == estonia.probability == 0.325
+    assert "Estonia" not in finland.tags
+    assert "Finland" not in estonia.tags
+
+
+def test_a_joint_action_and_adjectives_are_not_split():
+    text = ("Serbia and Kosovo are unlikely to sign a normalisation agreement. "
+            "Greek and Turkish coastguard clashes are unlikely. "
+            "Talks with Iran and Syria are unlikely.")
+    titles = [d.title for d in parse_briefing(text, published=PUBLISHED).drafts]
+    assert titles == [
+        "Will Serbia and Kosovo sign a normalisation agreement before 2026-05-15?",
+        "Will there be Greek and Turkish coastguard clashes before 2026-05-15?",
+        "Will there be talks with Iran and Syria before 2026-05-15?",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Conditionals.
+
+
+def test_in_the_event_of_gives_a_conditional_draft_and_a_condition_draft(harbour):
+    blockade = only(harbour.drafts, "naval blockade")
+    assert blockade.conditional is True
+    assert blockade.condition == "Ukraine losing control of the waters around Snake Island"
+    assert blockade.title.startswith(
+        "In the event of Ukraine losing control of the waters around Snake Island, "
+        "will there be a Russian naval blockade of Odesa")
+    condition = harbour.drafts[blockade.condition_ref]
+    assert condition.is_condition is True
+    assert (condition.term, condition.probability, condition.low, condition.high) == (None,) * 4
+    assert condition.title == ("Will Ukraine lose control of the waters around Snake Island "
+                               "before 2026-03-15?")
+
+
+def test_in_that_case_refers_back_to_the_last_condition(harbour):
+    blockade = only(harbour.drafts, "naval blockade")
+    escort = only(harbour.drafts, "escort grain convoys")
+    assert escort.conditional is True
+    assert escort.condition_ref == blockade.condition_ref
+    assert escort.term == "almost certainly not"
+    assert escort.probability == pytest.approx(0.03)
+
+
+def test_if_x_then_y_will_probably(harbour):
+    exports = only(harbour.drafts, "grain exports fall")
+    assert exports.title == ("If Russia strikes Odesa's port infrastructure again, will grain "
+                             "exports fall by a third before 2026-07-01?")
+    assert exports.probability == 0.675
+    assert exports.condition_negated is False
+    assert harbour.drafts[exports.condition_ref].title == (
+        "Will Russia strike Odesa's port infrastructure again before 2026-07-01?")
+
+
+def test_unless_x_is_conditional_on_not_x(harbour):
+    attacks = only(harbour.drafts, "attacks on merchant vessels")
+    assert attacks.condition == "a ceasefire is agreed"
+    assert attacks.condition_negated is True
+    assert attacks.title.endswith("continue in the Black Sea until 2026-03-15?")
+    condition = harbour.drafts[attacks.condition_ref]
+    assert condition.title == "Will a ceasefire be agreed before 2026-03-15?"
+    assert "annulled if the condition" in attacks.resolution_criteria
+
+
+def test_would_needs_a_condition(harbour):
+    minesweepers = only(harbour.drafts, "minesweepers")
+    assert minesweepers.condition == "Turkey lifted its restrictions on warships in the straits"
+    assert harbour.drafts[minesweepers.condition_ref].title.startswith("Will Turkey lift its")
+    bare = parse_briefing("Such a strike would be met with a massive response.",
+                          published=PUBLISHED)
+    assert bare.drafts == ()
+    assert len(bare.context) == 1
+
+
+def test_even_if_is_a_concession_not_a_condition():
+    (draft,) = parse_briefing("NATO will not intervene even if Russia escalates.",
+                              published=PUBLISHED).drafts
+    assert draft.conditional is False
+    assert draft.title == "Will NATO intervene before 2026-05-15?"
+
+
+def test_every_condition_ref_points_at_a_condition_draft(harbour):
+    for draft in harbour.drafts:
+        if draft.conditional:
+            assert harbour.drafts[draft.condition_ref].is_condition
+        else:
+            assert draft.condition_ref is None
+
+
+# --------------------------------------------------------------------------------------------
+# Horizons.
+
+
+@pytest.mark.parametrize(
+    ("phrase", "closes"),
+    [
+        ("before March", date(2026, 3, 1)),
+        ("by March", date(2026, 4, 1)),
+        ("in the next six months", date(2026, 5, 15)),
+        ("in the next 6 months", date(2026, 5, 15)),
+        ("before the end of the year", date(2026, 1, 1)),
+        ("through the first half of next year", date(2026, 7, 1)),
+        ("in the second half of 2026", date(2027, 1, 1)),
+        ("in the next twelve months", date(2026, 11, 15)),
+        ("by 2027", date(2028, 1, 1)),
+        ("before 2027", date(2027, 1, 1)),
+        ("within weeks", date(2025, 12, 27)),
+        ("within two weeks", date(2025, 11, 29)),
+        ("in the coming months", date(2026, 5, 15)),
+        ("by mid-2026", date(2026, 7, 1)),
+        ("by the end of next year", date(2027, 1, 1)),
+        ("this winter", date(2026, 3, 1)),
+        ("next month", date(2026, 1, 1)),
+    ],
+)
+def test_horizon_phrases_relative_to_publication(phrase, closes):
+    found = find_horizon(f"Russia will probably advance {phrase}.", PUBLISHED)
+    assert found == (closes, phrase)
+
+
+def test_no_horizon_or_one_in_the_past_falls_back_to_the_default():
+    assert find_horizon("Russia will probably advance.", PUBLISHED) is None
+    assert find_horizon("Russia will probably advance by 2024.", PUBLISHED) is None
+    (draft,) = parse_briefing("Russia will probably advance by 2024.", published=PUBLISHED,
+                              default_horizon_months=3).drafts
+    assert draft.closes_at == date(2026, 2, 15)
+
+
+def test_a_horizon_in_the_text_sets_the_close_date_and_leaves_the_title(harbour):
+    corridor = only(harbour.drafts, "Danube corridor")
+    # "in the coming months" (six), not the four-month default
+    assert corridor.closes_at == date(2026, 5, 15)
+    assert "coming months" not in corridor.title
+
+
+# --------------------------------------------------------------------------------------------
+# The three yardsticks.
+
+
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [("icd203", 0.80, 0.95), ("phia", 0.80, 0.90), ("nato", 0.90, 1.0)],
+)
+def test_the_yardstick_decides_the_numbers(name, low, high):
+    parsed = parse_briefing("Hungary is highly likely to veto the package.", published=PUBLISHED,
+                            yardstick=name)
+    (draft,) = parsed.drafts
+    assert (draft.yardstick, draft.low, draft.high) == (name, low, high)
+    assert draft.probability == pytest.approx((low + high) / 2)
+
+
+def test_phia_terms_in_an_html_briefing():
+    parsed = parse_briefing((FIXTURES / "sahel-outlook.html").read_bytes(), published=PUBLISHED,
+                            yardstick="phia")
+    assert (parsed.title, parsed.author) == ("Sahel security outlook", "Amadou Keita")
+    readings = [(d.band, d.probability, d.source) for d in parsed.drafts]
+    assert readings == [
+        ("highly likely", 0.85, None),
+        ("realistic possibility", 0.45, "Sahel Monitor"),
+        ("highly unlikely", 0.15, "Sahel Monitor"),
+        ("remote chance", 0.025, "Sahel Monitor"),
+    ]
+    assert parsed.drafts[0].title == (
+        "Will the junta in Mali postpone elections again before 2026-11-15?")
+    assert parsed.drafts[2].title == "Will Burkina Faso rejoin ECOWAS before 2028-01-01?"
+    assert parsed.drafts[2].tags == ["Burkina Faso", "ECOWAS"]
+
+
+def test_nato_terms():
+    parsed = parse_briefing(fixture_text("alliance-desk.txt"), published=PUBLISHED,
+                            yardstick="nato")
+    assert (parsed.title, parsed.author) == ("Alliance Desk weekly", "Tomas Lind")
+    readings = [(d.band, d.low, d.high) for d in parsed.drafts]
+    assert readings == [
+        ("highly unlikely", 0.0, 0.10),
+        ("highly unlikely", 0.0, 0.10),
+        ("even chance", 0.40, 0.60),
+        ("highly likely", 0.90, 1.0),
+    ]
+    corridor = parsed.drafts[3]
+    assert corridor.title == "Will the Black Sea grain corridor remain open until 2026-07-01?"
+    assert "still holds on 2026-07-01" in corridor.resolution_criteria
+
+
+def test_an_unknown_yardstick_is_refused():
+    with pytest.raises(UnknownYardstickError):
+        parse_briefing("Russia is unlikely to advance.", published=PUBLISHED, yardstick="kent")
+
+
+# --------------------------------------------------------------------------------------------
+# HTML.
+
+
+def test_html_to_text_keeps_visible_text_and_drops_scripts_styles_and_comments():
+    text = html_to_text(fixture_text("sahel-outlook.html"))
+    assert text.splitlines()[0] == "Sahel security outlook"
+    assert "Source: Sahel Monitor" in text.splitlines()
+    assert "coup attempt in Niger before the end of the year." in text  # inline tags stay inline
+    for hidden in ("teaser", "default on its debt", "font-weight", "referendum", "African Union",
+                   "JavaScript"):
+        assert hidden not in text, hidden
+
+
+def test_script_text_never_becomes_a_draft():
+    html = ("<p>Source: Desk</p><script>var x = 'Chad is highly likely to leave';</script>"
+            "<p>Chad is unlikely to leave the African Union.</p>")
+    parsed = parse_briefing(decode_briefing(html.encode()), published=PUBLISHED)
+    titles = [d.title for d in parsed.drafts]
+    assert titles == ["Will Chad leave the African Union before 2026-05-15?"]
+
+
+def test_html_given_as_a_string_is_read_as_html():
+    parsed = parse_briefing("<h1>Desk</h1><p>Chad is <i>unlikely</i> to leave the AU.</p>",
+                            published=datetime(2025, 11, 15, 9, 30))
+    assert parsed.title == "Desk"
+    assert [d.title for d in parsed.drafts] == ["Will Chad leave the AU before 2026-05-15?"]
+
+
+def test_a_default_horizon_under_a_month_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        parse_briefing("Chad is unlikely to leave.", published=PUBLISHED, default_horizon_months=0)
+
+
+def test_a_file_name_is_not_mistaken_for_markup():
+    assert html_to_text("briefing.html") == "briefing.html"
+
+
+# --------------------------------------------------------------------------------------------
+# Refusals, with a message a person can act on.
+
+
+def test_an_empty_briefing_is_refused():
+    with pytest.raises(BriefingError, match="empty"):
+        parse_briefing(fixture_text("empty.txt"), published=PUBLISHED)
+    with pytest.raises(BriefingError, match="empty"):
+        parse_briefing(b"", published=PUBLISHED)
+
+
+def test_a_binary_file_is_refused():
+    with pytest.raises(BriefingError, match="binary"):
+        parse_briefing((FIXTURES / "binary.bin").read_bytes(), published=PUBLISHED)
+    with pytest.raises(BriefingError, match="binary"):
+        parse_briefing("Russia\x00 is unlikely to attack.", published=PUBLISHED)
+
+
+def test_text_that_is_not_utf8_is_refused():
+    with pytest.raises(BriefingError, match="UTF-8"):
+        decode_briefing((FIXTURES / "windows-1252.txt").read_bytes())
+
+
+def test_utf16_with_a_byte_order_mark_is_read():
+    raw = "Russia is unlikely to attack Moldova.".encode("utf-16")
+    (draft,) = parse_briefing(raw, published=PUBLISHED).drafts
+    assert draft.tags == ["Russia", "Moldova"]
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_a_briefing_over_two_megabytes_is_refused(as_bytes):
+    text = "Russia is unlikely to attack Moldova. " * (MAX_BRIEFING_BYTES // 38 + 1)
+    with pytest.raises(BriefingError, match="limit is 2 MB"):
+        parse_briefing(text.encode() if as_bytes else text, published=PUBLISHED)
+
+
+def test_a_briefing_with_no_judgements_is_not_an_error():
+    parsed = parse_briefing("Russia lost ground near the river. Prices may rise.",
+                            published=PUBLISHED)
+    assert parsed.drafts == ()
+    assert [c.text for c in parsed.context] == ["Russia lost ground near the river.",
+                                                "Prices may rise."]
+
+
+# --------------------------------------------------------------------------------------------
+# Output shape, tags, sentences, speed.
+
+
+def test_to_dict_has_exactly_the_agreed_keys_and_is_json(harbour):
+    draft = only(harbour.drafts, "Bosphorus")
+    values = draft.to_dict()
+    assert set(values) == {
+        "quote", "source", "term", "probability", "low", "high", "conditional", "condition",
+        "title", "resolution_criteria", "closes_at", "tags", "block", "yardstick", "negated",
+    }
+    assert values["closes_at"] == "2026-05-15"
+    assert json.loads(json.dumps(harbour.to_dict()))["drafts"][0]["closes_at"]
+    extended = harbour.drafts[only(harbour.drafts, "naval blockade").condition_ref].to_dict(
+        extended=True)
+    assert extended["is_condition"] is True
+
+
+def test_resolution_criteria_name_the_source_the_quote_and_the_deadline(harbour):
+    draft = only(harbour.drafts, "Bosphorus")
+    criteria = draft.resolution_criteria
+    assert "Lloyd's List" in criteria
+    assert draft.quote in criteria
+    assert "before 2026-05-15" in criteria
+
+
+def test_every_title_is_a_question_naming_its_deadline(harbour):
+    for draft in harbour.drafts:
+        assert draft.title.startswith(("Will ", "If ", "Unless ", "In the event of ", "Should "))
+        assert draft.title.endswith(f"{draft.closes_at.isoformat()}?")
+        if not draft.is_condition:
+            assert 0 < draft.probability < 1
+            assert draft.low <= draft.probability <= draft.high
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("Russian and Ukrainian officials met in Istanbul.", ["Russia", "Ukraine"]),
+        ("Greek and Turkish ships in the Aegean.", ["Greece", "Turkey", "Aegean Sea"]),
+        ("Chinese patrols in the South China Sea and the Taiwan Strait.",
+         ["China", "South China Sea", "Taiwan Strait"]),
+        ("intra-NATO cooperation and Russian-annexed Crimea", ["NATO", "Russia", "Crimea"]),
+        ("The EU, the UN and OPEC+ met in the Sahel.", ["EU", "UN", "OPEC", "Sahel"]),
+        ("Niger and Nigeria; the Russians and the Turks.",
+         ["Niger", "Nigeria", "Russia", "Turkey"]),
+        ("They told us about the Black Sea, Donbas and the Caucasus.",
+         ["Black Sea", "Donbas", "Caucasus"]),
+    ],
+)
+def test_tags_are_canonical_names_from_the_gazetteer(text, tags):
+    assert tags_for(text) == tags
+
+
+def test_sentences_split_at_full_stops_but_not_abbreviations():
+    assert split_sentences("The U.S. and Mr. Smith met. Talks failed! Did they? Yes.") == [
+        "The U.S. and Mr. Smith met.", "Talks failed!", "Did they?", "Yes.",
+    ]
+
+
+def test_two_hundred_paragraphs_parse_in_well_under_a_second():
+    paragraphs = [line for line in fixture_text("harbour-watch.txt").splitlines() if len(line) > 60]
+    text = "\n\n".join((paragraphs * 40)[:200])
+    parse_briefing("Russia is unlikely to attack.", published=PUBLISHED)  # warm the caches
+    started = time.perf_counter()
+    parsed = parse_briefing(text, published=PUBLISHED)
+    assert time.perf_counter() - started < 1.0
+    assert len(parsed.drafts) > 200
+
+
+# --------------------------------------------------------------------------------------------
+# The real seed briefing (kept outside the repository).
+
+
+@pytest.fixture(scope="module")
+def seed() -> ParsedBriefing:
+    if not SEED.is_file():
+        pytest.skip(f"seed briefing not found at {SEED}")
+    return parse_briefing(SEED.read_text(encoding="utf-8"), published=date(2022, 12, 1))
+
+
+def seed_draft(seed: ParsedBriefing, words: str) -> Draft:
+    return only(seed.drafts, words)
+
+
+@pytest.mark.parametrize(
+    ("words", "low", "high", "source"),
+    [
+        ("NATO deployment in Ukraine", 0.55, 0.80, "AP News"),
+        ("deployment of NATO personnel", 0.20, 0.45, "Research Briefings"),
+        ("cross-border firing incidents", 0.20, 0.45, "Research Briefings"),
+        ("Will NATO confront Russian forces", 0.01, 0.05, "Research Briefings"),
+        ("continue to flow to Ukraine", 0.95, 0.99, "Research Briefings"),
+        ("near-abroad", 0.20, 0.45, "Research Briefings"),
+        ("Greece and Turkey", 0.20, 0.45, "Research Briefings"),
+    ],
+)
+def test_seed_judgements_become_drafts_in_their_icd203_band(seed, words, low, high, source):
+    draft = seed_draft(seed, words)
+    assert low <= draft.probability <= high
+    assert (draft.low, draft.high) == (low, high)
+    assert draft.source == source
+
+
+def test_seed_nato_deployment_is_conditional_on_wmd_use(seed):
+    draft = seed_draft(seed, "NATO deployment in Ukraine")
+    assert draft.conditional is True
+    assert "weapons of mass destruction" in draft.condition
+    condition = seed.drafts[draft.condition_ref]
+    assert condition.is_condition is True
+    assert condition.title.startswith("Will Russia utilise weapons of mass destruction")
+    # "In such a scenario" in the next block refers back to the same condition.
+    personnel = seed_draft(seed, "deployment of NATO personnel")
+    assert personnel.conditional is True
+    assert personnel.condition_ref == draft.condition_ref
+
+
+def test_seed_will_not_confront_is_a_small_probability_for_the_positive_question(seed):
+    draft = seed_draft(seed, "confront")
+    assert draft.title.startswith("Will NATO confront Russian forces on the ground in Ukraine")
+    assert draft.negated is True
+    assert draft.probability < 0.1
+
+
+def test_seed_tags_name_the_places_of_each_clause(seed):
+    assert {"Russia", "Caucasus", "Central Asia"} <= set(seed_draft(seed, "near-abroad").tags)
+    assert "Greece" not in seed_draft(seed, "near-abroad").tags
+    assert {"Greece", "Turkey", "Aegean Sea"} <= set(seed_draft(seed, "Greece and Turkey").tags)
+
+
+def test_seed_byline_footer_and_facts_are_not_drafts(seed):
+    assert seed.author == "Paul Mutter"
+    quotes = " ".join(d.quote for d in seed.drafts)
+    context = " ".join(c.text for c in seed.context)
+    for junk in ("Paul Mutter", "Keep Informed", "inbox"):
+        assert junk not in quotes and junk not in context
+    for fact in ("lost control of almost half", "aerial campaign"):
+        assert fact not in quotes
+        assert fact in context
+    assert [b.source for b in seed.blocks] == ["Reuters", "AP News", "Research Briefings"]
