@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
 METHODS: tuple[str, ...] = ("median", "mean", "recency_weighted_median", "extremized_mean")
@@ -28,7 +26,7 @@ NAT = np.iinfo(np.int64).min  # pandas' integer value for a missing instant
 # logit(0) is -inf, so one forecaster at 0 % and another at 100 % would make pooled log-odds NaN;
 # 1e-6 is far beyond the precision anyone states (platforms accept 0.1 % at most).
 LOGIT_EPS = 1e-6
-Recalibrator = IsotonicRegression | LogisticRegression
+Recalibrator = Any  # a fitted IsotonicRegression or LogisticRegression
 _PACK_LIMIT = 2**62  # packed int64 sort keys must stay below this to avoid overflow
 
 
@@ -312,16 +310,20 @@ def _median_by_event(timeline: ForecastTimeline) -> np.ndarray:
 
 def _running_mean(timeline: ForecastTimeline, values: np.ndarray) -> np.ndarray:
     """Mean of `values` over the standing forecasts just after each event."""
-    n = timeline.size
+    # Running sums over slots: event e sits at slot e + question[e], leaving one empty slot after
+    # each question where its last forecasts stop. The sum returns to ~0 there, so rounding never
+    # builds up across questions; subtracting that residue removes the rest.
+    question = timeline.question[timeline.chain]
+    slots = timeline.size + len(timeline.questions) + 1
     weight = values[timeline.chain]
-    change = np.bincount(timeline.chain, weights=weight, minlength=n + 1) - np.bincount(
-        timeline.chain_stop, weights=weight, minlength=n + 1
-    )
+    change = np.bincount(timeline.chain + question, weights=weight, minlength=slots)
+    change -= np.bincount(timeline.chain_stop + question, weights=weight, minlength=slots)
     running = np.cumsum(change)
-    # each question's changes cancel out; subtracting the total at its start keeps rounding
-    # left over from earlier questions out of this one
-    at_start = np.concatenate(([0.0], running))[timeline.question_start[:-1]]
-    return (running[:n] - at_start[timeline.question]) / timeline.active_count()
+    slot = np.arange(timeline.size) + timeline.question
+    residue = np.concatenate(([0.0], running))[
+        timeline.question_start[:-1] + np.arange(len(timeline.questions))
+    ]
+    return (running[slot] - residue[timeline.question]) / timeline.active_count()
 
 
 def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
@@ -442,6 +444,11 @@ def crowd_history(
 
 
 def _fit(method: str, probability: np.ndarray, outcome: np.ndarray) -> Recalibrator:
+    # scikit-learn takes a second to import; only recalibration needs it, so web workers and the
+    # CLI do not pay for it at start-up.
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
     if method == "isotonic":
         return IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(probability, outcome)
     if np.unique(outcome).size < 2:
@@ -453,6 +460,8 @@ def _fit(method: str, probability: np.ndarray, outcome: np.ndarray) -> Recalibra
 
 
 def _predict(model: Recalibrator, probability: np.ndarray) -> np.ndarray:
+    from sklearn.isotonic import IsotonicRegression
+
     if isinstance(model, IsotonicRegression):
         return model.predict(probability)
     return model.predict_proba(logit(probability).reshape(-1, 1))[:, 1]

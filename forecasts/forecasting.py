@@ -100,7 +100,8 @@ def history(session: Session, question: Question, forecaster: User) -> list[Fore
     query = select(Forecast).where(
         Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
     )
-    return list(session.exec(query.order_by(col(Forecast.created_at).desc(), col(Forecast.id).desc())))
+    newest_first = (col(Forecast.created_at).desc(), col(Forecast.id).desc())
+    return list(session.exec(query.order_by(*newest_first)))
 
 
 def latest_forecasts(

@@ -19,7 +19,6 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.stats import beta, norm
 
 from forecasts.aggregate import (
     NAT,
@@ -180,6 +179,9 @@ def _interval(
     hits: np.ndarray, count: np.ndarray, interval: str, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided `level` interval for a binomial proportion hits/count."""
+    # scipy.stats takes over a second to import; load it only when an interval is asked for.
+    from scipy.stats import beta, norm
+
     tail = (1 - level) / 2
     if interval == "jeffreys":
         # Brown, Cai & DasGupta (2001): the Jeffreys ends are 0 / 1 when all fail / all succeed
@@ -335,9 +337,15 @@ def _steps(
     low = np.clip(created, start, end)
     error = (value - questions.outcome[question]) ** 2
     area = error * (np.clip(until, start, end) - low) / NS_PER_SECOND
-    running = np.cumsum(area)
-    question_total = running[start_of[1:] - 1][question] if question.size else running
-    return _Steps(start_of, low, error, question_total - running + area)
+    count = np.diff(start_of)
+    heads = start_of[:-1][count > 0]
+    total = np.add.reduceat(area, heads) if heads.size else np.zeros(0)
+    # taking each question's total back off at the next question's first step keeps the running
+    # sum (and its rounding) at the size of one question, not of everything before it
+    restarted = area.copy()
+    restarted[heads[1:]] -= total[:-1]
+    before = np.cumsum(restarted) - area
+    return _Steps(start_of, low, error, np.repeat(total, count[count > 0]) - before)
 
 
 def _step_index(
@@ -405,6 +413,11 @@ def _crowd_score(
     return steps.tail[first] + IGNORANCE * before_crowd, (end - opens) / NS_PER_SECOND
 
 
+def _mean_over_time(total: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    # differences of running integrals can stray a few ulps outside [0, 1]
+    return np.clip(total / seconds, 0.0, 1.0)
+
+
 def _check_policy(before_first: str) -> None:
     if before_first not in POLICIES:
         raise ValueError(f"before_first must be one of {', '.join(POLICIES)}, not {before_first!r}")
@@ -434,14 +447,14 @@ def _score_table(
         {
             "question_id": resolved.ids.take(own.question),
             "forecaster_id": timeline.forecasters.take(own.forecaster),
-            "brier": scale * total / seconds,
+            "brier": scale * _mean_over_time(total, seconds),
             "coverage": own.covered / period,
             "forecasts": own.counted,
         }
     )
     if versus_crowd:
         crowd_total, crowd_seconds = _crowd_score(before_first, own, resolved, steps, at_begin)
-        table["crowd_brier"] = scale * crowd_total / crowd_seconds
+        table["crowd_brier"] = scale * _mean_over_time(crowd_total, crowd_seconds)
         table["relative_brier"] = table["brier"] - table["crowd_brier"]
         table["probability"] = own.last_probability
         table["outcome"] = resolved.outcome[own.question]

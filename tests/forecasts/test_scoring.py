@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from statistics import median
 
 import numpy as np
@@ -34,7 +35,9 @@ def make_forecasts(rows: list[tuple], unit: pd.Timedelta = DAY) -> pd.DataFrame:
     """Rows of (question_id, forecaster_id, probability, time offset in `unit`s from T0)."""
     frame = pd.DataFrame(rows, columns=["question_id", "forecaster_id", "probability", "offset"])
     created = T0 + frame["offset"].to_numpy() * unit
-    return frame.drop(columns="offset").assign(created_at=pd.Series(created, dtype="datetime64[ns, UTC]"))
+    return frame.drop(columns="offset").assign(
+        created_at=pd.Series(created, dtype="datetime64[ns, UTC]")
+    )
 
 
 def make_questions(rows: list[tuple], unit: pd.Timedelta = DAY) -> pd.DataFrame:
@@ -55,7 +58,9 @@ def make_questions(rows: list[tuple], unit: pd.Timedelta = DAY) -> pd.DataFrame:
 
 
 def score_of(table: pd.DataFrame, question_id: object, forecaster_id: object) -> pd.Series:
-    row = table.loc[(table["question_id"] == question_id) & (table["forecaster_id"] == forecaster_id)]
+    row = table.loc[
+        (table["question_id"] == question_id) & (table["forecaster_id"] == forecaster_id)
+    ]
     assert len(row) == 1
     return row.iloc[0]
 
@@ -112,7 +117,9 @@ def test_brier_matches_sklearn_on_random_data() -> None:
     rng = np.random.default_rng(7)
     probability = rng.random(5_000)
     outcome = (rng.random(5_000) < probability).astype(int)
-    assert brier(probability, outcome).mean() == pytest.approx(brier_score_loss(outcome, probability))
+    assert brier(probability, outcome).mean() == pytest.approx(
+        brier_score_loss(outcome, probability)
+    )
     assert brier(probability, outcome, two_term=True).mean() == pytest.approx(
         2 * brier_score_loss(outcome, probability)
     )
@@ -128,7 +135,9 @@ def test_brier_is_between_0_and_1(probability: float, outcome: int) -> None:
 
 
 @given(unit_floats, unit_floats)
-def test_reporting_the_true_probability_minimises_expected_brier(truth: float, report: float) -> None:
+def test_reporting_the_true_probability_minimises_expected_brier(
+    truth: float, report: float
+) -> None:
     def expected(p: float) -> float:
         return truth * brier(p, 1) + (1 - truth) * brier(p, 0)
 
@@ -243,12 +252,17 @@ def test_calibration_wilson_interval_by_hand() -> None:
 
 def test_calibration_jeffreys_interval() -> None:
     # 3 of 4 in [0.6, 0.8): Beta(3.5, 1.5) quantiles 2.5 % and 97.5 %; all-or-none ends pinned
-    table = calibration_table([0.7, 0.7, 0.7, 0.7, 0.1], [1, 1, 1, 0, 0], n_bins=5, interval="jeffreys")
+    table = calibration_table(
+        [0.7, 0.7, 0.7, 0.7, 0.1], [1, 1, 1, 0, 0], n_bins=5, interval="jeffreys"
+    )
     high_bin = table.loc[np.isclose(table["bin_low"], 0.6)].iloc[0]
     assert high_bin["ci_low"] == pytest.approx(beta.ppf(0.025, 3.5, 1.5))
     assert high_bin["ci_high"] == pytest.approx(beta.ppf(0.975, 3.5, 1.5))
     low_bin = table.iloc[0]
-    assert (low_bin["ci_low"], low_bin["ci_high"]) == (0.0, pytest.approx(beta.ppf(0.975, 0.5, 1.5)))
+    assert (low_bin["ci_low"], low_bin["ci_high"]) == (
+        0.0,
+        pytest.approx(beta.ppf(0.975, 0.5, 1.5)),
+    )
 
 
 def test_calibration_table_refuses_unknown_options() -> None:
@@ -270,7 +284,10 @@ def test_calibration_table_matches_sklearn(strategy: str, n_bins: int) -> None:
     np.testing.assert_allclose(table["observed_frequency"], prob_true, rtol=0, atol=1e-12)
     np.testing.assert_allclose(table["mean_forecast"], prob_pred, rtol=0, atol=1e-12)
     assert table["count"].sum() == 600
-    assert ((table["ci_low"] <= table["observed_frequency"]) & (table["observed_frequency"] <= table["ci_high"])).all()
+    assert (
+        (table["ci_low"] <= table["observed_frequency"])
+        & (table["observed_frequency"] <= table["ci_high"])
+    ).all()
 
 
 # ---------------------------------------------------------------- time-weighted Brier
@@ -291,7 +308,9 @@ def test_time_weighted_brier_is_exact_to_the_second() -> None:
     # 100 % for 9 s then 0 % for the last 1 s of a 10 s question that resolved YES: (9·0 + 1·1)/10
     forecasts = make_forecasts([(1, "ann", 1.0, 0), (1, "ann", 0.0, 9)], unit=SECOND)
     questions = make_questions([(1, 0, 10, None, 1)], unit=SECOND)
-    assert score_of(time_weighted_brier(forecasts, questions), 1, "ann")["brier"] == pytest.approx(0.1)
+    assert score_of(time_weighted_brier(forecasts, questions), 1, "ann")["brier"] == pytest.approx(
+        0.1
+    )
 
 
 def test_scoring_stops_at_early_resolution_and_ignores_later_forecasts() -> None:
@@ -357,7 +376,10 @@ def test_relative_brier_against_the_crowd_median() -> None:
     # crowd: 0.5 on days 0–5, median(0.5, 0.9) = 0.7 on days 5–10
     # Bob (days 5–10): 0.01 − (0.7 − 1)² = 0.01 − 0.09 = −0.08, better than the crowd
     bob = score_of(table, 1, "bob")
-    assert (bob["crowd_brier"], bob["relative_brier"]) == (pytest.approx(0.09), pytest.approx(-0.08))
+    assert (bob["crowd_brier"], bob["relative_brier"]) == (
+        pytest.approx(0.09),
+        pytest.approx(-0.08),
+    )
     # Ann (days 0–10): 0.25 − (5·0.25 + 5·0.09)/10 = 0.25 − 0.17 = 0.08
     assert score_of(table, 1, "ann")["relative_brier"] == pytest.approx(0.08)
 
@@ -411,7 +433,10 @@ question_rows = st.tuples(
 
 def random_case(rows: list[tuple], resolutions: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions = make_questions(
-        [(q, OPENS, CLOSES, resolved, outcome) for q, (resolved, outcome) in enumerate(resolutions, 1)],
+        [
+            (q, OPENS, CLOSES, resolved, outcome)
+            for q, (resolved, outcome) in enumerate(resolutions, 1)
+        ],
         unit=SECOND,
     )
     return make_forecasts(rows, unit=SECOND), questions
@@ -421,7 +446,10 @@ def standing(rows: list[tuple], instant: float) -> dict[str, tuple[int, float]]:
     """Each forecaster's latest forecast made at or before `instant`: (row id, probability)."""
     latest: dict[str, tuple[float, float, int]] = {}
     for row_id, (forecaster, probability, made) in enumerate(rows):
-        if made <= instant and (made, probability) >= latest.get(forecaster, (-math.inf, -1, 0))[:2]:
+        if (
+            made <= instant
+            and (made, probability) >= latest.get(forecaster, (-math.inf, -1, 0))[:2]
+        ):
             latest[forecaster] = (made, probability, row_id)
     return {name: (row_id, p) for name, (_, p, row_id) in latest.items()}
 
@@ -436,7 +464,7 @@ def reference_scores(rows: list[tuple], resolutions: list[tuple], policy: str) -
         for name in sorted({f for f, _, _ in made}):
             total = seconds = crowd_total = crowd_seconds = covered = 0.0
             held = set()
-            for start, stop in zip(cuts, cuts[1:], strict=False):
+            for start, stop in pairwise(cuts):
                 now = standing(made, start)
                 crowd = median(p for _, p in now.values()) if now else None
                 if name in now:
@@ -465,7 +493,11 @@ def reference_scores(rows: list[tuple], resolutions: list[tuple], policy: str) -
 
 
 @settings(max_examples=80, deadline=None)
-@given(forecast_rows, st.lists(question_rows, min_size=3, max_size=3), st.sampled_from(["active", "crowd", "ignorance"]))
+@given(
+    forecast_rows,
+    st.lists(question_rows, min_size=3, max_size=3),
+    st.sampled_from(["active", "crowd", "ignorance"]),
+)
 def test_time_weighted_scores_match_the_obvious_interval_walk(
     rows: list[tuple], resolutions: list[tuple], policy: str
 ) -> None:
@@ -483,12 +515,18 @@ def test_time_weighted_scores_match_the_obvious_interval_walk(
 
 
 @settings(max_examples=40, deadline=None)
-@given(forecast_rows, st.lists(question_rows, min_size=3, max_size=3), st.randoms(use_true_random=False))
+@given(
+    forecast_rows,
+    st.lists(question_rows, min_size=3, max_size=3),
+    st.randoms(use_true_random=False),
+)
 def test_time_weighted_scores_do_not_depend_on_row_order(
     rows: list[tuple], resolutions: list[tuple], random: object
 ) -> None:
     forecasts, questions = random_case(rows, resolutions)
-    shuffled = forecasts.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    shuffled = forecasts.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(
+        drop=True
+    )
     for policy in ("active", "crowd", "ignorance"):
         pd.testing.assert_frame_equal(
             relative_brier(forecasts, questions, before_first=policy),
@@ -497,7 +535,12 @@ def test_time_weighted_scores_do_not_depend_on_row_order(
 
 
 @settings(max_examples=60, deadline=None)
-@given(unit_floats, st.sampled_from([0, 1]), st.integers(OPENS - 5, OPENS), st.sampled_from([None, 7, 30]))
+@given(
+    unit_floats,
+    st.sampled_from([0, 1]),
+    st.integers(OPENS - 5, OPENS),
+    st.sampled_from([None, 7, 30]),
+)
 def test_one_forecast_held_throughout_scores_its_plain_brier(
     probability: float, outcome: int, made: int, resolved: int | None
 ) -> None:
@@ -510,7 +553,11 @@ def test_one_forecast_held_throughout_scores_its_plain_brier(
 
 
 @settings(max_examples=40, deadline=None)
-@given(forecast_rows, st.lists(question_rows, min_size=3, max_size=3), st.sampled_from(["active", "crowd", "ignorance"]))
+@given(
+    forecast_rows,
+    st.lists(question_rows, min_size=3, max_size=3),
+    st.sampled_from(["active", "crowd", "ignorance"]),
+)
 def test_the_crowd_median_scored_as_a_forecaster_has_relative_brier_zero(
     rows: list[tuple], resolutions: list[tuple], policy: str
 ) -> None:
