@@ -19,11 +19,14 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-installed
 
-## run: install, migrate, load the sample once, serve with gunicorn on $(PORT)
+## run: install, migrate, load the sample once, serve with gunicorn on $(PORT), with the scheduler
 run: $(VENV)/.run-installed
 	$(BIN)/forecasts db upgrade
 	$(BIN)/forecasts sample load
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	@echo "Serving on http://127.0.0.1:$(PORT), scheduler in the background  (Ctrl-C stops both)"
+	@# One shell: the scheduler runs in the background and is stopped (SIGTERM) when gunicorn exits.
+	@$(BIN)/python -m jobs & scheduler=$$!; \
+	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## test: install the test extra, lint, run the whole suite

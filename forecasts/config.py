@@ -47,6 +47,14 @@ class Settings:
     session_cookie_secure: bool = False
     testing: bool = False
     csrf_enabled: bool = True
+    # Email (scheduler digests and reminders); the console backend only logs the messages.
+    mail_backend: str = "console"
+    mail_server: str = "localhost"
+    mail_port: int = 25
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_use_tls: bool = False
+    mail_from: str = "forecasts@localhost"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -85,7 +93,34 @@ class Settings:
             values["session_cookie_secure"] = parse_bool(
                 "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
             )
+        values.update(_mail_settings(env))
         return cls(**values)
+
+
+MAIL_BACKENDS = ("console", "smtp")
+
+
+def _mail_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """The MAIL_* variables, each parsed strictly."""
+    values: dict[str, object] = {}
+    if "MAIL_BACKEND" in env:
+        backend = env["MAIL_BACKEND"].strip().lower()
+        if backend not in MAIL_BACKENDS:
+            raise ConfigError(f"MAIL_BACKEND must be console or smtp, not {env['MAIL_BACKEND']!r}")
+        values["mail_backend"] = backend
+    if "MAIL_PORT" in env:
+        port = parse_int("MAIL_PORT", env["MAIL_PORT"], minimum=1)
+        if port > 65535:
+            raise ConfigError(f"MAIL_PORT must be at most 65535, not {port}")
+        values["mail_port"] = port
+    if "MAIL_USE_TLS" in env:
+        values["mail_use_tls"] = parse_bool("MAIL_USE_TLS", env["MAIL_USE_TLS"])
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
+        if name in env:
+            values[name.lower()] = env[name].strip() if name != "MAIL_PASSWORD" else env[name]
+    if "MAIL_FROM" in env and "@" not in env["MAIL_FROM"]:
+        raise ConfigError(f"MAIL_FROM must be an email address, not {env['MAIL_FROM']!r}")
+    return values
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -44,6 +44,14 @@ class Action(StrEnum):
     close = "close"
     resolve = "resolve"
     correct = "correct"
+    propose = "propose"  # an automatic check suggests an outcome; a manager confirms it
+
+
+class UserKind(StrEnum):
+    """A person signs in; a publication only carries a briefing's stated forecasts."""
+
+    person = "person"
+    publication = "publication"
 
 
 class Team(SQLModel, table=True):
@@ -56,10 +64,15 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, unique=True, index=True)
     display_name: str = Field(max_length=80)
+    email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=255)
     role: Role = Field(default=Role.forecaster, sa_type=_enum(Role))
     team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
     active: bool = True
+    kind: UserKind = Field(  # briefing import (issue #4)
+        default=UserKind.person, sa_type=_enum(UserKind),
+        sa_column_kwargs={"server_default": UserKind.person.value},
+    )
     created_at: datetime = _when()  # type: ignore[assignment]
 
     # Flask-Login reads these four names; defining them here keeps Flask out of the domain.
@@ -130,6 +143,21 @@ class Question(QuestionBase, table=True):
     closed_early_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
     outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
     resolved_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
+    # --- Briefing import and conditional questions (issue #4) ---
+    briefing_id: int | None = Field(
+        default=None, foreign_key="briefing.id", index=True, ondelete="SET NULL"
+    )
+    briefing_draft_id: int | None = Field(
+        default=None, foreign_key="briefing_draft.id", index=True, ondelete="SET NULL"
+    )
+    # P(this | condition); resolves YES/NO only once the condition resolved the enabling way.
+    condition_id: int | None = Field(
+        default=None, foreign_key="question.id", index=True, ondelete="RESTRICT"
+    )
+    condition_negated: bool = Field(  # "unless X": the enabling outcome of X is NO
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    # --- end issue #4 ---
 
     @property
     def closed_at(self) -> datetime:
@@ -185,3 +213,65 @@ class ResolutionEvent(SQLModel, table=True):
     from_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
     to_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
     note: str = Field(default="", sa_type=sa.Text)
+
+
+# --- Briefing import (issue #4): the domain rules are in forecasts/briefings.py ---
+
+
+class DraftState(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+    published = "published"
+
+
+class Briefing(SQLModel, table=True):
+    """An imported briefing as read: its text, date and yardstick, and who imported it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(default="", max_length=300)
+    publication: str = Field(max_length=200)
+    author: str = Field(default="", max_length=200)
+    published: date = Field(sa_type=sa.Date)
+    yardstick: str = Field(max_length=16)
+    text: str = Field(sa_type=sa.Text)
+    imported_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: the CLI
+    imported_at: datetime = _when()  # type: ignore[assignment]
+
+
+class BriefingDraft(SQLModel, table=True):
+    """A question drafted from one sentence of a briefing, reviewed by a manager."""
+
+    __tablename__ = "briefing_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    briefing_id: int = Field(foreign_key="briefing.id", index=True, ondelete="CASCADE")
+    state: DraftState = Field(default=DraftState.pending, sa_type=_enum(DraftState))
+    # Where it came from: the link back from the published question.
+    block: int
+    source: str | None = Field(default=None, max_length=200)
+    publication: str = Field(max_length=200)
+    sentence_index: int
+    quote: str = Field(sa_type=sa.Text)
+    promoted: bool = False  # a context sentence a manager turned into a draft by hand
+    # What the briefing said, kept so each term's record per publication can be computed.
+    term: str | None = Field(default=None, max_length=60)
+    band: str | None = Field(default=None, max_length=60)
+    low: float | None = None
+    high: float | None = None
+    yardstick: str = Field(max_length=16)
+    negated: bool = False
+    # The question as the manager will publish it.
+    title: str = Field(default="", max_length=300)
+    resolution_criteria: str = Field(default="", sa_type=sa.Text)
+    closes_at: datetime = Field(sa_type=UTCDateTime)
+    resolve_by: datetime = Field(sa_type=UTCDateTime)
+    probability: float | None = None
+    tags: str = Field(default="", max_length=800)  # comma-separated, as the form shows them
+    conditional: bool = False
+    condition: str | None = Field(default=None, sa_type=sa.Text)
+    condition_negated: bool = False
+    condition_draft_id: int | None = Field(
+        default=None, foreign_key="briefing_draft.id", ondelete="SET NULL"
+    )
+    is_condition: bool = False

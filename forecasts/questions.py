@@ -98,7 +98,7 @@ def create_question(
     )
     session.add(question)
     session.flush()
-    _set_tags(session, question, data.tags)
+    set_tags(session, question, data.tags)
     session.commit()
     session.refresh(question)
     return question
@@ -127,7 +127,7 @@ def update_question(
             session.add(
                 _revision(question, editor, now, "tags", ", ".join(old_tags), ", ".join(new_tags))
             )
-        _set_tags(session, question, new_tags)
+        set_tags(session, question, new_tags)
     session.add(question)
     session.commit()
     session.refresh(question)
@@ -228,7 +228,8 @@ def all_tags(session: Session) -> list[str]:
     return sorted(session.exec(query))
 
 
-def _set_tags(session: Session, question: Question, names: list[str]) -> None:
+def set_tags(session: Session, question: Question, names: list[str]) -> None:
+    """Replace the question's tags (creating new ones); flushes, the caller commits."""
     names = normalise_tags(names)
     existing = {t.name.lower(): t for t in session.exec(select(Tag))} if names else {}
     for link in session.exec(select(QuestionTag).where(QuestionTag.question_id == question.id)):

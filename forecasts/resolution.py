@@ -32,6 +32,7 @@ def resolve(
     current = status(question, now)
     if current is Status.draft:
         raise Conflict("Publish the question before resolving it.")
+    _check_condition(session, question, outcome)
     previous = question.outcome
     if previous == outcome:
         raise Conflict(f"The question is already resolved {outcome.value.upper()}.")
@@ -46,6 +47,7 @@ def resolve(
     event = _event(question, actor, now, action, previous, outcome, note.strip())
     session.add(question)
     session.add(event)
+    _annul_dependants(session, question, actor, now)
     session.commit()
     session.refresh(event)
     return event
@@ -76,6 +78,50 @@ def _event(
         to_outcome=to_outcome,
         note=note,
     )
+
+
+# --- Conditional questions (issue #4) ---------------------------------------------------------
+# P(Y | X) is scored only when its condition X resolves the enabling way (YES, or NO for
+# "unless X"); any other outcome of X annuls it, with a trail entry by the same actor.
+
+
+def enabling_outcome(question: Question) -> Outcome:
+    """The condition's outcome under which a conditional question is scored."""
+    return Outcome.no if question.condition_negated else Outcome.yes
+
+
+def _check_condition(session: Session, question: Question, outcome: Outcome) -> None:
+    """Raise Conflict when a conditional is resolved YES/NO before its condition enabled it."""
+    if question.condition_id is None or outcome is Outcome.annulled:
+        return
+    condition = session.get(Question, question.condition_id)
+    enabling = enabling_outcome(question)
+    if condition is not None and condition.outcome is not enabling:
+        raise Conflict(
+            f"This question is conditional on “{condition.title}”: resolve that question "
+            f"{enabling.value.upper()} first, or annul this one."
+        )
+
+
+def _annul_dependants(session: Session, condition: Question, actor: User, now: datetime) -> None:
+    """Annul the published questions conditional on ``condition`` that it no longer enables."""
+    dependants = session.exec(select(Question).where(Question.condition_id == condition.id))
+    for dependant in list(dependants):
+        if (condition.outcome is enabling_outcome(dependant) or dependant.published_at is None
+                or dependant.outcome is Outcome.annulled):
+            continue
+        if status(dependant, now) in (Status.open, Status.upcoming):
+            dependant.closed_early_at = now
+            session.add(_event(dependant, actor, now, Action.close, None, None,
+                               "Closed on resolution of its condition."))
+        previous = dependant.outcome
+        dependant.outcome, dependant.resolved_at = Outcome.annulled, now
+        outcome = condition.outcome.value.upper() if condition.outcome else "unresolved"
+        note = f"Annulled automatically: its condition “{condition.title}” resolved {outcome}."
+        action = Action.resolve if previous is None else Action.correct
+        session.add(dependant)
+        session.add(_event(dependant, actor, now, action, previous, Outcome.annulled, note))
+        _annul_dependants(session, dependant, actor, now)
 
 
 def trail(session: Session, question: Question) -> list[ResolutionEvent]:

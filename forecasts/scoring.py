@@ -590,6 +590,7 @@ def leaderboard(
     before_first: BeforeFirst = "active",
     n_bins: int = 10,
     two_term: bool = False,
+    crowd: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per forecaster (or team, tag, ...), best first.
 
@@ -605,13 +606,16 @@ def leaderboard(
     forecaster's last forecast before the end of each question, in `n_bins` equal-width bins,
     the calibration table's bins). Sorted by relative_brier then brier, since the relative score
     is fair between forecasters who answered different questions. Groups with fewer than
-    `min_questions` questions are dropped. Raises ValueError for invalid input.
+    `min_questions` questions are dropped. `crowd` is the reference for the relative score (a
+    step function as from aggregate.crowd_history; None = the median of `forecasts`), so crowd
+    aggregates can be ranked as pseudo-forecasters against the forecasters' median. Raises
+    ValueError for invalid input.
     """
     scores = _score_table(
         forecasts,
         questions,
         before_first=before_first,
-        crowd=None,
+        crowd=crowd,
         two_term=two_term,
         versus_crowd=True,
     )

@@ -5,6 +5,16 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import forecasts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from forecasts import (  # noqa: F401  (the scheduler's tables, in their concepts' modules)
+    job_runs,
+    lease,
+    mail,
+    profile,
+    proposals,
+    snapshots,
+    source_checks,
+    sources,
+)
 from forecasts.config import Settings
 from forecasts.db import make_engine
 

@@ -20,7 +20,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
-from forecasts import schema
+from forecasts import (  # noqa: F401  (modules holding tables register them)
+    job_runs,
+    lease,
+    mail,
+    profile,
+    proposals,
+    schema,
+    snapshots,
+    source_checks,
+    sources,
+)
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.db import make_engine

@@ -8,6 +8,7 @@ from flask import Flask
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
+from forecasts.scorebook import ScoreCache
 
 
 def create_app(
@@ -28,14 +29,32 @@ def create_app(
     )
     app.extensions["clock"] = clock or SystemClock()
 
-    from web import admin, auth, cli, database, errors, extensions, filters, health, people, questions
+    from web import (
+        admin,
+        auth,
+        briefings,
+        cli,
+        dashboards,
+        database,
+        errors,
+        extensions,
+        filters,
+        health,
+        jobs,
+        people,
+        questions,
+        scores,
+        sources,
+    )
 
     database.init_app(app, settings)
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    for module in (auth, questions, people, admin, health):
+    app.extensions["scores"] = ScoreCache()
+    for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
+                   dashboards):
         app.register_blueprint(module.bp)
     return app
 

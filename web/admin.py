@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from wtforms import SelectChoice
 
-from forecasts import accounts
+from forecasts import accounts, profile
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team
 from web.database import get_session, now
@@ -30,6 +30,7 @@ def users():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         team = session.get(Team, form.team_id.data) if form.team_id.data else None
         try:
+            email = profile.clean_email(form.email.data)
             user = accounts.create_user(
                 session, username=form.username.data, password=form.password.data,
                 display_name=form.display_name.data or "", role=form.role.data, team=team,
@@ -41,6 +42,8 @@ def users():  # type: ignore[no-untyped-def]
         except Conflict as error:
             form.username.errors = [str(error)]
         else:
+            if email:
+                profile.set_email(session, user, email)
             flash(f"User {user.username} created.", "success")
             return redirect(url_for("admin.users"))
     teams = {t.id: t.name for t in accounts.list_teams(session)}
@@ -64,9 +67,16 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
     if person.id == viewer().id and (form.role.data != Role.admin.value or not form.active.data):
         flash("You cannot remove your own admin rights or sign-in.", "error")
         return redirect(url_for("admin.users")), 303
+    try:
+        email = profile.clean_email(form.email.data)
+    except ValidationFailed as error:
+        flash(f"{person.username}: {error.fields['email']}", "error")
+        return redirect(url_for("admin.users")), 303
     team = session.get(Team, form.team_id.data) if form.team_id.data else None
     accounts.update_user(session, person, role=form.role.data, team=team,
                          active=form.active.data)
+    if form.email.raw_data:  # a form without the field leaves the address alone
+        profile.set_email(session, person, email)
     flash(f"{person.username} updated.", "success")
     return redirect(url_for("admin.users"))
 

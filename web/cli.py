@@ -5,12 +5,17 @@ Run `forecasts --help`. Bad input exits with status 2 and a one-line message.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, sample, schema
+from forecasts import accounts, briefings, profile, sample, schema, scorebook
+from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role
@@ -36,7 +41,7 @@ cli = FlaskGroup(create_app=_create_app, add_version_option=False, help=__doc__)
 
 def init_app(app: Flask) -> None:
     """Attach the command groups to the app, where FlaskGroup and test runners find them."""
-    for group in (db, users, teams, sample_group):
+    for group in (db, users, teams, sample_group, briefing_group, jobs_group, scores):
         app.cli.add_command(group)
 
 
@@ -79,13 +84,15 @@ def users() -> None:
               show_default=True)
 @click.option("--display-name", default="", help="Shown on pages; defaults to the username.")
 @click.option("--team", "team_name", default=None, help="Team name (created if new).")
+@click.option("--email", default=None, help="Where digests and reminders go.")
 @click.password_option(help="Prompted for when not given.")
 @with_appcontext
 def users_create(username: str, role: str, display_name: str, team_name: str | None,
-                 password: str) -> None:
+                 password: str, email: str | None) -> None:
     """Add a user."""
     with _session() as session:
         try:
+            email = profile.clean_email(email)
             team = None
             if team_name:
                 team = accounts.find_team(session, team_name) or accounts.create_team(
@@ -93,6 +100,8 @@ def users_create(username: str, role: str, display_name: str, team_name: str | N
             user = accounts.create_user(session, username=username, password=password,
                                         display_name=display_name, role=role, team=team,
                                         now=_now())
+            if email:
+                profile.set_email(session, user, email)
         except DomainError as error:
             raise _refuse(error) from None
         click.echo(f"Created {user.role.value} {user.username}.")
@@ -131,3 +140,129 @@ def sample_load() -> None:
     click.echo("Demo sign-ins (username / password):")
     for person in sample.DEMO_USERS:
         click.echo(f"  {person.username:<10} {person.password:<18} {person.role.value}")
+
+
+# --- Briefing import (issue #4) ---------------------------------------------------------------
+
+
+@click.group("briefing")
+def briefing_group() -> None:
+    """Analysts' briefings turned into draft questions."""
+
+
+@briefing_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yardstick", default="icd203", show_default=True,
+              help="icd203, phia or nato: how estimative words become numbers.")
+@click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
+              help="The briefing's publication date (default: today, UTC).")
+@click.option("--publication", default="",
+              help="Whose judgements these are when a block names no Source.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the drafts as JSON and store nothing.")
+@with_appcontext
+def briefing_import(file: Path, yardstick: str, published: str | None, publication: str,
+                    as_json: bool) -> None:
+    """Read a briefing (.txt, .md or .html) and store its drafts for a manager's review."""
+    day = _parse_day(published) if published else _now().date()
+    raw = _read_briefing(file)
+    if as_json:
+        try:
+            parsed = briefings.parse(raw, published=day, yardstick=yardstick)
+        except ValidationFailed as error:
+            raise CommandError(" ".join(error.fields.values())) from None
+        if not parsed.drafts:
+            raise CommandError(briefings.NO_ASSESSMENTS)
+        click.echo(json.dumps([d.to_dict() for d in parsed.drafts], indent=2, ensure_ascii=False))
+        return
+    with _session() as session:
+        try:
+            stored = briefings.import_briefing(session, raw, published=day, yardstick=yardstick,
+                                               publication=publication, importer=None,
+                                               now=_now())
+        except ValidationFailed as error:
+            raise CommandError(" ".join(error.fields.values())) from None
+        count = len(briefings.drafts(session, stored))
+        click.echo(f"Stored briefing {stored.id} ({stored.publication}, {stored.published}) "
+                   f"with {count} draft{'' if count == 1 else 's'} for review at "
+                   f"/briefings/{stored.id}.")
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {text!r}.") from None
+
+
+def _read_briefing(file: Path) -> bytes:
+    if not file.is_file():
+        raise CommandError(f"No such file: {file}.")
+    if file.stat().st_size > MAX_BRIEFING_BYTES:
+        # Refuse before reading: a huge file should not be loaded into memory to be rejected.
+        size = file.stat().st_size / 1024 / 1024
+        limit = MAX_BRIEFING_BYTES // 1024 // 1024
+        raise CommandError(f"{file} is {size:.1f} MB; the limit is {limit} MB. "
+                           "Split it and import the parts.")
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+
+
+# --- Scheduler (issue #5) ---------------------------------------------------------------------
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """The scheduler: closing, resolution checks, digests, reminders, score snapshots."""
+
+
+@jobs_group.command("run")
+@with_appcontext
+def jobs_run() -> None:
+    """Run the scheduler in the foreground (one per deployment; a second one stands by)."""
+    from jobs.__main__ import NotReady, serve
+
+    try:
+        serve(current_app.config["SETTINGS"])
+    except NotReady as error:
+        raise CommandError(str(error)) from None
+
+
+@click.group()
+def scores() -> None:
+    """Scores of resolved questions."""
+
+
+@scores.command("leaderboard")
+@click.option("--by", type=click.Choice(["forecaster", "team", "tag"]), default="forecaster",
+              show_default=True)
+@click.option("--min-questions", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--policy", type=click.Choice(["active", "crowd", "ignorance"]), default="active",
+              show_default=True, help="How time before a forecaster's first forecast counts.")
+@click.option("--two-term", is_flag=True, help="Report Brier on the 0–2 scale (GJOpen).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the table to this CSV file.")
+@with_appcontext
+def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
+                       csv_path: str | None) -> None:
+    """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
+    with _session() as session:
+        forecasts, questions = scorebook.scoring_frames(session)
+        book = scorebook.compute(forecasts, questions)
+        table = scorebook.ranking(book, by=by, groups=scorebook.groups_for(session, by),
+                                  min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
+                                  two_term=two_term)
+        if by == "forecaster":
+            names = {u.id: u.display_name for u in accounts.list_users(session)}
+            names.update(scorebook.CROWD_NAMES)
+            table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])
+    if table.empty:
+        click.echo("No scored questions yet: resolve a question that has forecasts.")
+        return
+    if csv_path:
+        table.to_csv(csv_path, index=False)
+    scale = "0–2 scale" if two_term else "0–1 scale"
+    click.echo(f"Leaderboard by {by} (Brier {scale}, before-first policy: {policy})")
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

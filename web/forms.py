@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import flash
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     Field,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -17,13 +21,26 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
+from forecasts import estimative
+from forecasts.briefings import DraftEdit
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
 from forecasts.models import Outcome, Role
 from forecasts.questions import QuestionCreate
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def attach_errors(form: FlaskForm, error: ValidationFailed) -> None:
+    """Show the domain's messages beside the fields they concern (flashed if no such field)."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            flash(message, "error")
+        else:
+            field.errors = [*field.errors, message]
 
 
 class LoginForm(FlaskForm):
@@ -115,6 +132,7 @@ class ActionForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=40)])
     display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
+    email = StringField("Email", validators=[Optional(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role],
                        default=Role.forecaster.value)
@@ -125,7 +143,77 @@ class UserUpdateForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
     team_id = SelectField("Team", coerce=int)
     active = BooleanField("Active")
+    email = StringField("Email", validators=[Optional(), Length(max=254)])
 
 
 class TeamForm(FlaskForm):
     name = StringField("Team name", validators=[DataRequired(), Length(max=80)])
+
+
+# --- Briefing import (issue #4) ---------------------------------------------------------------
+
+
+class BriefingImportForm(FlaskForm):
+    text = TextAreaField("Paste the briefing", validators=[Optional()],
+                         render_kw={"rows": 12, "placeholder": "Source: …"})
+    upload = FileField("…or upload it (.txt, .md or .html)",
+                       validators=[FileAllowed(["txt", "md", "html", "htm"],
+                                               "Upload a .txt, .md or .html file.")])
+    publication = StringField("Publication", validators=[Optional(), Length(max=200)],
+                              render_kw={"placeholder": "Used where a block names no Source"})
+    published = DateField("Published on", validators=[InputRequired(message="Give a date.")])
+    yardstick = SelectField(
+        "Yardstick", default=estimative.DEFAULT_YARDSTICK,
+        choices=[SelectChoice(name, scale.title) for name, scale in estimative.YARDSTICKS.items()],
+    )
+
+    def briefing(self) -> str | bytes:
+        """The pasted text or the uploaded bytes; raises ValidationFailed for neither or both."""
+        pasted = self.text.data or ""
+        upload = self.upload.data
+        has_file = upload is not None and bool(upload.filename)
+        if has_file and pasted.strip():
+            raise ValidationFailed({"text": "Paste the briefing or upload a file, not both."})
+        if has_file:
+            # MAX_CONTENT_LENGTH caps the request, so the parser can name the file's real size.
+            return upload.read()  # type: ignore[no-any-return]
+        if not pasted.strip():
+            raise ValidationFailed({"text": "Paste the briefing's text or upload a file."})
+        return pasted
+
+
+class DraftForm(FlaskForm):
+    title = StringField("Question", validators=[Optional(), Length(max=300)])
+    resolution_criteria = TextAreaField("Resolution criteria", validators=[Optional()],
+                                        render_kw={"rows": 4})
+    closes_at = DateTimeLocalField("Closes (UTC)", format=DATETIME_FORMAT,
+                                   validators=[InputRequired(message="Give a date and time.")])
+    resolve_by = DateTimeLocalField("Resolve by (UTC)", format=DATETIME_FORMAT,
+                                    validators=[InputRequired(message="Give a date and time.")])
+    # No Optional(): it would skip validate_probability, which also reads a blank as "none".
+    probability = StringField("Probability (%)",
+                              render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    tags = StringField("Tags (comma-separated)", validators=[Optional(), Length(max=600)])
+
+    def validate_probability(self, field: Field) -> None:
+        self.parsed_probability = None
+        if (field.data or "").strip():
+            try:
+                self.parsed_probability = probability_from_percent(field.data)
+            except ValidationFailed as error:
+                raise ValidationError(error.fields["probability"]) from None
+
+    def to_edit(self) -> DraftEdit:
+        """The form's values as the domain's input (datetimes in UTC)."""
+        return DraftEdit(
+            title=(self.title.data or "").strip(),
+            resolution_criteria=(self.resolution_criteria.data or "").strip(),
+            closes_at=_utc(self.closes_at.data),
+            resolve_by=_utc(self.resolve_by.data),
+            probability=self.parsed_probability,
+            tags=[t for t in (self.tags.data or "").split(",") if t.strip()],
+        )
+
+
+class PromoteForm(FlaskForm):
+    sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())

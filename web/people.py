@@ -10,6 +10,7 @@ from forecasts.models import Role, Team
 from forecasts.records import track_record
 from web.database import get_session, now
 from web.permissions import viewer
+from web.scores import score_cache
 
 bp = Blueprint("people", __name__)
 
@@ -30,7 +31,11 @@ def forecaster(user_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     person = get_user(session, user_id)
     team = session.get(Team, person.team_id) if person.team_id else None
+    over_time = score_cache().book(session).for_forecaster(person.id)  # type: ignore[arg-type]
     return render_template(
         "people/forecaster.html", person=person, team=team,
         record=track_record(session, person, now()), is_self=user.id == user_id,
+        over_time=over_time.set_index("question_id").to_dict("index"),
+        mean_over_time=over_time[["brier", "relative_brier"]].mean().to_dict()
+        if not over_time.empty else None,
     )

@@ -9,12 +9,22 @@ from flask_login import login_required
 
 from forecasts import forecasting, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
-from forecasts.models import Question, Role
+from forecasts.models import Question, Role, User
 from forecasts.questions import Status
+from forecasts.scorebook import forecaster_names
+from web.dashboards import crowd_chart  # issue #6: the crowd over time
 from web.database import get_session, now
 from web.errors import status_of
-from web.forms import ActionForm, CloseForm, ForecastForm, QuestionForm, ResolveForm
+from web.forms import (
+    ActionForm,
+    CloseForm,
+    ForecastForm,
+    QuestionForm,
+    ResolveForm,
+    attach_errors,
+)
 from web.permissions import role_required, viewer
+from web.scores import score_cache
 
 bp = Blueprint("questions", __name__)
 
@@ -85,8 +95,23 @@ def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # 
         close_form=CloseForm(),
         action_form=ActionForm(),
         is_manager=user.has_role(Role.manager),
+        scores=_question_scores(question, user),
+        # issue #6: the crowd's probability over time (crowd line only if show_crowd)
+        crowd_chart=crowd_chart(question, user, show_crowd),
     )
     return page, code
+
+
+def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
+    """Scores on a resolved question: everyone's for managers, the viewer's and the crowd's else."""
+    if question.outcome is None:
+        return []
+    table = score_cache().book(get_session()).for_question(question.id)  # type: ignore[arg-type]
+    if not user.has_role(Role.manager):
+        table = table.loc[(table["forecaster_id"] == user.id) | (table["forecaster_id"] < 0)]
+    names = forecaster_names(get_session(), table["forecaster_id"])
+    rows = table.sort_values("brier").to_dict("records")
+    return [{**row, "name": names.get(int(row["forecaster_id"]), "?")} for row in rows]
 
 
 @bp.post("/questions/<int:question_id>/forecasts")
@@ -104,7 +129,7 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
             rationale=form.rationale.data or "", now=now(),
         )
     except ValidationFailed as error:
-        _attach(form, error)
+        attach_errors(form, error)
         return _render_detail(question, form, 400)
     except (Conflict, NotFound) as error:
         flash(str(error), "error")
@@ -126,7 +151,7 @@ def new():  # type: ignore[no-untyped-def]
                 get_session(), form.to_domain(), author=viewer(), now=now()
             )
         except ValidationFailed as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             flash("Draft saved. Check it, then publish it for forecasters.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
@@ -155,7 +180,7 @@ def edit(question_id: int):  # type: ignore[no-untyped-def]
                                       now=now())
         except ValidationFailed as error:
             session.rollback()
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             flash("Question updated.", "success")
             return redirect(url_for("questions.detail", question_id=question_id))
@@ -222,16 +247,6 @@ def _act(question: Question, action, done: str):  # type: ignore[no-untyped-def]
         return _render_detail(question, ForecastForm(), status_of(error))
     flash(done, "success")
     return redirect(url_for("questions.detail", question_id=question.id))
-
-
-def _attach(form, error: ValidationFailed) -> None:  # type: ignore[no-untyped-def]
-    """Show the domain's messages beside the fields they concern."""
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is None:
-            flash(message, "error")
-        else:
-            field.errors = [*field.errors, message]
 
 
 def _code(form) -> int:  # type: ignore[no-untyped-def]

@@ -1,0 +1,313 @@
+"""What the managers' dashboards show, shaped from the score book: no Flask, no HTTP.
+
+Which forecasts count (the pages say the same):
+
+- calibration of the crowd, a forecaster, a team, a tag or a publication: each forecaster's last
+  forecast made before the question closed (or resolved, if earlier), one per (question,
+  forecaster); for the crowd, the aggregate standing at that moment, one per question;
+- calibration by horizon: every forecast made before the close, by its time to the close
+  (under 30 days, 30 to 182 days, over 182 days);
+- scores over time: each (question, forecaster) time-weighted and relative Brier, by the month
+  the question resolved; the crowd's line is the crowd median scored over the same periods.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from forecasts.aggregate import crowd_history
+from forecasts.models import QuestionTag, Tag, Team, User, UserKind
+from forecasts.scoring import (
+    MurphyDecomposition,
+    calibration_table,
+    log_score,
+    murphy_decomposition,
+)
+from forecasts.snapshots import ScoreSnapshot
+
+HORIZONS = {
+    "short": "made under 1 month (30 days) before close",
+    "medium": "made 1 to 6 months (30 to 182 days) before close",
+    "long": "made over 6 months (182 days) before close",
+}
+_HORIZON_DAYS = (30, 182)
+SHARPNESS_BINS = 20
+Z95 = 1.959963984540054  # two-sided 95 % normal quantile
+
+
+# ---------------------------------------------------------------- which forecasts count
+
+
+def _ends(questions: pd.DataFrame) -> pd.Series:
+    """Each question's end: its close, or its resolution if that came first."""
+    return questions[["closes_at", "resolved_at"]].min(axis=1)
+
+
+def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """Each forecaster's last forecast before each question's end, with the question's outcome.
+
+    Columns: question_id, forecaster_id, probability, created_at, outcome. Forecasts on questions
+    not in ``questions`` (unresolved or annulled) are left out.
+    """
+    ends = questions.set_index("question_id")
+    merged = forecasts.merge(
+        ends.assign(end=_ends(ends))[["end", "outcome"]], left_on="question_id",
+        right_index=True, how="inner",
+    )
+    merged = merged.loc[merged["created_at"] < merged["end"]]
+    last = merged.sort_values("created_at", kind="stable").drop_duplicates(
+        ["question_id", "forecaster_id"], keep="last")
+    return last.drop(columns="end").sort_values(["question_id", "forecaster_id"],
+                                                ignore_index=True)
+
+
+def horizon_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """Every forecast made before its question's end, with its outcome and ``horizon`` key."""
+    table = questions.set_index("question_id")
+    merged = forecasts.merge(
+        table.assign(end=_ends(table))[["closes_at", "end", "outcome"]],
+        left_on="question_id", right_index=True, how="inner",
+    )
+    merged = merged.loc[merged["created_at"] < merged["end"]]
+    days = (merged["closes_at"] - merged["created_at"]).dt.total_seconds() / 86_400
+    index = np.searchsorted(np.asarray(_HORIZON_DAYS, dtype=float), days.to_numpy(), side="left")
+    keys = np.asarray(list(HORIZONS))
+    return merged.drop(columns=["end", "closes_at"]).assign(horizon=keys[index])
+
+
+def horizon_of(days_before_close: float) -> str:
+    """The horizon key of a forecast made that many days before close (30 days is short)."""
+    return list(HORIZONS)[int(np.searchsorted(_HORIZON_DAYS, days_before_close, side="left"))]
+
+
+# ---------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A reliability diagram's numbers, its sharpness histogram and the scores beside it."""
+
+    table: pd.DataFrame  # calibration_table's columns, one row per non-empty bin
+    sharpness: pd.DataFrame  # bin_low, bin_high, count: forecasts in 5-point bins
+    murphy: MurphyDecomposition
+    log_score: float
+    n: int
+    questions: int
+    base_rate: float
+
+
+def _edges(probability: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
+    # the same edges as scoring.calibration_table, so the Murphy terms match the plotted bins
+    if strategy == "quantile":
+        return np.percentile(probability, np.linspace(0, 100, n_bins + 1))
+    return np.linspace(0.0, 1.0, n_bins + 1)
+
+
+def calibration(
+    sample: pd.DataFrame,
+    *,
+    n_bins: int = 10,
+    strategy: str = "uniform",
+    interval: str = "wilson",
+) -> Calibration | None:
+    """Calibration of ``sample`` (probability, outcome, question_id); None when it is empty.
+
+    Nothing is folded: a 20 % forecast stays at 20 %. Raises ValueError for an unknown
+    strategy or interval.
+    """
+    if strategy not in ("uniform", "quantile"):
+        raise ValueError(f"strategy must be 'uniform' or 'quantile', not {strategy!r}")
+    if sample.empty:
+        return None
+    p = sample["probability"].to_numpy(dtype=float)
+    o = sample["outcome"].to_numpy(dtype=float)
+    table = calibration_table(p, o, n_bins=n_bins, strategy=strategy,  # type: ignore[arg-type]
+                              interval=interval)  # type: ignore[arg-type]
+    edges = np.linspace(0.0, 1.0, SHARPNESS_BINS + 1)
+    counts, _ = np.histogram(p, bins=edges)
+    sharpness = pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts})
+    return Calibration(
+        table=table,
+        sharpness=sharpness,
+        murphy=murphy_decomposition(p, o, bins=_edges(p, n_bins, strategy)),
+        log_score=float(np.mean(log_score(p, o))),
+        n=int(p.size),
+        questions=int(sample["question_id"].nunique()),
+        base_rate=float(o.mean()),
+    )
+
+
+def crowd_finals(crowds: pd.DataFrame, questions: pd.DataFrame, crowd_id: int) -> pd.DataFrame:
+    """The crowd aggregate ``crowd_id`` standing at each question's end, one row per question."""
+    return final_forecasts(crowds.loc[crowds["forecaster_id"] == crowd_id], questions)
+
+
+# ---------------------------------------------------------------- scores over time
+
+
+def monthly_scores(
+    pairs: pd.DataFrame, questions: pd.DataFrame, forecaster_ids: Iterable[int]
+) -> pd.DataFrame:
+    """Mean time-weighted, crowd and relative Brier of these forecasters per month of resolution.
+
+    Columns: month ("YYYY-MM"), questions (distinct), scores (question-forecaster pairs), brier,
+    crowd_brier, relative_brier. The crowd is the crowd median over the same periods.
+    """
+    ids = list(forecaster_ids)
+    mine = pairs.loc[pairs["forecaster_id"].isin(ids)]
+    resolved = questions.set_index("question_id")["resolved_at"]
+    months = resolved.dt.tz_convert("UTC").dt.strftime("%Y-%m")
+    mine = mine.assign(month=mine["question_id"].map(months))
+    grouped = mine.groupby("month", sort=True)
+    table = grouped.agg(
+        questions=("question_id", "nunique"), scores=("question_id", "size"),
+        brier=("brier", "mean"), crowd_brier=("crowd_brier", "mean"),
+        relative_brier=("relative_brier", "mean"),
+    )
+    return table.reset_index()
+
+
+def snapshot_series(session: Session, kind: str, subject_id: int) -> pd.DataFrame:
+    """The nightly snapshots of one forecaster's or team's standing: day, questions, brier, ...
+
+    Empty when the scheduler has taken none yet.
+    """
+    columns = ["day", "questions", "brier", "relative_brier"]
+    rows = session.exec(
+        select(ScoreSnapshot.day, ScoreSnapshot.questions, ScoreSnapshot.brier,
+               ScoreSnapshot.relative_brier)
+        .where(ScoreSnapshot.subject_kind == kind, ScoreSnapshot.subject_id == subject_id)
+        .order_by(col(ScoreSnapshot.day))
+    ).all()
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- estimative language
+
+
+def wilson(hits: int, count: int) -> tuple[float, float]:
+    """95 % Wilson interval for hits/count; (nan, nan) when count is 0."""
+    if count == 0:
+        return math.nan, math.nan
+    z2 = Z95**2
+    centre = (hits + z2 / 2) / (count + z2)
+    half = Z95 / (count + z2) * math.sqrt(hits * (count - hits) / count + z2 / 4)
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == count else min(1.0, centre + half)
+    return low, high
+
+
+def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
+    """Per (publication, term) of ``yardstick``: band, said, resolved, happened, frequency, CI.
+
+    ``records`` are briefings.TermRecord rows; frequency is happened / resolved (NaN if none).
+    """
+    rows = []
+    for record in records:
+        if getattr(record, "yardstick", None) != yardstick:
+            continue
+        said, resolved, happened = record.said, record.resolved, record.happened  # type: ignore[attr-defined]
+        low, high = wilson(happened, resolved)
+        rows.append({
+            "publication": record.publication, "term": record.term,  # type: ignore[attr-defined]
+            "band": record.band, "low": record.low, "high": record.high,  # type: ignore[attr-defined]
+            "said": said, "resolved": resolved, "happened": happened,
+            "frequency": happened / resolved if resolved else math.nan,
+            "ci_low": low, "ci_high": high,
+        })
+    columns = ["publication", "term", "band", "low", "high", "said", "resolved", "happened",
+               "frequency", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- one question's crowd
+
+_QUESTION_FORECASTS_SQL = """
+SELECT question_id, forecaster_id, probability, created_at FROM forecast
+WHERE question_id = :question_id ORDER BY created_at, id
+"""
+
+
+def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
+    """Every forecast on one question, as the aggregation functions take them."""
+    frame = pd.read_sql(text(_QUESTION_FORECASTS_SQL), session.connection(),
+                        params={"question_id": question_id})
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
+    return frame
+
+
+def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Per method, the crowd's step function on one question (created_at, probability, ...)."""
+    if forecasts.empty:
+        return {method: pd.DataFrame(columns=["created_at", "probability", "forecasters"])
+                for method in methods}
+    return {
+        method: crowd_history(forecasts, method=method)[  # type: ignore[arg-type]
+            ["created_at", "probability", "forecasters"]].reset_index(drop=True)
+        for method in dict.fromkeys(methods)
+    }
+
+
+# ---------------------------------------------------------------- who and what can be chosen
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a dashboard can be drawn for: (id, name) pairs."""
+
+    forecasters: list[tuple[int, str]]
+    teams: list[tuple[int, str]]
+    tags: list[tuple[int, str]]
+    publications: list[tuple[int, str]]
+
+
+def choices(session: Session) -> Choices:
+    """People, teams, tags and publications, by name."""
+    users = session.exec(select(User.id, User.display_name, User.kind)
+                         .order_by(col(User.display_name))).all()
+    teams = session.exec(select(Team.id, Team.name).order_by(col(Team.name))).all()
+    tags = session.exec(select(Tag.id, Tag.name).order_by(col(Tag.name))).all()
+    return Choices(
+        forecasters=[(i, n) for i, n, kind in users if kind != UserKind.publication],
+        teams=[(i, n) for i, n in teams],
+        tags=[(i, n) for i, n in tags],
+        publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],
+    )
+
+
+def team_members(session: Session, team_id: int) -> list[int]:
+    """Ids of the team's members."""
+    return list(session.exec(select(User.id).where(User.team_id == team_id)).all())
+
+
+def tagged_questions(session: Session, tag_id: int) -> list[int]:
+    """Ids of the questions carrying the tag."""
+    return list(session.exec(select(QuestionTag.question_id)
+                             .where(QuestionTag.tag_id == tag_id)).all())
+
+
+def questions_tagged(session: Session, name: str) -> frozenset[int]:
+    """Ids of the questions carrying the tag called ``name``."""
+    query = (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
+             .where(Tag.name == name))
+    return frozenset(session.exec(query).all())
+
+
+def questions_in_period(
+    questions: pd.DataFrame, start: datetime | None, end: datetime | None
+) -> pd.Series:
+    """Mask of questions resolved in [start, end) (either end open when None)."""
+    mask = pd.Series(True, index=questions.index)
+    if start is not None:
+        mask &= questions["resolved_at"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= questions["resolved_at"] < pd.Timestamp(end)
+    return mask

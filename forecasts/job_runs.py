@@ -1,0 +1,139 @@
+"""The record of scheduled job runs, and each job's next run time, for managers to see."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from forecasts.db import UTCDateTime
+
+
+class RunOutcome(StrEnum):
+    """How a job run ended."""
+
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    interrupted = "interrupted"  # the process died mid-run; the next run redid the work
+
+
+class JobRun(SQLModel, table=True):
+    """One run of one job: when, how it ended, what it did."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (sa.Index("ix_job_run_job_started", "job_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(max_length=40)
+    holder: str = Field(default="", max_length=200)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    outcome: RunOutcome = Field(
+        default=RunOutcome.running,
+        sa_type=sa.Enum(RunOutcome, native_enum=False, length=16,
+                        values_callable=lambda e: [m.value for m in e]),
+    )
+    counts: str = Field(default="{}", sa_type=sa.Text)
+    error: str = Field(default="", sa_type=sa.Text)
+
+    @property
+    def count_map(self) -> dict[str, int]:
+        """The counts as a dict, e.g. {"closed": 3}."""
+        return json.loads(self.counts or "{}")  # type: ignore[no-any-return]
+
+
+class JobSchedule(SQLModel, table=True):
+    """When the scheduler will next run each job (written by the scheduler, read by the web)."""
+
+    __tablename__ = "job_schedule"
+
+    job_id: str = Field(primary_key=True, max_length=40)
+    description: str = Field(default="", max_length=200)
+    next_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def start_run(session: Session, job_id: str, *, holder: str, now: datetime) -> JobRun:
+    """Record that a run began; an earlier run of the job still 'running' died, so say so."""
+    for stale in session.exec(
+        select(JobRun).where(JobRun.job_id == job_id, JobRun.outcome == RunOutcome.running)
+    ):
+        stale.outcome = RunOutcome.interrupted
+        stale.error = stale.error or "The scheduler stopped during this run."
+        session.add(stale)
+    run = JobRun(job_id=job_id, holder=holder, started_at=now)
+    session.add(run)
+    session.commit()
+    session.refresh(run)
+    return run
+
+
+def finish_run(
+    session: Session,
+    run: JobRun,
+    *,
+    now: datetime,
+    counts: dict[str, int] | None = None,
+    error: str = "",
+) -> JobRun:
+    """Record how the run ended."""
+    run.finished_at = now
+    run.outcome = RunOutcome.failed if error else RunOutcome.succeeded
+    run.counts = json.dumps(counts or {}, sort_keys=True)
+    run.error = error
+    session.add(run)
+    session.commit()
+    session.refresh(run)
+    return run
+
+
+def record_next_runs(
+    session: Session, next_runs: dict[str, tuple[str, datetime | None]], *, now: datetime
+) -> None:
+    """Store each job's description and next run time (job id → (description, when))."""
+    for job_id, (description, when) in next_runs.items():
+        row = session.get(JobSchedule, job_id) or JobSchedule(job_id=job_id, updated_at=now)
+        row.description, row.next_run_at, row.updated_at = description, when, now
+        session.add(row)
+    session.commit()
+
+
+def schedule(session: Session) -> dict[str, JobSchedule]:
+    """Every job the scheduler has announced, by id."""
+    return {row.job_id: row for row in session.exec(select(JobSchedule))}
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """A job as the Jobs page lists it."""
+
+    job_id: str
+    description: str
+    next_run_at: datetime | None
+    last: JobRun | None
+
+
+def summaries(session: Session, job_ids: list[str]) -> list[JobSummary]:
+    """Each job with its next run time and latest run."""
+    planned = schedule(session)
+    rows = []
+    for job_id in sorted(set(job_ids) | set(planned)):
+        last = session.exec(
+            select(JobRun).where(JobRun.job_id == job_id)
+            .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(1)
+        ).first()
+        plan = planned.get(job_id)
+        rows.append(JobSummary(job_id, plan.description if plan else "",
+                               plan.next_run_at if plan else None, last))
+    return rows
+
+
+def recent_runs(session: Session, limit: int = 50) -> list[JobRun]:
+    """The latest runs of every job, newest first."""
+    query = select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
+    return list(session.exec(query.limit(limit)))

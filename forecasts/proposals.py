@@ -1,0 +1,150 @@
+"""Resolutions proposed by automatic checks, with their evidence, until a manager confirms one.
+
+A question gets at most one proposal (a unique key), so two checks racing cannot propose twice.
+Proposing and confirming both go into the resolution trail.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from forecasts import resolution
+from forecasts.db import UTCDateTime
+from forecasts.errors import Conflict, NotFound
+from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
+from forecasts.questions import require_manager
+
+
+class ProposalStatus(StrEnum):
+    """Whether a proposal still waits for a manager."""
+
+    pending = "pending"
+    confirmed = "confirmed"  # by a manager's click
+    applied = "applied"  # by the source's auto-apply setting
+
+
+class Proposal(SQLModel, table=True):
+    """An outcome suggested by a check, and the evidence for it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
+    outcome: Outcome = Field(sa_type=sa.Enum(Outcome, native_enum=False, length=16,
+                                             values_callable=lambda e: [m.value for m in e]))
+    evidence: str = Field(default="{}", sa_type=sa.Text)
+    proposed_at: datetime = Field(sa_type=UTCDateTime)
+    status: ProposalStatus = Field(
+        default=ProposalStatus.pending,
+        sa_type=sa.Enum(ProposalStatus, native_enum=False, length=16,
+                        values_callable=lambda e: [m.value for m in e]),
+    )
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The evidence: value or entry title and link, fetched-at time, URL."""
+        return json.loads(self.evidence or "{}")  # type: ignore[no-any-return]
+
+
+def summary(outcome: Outcome, facts: dict[str, Any]) -> str:
+    """The evidence in one line, for the trail."""
+    parts = [f"Automatic check proposes {outcome.value.upper()}"]
+    for key in ("reason", "value", "title", "link", "url", "fetched_at"):
+        if facts.get(key) not in (None, ""):
+            parts.append(f"{key.replace('_', ' ')}: {facts[key]}")
+    return "; ".join(parts) + "."
+
+
+def propose(
+    session: Session,
+    question: Question,
+    *,
+    outcome: Outcome,
+    facts: dict[str, Any],
+    actor: User,
+    auto_apply: bool,
+    now: datetime,
+) -> Proposal | None:
+    """Record the proposal and its trail entry, resolving at once with ``auto_apply``.
+
+    ``actor`` is the manager who set the source up: the trail names who is answerable. Returns
+    None (and changes nothing) when the question already has a proposal or an outcome.
+    """
+    if question.outcome is not None:
+        session.rollback()
+        return None
+    note = summary(outcome, facts)
+    proposal = Proposal(question_id=question.id, outcome=outcome,  # type: ignore[arg-type]
+                        evidence=json.dumps(facts, sort_keys=True, default=str), proposed_at=now)
+    session.add(proposal)
+    session.add(ResolutionEvent(question_id=question.id, actor_id=actor.id, at=now,  # type: ignore[arg-type]
+                                action=Action.propose, to_outcome=outcome, note=note))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return None
+    if auto_apply:
+        proposal.status, proposal.decided_at = ProposalStatus.applied, now
+        proposal.decided_by_id = actor.id
+        resolution.resolve(session, question, outcome=outcome, actor=actor,
+                           note=f"Applied automatically. {note}", now=now)  # commits
+    else:
+        session.commit()
+    return proposal
+
+
+def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime) -> Proposal:
+    """A manager accepts the proposal: the question is resolved with the evidence as the note.
+
+    Raises NotAllowed for non-managers, Conflict if it was decided already or the question
+    has an outcome.
+    """
+    require_manager(actor)
+    if proposal.status is not ProposalStatus.pending:
+        raise Conflict("This proposal has been decided already.")
+    question = session.get(Question, proposal.question_id)
+    if question is None:
+        raise NotFound("No such question.")
+    if question.outcome is not None:
+        raise Conflict("The question is resolved already; correct the resolution instead.")
+    proposal.status, proposal.decided_at, proposal.decided_by_id = (
+        ProposalStatus.confirmed, now, actor.id
+    )
+    session.add(proposal)
+    note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.facts)
+    resolution.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
+                       now=now)  # commits the proposal's status with the resolution
+    session.refresh(proposal)
+    return proposal
+
+
+def proposal_for(session: Session, question_id: int) -> Proposal | None:
+    """The question's proposal, if a check has made one."""
+    return session.exec(select(Proposal).where(Proposal.question_id == question_id)).first()
+
+
+def get_proposal(session: Session, proposal_id: int) -> Proposal:
+    """The proposal with this id; raises NotFound."""
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def pending(session: Session) -> list[tuple[Proposal, Question]]:
+    """Proposals waiting for a manager, oldest first."""
+    rows = session.exec(
+        select(Proposal, Question)
+        .join(Question, col(Question.id) == Proposal.question_id)
+        .where(Proposal.status == ProposalStatus.pending, col(Question.outcome).is_(None))
+        .order_by(col(Proposal.proposed_at))
+    )
+    return list(rows.all())

@@ -1,0 +1,228 @@
+"""Scores of the resolved questions, loaded from the database and computed once per change.
+
+Only a resolution (or its correction, or an annulment) can change a score: forecasts are refused
+once a question closes, and resolved questions cannot be edited. So the newest resolution-trail
+entry is the version of every score, and a `ScoreCache` recomputes only when it moves, never
+per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+from sqlmodel import Session, col, func, select
+
+from forecasts.aggregate import crowd_history
+from forecasts.models import QuestionTag, ResolutionEvent, Tag, Team, User
+from forecasts.scoring import BeforeFirst, leaderboard, relative_brier
+
+# Crowd aggregates are ranked as pseudo-forecasters; negative ids never clash with users'.
+CROWD_IDS = {"median": -1, "mean": -2, "recency_weighted_median": -3, "extremized_mean": -4}
+CROWD_NAMES = {
+    -1: "Crowd: median",
+    -2: "Crowd: mean",
+    -3: "Crowd: recency-weighted median",
+    -4: "Crowd: extremized mean (a = 2.5)",
+}
+
+T = TypeVar("T")
+
+_QUESTIONS_SQL = """
+SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
+FROM question WHERE outcome IN ('yes', 'no')
+"""
+_FORECASTS_SQL = """
+SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
+FROM forecast f JOIN question q ON q.id = f.question_id
+WHERE q.outcome IN ('yes', 'no')
+"""
+
+
+def score_version(session: Session) -> int:
+    """Changes exactly when some score may have changed (see the module docstring)."""
+    return session.exec(select(func.coalesce(func.max(ResolutionEvent.id), 0))).one()
+
+
+def scoring_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forecasts and questions of every question resolved YES or NO, as the scoring engine takes.
+
+    Annulled questions are left out, so they are never scored. A question closed early ends at
+    that moment. Raw SQL, because a million ORM rows would take seconds to build.
+    """
+    connection = session.connection()
+    questions = pd.read_sql(text(_QUESTIONS_SQL), connection)
+    forecasts = pd.read_sql(text(_FORECASTS_SQL), connection)
+    for column in ("opens_at", "closes_at", "closed_early_at", "resolved_at"):
+        questions[column] = _utc(questions[column])
+    questions["closes_at"] = questions[["closes_at", "closed_early_at"]].min(axis=1)
+    questions["outcome"] = (questions["outcome"] == "yes").astype(np.int8)
+    forecasts["created_at"] = _utc(forecasts["created_at"])
+    return forecasts, questions.drop(columns="closed_early_at")
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
+    return pd.to_datetime(values, utc=True, format="ISO8601")
+
+
+@dataclass(frozen=True)
+class ScoreBook:
+    """Every score the pages need, for one version of the resolutions."""
+
+    version: int
+    forecasts: pd.DataFrame
+    questions: pd.DataFrame
+    crowds: pd.DataFrame
+    pairs: pd.DataFrame
+    crowd_pairs: pd.DataFrame
+
+    def for_forecaster(self, forecaster_id: int) -> pd.DataFrame:
+        """Time-weighted and relative Brier per question for one forecaster."""
+        return self.pairs.loc[self.pairs["forecaster_id"] == forecaster_id]
+
+    def for_question(self, question_id: int) -> pd.DataFrame:
+        """Every forecaster's scores on one question (crowd aggregates included, negative ids)."""
+        both = pd.concat([self.pairs, self.crowd_pairs], ignore_index=True)
+        return both.loc[both["question_id"] == question_id]
+
+
+def compute(
+    forecasts: pd.DataFrame, questions: pd.DataFrame, *, version: int = 0
+) -> ScoreBook:
+    """Score every (question, forecaster) and every crowd aggregate against the crowd median."""
+    crowds = crowd_aggregates(forecasts)
+    median = crowds.loc[crowds["forecaster_id"] == CROWD_IDS["median"]]
+    empty = forecasts.empty or questions.empty
+    pairs = _empty_pairs() if empty else relative_brier(forecasts, questions)
+    crowd_pairs = (
+        _empty_pairs() if empty else relative_brier(crowds, questions, crowd=median)
+    )
+    return ScoreBook(version, forecasts, questions, crowds, pairs, crowd_pairs)
+
+
+def crowd_aggregates(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The step function of every crowd aggregate, as pseudo-forecasters with negative ids."""
+    if forecasts.empty:
+        return forecasts.assign(forecasters=pd.Series(dtype="int64"))
+    histories = [
+        crowd_history(forecasts, method=method).assign(forecaster_id=crowd_id)  # type: ignore[arg-type]
+        for method, crowd_id in CROWD_IDS.items()
+    ]
+    return pd.concat(histories, ignore_index=True)
+
+
+def _empty_pairs() -> pd.DataFrame:
+    columns = ["question_id", "forecaster_id", "brier", "crowd_brier", "relative_brier",
+               "coverage", "forecasts"]
+    return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+
+
+def ranking(
+    book: ScoreBook,
+    *,
+    by: str = "forecaster",
+    groups: pd.DataFrame | None = None,
+    min_questions: int = 1,
+    before_first: BeforeFirst = "active",
+    two_term: bool = False,
+    with_crowd: bool = True,
+) -> pd.DataFrame:
+    """The leaderboard by forecaster, team or tag; crowd aggregates join a forecaster ranking."""
+    if book.forecasts.empty or book.questions.empty:
+        return pd.DataFrame(columns=[by, "questions", "forecasts", "brier", "relative_brier",
+                                     "coverage", "reliability", "resolution"])
+    table = leaderboard(book.forecasts, book.questions, by=by, groups=groups,
+                        min_questions=min_questions, before_first=before_first,
+                        two_term=two_term)
+    if by == "forecaster" and with_crowd:
+        median = book.crowds.loc[book.crowds["forecaster_id"] == CROWD_IDS["median"]]
+        crowd_rows = leaderboard(book.crowds, book.questions, min_questions=min_questions,
+                                 before_first=before_first, two_term=two_term, crowd=median)
+        table = pd.concat([table, crowd_rows], ignore_index=True).sort_values(
+            ["relative_brier", "brier"], kind="stable", ignore_index=True)
+    return table
+
+
+def team_groups(session: Session) -> pd.DataFrame:
+    """forecaster_id → team name, for a ranking by team."""
+    rows = session.exec(
+        select(User.id, Team.name).join(Team, col(Team.id) == User.team_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["forecaster_id", "team"])
+
+
+def tag_groups(session: Session) -> pd.DataFrame:
+    """question_id → tag, for a ranking by tag (a question counts under each of its tags)."""
+    rows = session.exec(
+        select(QuestionTag.question_id, Tag.name).join(Tag, col(Tag.id) == QuestionTag.tag_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["question_id", "tag"])
+
+
+def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
+    """Display names for forecaster ids, crowd pseudo-forecasters included."""
+    user_ids = {int(i) for i in ids if int(i) > 0}  # type: ignore[call-overload]
+    users = session.exec(select(User).where(col(User.id).in_(user_ids))) if user_ids else []
+    return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}  # type: ignore[misc]
+
+
+def groups_for(session: Session, by: str) -> pd.DataFrame | None:
+    """The mapping a ranking ``by`` needs; raises ValueError for an unknown grouping."""
+    if by == "forecaster":
+        return None
+    if by == "team":
+        return team_groups(session)
+    if by == "tag":
+        return tag_groups(session)
+    raise ValueError(f"rank by forecaster, team or tag, not {by!r}")
+
+
+class ScoreCache:
+    """Holds the newest ScoreBook and whatever was derived from it, per process.
+
+    Each request costs one indexed MAX() query; the scores themselves are recomputed only when a
+    resolution changed. Derived tables (leaderboards with their filters) are kept per version in
+    a small LRU.
+    """
+
+    def __init__(self, loader: Callable[[Session], tuple[pd.DataFrame, pd.DataFrame]] = (
+            scoring_frames), max_derived: int = 64) -> None:
+        self._loader = loader
+        self._lock = threading.Lock()
+        self._book: ScoreBook | None = None
+        self._derived: OrderedDict[Hashable, object] = OrderedDict()
+        self._max_derived = max_derived
+        self.computations = 0
+
+    def book(self, session: Session) -> ScoreBook:
+        """The scores for the database's current resolutions."""
+        version = score_version(session)
+        with self._lock:
+            if self._book is None or self._book.version != version:
+                forecasts, questions = self._loader(session)
+                self._book = compute(forecasts, questions, version=version)
+                self._derived.clear()
+                self.computations += 1
+            return self._book
+
+    def derived(self, session: Session, key: Hashable, build: Callable[[ScoreBook], T]) -> T:
+        """``build(book)``, computed once per version and key."""
+        book = self.book(session)
+        with self._lock:
+            full_key = (book.version, key)
+            if full_key in self._derived:
+                self._derived.move_to_end(full_key)
+                return self._derived[full_key]  # type: ignore[return-value]
+        value = build(book)
+        with self._lock:
+            self._derived[full_key] = value
+            while len(self._derived) > self._max_derived:
+                self._derived.popitem(last=False)
+        return value

@@ -1,0 +1,105 @@
+"""The nightly score snapshot: each forecaster's and team's scores as they stood that day.
+
+A snapshot is taken once per day: the unique key (day, subject) makes a second run a no-op.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from forecasts.db import UTCDateTime
+from forecasts.models import Forecast, Outcome, Question, User
+from forecasts.scoring import leaderboard
+
+FORECASTER, TEAM = "forecaster", "team"
+
+
+class ScoreSnapshot(SQLModel, table=True):
+    """One subject's (forecaster's or team's) scores on one day."""
+
+    __tablename__ = "score_snapshot"
+    __table_args__ = (sa.UniqueConstraint("day", "subject_kind", "subject_id",
+                                          name="one_snapshot_per_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    subject_kind: str = Field(max_length=16)
+    subject_id: int
+    questions: int
+    brier: float
+    relative_brier: float | None = None
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+
+
+def _frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Forecasts, resolved (not annulled) questions, and forecasters' teams, as the scorer wants."""
+    scored = list(session.exec(select(Question).where(
+        col(Question.outcome).in_([Outcome.yes, Outcome.no])
+    )))
+    questions = pd.DataFrame({
+        "question_id": [q.id for q in scored],
+        "opens_at": pd.to_datetime([q.opens_at for q in scored], utc=True),
+        "closes_at": pd.to_datetime([q.closed_at for q in scored], utc=True),
+        "resolved_at": pd.to_datetime([q.resolved_at for q in scored], utc=True),
+        "outcome": [1.0 if q.outcome is Outcome.yes else 0.0 for q in scored],
+    })
+    rows = session.exec(
+        select(Forecast.question_id, Forecast.forecaster_id, Forecast.probability,
+               Forecast.created_at)
+        .where(col(Forecast.question_id).in_([q.id for q in scored]))
+    ).all()
+    forecasts = pd.DataFrame(rows, columns=["question_id", "forecaster_id", "probability",
+                                            "created_at"])
+    forecasts["created_at"] = pd.to_datetime(forecasts["created_at"], utc=True)
+    teams = pd.DataFrame(
+        session.exec(select(User.id, User.team_id).where(col(User.team_id).is_not(None))).all(),
+        columns=["forecaster_id", "team"],
+    )
+    return forecasts, questions, teams
+
+
+def scores_now(session: Session) -> list[tuple[str, int, int, float, float | None]]:
+    """(kind, subject id, questions, brier, relative brier) for every forecaster and team."""
+    forecasts, questions, teams = _frames(session)
+    if forecasts.empty:
+        return []
+    tables = [(FORECASTER, "forecaster_id", leaderboard(forecasts, questions))]
+    if not teams.empty:
+        tables.append((TEAM, "team", leaderboard(forecasts, questions, by="team", groups=teams)))
+    result = []
+    for kind, key, table in tables:
+        for row in table.itertuples(index=False):
+            relative = float(row.relative_brier)
+            result.append((kind, int(getattr(row, key)), int(row.questions), float(row.brier),
+                           None if math.isnan(relative) else relative))
+    return result
+
+
+def take_snapshot(session: Session, *, now: datetime) -> int:
+    """Store today's scores in one transaction; 0 if today's snapshot exists already."""
+    day = now.date()
+    if session.exec(select(ScoreSnapshot.id).where(ScoreSnapshot.day == day)).first():
+        return 0
+    rows = [ScoreSnapshot(day=day, subject_kind=kind, subject_id=subject, questions=n,
+                          brier=brier, relative_brier=relative, taken_at=now)
+            for kind, subject, n, brier, relative in scores_now(session)]
+    session.add_all(rows)
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent run took it first
+        session.rollback()
+        return 0
+    return len(rows)
+
+
+def snapshots_on(session: Session, day: date) -> list[ScoreSnapshot]:
+    """The snapshot rows of one day, forecasters then teams."""
+    query = select(ScoreSnapshot).where(ScoreSnapshot.day == day)
+    return list(session.exec(query.order_by(col(ScoreSnapshot.subject_kind),
+                                            col(ScoreSnapshot.subject_id))))

@@ -1,0 +1,208 @@
+"""Automatic resolution sources: what a manager tells the checker to watch for a question.
+
+`http_json`: fetch a URL, take the value at a JSON Pointer (RFC 6901), compare it with a value;
+YES when the comparison holds at a check on or before the resolve-by date.
+`feed`: fetch an RSS/Atom feed; YES when an entry matching a keyword or regular expression was
+published between the question's opening and closing.
+With `no_event_means_no`, a source that has not fired by its deadline (resolve-by for
+`http_json`, the close for `feed`) proposes NO.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from jsonpointer import JsonPointer, JsonPointerException
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from forecasts.db import UTCDateTime
+from forecasts.errors import Conflict, ValidationFailed
+from forecasts.models import Question, User
+from forecasts.questions import require_manager
+
+ALERT_AFTER_FAILURES = 5  # consecutive failed checks before managers are told
+
+
+class SourceKind(StrEnum):
+    """What kind of document the source is."""
+
+    http_json = "http_json"
+    feed = "feed"
+
+
+class Comparison(StrEnum):
+    """How a JSON value is compared with the manager's value."""
+
+    equal = "=="
+    not_equal = "!="
+    at_least = ">="
+    at_most = "<="
+    contains = "contains"
+
+
+def _enum(kind: type[StrEnum]) -> sa.Enum:
+    return sa.Enum(kind, native_enum=False, length=16,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class ResolutionSource(SQLModel, table=True):
+    """The automatic source of one question, and where its checking stands."""
+
+    __tablename__ = "resolution_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
+    kind: SourceKind = Field(sa_type=_enum(SourceKind))
+    url: str = Field(max_length=1000)
+    pointer: str = Field(default="", max_length=500)
+    comparison: Comparison | None = Field(default=None, sa_type=_enum(Comparison), nullable=True)
+    value: str = Field(default="", max_length=500)
+    pattern: str = Field(default="", max_length=500)
+    pattern_is_regex: bool = False
+    no_event_means_no: bool = True
+    auto_apply: bool = False
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    next_check_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    last_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    failures: int = 0  # consecutive failed checks; reset by a good one
+    last_error: str = Field(default="", sa_type=sa.Text)
+    last_status: int | None = None
+
+    @property
+    def failing(self) -> bool:
+        """Managers are told once checks have failed this many times in a row."""
+        return self.failures >= ALERT_AFTER_FAILURES
+
+    def describe(self) -> str:
+        """One line saying what is watched."""
+        if self.kind is SourceKind.feed:
+            how = "matching /" + self.pattern + "/" if self.pattern_is_regex else \
+                f"mentioning {self.pattern!r}"
+            return f"Feed {self.url}: an entry {how}"
+        value = self.comparison.value if self.comparison else "?"
+        return f"JSON {self.url} at {self.pointer or '(whole document)'} {value} {self.value!r}"
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """What a manager submits to set a question's source."""
+
+    kind: str
+    url: str
+    pointer: str = ""
+    comparison: str = ""
+    value: str = ""
+    pattern: str = ""
+    pattern_is_regex: bool = False
+    no_event_means_no: bool = True
+    auto_apply: bool = False
+
+
+def check_input(data: SourceInput) -> None:
+    """Raise ValidationFailed naming each field that cannot work."""
+    errors: dict[str, str] = {}
+    if data.kind not in set(SourceKind):
+        errors["kind"] = "Choose a JSON URL or a feed."
+    parts = urlsplit(data.url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        errors["url"] = "Give an http:// or https:// address."
+    if data.kind == SourceKind.http_json:
+        errors.update(_check_json_rule(data))
+    elif data.kind == SourceKind.feed:
+        errors.update(_check_feed_rule(data))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _check_json_rule(data: SourceInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    try:
+        JsonPointer(data.pointer.strip())
+    except JsonPointerException:
+        errors["pointer"] = "A JSON Pointer is empty or starts with / (e.g. /data/0/status)."
+    if data.comparison not in set(Comparison):
+        errors["comparison"] = "Choose ==, !=, >=, <= or contains."
+    elif data.comparison in (Comparison.at_least, Comparison.at_most):
+        try:
+            float(data.value)
+        except ValueError:
+            errors["value"] = "Compare >= and <= with a number."
+    return errors
+
+
+def _check_feed_rule(data: SourceInput) -> dict[str, str]:
+    if not data.pattern.strip():
+        return {"pattern": "Give a keyword or a regular expression to look for."}
+    if data.pattern_is_regex:
+        try:
+            re.compile(data.pattern)
+        except re.error as error:
+            return {"pattern": f"Not a valid regular expression: {error}."}
+    return {}
+
+
+def set_source(
+    session: Session, question: Question, data: SourceInput, *, actor: User, now: datetime
+) -> ResolutionSource:
+    """Attach or replace the question's source; checking starts afresh at ``now``.
+
+    Raises NotAllowed for non-managers, Conflict for a resolved question, ValidationFailed for
+    a source that cannot work.
+    """
+    require_manager(actor)
+    if question.outcome is not None:
+        raise Conflict("The question is resolved already.")
+    check_input(data)
+    source = source_of(session, question.id) or ResolutionSource(  # type: ignore[arg-type]
+        question_id=question.id, created_by_id=actor.id, created_at=now, next_check_at=now,
+        kind=SourceKind(data.kind), url="",
+    )
+    is_json = data.kind == SourceKind.http_json
+    source.kind = SourceKind(data.kind)
+    source.url = data.url.strip()
+    source.pointer = data.pointer.strip() if is_json else ""
+    source.comparison = Comparison(data.comparison) if is_json else None
+    source.value = data.value.strip() if is_json else ""
+    source.pattern = "" if is_json else data.pattern.strip()
+    source.pattern_is_regex = data.pattern_is_regex and not is_json
+    source.no_event_means_no = data.no_event_means_no
+    source.auto_apply = data.auto_apply
+    source.created_by_id = actor.id  # type: ignore[assignment]
+    source.next_check_at, source.failures, source.last_error = now, 0, ""
+    session.add(source)
+    session.commit()
+    session.refresh(source)
+    return source
+
+
+def remove_source(session: Session, question: Question, *, actor: User) -> None:
+    """Stop checking the question automatically; raises NotAllowed for non-managers."""
+    require_manager(actor)
+    source = source_of(session, question.id)  # type: ignore[arg-type]
+    if source is not None:
+        session.delete(source)
+        session.commit()
+
+
+def source_of(session: Session, question_id: int) -> ResolutionSource | None:
+    """The question's source, if it has one."""
+    return session.exec(
+        select(ResolutionSource).where(ResolutionSource.question_id == question_id)
+    ).first()
+
+
+def failing_sources(session: Session) -> list[tuple[ResolutionSource, Question]]:
+    """Sources whose checks keep failing, with their questions, for managers' attention."""
+    rows = session.exec(
+        select(ResolutionSource, Question)
+        .join(Question, col(Question.id) == ResolutionSource.question_id)
+        .where(ResolutionSource.failures >= ALERT_AFTER_FAILURES, col(Question.outcome).is_(None))
+        .order_by(col(ResolutionSource.id))
+    )
+    return list(rows.all())

@@ -1,0 +1,136 @@
+"""The APScheduler scheduler: jobs with stable ids, one acting process, every run recorded.
+
+Every process renews its claim on the database lease every 20 s; only the holder runs jobs.
+A process that gains the lease (at start, or when the previous holder died) first runs, once,
+each job whose recorded next run time has passed: missed runs are coalesced into one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
+
+from forecasts import job_runs, lease
+from forecasts.job_runs import JobRun
+from jobs.tasks import JOBS, JOBS_BY_ID, Context
+
+logger = logging.getLogger(__name__)
+
+LEASE_JOB = "lease"
+RENEW_EVERY = timedelta(seconds=20)  # well inside the 60 s lease, so a live holder never lapses
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+def default_holder() -> str:
+    """A name for this process that no other scheduler shares."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Runner:
+    """Runs jobs for one scheduler process, only while it holds the lease."""
+
+    def __init__(self, ctx: Context, scheduler: BaseScheduler, holder: str) -> None:
+        self.ctx, self.scheduler, self.holder = ctx, scheduler, holder
+        self.holding: bool | None = None  # None until the first attempt
+        self._lock = threading.Lock()
+
+    def keep_lease(self) -> bool:
+        """Take or renew the lease; on gaining it, catch up on missed runs. True while held."""
+        with self._lock, Session(self.ctx.engine) as session:
+            held = lease.acquire(session, self.holder, now=self.ctx.clock.now())
+            gained, lost = held and not self.holding, not held and self.holding is not False
+            self.holding = held
+        if gained:
+            logger.info("Holding the scheduler lease as %s", self.holder)
+            self.catch_up()
+        elif lost:
+            logger.info("Standing by: another scheduler holds the lease")
+        return held
+
+    def catch_up(self) -> None:
+        """Run now, once, every job whose recorded next run has passed or was never recorded."""
+        now = self.ctx.clock.now()
+        with Session(self.ctx.engine) as session:
+            planned = job_runs.schedule(session)
+        for spec in JOBS:
+            plan = planned.get(spec.job_id)
+            if plan is None or plan.next_run_at is None or plan.next_run_at <= now:
+                job = self.scheduler.get_job(spec.job_id)
+                if job is not None:
+                    job.modify(next_run_time=datetime.now(UTC))
+        self.publish_schedule()
+
+    def run(self, job_id: str) -> JobRun | None:
+        """Run one job if this process holds the lease, recording the run; None if standing by."""
+        if not self.keep_lease():
+            return None
+        spec = JOBS_BY_ID[job_id]
+        with Session(self.ctx.engine) as session:
+            run = job_runs.start_run(session, job_id, holder=self.holder,
+                                     now=self.ctx.clock.now())
+        counts: dict[str, int] = {}
+        error = ""
+        try:
+            counts = spec.run(self.ctx)
+        except Exception as failure:  # recorded on the Jobs page; the scheduler keeps going
+            logger.exception("Job %s failed", job_id)
+            error = f"{type(failure).__name__}: {failure}"
+        with Session(self.ctx.engine) as session:
+            run = job_runs.finish_run(session, run, now=self.ctx.clock.now(), counts=counts,
+                                      error=error)
+        logger.info("Job %s %s: %s", job_id, run.outcome.value, counts or error)
+        self.publish_schedule()
+        return run
+
+    def publish_schedule(self) -> None:
+        """Write each job's next run time where the web can show it."""
+        if not self.holding:
+            return
+        next_runs = {}
+        for spec in JOBS:
+            job = self.scheduler.get_job(spec.job_id)
+            when = getattr(job, "next_run_time", None) if job is not None else None
+            next_runs[spec.job_id] = (spec.description, when)
+        with Session(self.ctx.engine) as session:
+            job_runs.record_next_runs(session, next_runs, now=self.ctx.clock.now())
+
+    def release(self) -> None:
+        """Give up the lease so a standby takes over at once."""
+        if self.holding:
+            with Session(self.ctx.engine) as session:
+                lease.release(session, self.holder, now=self.ctx.clock.now())
+            self.holding = False
+
+
+def run_job(runner: Runner, job_id: str) -> None:
+    """What APScheduler calls for each job (module-level, so the reference is stable)."""
+    runner.run(job_id)
+
+
+def keep_lease(runner: Runner) -> None:
+    """What APScheduler calls every RENEW_EVERY."""
+    runner.keep_lease()
+
+
+def build(
+    ctx: Context, *, scheduler: BaseScheduler | None = None, holder: str | None = None
+) -> Runner:
+    """Register every job (idempotently, by id) on a scheduler; returns its Runner."""
+    scheduler = scheduler or BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+    runner = Runner(ctx, scheduler, holder or default_holder())
+    for spec in JOBS:
+        scheduler.add_job(run_job, spec.trigger(), args=(runner, spec.job_id), id=spec.job_id,
+                          name=spec.description, replace_existing=True, **JOB_DEFAULTS)
+    scheduler.add_job(keep_lease, IntervalTrigger(seconds=RENEW_EVERY.total_seconds()),
+                      args=(runner,), id=LEASE_JOB, name="Renew the scheduler lease",
+                      replace_existing=True, next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
+    return runner

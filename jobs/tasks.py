@@ -1,0 +1,90 @@
+"""The scheduled jobs: module-level functions, each opening its own session and calling the domain.
+
+Each takes a Context (engine, clock, mailer) and returns counts of what it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from forecasts import closing, overdue, reminders, snapshots, source_checks
+from forecasts.clock import Clock
+from forecasts.mail import Mailer
+
+
+@dataclass
+class Context:
+    """What every job needs: where the data is, what time it is, how to send email."""
+
+    engine: Engine
+    clock: Clock
+    mailer: Mailer
+    fetcher: source_checks.Fetcher = field(default_factory=source_checks.Fetcher)
+    check_workers: int = 16
+
+
+def close_questions(ctx: Context) -> dict[str, int]:
+    """Record the close of questions whose close date has passed."""
+    with Session(ctx.engine) as session:
+        return {"closed": closing.close_due(session, now=ctx.clock.now())}
+
+
+def check_sources(ctx: Context) -> dict[str, int]:
+    """Check the resolution sources that are due and propose resolutions."""
+    with Session(ctx.engine) as session:
+        return source_checks.check_due(session, now=ctx.clock.now(), fetcher=ctx.fetcher,
+                                       workers=ctx.check_workers)
+
+
+def send_managers_digest(ctx: Context) -> dict[str, int]:
+    """Email managers the overdue questions, pending proposals and failing sources."""
+    with Session(ctx.engine) as session:
+        return overdue.send_managers_digest(session, ctx.mailer, now=ctx.clock.now())
+
+
+def send_reminders(ctx: Context) -> dict[str, int]:
+    """Email forecasters the open questions where their forecast has gone stale."""
+    with Session(ctx.engine) as session:
+        return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now())
+
+
+def snapshot_scores(ctx: Context) -> dict[str, int]:
+    """Store today's scores per forecaster and team (once per day)."""
+    with Session(ctx.engine) as session:
+        return {"rows": snapshots.take_snapshot(session, now=ctx.clock.now())}
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job's stable id, what it runs, and when."""
+
+    job_id: str
+    run: Callable[[Context], dict[str, int]]
+    trigger: Callable[[], BaseTrigger]
+    description: str
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("close-questions", close_questions, lambda: IntervalTrigger(minutes=1),
+            "Close questions past their close date (every minute)"),
+    JobSpec("check-sources", check_sources, lambda: IntervalTrigger(minutes=5),
+            "Check automatic resolution sources (every 5 minutes)"),
+    JobSpec("managers-digest", send_managers_digest,
+            lambda: CronTrigger(hour=7, minute=0, timezone=UTC),
+            "Email managers overdue questions and failing sources (daily, 07:00 UTC)"),
+    JobSpec("reminders", send_reminders,
+            lambda: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=UTC),
+            "Email forecasters their stale forecasts (Mondays, 08:00 UTC)"),
+    JobSpec("score-snapshot", snapshot_scores,
+            lambda: CronTrigger(hour=0, minute=30, timezone=UTC),
+            "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),
+)
+JOBS_BY_ID = {spec.job_id: spec for spec in JOBS}

@@ -1,0 +1,340 @@
+"""Briefing import: storing, reviewing, publishing, the publication's own forecast, conditions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from forecasts import accounts, briefings, resolution
+from forecasts.briefings import DraftEdit
+from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forecasts.models import (
+    Action,
+    Briefing,
+    BriefingDraft,
+    DraftState,
+    Forecast,
+    Outcome,
+    Question,
+    User,
+    UserKind,
+)
+from forecasts.questions import Status, status
+from tests.support.builders import make_question
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
+PUBLISHED = date(2026, 1, 5)
+OPENS = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def harbour_desk(session: Session, manager: User, now: datetime, **options: object) -> Briefing:
+    return briefings.import_briefing(session, FIXTURE.read_text("utf-8"), published=PUBLISHED,
+                                     importer=manager, now=now, **options)  # type: ignore[arg-type]
+
+
+def by_title(rows: list[BriefingDraft], start: str) -> BriefingDraft:
+    return next(row for row in rows if row.title.startswith(start))
+
+
+def stored_counts(session: Session) -> tuple[int, int, int]:
+    return (session.exec(select(func.count()).select_from(Briefing)).one(),
+            session.exec(select(func.count()).select_from(BriefingDraft)).one(),
+            session.exec(select(func.count()).select_from(Question)).one())
+
+
+def test_import_keeps_the_briefing_and_a_draft_per_assessment(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    assert (briefing.title, briefing.author, briefing.published) == (
+        "Harbour Desk Weekly", "Ana Ortiz", PUBLISHED)
+    assert (briefing.yardstick, briefing.imported_by_id) == ("icd203", manager.id)
+    assert briefing.imported_at == clock.now()
+    assert briefing.text == FIXTURE.read_text("utf-8")  # kept as written, byline and all
+    rows = briefings.drafts(session, briefing)
+    assert [row.state for row in rows] == [DraftState.pending] * 4
+    strike = by_title(rows, "Will the dock strike spread")
+    assert (strike.block, strike.source, strike.publication) == (0, "Coastal Monitor",
+                                                                 "Coastal Monitor")
+    assert strike.quote.startswith("The dock strike is unlikely")
+    assert (strike.term, strike.low, strike.high, strike.yardstick) == ("unlikely", 0.2, 0.45,
+                                                                        "icd203")
+    assert strike.low < strike.probability < strike.high
+    assert strike.closes_at == datetime(2026, 3, 1, tzinfo=UTC)
+    assert strike.resolve_by > strike.closes_at
+    dredging = by_title(rows, "If the port authority approves")
+    condition = by_title(rows, "Will the port authority approve the budget")
+    assert dredging.conditional and dredging.condition_draft_id == condition.id
+    assert condition.is_condition and condition.probability is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    ("Source: Wire\n" + "Shipping continues as normal in the bay. " * 130_000, "limit is 2 MB"),
+    ("Source: Wire\nThe ferry left at noon. The harbour master retired.", "No assessments found"),
+])
+def test_unreadable_briefings_are_refused_and_nothing_is_stored(session, manager, clock, text,
+                                                                message):
+    with pytest.raises(ValidationFailed) as refused:
+        briefings.import_briefing(session, text, published=PUBLISHED, importer=manager,
+                                  now=clock.now())
+    assert message in str(refused.value)
+    session.rollback()
+    assert stored_counts(session) == (0, 0, 0)
+
+
+def test_an_unknown_yardstick_or_a_forecaster_is_refused(session, manager, forecaster, clock):
+    with pytest.raises(ValidationFailed, match="icd203, phia, nato"):
+        harbour_desk(session, manager, clock.now(), yardstick="cia")
+    with pytest.raises(NotAllowed):
+        harbour_desk(session, forecaster, clock.now())
+    assert stored_counts(session) == (0, 0, 0)
+
+
+def test_html_briefings_lose_their_scripts(session, manager, clock):
+    html = ("<html><head><script>steal()</script></head><body><h1>Port note</h1>"
+            "<p>Source: Coastal Monitor</p><p>The dock strike is unlikely to end before "
+            "March.</p><script>document.write('x')</script></body></html>")
+    briefing = briefings.import_briefing(session, html.encode(), published=PUBLISHED,
+                                         importer=manager, now=clock.now())
+    assert "steal" not in briefing.text and "document.write" not in briefing.text
+    assert len(briefings.drafts(session, briefing)) == 1
+
+
+def accept(session: Session, manager: User, *rows: BriefingDraft) -> None:
+    for row in rows:
+        briefings.accept_draft(session, row, actor=manager)
+
+
+def test_publishing_opens_questions_with_the_publications_stated_forecast(session, manager,
+                                                                          clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    rows = briefings.drafts(session, briefing)
+    strike, budget = by_title(rows, "Will the dock strike"), by_title(rows, "Will the port "
+                                                                             "authority approve "
+                                                                             "the dredging")
+    accept(session, manager, strike, budget)
+    created = briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    assert len(created) == 2
+    question = next(q for q in created if q.briefing_draft_id == strike.id)
+    assert status(question, clock.now()) is Status.open
+    assert (question.opens_at, question.briefing_id) == (OPENS, briefing.id)
+    assert question.source_quote == strike.quote and question.source_name == "Coastal Monitor"
+    stated = session.exec(select(Forecast).where(Forecast.question_id == question.id)).one()
+    assert (stated.probability, stated.created_at) == (0.325, OPENS)
+    publication = session.get(User, stated.forecaster_id)
+    assert publication.kind is UserKind.publication
+    assert publication.display_name == "Coastal Monitor (stated)"
+    assert accounts.authenticate(session, publication.username, "") is None
+    assert accounts.authenticate(session, publication.username, "!") is None
+    assert strike.state is DraftState.published
+    with pytest.raises(Conflict, match="already published"):
+        briefings.accept_draft(session, strike, actor=manager)
+
+
+def test_a_publication_keeps_one_pseudo_forecaster_across_briefings(session, manager, clock):
+    for _ in range(2):
+        briefing = harbour_desk(session, manager, clock.now())
+        accept(session, manager, by_title(briefings.drafts(session, briefing), "Will the dock"))
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    kinds = session.exec(select(User).where(User.kind == UserKind.publication)).all()
+    assert [u.display_name for u in kinds] == ["Coastal Monitor (stated)"]
+
+
+def test_a_conditional_draft_needs_its_condition_accepted(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    rows = briefings.drafts(session, briefing)
+    dredging = by_title(rows, "If the port authority approves")
+    condition = by_title(rows, "Will the port authority approve the budget")
+    accept(session, manager, dredging)
+    with pytest.raises(Conflict, match="accept that condition draft too"):
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    session.rollback()
+    assert stored_counts(session)[2] == 0
+    assert dredging.state is DraftState.accepted
+
+    accept(session, manager, condition)
+    created = briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    conditional = next(q for q in created if q.briefing_draft_id == dredging.id)
+    parent = next(q for q in created if q.briefing_draft_id == condition.id)
+    assert conditional.condition_id == parent.id and not conditional.condition_negated
+    # The condition draft states no probability, so the publication forecasts only the other.
+    forecasts = session.exec(select(Forecast.question_id)).all()
+    assert forecasts == [conditional.id]
+
+
+def test_publishing_refuses_nothing_accepted_and_past_close_dates(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    with pytest.raises(Conflict, match="Accept at least one"):
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    strike = by_title(briefings.drafts(session, briefing), "Will the dock strike")
+    accept(session, manager, strike)
+    with pytest.raises(Conflict, match="has passed"):
+        briefings.publish_accepted(session, briefing, actor=manager,
+                                   now=datetime(2026, 4, 1, tzinfo=UTC))
+    session.rollback()
+    assert stored_counts(session)[2] == 0
+
+
+def edit(**changes: object) -> DraftEdit:
+    values: dict[str, object] = {
+        "title": "Will the dock strike reach the northern terminals before 1 March 2026?",
+        "resolution_criteria": "YES if the union reports a walkout at a northern terminal.",
+        "closes_at": datetime(2026, 3, 1, tzinfo=UTC),
+        "resolve_by": datetime(2026, 3, 10, tzinfo=UTC),
+        "probability": 0.3,
+        "tags": ["Ports", " ports", "Labour"],
+    }
+    return DraftEdit(**(values | changes))  # type: ignore[arg-type]
+
+
+def test_a_manager_edits_a_draft_and_bad_values_are_refused(session, manager, forecaster,
+                                                           clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    strike = by_title(briefings.drafts(session, briefing), "Will the dock strike")
+    briefings.update_draft(session, strike, edit(), actor=manager)
+    assert (strike.probability, strike.tags) == (0.3, "Ports, Labour")
+    for bad, field in ((edit(probability=1.0), "probability"),
+                       (edit(resolve_by=datetime(2026, 2, 1, tzinfo=UTC)), "resolve_by"),
+                       (edit(tags=[f"t{i}" for i in range(13)]), "tags")):
+        with pytest.raises(ValidationFailed) as refused:
+            briefings.update_draft(session, strike, bad, actor=manager)
+        assert field in refused.value.fields
+    with pytest.raises(NotAllowed):
+        briefings.update_draft(session, strike, edit(), actor=forecaster)
+    session.refresh(strike)
+    assert strike.probability == 0.3
+    briefings.reject_draft(session, strike, actor=manager)
+    assert strike.state is DraftState.rejected
+
+
+def test_a_context_sentence_is_promoted_to_a_draft_filled_by_hand(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    context = briefings.review_text(briefing, briefings.drafts(session, briefing)).context
+    assert [c.text for c in context] == ["Dock workers in Valmora walked out on Monday."]
+    draft = briefings.promote_sentence(session, briefing, context[0].sentence_index,
+                                       actor=manager)
+    assert draft.promoted and draft.source == "Coastal Monitor" and draft.term is None
+    with pytest.raises(ValidationFailed):
+        briefings.accept_draft(session, draft, actor=manager)
+    with pytest.raises(Conflict):
+        briefings.promote_sentence(session, briefing, context[0].sentence_index, actor=manager)
+    with pytest.raises(NotFound):
+        briefings.promote_sentence(session, briefing, 99, actor=manager)
+    briefings.update_draft(session, draft, edit(title="Will the Valmora walkout last a month?"),
+                           actor=manager)
+    briefings.accept_draft(session, draft, actor=manager)
+    [question] = briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    assert question.title == "Will the Valmora walkout last a month?"
+    assert briefings.review_text(briefing, briefings.drafts(session, briefing)).context == []
+
+
+def conditional_pair(session: Session, manager: User, *, negated: bool = False):  # type: ignore[no-untyped-def]
+    condition = make_question(session, manager, title="Will the budget pass?")
+    conditional = make_question(session, manager, title="Will dredging start?")
+    conditional.condition_id, conditional.condition_negated = condition.id, negated
+    session.add(conditional)
+    session.commit()
+    return condition, conditional
+
+
+def test_a_conditional_cannot_resolve_before_its_condition_enables_it(session, manager, clock):
+    condition, conditional = conditional_pair(session, manager)
+    for outcome in (Outcome.yes, Outcome.no):
+        with pytest.raises(Conflict, match="resolve that question YES first"):
+            resolution.resolve(session, conditional, outcome=outcome, actor=manager,
+                               now=clock.now())
+    session.rollback()
+    assert conditional.outcome is None
+    resolution.resolve(session, condition, outcome=Outcome.yes, actor=manager, now=clock.now())
+    assert conditional.outcome is None  # enabled: forecasting goes on
+    resolution.resolve(session, conditional, outcome=Outcome.no, actor=manager, now=clock.now())
+    assert conditional.outcome is Outcome.no
+
+
+def test_a_conditional_may_always_be_annulled(session, manager, clock):
+    _, conditional = conditional_pair(session, manager)
+    resolution.resolve(session, conditional, outcome=Outcome.annulled, actor=manager,
+                       now=clock.now())
+    assert conditional.outcome is Outcome.annulled
+
+
+def test_a_condition_resolving_no_annuls_its_conditional_in_the_trail(session, manager, admin,
+                                                                      clock):
+    condition, conditional = conditional_pair(session, manager)
+    resolution.resolve(session, condition, outcome=Outcome.no, actor=admin, now=clock.now())
+    session.refresh(conditional)
+    assert conditional.outcome is Outcome.annulled
+    assert status(conditional, clock.now()) is Status.resolved
+    entries = resolution.trail(session, conditional)
+    assert [(e.action, e.actor_id) for e in entries] == [(Action.close, admin.id),
+                                                         (Action.resolve, admin.id)]
+    assert "Will the budget pass?" in entries[-1].note and "NO" in entries[-1].note
+
+
+def test_unless_conditions_annul_when_the_condition_happens(session, manager, clock):
+    condition, conditional = conditional_pair(session, manager, negated=True)
+    with pytest.raises(Conflict, match="resolve that question NO first"):
+        resolution.resolve(session, conditional, outcome=Outcome.yes, actor=manager,
+                           now=clock.now())
+    session.rollback()
+    resolution.resolve(session, condition, outcome=Outcome.yes, actor=manager, now=clock.now())
+    session.refresh(conditional)
+    assert conditional.outcome is Outcome.annulled
+
+
+def test_correcting_a_condition_to_no_annuls_a_scored_conditional(session, manager, clock):
+    condition, conditional = conditional_pair(session, manager)
+    resolution.resolve(session, condition, outcome=Outcome.yes, actor=manager, now=clock.now())
+    resolution.resolve(session, conditional, outcome=Outcome.yes, actor=manager, now=clock.now())
+    later = clock.advance(days=1)
+    resolution.resolve(session, condition, outcome=Outcome.no, actor=manager,
+                       note="The vote was annulled by the court.", now=later)
+    session.refresh(conditional)
+    assert conditional.outcome is Outcome.annulled
+    last = resolution.trail(session, conditional)[-1]
+    assert (last.action, last.from_outcome, last.at) == (Action.correct, Outcome.yes, later)
+
+
+def test_term_record_counts_what_each_publication_said_and_what_happened(session, manager,
+                                                                         clock):
+    for _ in range(3):
+        briefing = harbour_desk(session, manager, clock.now())
+        rows = briefings.drafts(session, briefing)
+        accept(session, manager, by_title(rows, "Will the dock strike"),
+               by_title(rows, "Will the port authority approve the dredging"))
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    unlikely = session.exec(
+        select(Question).where(col(Question.title).startswith("Will the dock strike"))
+        .order_by(col(Question.id))
+    ).all()
+    for question, outcome in zip(unlikely, (Outcome.yes, Outcome.no, Outcome.annulled),
+                                 strict=True):
+        resolution.resolve(session, question, outcome=outcome, actor=manager, now=clock.now())
+    records = briefings.term_record(session)
+    assert [(r.publication, r.term, r.said, r.resolved, r.happened) for r in records] == [
+        ("Coastal Monitor", "unlikely", 3, 2, 1),
+        ("Gulf Ledger", "very likely", 3, 0, 0),
+    ]
+    [coastal] = briefings.term_record(session, publication="Coastal Monitor")
+    assert (coastal.yardstick, coastal.band, coastal.low, coastal.high) == (
+        "icd203", "unlikely", 0.2, 0.45)
+    assert briefings.term_record(session, publication="Nobody") == []
+
+
+def test_question_origin_names_the_briefing_condition_and_dependants(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    rows = briefings.drafts(session, briefing)
+    accept(session, manager, by_title(rows, "If the port"), by_title(rows, "Will the port "
+                                                                          "authority approve "
+                                                                          "the budget"))
+    created = briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    parent = next(q for q in created if q.condition_id is None)
+    child = next(q for q in created if q.condition_id is not None)
+    origin = briefings.question_origin(session, child)
+    assert origin.briefing.id == briefing.id and origin.draft.source == "Gulf Ledger"
+    assert origin.condition.id == parent.id
+    assert [q.id for q in briefings.question_origin(session, parent).dependants] == [child.id]
+    assert timedelta(0) < child.closes_at - child.opens_at

@@ -1,0 +1,297 @@
+"""Automatic resolution sources, checked against a real local HTTP server."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from threading import Barrier
+
+import pytest
+from sqlmodel import Session, select
+
+from forecasts import overdue, proposals, resolution, source_checks, sources
+from forecasts.errors import NotAllowed, ValidationFailed
+from forecasts.models import Action, Outcome, Question
+from forecasts.proposals import Proposal
+from forecasts.source_checks import BadAnswer, Fetcher, SourceCheck, compare
+from forecasts.sources import Comparison, SourceInput
+from tests.support.builders import T0, make_question
+
+FAST = Fetcher(timeout=(2.0, 0.5))
+
+
+def json_source(url: str, pointer: str = "/data/status", comparison: str = "==",
+                value: str = "ended", **changes: object) -> SourceInput:
+    return SourceInput(kind="http_json", url=url, pointer=pointer, comparison=comparison,
+                       value=value, **changes)  # type: ignore[arg-type]
+
+
+def run_checks(session, clock) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return source_checks.check_due(session, now=clock.now(), fetcher=FAST, workers=4)
+
+
+@pytest.fixture
+def question(session, manager) -> Question:  # type: ignore[no-untyped-def]
+    return make_question(session, manager)
+
+
+def test_a_json_value_that_holds_is_proposed_yes_with_its_evidence(
+    session, manager, question, clock, httpserver
+):
+    httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
+    sources.set_source(session, question, json_source(httpserver.url_for("/strike")),
+                       actor=manager, now=clock.now())
+
+    assert run_checks(session, clock) == {"proposed": 1}
+
+    proposal = proposals.proposal_for(session, question.id)
+    assert proposal.outcome is Outcome.yes and proposal.status.value == "pending"
+    assert proposal.facts["value"] == '"ended"'
+    assert proposal.facts["fetched_at"] == clock.now().isoformat()
+    session.refresh(question)
+    assert question.outcome is None  # a proposal waits for a manager
+    assert [e.action for e in resolution.trail(session, question)] == [Action.propose]
+    # Running again at the same instant, or later, proposes nothing more.
+    assert run_checks(session, clock) == {}
+    clock.advance(hours=2)
+    assert run_checks(session, clock) == {}
+    assert len(session.exec(select(Proposal)).all()) == 1
+    assert len(resolution.trail(session, question)) == 1
+
+
+def test_a_value_that_does_not_hold_is_checked_again_in_an_hour(
+    session, manager, question, clock, httpserver
+):
+    httpserver.expect_request("/count").respond_with_json({"data": {"count": 3}})
+    source = sources.set_source(
+        session, question, json_source(httpserver.url_for("/count"), "/data/count", ">=", "5"),
+        actor=manager, now=clock.now())
+
+    assert run_checks(session, clock) == {"checked": 1}
+    session.refresh(source)
+    assert source.next_check_at == clock.now() + timedelta(hours=1)
+    assert proposals.proposal_for(session, question.id) is None
+    assert run_checks(session, clock) == {}  # not due again yet
+
+
+def test_past_resolve_by_a_source_that_never_fired_proposes_no_without_fetching(
+    session, manager, question, clock, httpserver
+):
+    sources.set_source(session, question, json_source(httpserver.url_for("/strike")),
+                       actor=manager, now=clock.now())
+    clock.set(question.resolve_by + timedelta(minutes=1))
+
+    assert run_checks(session, clock) == {"proposed": 1}
+    assert httpserver.log == []
+    proposal = proposals.proposal_for(session, question.id)
+    assert proposal.outcome is Outcome.no
+    assert "No event by the deadline" in proposal.facts["reason"]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def _serve_failure(kind: str, httpserver, silent_port: int) -> tuple[str, int | None, str]:  # type: ignore[no-untyped-def]
+    if kind == "timeout":
+        return f"http://127.0.0.1:{silent_port}/slow", None, "No answer within"
+    if kind == "server error":
+        httpserver.expect_request("/x").respond_with_data("oops", status=500)
+        return httpserver.url_for("/x"), 500, "HTTP 500"
+    if kind == "garbage":
+        httpserver.expect_request("/x").respond_with_data("<html>not json", status=200)
+        return httpserver.url_for("/x"), 200, "not JSON"
+    httpserver.expect_request("/x").respond_with_data("", status=302,
+                                                      headers={"Location": "/x"})
+    return httpserver.url_for("/x"), 302, "Redirected more than"
+
+
+@pytest.mark.parametrize("kind", ["timeout", "server error", "garbage", "redirect loop"])
+def test_a_failing_source_leaves_the_question_alone_and_records_the_error(
+    session, manager, question, clock, httpserver, silent_port, kind
+):
+    url, status, message = _serve_failure(kind, httpserver, silent_port)
+    source = sources.set_source(session, question, json_source(url), actor=manager,
+                                now=clock.now())
+
+    assert run_checks(session, clock) == {"failed": 1}
+
+    session.refresh(source)
+    check = session.exec(select(SourceCheck)).one()
+    assert not check.ok and check.status_code == status and message in check.error
+    assert source.failures == 1 and source.last_status == status
+    assert source.next_check_at == clock.now() + timedelta(minutes=5)
+    assert proposals.proposal_for(session, question.id) is None
+    assert resolution.trail(session, question) == []
+
+
+def test_failures_back_off_then_managers_are_told_and_a_good_answer_resets(
+    session, manager, question, clock, httpserver
+):
+    httpserver.expect_request("/x").respond_with_data("down", status=503)
+    source = sources.set_source(session, question, json_source(httpserver.url_for("/x")),
+                                actor=manager, now=clock.now())
+    waits = []
+    for _ in range(sources.ALERT_AFTER_FAILURES):
+        assert run_checks(session, clock) == {"failed": 1}
+        session.refresh(source)
+        waits.append(source.next_check_at - clock.now())
+        clock.set(source.next_check_at)
+    assert waits == [timedelta(minutes=m) for m in (5, 10, 20, 40, 80)]
+    assert [s.id for s, _ in sources.failing_sources(session)] == [source.id]
+    assert "failing repeatedly" in overdue.digest_body(session, now=clock.now())
+
+    httpserver.clear()
+    httpserver.expect_request("/x").respond_with_json({"data": {"status": "ongoing"}})
+    assert run_checks(session, clock) == {"checked": 1}
+    session.refresh(source)
+    assert source.failures == 0 and sources.failing_sources(session) == []
+
+
+FEED = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Union news</title><link>http://example.org/</link>
+<description>News</description>
+<item><title>Strike called off after talks</title><link>http://example.org/called-off</link>
+<pubDate>{inside}</pubDate></item>
+<item><title>Strike called off in 2019</title><link>http://example.org/old</link>
+<pubDate>Mon, 07 Jan 2019 10:00:00 GMT</pubDate></item>
+</channel></rss>"""
+
+
+def test_a_feed_entry_matching_in_the_window_is_proposed_yes(
+    session, manager, question, clock, httpserver
+):
+    inside = (T0 + timedelta(days=3)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    httpserver.expect_request("/feed").respond_with_data(
+        FEED.format(inside=inside), content_type="application/rss+xml")
+    sources.set_source(session, question, SourceInput(
+        kind="feed", url=httpserver.url_for("/feed"), pattern=r"called\s+off",
+        pattern_is_regex=True), actor=manager, now=clock.now())
+
+    assert run_checks(session, clock) == {"proposed": 1}
+    facts = proposals.proposal_for(session, question.id).facts
+    assert facts["title"] == "Strike called off after talks"
+    assert facts["link"] == "http://example.org/called-off"
+
+
+def test_a_feed_without_a_match_by_the_close_proposes_no(
+    session, manager, question, clock, httpserver
+):
+    httpserver.expect_request("/feed").respond_with_data(
+        FEED.format(inside="Mon, 07 Jan 2019 10:00:00 GMT"), content_type="application/rss+xml")
+    sources.set_source(session, question, SourceInput(
+        kind="feed", url=httpserver.url_for("/feed"), pattern="called off"),
+        actor=manager, now=clock.now())
+    assert run_checks(session, clock) == {"checked": 1}  # still open: nothing yet
+
+    clock.set(question.closes_at + timedelta(hours=1))
+    assert run_checks(session, clock) == {"proposed": 1}
+    assert proposals.proposal_for(session, question.id).outcome is Outcome.no
+
+
+def test_auto_apply_resolves_at_once_with_the_trail(session, manager, question, clock,
+                                                      httpserver):
+    httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
+    sources.set_source(session, question,
+                       json_source(httpserver.url_for("/strike"), auto_apply=True),
+                       actor=manager, now=clock.now())
+
+    assert run_checks(session, clock) == {"proposed": 1}
+    session.refresh(question)
+    assert question.outcome is Outcome.yes
+    assert [e.action for e in resolution.trail(session, question)] == [
+        Action.propose, Action.close, Action.resolve]
+    assert proposals.proposal_for(session, question.id).status.value == "applied"
+
+
+def test_a_manager_confirms_a_proposal_once(session, manager, question, clock, httpserver):
+    httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
+    sources.set_source(session, question, json_source(httpserver.url_for("/strike")),
+                       actor=manager, now=clock.now())
+    run_checks(session, clock)
+    proposal = proposals.proposal_for(session, question.id)
+
+    proposals.confirm(session, proposal, actor=manager, now=clock.advance(minutes=5))
+
+    session.refresh(question)
+    assert question.outcome is Outcome.yes
+    resolved = resolution.trail(session, question)[-1]
+    assert resolved.action is Action.resolve and "Confirmed the automatic proposal" in resolved.note
+    with pytest.raises(Exception, match="decided already"):
+        proposals.confirm(session, proposal, actor=manager, now=clock.now())
+
+
+def test_sources_are_checked_for_sense_and_set_by_managers_only(session, manager, forecaster,
+                                                                 question, clock):
+    with pytest.raises(ValidationFailed) as refused:
+        sources.set_source(session, question, json_source("ftp://x", pointer="no-slash",
+                                                          comparison=">=", value="high"),
+                           actor=manager, now=clock.now())
+    assert set(refused.value.fields) == {"url", "pointer", "value"}
+    with pytest.raises(ValidationFailed, match="regular expression"):
+        sources.set_source(session, question, SourceInput(kind="feed", url="http://x.org/f",
+                                                          pattern="(", pattern_is_regex=True),
+                           actor=manager, now=clock.now())
+    with pytest.raises(NotAllowed):
+        sources.set_source(session, question, json_source("http://x.org/"), actor=forecaster,
+                           now=clock.now())
+
+
+@pytest.mark.parametrize(("found", "comparison", "expected", "holds"), [
+    ("ended", "==", "ended", True),
+    ("ended", "!=", "ended", False),
+    (3, "==", "3.0", True),
+    (True, "==", "true", True),
+    (None, "==", "null", True),
+    (7.5, ">=", "7.5", True),
+    ("12", "<=", "10", False),
+    ("Ceasefire agreed", "contains", "ceasefire", True),
+    (["a", "b"], "contains", "b", True),
+    ({"winner": 1}, "contains", "winner", True),
+])
+def test_comparisons(found, comparison, expected, holds):
+    assert compare(found, Comparison(comparison), expected) is holds
+
+
+@pytest.mark.parametrize(("found", "comparison"), [("high", ">="), ({"a": 1}, "<="),
+                                                   (3, "contains"), (True, ">=")])
+def test_comparisons_that_cannot_be_judged_are_bad_answers(found, comparison):
+    with pytest.raises(BadAnswer):
+        compare(found, Comparison(comparison), "1")
+
+
+def test_evidence_survives_as_json(session, manager, question, clock, httpserver):
+    httpserver.expect_request("/n").respond_with_json({"data": {"count": [1, 2]}})
+    sources.set_source(session, question,
+                       json_source(httpserver.url_for("/n"), "/data/count", "contains", "2"),
+                       actor=manager, now=clock.now())
+    run_checks(session, clock)
+    assert json.loads(proposals.proposal_for(session, question.id).facts["value"]) == [1, 2]
+
+
+def test_two_check_runs_at_the_same_instant_propose_once(engine, session, manager, question,
+                                                         clock, httpserver):
+    httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
+    sources.set_source(session, question, json_source(httpserver.url_for("/strike")),
+                       actor=manager, now=clock.now())
+    start = Barrier(2)
+
+    def run(_: int) -> dict[str, int]:
+        with Session(engine) as own:
+            start.wait()
+            return source_checks.check_due(own, now=clock.now(), fetcher=FAST, workers=2)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(run, [1, 2]))
+    assert sum(r.get("proposed", 0) for r in results) == 1
+    assert len(session.exec(select(Proposal)).all()) == 1
+    assert [e.action for e in resolution.trail(session, question)] == [Action.propose]

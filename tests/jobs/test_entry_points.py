@@ -1,0 +1,34 @@
+"""`python -m jobs` and `forecasts jobs run` refuse to start with a clear message, exit status 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bad_configuration_stops_the_scheduler_with_a_message(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "MAIL_PORT": "smtp"}
+    result = subprocess.run([sys.executable, "-m", "jobs"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "MAIL_PORT must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_cli_refuses_to_run_on_an_old_schema(runner, engine):
+    with engine.begin() as connection:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        connection.execute(text("DELETE FROM alembic_version"))
+    try:
+        result = runner.invoke(args=["jobs", "run"])
+    finally:
+        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": current})
+    assert result.exit_code == 2
+    assert "forecasts db upgrade" in result.output

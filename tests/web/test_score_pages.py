@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+
+from forecasts import accounts, forecasting, resolution
+from tests.support.builders import T0, make_question, make_user
+
+
+@pytest.fixture
+def resolved(session, manager, forecaster):
+    question = make_question(session, manager)
+    other = make_user(session, "rowena")
+    for person, p in [(forecaster, 0.2), (other, 0.7)]:
+        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
+                                    now=T0 + timedelta(days=1))
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    return question
+
+
+def test_leaderboard_ranks_forecasters_and_the_crowd(sign_in, forecaster, resolved):
+    page = sign_in(forecaster).get("/leaderboard").get_data(as_text=True)
+    assert "Finn" in page and "Rowena" in page and "Crowd: median" in page
+    assert page.index("Finn") < page.index("Rowena")  # 0.04 beats 0.49
+    assert "0.040" in page and "0.490" in page
+
+
+def test_leaderboard_by_team_and_its_errors(sign_in, session, admin, forecaster, resolved):
+    team = accounts.create_team(session, "Aegean desk", now=T0)
+    accounts.update_user(session, forecaster, role="forecaster", team=team)
+    client = sign_in(forecaster)
+    assert "Aegean desk" in client.get("/leaderboard?by=team").get_data(as_text=True)
+    bad = client.get("/leaderboard?by=planet")
+    assert bad.status_code == 400 and "by must be one of" in bad.get_data(as_text=True)
+    assert client.get("/leaderboard?min=-3").status_code == 400
+    empty = client.get("/leaderboard?min=5").get_data(as_text=True)
+    assert "No scores yet" in empty
+
+
+def test_question_page_shows_scores_once_resolved(sign_in, forecaster, resolved):
+    page = sign_in(forecaster).get(f"/questions/{resolved.id}").get_data(as_text=True)
+    assert 'data-testid="question-scores"' in page
+    # forecasters see their own score and the crowd's, not each other's
+    assert "<td>Finn</td>" in page and "Rowena" not in page
+
+
+def test_cli_prints_and_writes_the_leaderboard(runner, resolved, tmp_path):
+    csv = tmp_path / "board.csv"
+    result = runner.invoke(args=["scores", "leaderboard", "--csv", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert "Finn" in result.output and "Crowd: median" in result.output
+    lines = csv.read_text().splitlines()
+    assert lines[0].startswith("forecaster_id,name,questions")
+    assert len(lines) == 1 + 2 + 4  # two forecasters and four crowd aggregates
+    bad = runner.invoke(args=["scores", "leaderboard", "--by", "planet"])
+    assert bad.exit_code == 2

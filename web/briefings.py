@@ -1,0 +1,176 @@
+"""Briefing pages (managers only): import, review drafts beside the text, publish, term records."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from forecasts import briefings
+from forecasts.errors import DomainError, ValidationFailed
+from forecasts.models import Briefing, BriefingDraft, DraftState, Question, Role, User
+from web.database import get_session, now
+from web.errors import status_of
+from web.forms import ActionForm, BriefingImportForm, DraftForm, PromoteForm, attach_errors
+from web.permissions import role_required, viewer
+
+bp = Blueprint("briefings", __name__, url_prefix="/briefings")
+
+
+@bp.app_context_processor
+def _question_origin() -> dict[str, object]:
+    # A function, so the question page's partial queries only when it is rendered.
+    return {"question_origin": lambda question: briefings.question_origin(get_session(),
+                                                                          question)}
+
+
+@bp.route("", methods=["GET", "POST"])
+@role_required(Role.manager)
+def index():  # type: ignore[no-untyped-def]
+    """Imported briefings, and the form to import one (paste or upload)."""
+    session = get_session()
+    form = BriefingImportForm()
+    if request.method == "GET":
+        form.published.data = now().date()
+    if form.validate_on_submit():
+        try:
+            briefing = briefings.import_briefing(
+                session, form.briefing(), published=form.published.data,
+                yardstick=form.yardstick.data, publication=form.publication.data or "",
+                importer=viewer(), now=now(),
+            )
+        except ValidationFailed as error:
+            session.rollback()
+            form.text.errors = [*form.text.errors, *error.fields.values()]
+        else:
+            count = len(briefings.drafts(session, briefing))
+            flash(f"Imported: {count} draft{'' if count == 1 else 's'} to review.", "success")
+            return redirect(url_for("briefings.review", briefing_id=briefing.id))
+    listed = briefings.list_briefings(session)
+    page = render_template("briefings/index.html", form=form, briefings=listed,
+                           counts=briefings.draft_counts(session, listed))
+    return page, 400 if form.errors else 200
+
+
+@bp.get("/<int:briefing_id>")
+@role_required(Role.manager)
+def review(briefing_id: int):  # type: ignore[no-untyped-def]
+    """The drafts beside the briefing's text, each source sentence marked."""
+    return _render_review(briefings.get_briefing(get_session(), briefing_id))
+
+
+def _render_review(  # type: ignore[no-untyped-def]
+    briefing: Briefing, failed: tuple[int, DraftForm] | None = None, code: int = 200
+):
+    session = get_session()
+    rows = briefings.drafts(session, briefing)
+    forms = {row.id: _form_for(row) for row in rows}
+    if failed is not None:
+        forms[failed[0]] = failed[1]  # keep what the manager typed, with the errors
+    questions = {q.briefing_draft_id: q for q in session.exec(
+        select(Question).where(Question.briefing_id == briefing.id))}
+    page = render_template(
+        "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
+        by_id={row.id: row for row in rows}, questions=questions,
+        text=briefings.review_text(briefing, rows), importer=_importer(briefing),
+        action_form=ActionForm(), promote_form=PromoteForm(),
+        accepted=sum(row.state is DraftState.accepted for row in rows),
+    )
+    return page, code
+
+
+def _importer(briefing: Briefing) -> User | None:
+    return get_session().get(User, briefing.imported_by_id) if briefing.imported_by_id else None
+
+
+def _form_for(row: BriefingDraft) -> DraftForm:
+    form = DraftForm(prefix=f"d{row.id}-", formdata=None)
+    form.title.data = row.title
+    form.resolution_criteria.data = row.resolution_criteria
+    form.closes_at.data = row.closes_at.replace(tzinfo=None)
+    form.resolve_by.data = row.resolve_by.replace(tzinfo=None)
+    form.probability.data = (f"{row.probability * 100:.1f}".removesuffix(".0")
+                             if row.probability is not None else "")
+    form.tags.data = row.tags
+    return form
+
+
+@bp.post("/<int:briefing_id>/drafts/<int:draft_id>")
+@role_required(Role.manager)
+def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
+    """Save a draft's edits, then accept it (action=accept), or reject it (action=reject)."""
+    session = get_session()
+    briefing = briefings.get_briefing(session, briefing_id)
+    draft = briefings.get_draft(session, briefing, draft_id)
+    action = request.form.get("action", "save")
+    form = DraftForm(prefix=f"d{draft.id}-")
+    try:
+        if action == "reject":
+            form.validate_on_submit()  # only the CSRF token matters for a rejection
+            briefings.reject_draft(session, draft, actor=viewer())
+            flash("Draft rejected.", "success")
+        else:
+            if not form.validate_on_submit():
+                return _render_review(briefing, (draft.id, form), 400)
+            briefings.update_draft(session, draft, form.to_edit(), actor=viewer())
+            if action == "accept":
+                briefings.accept_draft(session, draft, actor=viewer())
+            flash("Draft accepted." if action == "accept" else "Draft saved.", "success")
+    except ValidationFailed as error:
+        session.rollback()
+        attach_errors(form, error)
+        return _render_review(briefing, (draft.id, form), 400)
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_review(briefing, code=status_of(error))
+    return redirect(url_for("briefings.review", briefing_id=briefing.id,
+                            _anchor=f"draft-{draft.id}"))
+
+
+@bp.post("/<int:briefing_id>/publish")
+@role_required(Role.manager)
+def publish(briefing_id: int):  # type: ignore[no-untyped-def]
+    """Publish every accepted draft as an open question, in one go."""
+    session = get_session()
+    briefing = briefings.get_briefing(session, briefing_id)
+    ActionForm().validate_on_submit()
+    try:
+        created = briefings.publish_accepted(session, briefing, actor=viewer(), now=now())
+    except DomainError as error:
+        session.rollback()
+        message = " ".join(error.fields.values()) if isinstance(error, ValidationFailed) else error
+        flash(str(message), "error")
+        return _render_review(briefing, code=status_of(error))
+    flash(f"Published {len(created)} question{'' if len(created) == 1 else 's'}.", "success")
+    return redirect(url_for("briefings.review", briefing_id=briefing.id))
+
+
+@bp.post("/<int:briefing_id>/promote")
+@role_required(Role.manager)
+def promote(briefing_id: int):  # type: ignore[no-untyped-def]
+    """Turn a context sentence into a draft the manager fills in by hand."""
+    session = get_session()
+    briefing = briefings.get_briefing(session, briefing_id)
+    form = PromoteForm()
+    if not form.validate_on_submit():
+        flash("Choose a sentence to promote.", "error")
+        return _render_review(briefing, code=400)
+    try:
+        draft = briefings.promote_sentence(session, briefing, form.sentence_index.data,
+                                           actor=viewer())
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_review(briefing, code=status_of(error))
+    flash("Promoted to a draft: write the question, its criteria and a probability.", "success")
+    return redirect(url_for("briefings.review", briefing_id=briefing.id,
+                            _anchor=f"draft-{draft.id}"))
+
+
+@bp.get("/terms")
+@role_required(Role.manager)
+def terms():  # type: ignore[no-untyped-def]
+    """How often each publication's estimative terms came true."""
+    publication = request.args.get("publication", "").strip() or None
+    records = briefings.term_record(get_session(), publication)
+    return render_template("briefings/terms.html", records=records, publication=publication)

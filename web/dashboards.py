@@ -1,0 +1,367 @@
+"""Managers' dashboards: calibration, estimative language, scores over time; plotly.js served.
+
+Every number comes from the cached score book (`ScoreCache.derived`, keyed per page and
+filters), so a page is computed once per change of the resolutions, not per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import login_required
+
+from forecasts import briefings, estimative, forecasting
+from forecasts.dashboards import (
+    HORIZONS,
+    Calibration,
+    calibration,
+    choices,
+    crowd_finals,
+    crowd_lines,
+    final_forecasts,
+    horizon_forecasts,
+    monthly_scores,
+    question_forecasts,
+    snapshot_series,
+    tagged_questions,
+    team_members,
+    term_table,
+)
+from forecasts.models import Question, Role, Tag, Team, User, UserKind
+from forecasts.scorebook import CROWD_IDS, CROWD_NAMES, ScoreBook, ScoreCache
+from web.charts import (
+    calibration_figure,
+    crowd_figure,
+    estimative_figure,
+    monthly_figure,
+    plotly_js_path,
+    plotly_version,
+    snapshot_figure,
+)
+from web.database import get_session, now
+from web.permissions import role_required, viewer
+
+bp = Blueprint("dashboards", __name__)
+
+SUBJECTS = ("crowd", "forecaster", "team", "tag", "publication", "horizon")
+STRATEGIES = ("uniform", "quantile")
+INTERVALS = ("wilson", "jeffreys")
+AGGREGATES = tuple(CROWD_IDS)
+AGGREGATE_NAMES = {method: CROWD_NAMES[crowd_id] for method, crowd_id in CROWD_IDS.items()}
+YEAR = 365 * 24 * 3600
+
+
+def _cache() -> ScoreCache:
+    return current_app.extensions["scores"]
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = request.args.get(name, default) or default
+    if value not in allowed:
+        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
+    return value
+
+
+def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        abort(400, description=f"{name} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+@bp.get("/vendor/plotly-<version>.min.js")
+def plotly_js(version: str):  # type: ignore[no-untyped-def]
+    """plotly.js from the installed plotly package; the version in the URL allows a year's cache."""
+    if version != plotly_version():
+        abort(404, description="That plotly.js version is not installed here.")
+    response = send_file(plotly_js_path(), mimetype="text/javascript", max_age=YEAR)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.app_template_global("plotly_js_version")
+def _plotly_js_version() -> str:
+    return plotly_version()
+
+
+@bp.get("/dashboards")
+@role_required(Role.manager)
+def index():  # type: ignore[no-untyped-def]
+    """Links to every dashboard."""
+    return render_template("dashboards/index.html", choices=choices(get_session()),
+                           horizons=HORIZONS, aggregates=AGGREGATE_NAMES)
+
+
+# ---------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose forecasts a calibration page shows, and how to pick them from the score book."""
+
+    kind: str
+    key: str
+    title: str
+    empty: str
+    sample: Callable[[ScoreBook], pd.DataFrame]
+    fingerprint: int = 0
+
+
+def _finals(book: ScoreBook) -> pd.DataFrame:
+    return _cache().derived(get_session(), ("finals",),
+                            lambda b: final_forecasts(b.forecasts, b.questions))
+
+
+def _horizons(book: ScoreBook) -> pd.DataFrame:
+    return _cache().derived(get_session(), ("horizons",),
+                            lambda b: horizon_forecasts(b.forecasts, b.questions))
+
+
+def _crowd_subject(key: str) -> Subject:
+    if key not in CROWD_IDS:
+        abort(400, description=f"id must be one of: {', '.join(CROWD_IDS)}.")
+    crowd_id = CROWD_IDS[key]
+    return Subject("crowd", key, CROWD_NAMES[crowd_id],
+                   "No resolved questions with forecasts yet, so the crowd has no record.",
+                   lambda book: crowd_finals(book.crowds, book.questions, crowd_id))
+
+
+def _forecaster_subject(key: str) -> Subject:
+    user = _user(key, UserKind.person)
+    if not (viewer().is_manager or user.id == viewer().id):
+        abort(403, description="Forecasters may see their own calibration only.")
+    return Subject("forecaster", key, user.display_name,
+                   f"No resolved questions that {user.display_name} forecast on yet.",
+                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+
+
+def _publication_subject(key: str) -> Subject:
+    user = _user(key, UserKind.publication)
+    return Subject("publication", key, user.display_name,
+                   f"No resolved questions from {user.display_name} yet: publish a briefing's "
+                   "drafts and resolve its questions.",
+                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+
+
+def _team_subject(key: str) -> Subject:
+    team = get_session().get(Team, _id(key))
+    if team is None:
+        abort(404, description=f"No team #{key}.")
+    members = team_members(get_session(), team.id)  # type: ignore[arg-type]
+    return Subject("team", key, f"Team {team.name}",
+                   f"No resolved questions yet for team {team.name}.",
+                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"].isin(members)],
+                   hash(tuple(members)))
+
+
+def _tag_subject(key: str) -> Subject:
+    tag = get_session().get(Tag, _id(key))
+    if tag is None:
+        abort(404, description=f"No tag #{key}.")
+    tagged = tagged_questions(get_session(), tag.id)  # type: ignore[arg-type]
+    return Subject("tag", key, f"Tag {tag.name}",
+                   f"No resolved questions tagged {tag.name} yet.",
+                   lambda book: _finals(book).loc[lambda f: f["question_id"].isin(tagged)],
+                   hash(tuple(tagged)))
+
+
+def _horizon_subject(key: str) -> Subject:
+    if key not in HORIZONS:
+        abort(400, description=f"id must be one of: {', '.join(HORIZONS)}.")
+    return Subject("horizon", key, f"Forecasts {HORIZONS[key]}",
+                   f"No forecasts {HORIZONS[key]} on resolved questions yet.",
+                   lambda book: _horizons(book).loc[lambda f: f["horizon"] == key])
+
+
+def _id(key: str) -> int:
+    if not key.isdigit():
+        abort(400, description="id must be a whole number.")
+    return int(key)
+
+
+def _user(key: str, kind: UserKind) -> User:
+    user = get_session().get(User, _id(key))
+    if user is None or user.kind != kind:
+        abort(404, description=f"No {'forecaster' if kind is UserKind.person else kind.value} "
+                               f"#{key}.")
+    return user
+
+
+SUBJECT_BUILDERS: dict[str, Callable[[str], Subject]] = {
+    "crowd": _crowd_subject, "forecaster": _forecaster_subject, "team": _team_subject,
+    "tag": _tag_subject, "publication": _publication_subject, "horizon": _horizon_subject,
+}
+
+
+def _default_key(kind: str, options: list[tuple[Any, str]]) -> str | None:
+    if kind == "forecaster":
+        return str(viewer().id) if not viewer().is_manager or not options else str(options[0][0])
+    return str(options[0][0]) if options else None
+
+
+def _options(kind: str) -> list[tuple[Any, str]]:
+    """What the page's chooser offers; people and publications only once they have a score."""
+    found = choices(get_session())
+    scored = _cache().derived(get_session(), ("scored forecasters",), lambda book: frozenset(
+        int(i) for i in book.forecasts["forecaster_id"].unique()))
+    return {
+        "crowd": list(AGGREGATE_NAMES.items()), "horizon": list(HORIZONS.items()),
+        "forecaster": [(i, n) for i, n in found.forecasters if i in scored],
+        "team": found.teams, "tag": found.tags,
+        "publication": [(i, n) for i, n in found.publications if i in scored],
+    }[kind]
+
+
+@bp.get("/dashboards/calibration")
+@login_required
+def calibration_page():  # type: ignore[no-untyped-def]
+    """Reliability diagram with sharpness, Murphy terms and log score, for one subject."""
+    kind = _choice("of", SUBJECTS, "forecaster" if not viewer().is_manager else "crowd")
+    if kind != "forecaster" and not viewer().is_manager:
+        abort(403, description="Only managers may see calibration other than their own.")
+    strategy = _choice("strategy", STRATEGIES, "uniform")
+    interval = _choice("interval", INTERVALS, "wilson")
+    n_bins = _whole("bins", 10, 2, 20)
+    options = _options(kind) if viewer().is_manager else []
+    key = request.args.get("id") or _default_key(kind, options)
+    settings = {"of": kind, "strategy": strategy, "interval": interval, "bins": n_bins,
+                "id": key, "options": options}
+    if key is None:
+        return render_template("dashboards/calibration.html", result=None, subject=None,
+                               empty=f"Nothing to choose yet: no {kind}s exist.", **settings)
+    subject = SUBJECT_BUILDERS[kind](key)
+    cache_key = ("calibration", kind, key, subject.fingerprint, n_bins, strategy, interval)
+    result, figure = _cache().derived(get_session(), cache_key, lambda book: _calibrate(
+        subject.sample(book), n_bins, strategy, interval))
+    horizons = _horizon_summary(n_bins, strategy, interval) if kind == "horizon" else None
+    return render_template("dashboards/calibration.html", result=result, figure=figure,
+                           subject=subject, empty=subject.empty, horizons=horizons, **settings)
+
+
+def _horizon_summary(n_bins: int | None, strategy: str,
+                     interval: str) -> list[tuple[str, str, Calibration | None]]:
+    """Every horizon's scores side by side, to compare how calibration changes with lead time."""
+    def build(book: ScoreBook) -> list[tuple[str, str, Calibration | None]]:
+        sample = _horizons(book)
+        return [(key, label, calibration(sample.loc[sample["horizon"] == key],
+                                         n_bins=n_bins or 10, strategy=strategy,
+                                         interval=interval))
+                for key, label in HORIZONS.items()]
+
+    return _cache().derived(get_session(), ("horizons", n_bins, strategy, interval), build)
+
+
+def _calibrate(sample: pd.DataFrame, n_bins: int | None, strategy: str,
+               interval: str) -> tuple[Calibration | None, dict[str, Any] | None]:
+    result = calibration(sample, n_bins=n_bins or 10, strategy=strategy, interval=interval)
+    return result, (calibration_figure(result) if result is not None else None)
+
+
+# ---------------------------------------------------------------- estimative language
+
+
+@bp.get("/dashboards/estimative")
+@role_required(Role.manager)
+def estimative_page():  # type: ignore[no-untyped-def]
+    """How often each estimative term came true, against its band, per publication."""
+    yardstick = _choice("yardstick", tuple(estimative.YARDSTICKS), estimative.DEFAULT_YARDSTICK)
+    records = briefings.term_record(get_session())
+    publications = sorted({r.publication for r in records}, key=str.lower)
+    publication = request.args.get("publication", "")
+    if publication and publication not in publications:
+        abort(400, description=f"No published briefing drafts from {publication!r}.")
+    chosen = [r for r in records if not publication or r.publication == publication]
+    table = term_table(chosen, yardstick)
+    resolved = table.loc[table["resolved"] > 0]
+    figure = estimative_figure(resolved) if not resolved.empty else None
+    return render_template(
+        "dashboards/estimative.html", table=table, figure=figure, yardstick=yardstick,
+        yardsticks=estimative.YARDSTICKS, publications=publications, publication=publication,
+    )
+
+
+# ---------------------------------------------------------------- scores over time
+
+
+@bp.get("/dashboards/scores-over-time")
+@role_required(Role.manager)
+def scores_over_time():  # type: ignore[no-untyped-def]
+    """Mean Brier and relative Brier by month of resolution, and the nightly snapshots."""
+    kind = _choice("of", ("forecaster", "team"), "forecaster")
+    options = _options(kind)
+    key = request.args.get("id") or (str(options[0][0]) if options else None)
+    settings = {"of": kind, "id": key, "options": options}
+    if key is None:
+        return render_template("dashboards/over_time.html", table=None, name=None,
+                               **settings)
+    if kind == "team":
+        team = get_session().get(Team, _id(key))
+        if team is None:
+            abort(404, description=f"No team #{key}.")
+        name, members = f"Team {team.name}", team_members(get_session(), team.id)  # type: ignore[arg-type]
+    else:
+        name, members = _user(key, UserKind.person).display_name, [_id(key)]
+    cache_key = ("monthly", kind, key, hash(tuple(members)))
+    table, figure = _cache().derived(get_session(), cache_key, lambda book: _monthly(
+        book, members, name))
+    snapshots = snapshot_series(get_session(), kind, _id(key))
+    return render_template(
+        "dashboards/over_time.html", table=table, figure=figure, name=name,
+        snapshots=snapshots,
+        snapshot_chart=snapshot_figure(snapshots, name) if not snapshots.empty else None,
+        **settings,
+    )
+
+
+def _monthly(book: ScoreBook, members: list[int],
+             name: str) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    table = monthly_scores(book.pairs, book.questions, members)
+    return table, (monthly_figure(table, name) if not table.empty else None)
+
+
+# ---------------------------------------------------------------- a question's crowd chart
+
+
+def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
+    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it."""
+    aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
+    session = get_session()
+    forecasts = question_forecasts(session, question.id)  # type: ignore[arg-type]
+    methods = ["median", aggregate] if show_crowd else []
+    lines = crowd_lines(forecasts, methods)
+    moment = now()
+    until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
+    if until < question.opens_at:
+        until = question.opens_at
+    mine_rows = forecasting.history(session, question, user)
+    mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
+    marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
+    if question.resolved_at is not None:
+        marks.append(("Resolved", question.resolved_at))
+    drawn = any(not line.empty for line in lines.values()) or bool(mine)
+    figure = crowd_figure(lines, AGGREGATE_NAMES, mine, until=until, marks=marks) if drawn else None
+    rows = _crowd_rows(lines)
+    return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
+            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine}
+
+
+def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """One row per instant the crowd moved, with every shown aggregate's value then."""
+    if not lines or all(line.empty for line in lines.values()):
+        return []
+    merged: pd.DataFrame | None = None
+    for method, line in lines.items():
+        part = line[["created_at", "probability"]].rename(columns={"probability": method})
+        if method == "median":
+            part = part.assign(forecasters=line["forecasters"])
+        merged = part if merged is None else merged.merge(part, on="created_at", how="outer")
+    assert merged is not None
+    merged = merged.sort_values("created_at").ffill()
+    return merged.to_dict("records")

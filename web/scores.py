@@ -1,0 +1,147 @@
+"""The leaderboard page: scores from the cached score book, never recomputed per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import login_required
+from sqlmodel import Session, col, select
+
+from forecasts.dashboards import questions_in_period, questions_tagged
+from forecasts.models import Tag, Team, User
+from forecasts.scorebook import CROWD_NAMES, ScoreBook, ScoreCache, groups_for, ranking
+from web.database import get_session
+
+bp = Blueprint("scores", __name__)
+
+RANK_BY = ("forecaster", "team", "tag")
+POLICIES = ("active", "crowd", "ignorance")
+SORTABLE = ("relative_brier", "brier", "questions", "coverage", "reliability", "resolution")
+
+
+def score_cache() -> ScoreCache:
+    return current_app.extensions["scores"]
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = request.args.get(name, default)
+    if value not in allowed:
+        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
+    return value
+
+
+def _minimum() -> int:
+    raw = request.args.get("min", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        abort(400, description="min must be a whole number of questions from 1 to 10000.")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which questions (tag, resolved between two days) and whose rows (team) the table keeps."""
+
+    tag: str = ""
+    team: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    def key(self) -> tuple[object, ...]:
+        """The part of the cache key these filters make."""
+        return (self.tag, self.team, self.start, self.end)
+
+
+def _day(name: str) -> date | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"{name} must be a date written YYYY-MM-DD, not {raw!r}.")
+
+
+def _filters(tags: list[str], teams: list[str]) -> Filters:
+    tag, team = request.args.get("tag", ""), request.args.get("team", "")
+    if tag and tag not in tags:
+        abort(400, description=f"No tag named {tag!r}.")
+    if team and team not in teams:
+        abort(400, description=f"No team named {team!r}.")
+    start, end = _day("from"), _day("to")
+    if start and end and start > end:
+        abort(400, description="The period's start (from) must not be after its end (to).")
+    return Filters(tag, team, start, end)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _filtered(book: ScoreBook, filters: Filters, tagged: frozenset[int] | None) -> ScoreBook:
+    """The book restricted to the questions resolved in the period (and carrying the tag)."""
+    end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `to` is inclusive
+    mask = questions_in_period(book.questions, _midnight(filters.start), end)
+    if tagged is not None:
+        mask &= book.questions["question_id"].isin(tagged)
+    return replace(book, questions=book.questions.loc[mask])
+
+
+@bp.get("/leaderboard")
+@login_required
+def leaderboard():  # type: ignore[no-untyped-def]
+    """Forecasters (or teams, or tags) ranked by relative then time-weighted Brier."""
+    by = _choice("by", RANK_BY, "forecaster")
+    policy = _choice("policy", POLICIES, "active")
+    scale = _choice("scale", ("one", "two"), "one")
+    sort = _choice("sort", SORTABLE, "relative_brier")
+    minimum = _minimum()
+    session = get_session()
+    tags = list(session.exec(select(Tag.name).order_by(col(Tag.name))).all())
+    teams = list(session.exec(select(Team.name).order_by(col(Team.name))).all())
+    filters = _filters(tags, teams)
+    groups = groups_for(session, by)
+    fingerprint = 0 if groups is None else int(pd.util.hash_pandas_object(groups).sum())
+    tagged = _tagged(session, filters.tag)
+    key = ("ranking", by, minimum, policy, scale, fingerprint, filters.key(),
+           hash(tagged) if tagged is not None else 0)
+    table = score_cache().derived(session, key, lambda book: ranking(
+        _filtered(book, filters, tagged), by=by, groups=groups, min_questions=minimum,
+        before_first=policy, two_term=scale == "two"))  # type: ignore[arg-type]
+    table = _only_team(session, table, by, filters.team)
+    ascending = sort in ("relative_brier", "brier", "reliability")
+    table = table.sort_values(sort, ascending=ascending, kind="stable")
+    return render_template(
+        "scores/leaderboard.html", rows=table.to_dict("records"), by=by, policy=policy,
+        scale=scale, sort=sort, minimum=minimum, names=_names(table, by),
+        rank_by=RANK_BY, policies=POLICIES, filters=filters, tags=tags, teams=teams,
+    )
+
+
+def _tagged(session: Session, tag: str) -> frozenset[int] | None:
+    return questions_tagged(session, tag) if tag else None
+
+
+def _only_team(session: Session, table: pd.DataFrame, by: str, team: str) -> pd.DataFrame:
+    """Rows of the team's members (crowd rows stay, as the yardstick), or the team's own row."""
+    if not team or table.empty:
+        return table
+    if by == "team":
+        return table.loc[table["team"] == team]
+    if by == "forecaster":
+        members = session.exec(
+            select(User.id).join(Team, col(Team.id) == User.team_id).where(Team.name == team)
+        ).all()
+        keep = table["forecaster_id"].isin(list(members)) | (table["forecaster_id"] < 0)
+        return table.loc[keep]
+    return table
+
+
+def _names(table: pd.DataFrame, by: str) -> dict[object, str]:
+    if by != "forecaster" or table.empty:
+        return {}
+    ids = [int(i) for i in table["forecaster_id"] if int(i) > 0]
+    users = get_session().exec(select(User).where(User.id.in_(ids)))  # type: ignore[union-attr]
+    return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}

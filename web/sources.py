@@ -1,0 +1,139 @@
+"""Managers' automatic resolution on a question page: set a source, confirm a proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forecasts import proposals, questions, source_checks, sources
+from forecasts.errors import DomainError, ValidationFailed
+from forecasts.models import Question, Role
+from forecasts.sources import Comparison, SourceInput, SourceKind
+from web.database import get_session, now
+from web.forms import ActionForm
+from web.permissions import role_required, viewer
+
+bp = Blueprint("sources", __name__)
+
+
+class SourceForm(FlaskForm):
+    """A question's automatic resolution source."""
+
+    kind = SelectField("Source", choices=[
+        SelectChoice(SourceKind.http_json.value, "JSON at a URL"),
+        SelectChoice(SourceKind.feed.value, "RSS/Atom feed"),
+    ])
+    url = StringField("URL", validators=[DataRequired(), Length(max=1000)])
+    pointer = StringField("JSON Pointer", validators=[Optional(), Length(max=500)],
+                          render_kw={"placeholder": "/data/0/status"})
+    comparison = SelectField("Comparison", choices=[SelectChoice(c.value) for c in Comparison])
+    value = StringField("Value", validators=[Optional(), Length(max=500)])
+    pattern = StringField("Keyword or regular expression (feeds)",
+                          validators=[Optional(), Length(max=500)])
+    pattern_is_regex = BooleanField("The keyword is a regular expression")
+    no_event_means_no = BooleanField("No event by the deadline proposes NO", default=True)
+    auto_apply = BooleanField("Resolve automatically, without waiting for a confirmation")
+
+    def to_domain(self) -> SourceInput:
+        """The form's values as the domain's input."""
+        return SourceInput(
+            kind=self.kind.data or "", url=self.url.data or "", pointer=self.pointer.data or "",
+            comparison=self.comparison.data or "", value=self.value.data or "",
+            pattern=self.pattern.data or "", pattern_is_regex=bool(self.pattern_is_regex.data),
+            no_event_means_no=bool(self.no_event_means_no.data),
+            auto_apply=bool(self.auto_apply.data),
+        )
+
+
+def _form_for(source: sources.ResolutionSource | None) -> SourceForm:
+    form = SourceForm(formdata=None)
+    if source is not None:
+        for name in ("kind", "url", "pointer", "value", "pattern", "pattern_is_regex",
+                     "no_event_means_no", "auto_apply"):
+            getattr(form, name).data = getattr(source, name)
+        form.comparison.data = source.comparison.value if source.comparison else "=="
+    return form
+
+
+@bp.app_context_processor
+def automation_helpers() -> dict[str, Any]:
+    """Lets the question page's automation partial load its own data."""
+    return {"automation_for": automation_for}
+
+
+def automation_for(question: Question) -> dict[str, Any]:
+    """The question's source, its latest checks, its proposal and the forms, for managers."""
+    session = get_session()
+    source = sources.source_of(session, question.id)  # type: ignore[arg-type]
+    return {
+        "source": source,
+        "checks": source_checks.recent_checks(session, source.id) if source else [],  # type: ignore[arg-type]
+        "proposal": proposals.proposal_for(session, question.id),  # type: ignore[arg-type]
+        "form": _form_for(source),
+        "action_form": ActionForm(formdata=None),
+    }
+
+
+def _back(question_id: int):  # type: ignore[no-untyped-def]
+    return redirect(url_for("questions.detail", question_id=question_id, _anchor="automation"))
+
+
+@bp.post("/questions/<int:question_id>/source")
+@role_required(Role.manager)
+def set_source(question_id: int):  # type: ignore[no-untyped-def]
+    """Attach or replace the question's automatic resolution source."""
+    session = get_session()
+    question = questions.visible_question(session, question_id, viewer())
+    form = SourceForm()
+    if not form.validate_on_submit():
+        messages = [f"{form[name].label.text}: {' '.join(errors)}"
+                    for name, errors in form.errors.items()]
+        flash("Source not saved. " + " ".join(messages), "error")
+        return _back(question_id), 303
+    try:
+        sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now())
+    except ValidationFailed as error:
+        session.rollback()
+        flash("Source not saved. " + str(error), "error")
+        return _back(question_id), 303
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _back(question_id), 303
+    flash("Source saved: it will be checked on the scheduler's next run.", "success")
+    return _back(question_id)
+
+
+@bp.post("/questions/<int:question_id>/source/remove")
+@role_required(Role.manager)
+def remove_source(question_id: int):  # type: ignore[no-untyped-def]
+    """Stop checking the question automatically."""
+    session = get_session()
+    question = questions.visible_question(session, question_id, viewer())
+    if ActionForm().validate_on_submit():
+        sources.remove_source(session, question, actor=viewer())
+        flash("Automatic checking removed.", "success")
+    return _back(question_id)
+
+
+@bp.post("/proposals/<int:proposal_id>/confirm")
+@role_required(Role.manager)
+def confirm(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Resolve the question as the automatic check proposed."""
+    session = get_session()
+    proposal = proposals.get_proposal(session, proposal_id)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; reload the page and try again.", "error")
+        return _back(proposal.question_id), 303
+    try:
+        proposals.confirm(session, proposal, actor=viewer(), now=now())
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _back(proposal.question_id), 303
+    flash(f"Resolved {proposal.outcome.value.upper()} as proposed.", "success")
+    return _back(proposal.question_id)

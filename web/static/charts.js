@@ -1,0 +1,59 @@
+// Draws every [data-chart] element from the figure JSON the page carries, with plotly.js
+// served by this app (no network), and wires the PNG/SVG download buttons.
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    toImageButtonOptions: { format: "png", scale: 2 }
+  };
+
+  function figureFor(element) {
+    var source = document.getElementById(element.getAttribute("data-chart"));
+    return JSON.parse(source.textContent);
+  }
+
+  function draw(element) {
+    var figure = figureFor(element);
+    var config = Object.assign({}, CONFIG, {
+      toImageButtonOptions: Object.assign({}, CONFIG.toImageButtonOptions, {
+        filename: element.getAttribute("data-filename") || "chart"
+      })
+    });
+    return window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+      element.setAttribute("data-drawn", "true");
+    });
+  }
+
+  function download(button) {
+    var target = document.getElementById(button.getAttribute("data-target"));
+    var format = button.getAttribute("data-download");
+    window.Plotly.downloadImage(target, {
+      format: format,
+      filename: target.getAttribute("data-filename") || "chart",
+      width: target.clientWidth || 900,
+      height: target.clientHeight || 500
+    });
+  }
+
+  function start() {
+    if (!window.Plotly) {
+      document.querySelectorAll("[data-chart]").forEach(function (element) {
+        element.textContent = "The chart could not be drawn; the table below has its numbers.";
+      });
+      return;
+    }
+    document.querySelectorAll("[data-chart]").forEach(draw);
+    document.querySelectorAll("[data-download]").forEach(function (button) {
+      button.addEventListener("click", function () { download(button); });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
