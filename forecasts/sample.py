@@ -13,7 +13,7 @@ from importlib import resources
 
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, questions, resolution
+from forecasts import accounts, briefings, forecasting, questions, resolution
 from forecasts.models import Outcome, Question, Role, User
 from forecasts.questions import QuestionCreate
 
@@ -166,6 +166,11 @@ def load(session: Session, *, now: datetime, seed: int = 7) -> bool:
     people = _create_users(session, now - timedelta(days=90))
     manager = people["manager"]
     forecasters = [people[u.username] for u in DEMO_USERS if u.role is Role.forecaster]
+    # The briefing itself waits on the Briefings page with its drafts, for a manager to review.
+    briefings.import_briefing(
+        session, briefing_text(), published=(now - timedelta(days=3)).date(),
+        publication=SOURCE_NAME, importer=manager, now=now - timedelta(days=3),
+    )
     rng = random.Random(seed)
     for spec in QUESTIONS:
         question = _create_question(session, spec, manager, now)

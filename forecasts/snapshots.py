@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts.db import UTCDateTime
-from forecasts.models import Forecast, Outcome, Question, User
+from forecasts.models import User
+from forecasts.scorebook import scoring_frames
 from forecasts.scoring import leaderboard
 
 FORECASTER, TEAM = "forecaster", "team"
@@ -38,25 +39,8 @@ class ScoreSnapshot(SQLModel, table=True):
 
 
 def _frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Forecasts, resolved (not annulled) questions, and forecasters' teams, as the scorer wants."""
-    scored = list(session.exec(select(Question).where(
-        col(Question.outcome).in_([Outcome.yes, Outcome.no])
-    )))
-    questions = pd.DataFrame({
-        "question_id": [q.id for q in scored],
-        "opens_at": pd.to_datetime([q.opens_at for q in scored], utc=True),
-        "closes_at": pd.to_datetime([q.closed_at for q in scored], utc=True),
-        "resolved_at": pd.to_datetime([q.resolved_at for q in scored], utc=True),
-        "outcome": [1.0 if q.outcome is Outcome.yes else 0.0 for q in scored],
-    })
-    rows = session.exec(
-        select(Forecast.question_id, Forecast.forecaster_id, Forecast.probability,
-               Forecast.created_at)
-        .where(col(Forecast.question_id).in_([q.id for q in scored]))
-    ).all()
-    forecasts = pd.DataFrame(rows, columns=["question_id", "forecaster_id", "probability",
-                                            "created_at"])
-    forecasts["created_at"] = pd.to_datetime(forecasts["created_at"], utc=True)
+    """Forecasts and questions as the score book loads them, and forecasters' team ids."""
+    forecasts, questions = scoring_frames(session)
     teams = pd.DataFrame(
         session.exec(select(User.id, User.team_id).where(col(User.team_id).is_not(None))).all(),
         columns=["forecaster_id", "team"],
