@@ -45,6 +45,7 @@ class Action(StrEnum):
     resolve = "resolve"
     correct = "correct"
     propose = "propose"  # an automatic check suggests an outcome; a manager confirms it
+    dismiss = "dismiss"  # a manager rejects an automatic proposal
 
 
 class UserKind(StrEnum):

@@ -17,7 +17,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts import resolution
 from forecasts.db import UTCDateTime
-from forecasts.errors import Conflict, NotFound
+from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import require_manager
 
@@ -28,6 +28,7 @@ class ProposalStatus(StrEnum):
     pending = "pending"
     confirmed = "confirmed"  # by a manager's click
     applied = "applied"  # by the source's auto-apply setting
+    dismissed = "dismissed"  # a manager judged the evidence wrong
 
 
 class Proposal(SQLModel, table=True):
@@ -124,6 +125,41 @@ def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime)
                        now=now)  # commits the proposal's status with the resolution
     session.refresh(proposal)
     return proposal
+
+
+def dismiss(
+    session: Session, proposal: Proposal, *, actor: User, note: str, now: datetime
+) -> Proposal:
+    """A manager rejects the proposal, saying why; the question stays unresolved.
+
+    The source proposes nothing more until a manager changes it (see sources.set_source), so a
+    check that keeps firing on bad data does not nag. Raises NotAllowed for non-managers,
+    Conflict if it was decided already, ValidationFailed without a note.
+    """
+    require_manager(actor)
+    if proposal.status is not ProposalStatus.pending:
+        raise Conflict("This proposal has been decided already.")
+    if not note.strip():
+        raise ValidationFailed({"note": "Say why the proposal is wrong."})
+    proposal.status, proposal.decided_at, proposal.decided_by_id = (
+        ProposalStatus.dismissed, now, actor.id
+    )
+    session.add(proposal)
+    session.add(ResolutionEvent(
+        question_id=proposal.question_id, actor_id=actor.id, at=now,  # type: ignore[arg-type]
+        action=Action.dismiss, to_outcome=proposal.outcome,
+        note=f"Dismissed the automatic proposal: {note.strip()}",
+    ))
+    session.commit()
+    session.refresh(proposal)
+    return proposal
+
+
+def forget_dismissed(session: Session, question_id: int) -> None:
+    """Drop a dismissed proposal so a changed source may propose afresh (caller commits)."""
+    proposal = proposal_for(session, question_id)
+    if proposal is not None and proposal.status is ProposalStatus.dismissed:
+        session.delete(proposal)
 
 
 def proposal_for(session: Session, question_id: int) -> Proposal | None:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from jsonpointer import JsonPointer, JsonPointerException
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from forecasts import proposals
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Question, User
@@ -176,6 +177,7 @@ def set_source(
     source.created_by_id = actor.id  # type: ignore[assignment]
     source.next_check_at, source.failures, source.last_error = now, 0, ""
     session.add(source)
+    proposals.forget_dismissed(session, question.id)  # type: ignore[arg-type]
     session.commit()
     session.refresh(source)
     return source

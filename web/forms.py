@@ -125,6 +125,11 @@ class CloseForm(FlaskForm):
                          render_kw={"rows": 2})
 
 
+class DismissForm(FlaskForm):
+    note = TextAreaField("Why is the proposal wrong?", validators=[Optional(), Length(max=5000)],
+                         render_kw={"rows": 2})
+
+
 class ActionForm(FlaskForm):
     """A button that only needs its CSRF token (publish ...)."""
 

@@ -14,7 +14,7 @@ from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
 from forecasts.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
-from web.forms import ActionForm
+from web.forms import ActionForm, DismissForm
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -75,6 +75,7 @@ def automation_for(question: Question) -> dict[str, Any]:
         "proposal": proposals.proposal_for(session, question.id),  # type: ignore[arg-type]
         "form": _form_for(source),
         "action_form": ActionForm(formdata=None),
+        "dismiss_form": DismissForm(formdata=None),
     }
 
 
@@ -118,6 +119,27 @@ def remove_source(question_id: int):  # type: ignore[no-untyped-def]
         sources.remove_source(session, question, actor=viewer())
         flash("Automatic checking removed.", "success")
     return _back(question_id)
+
+
+@bp.post("/proposals/<int:proposal_id>/dismiss")
+@role_required(Role.manager)
+def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Reject the automatic proposal, with the reason; the question stays unresolved."""
+    session = get_session()
+    proposal = proposals.get_proposal(session, proposal_id)
+    form = DismissForm()
+    if not form.validate_on_submit():
+        flash("The form expired; reload the page and try again.", "error")
+        return _back(proposal.question_id), 303
+    try:
+        proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",
+                          now=now())
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _back(proposal.question_id), 303
+    flash("Proposal dismissed. Change the source if it should propose again.", "success")
+    return _back(proposal.question_id)
 
 
 @bp.post("/proposals/<int:proposal_id>/confirm")

@@ -230,6 +230,31 @@ def test_a_manager_confirms_a_proposal_once(session, manager, question, clock, h
         proposals.confirm(session, proposal, actor=manager, now=clock.now())
 
 
+def test_a_dismissed_proposal_stays_quiet_until_the_source_changes(session, manager, question,
+                                                                     clock, httpserver):
+    httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
+    source = json_source(httpserver.url_for("/strike"))
+    sources.set_source(session, question, source, actor=manager, now=clock.now())
+    run_checks(session, clock)
+    proposal = proposals.proposal_for(session, question.id)
+    with pytest.raises(ValidationFailed):
+        proposals.dismiss(session, proposal, actor=manager, note=" ", now=clock.now())
+
+    proposals.dismiss(session, proposal, actor=manager, note="The feed shows a test value.",
+                      now=clock.advance(minutes=1))
+
+    session.refresh(question)
+    assert question.outcome is None
+    dismissed = resolution.trail(session, question)[-1]
+    assert dismissed.action is Action.dismiss and "test value" in dismissed.note
+    clock.advance(hours=1)
+    run_checks(session, clock)  # still firing, but dismissed: no second proposal
+    assert proposals.proposal_for(session, question.id).status.value == "dismissed"
+    sources.set_source(session, question, source, actor=manager, now=clock.now())
+    assert run_checks(session, clock) == {"proposed": 1}
+    assert proposals.proposal_for(session, question.id).status.value == "pending"
+
+
 def test_sources_are_checked_for_sense_and_set_by_managers_only(session, manager, forecaster,
                                                                  question, clock):
     with pytest.raises(ValidationFailed) as refused:

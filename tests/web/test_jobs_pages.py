@@ -53,6 +53,24 @@ def test_a_json_source_is_proposed_confirmed_and_scored(sign_in, session, manage
     assert desk.post(f"/proposals/{proposal.id}/confirm").status_code == 303  # decided already
 
 
+def test_a_manager_dismisses_a_wrong_proposal(sign_in, session, manager, clock, httpserver,
+                                              ctx):
+    question = make_question(session, manager)
+    httpserver.expect_request("/ferries").respond_with_json({"strike": {"over": True}})
+    desk = sign_in(manager)
+    desk.post(f"/questions/{question.id}/source", {
+        "kind": "http_json", "url": httpserver.url_for("/ferries"), "pointer": "/strike/over",
+        "comparison": "==", "value": "true"})
+    tasks.check_sources(ctx)
+    proposal = proposals.proposal_for(session, question.id)
+    dismissed = desk.post(f"/proposals/{proposal.id}/dismiss", {"note": "Stale cache."})
+    assert dismissed.status_code == 302
+    page = desk.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert "dismissed YES" in page and "Stale cache." in page
+    session.expire_all()
+    assert session.get(type(question), question.id).outcome is None
+
+
 def test_a_bad_source_is_refused_with_the_reason(sign_in, session, manager, forecaster):
     question = make_question(session, manager)
     desk = sign_in(manager)
