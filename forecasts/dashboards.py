@@ -30,6 +30,7 @@ from forecasts.scoring import (
     calibration_table,
     log_score,
     murphy_decomposition,
+    proportion_interval,
 )
 from forecasts.snapshots import ScoreSnapshot
 
@@ -40,7 +41,6 @@ HORIZONS = {
 }
 _HORIZON_DAYS = (30, 182)
 SHARPNESS_BINS = 20
-Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 
 # ---------------------------------------------------------------- which forecasts count
@@ -194,15 +194,11 @@ def snapshot_series(session: Session, kind: str, subject_id: int) -> pd.DataFram
 
 
 def wilson(hits: int, count: int) -> tuple[float, float]:
-    """95 % Wilson interval for hits/count; (nan, nan) when count is 0."""
+    """95 % Wilson interval for hits/count, as the calibration table computes it; NaNs if none."""
     if count == 0:
         return math.nan, math.nan
-    z2 = Z95**2
-    centre = (hits + z2 / 2) / (count + z2)
-    half = Z95 / (count + z2) * math.sqrt(hits * (count - hits) / count + z2 / 4)
-    low = 0.0 if hits == 0 else max(0.0, centre - half)
-    high = 1.0 if hits == count else min(1.0, centre + half)
-    return low, high
+    low, high = proportion_interval(np.array([hits]), np.array([count]), "wilson")
+    return float(low[0]), float(high[0])
 
 
 def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:

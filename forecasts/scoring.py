@@ -175,10 +175,10 @@ def _edges(probability: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
     raise ValueError(f"strategy must be 'uniform' or 'quantile', not {strategy!r}")
 
 
-def _interval(
-    hits: np.ndarray, count: np.ndarray, interval: str, level: float
+def proportion_interval(
+    hits: np.ndarray, count: np.ndarray, interval: str = "wilson", level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two-sided `level` interval for a binomial proportion hits/count."""
+    """Two-sided `level` interval (Wilson or Jeffreys) for binomial proportions hits/count."""
     # scipy.stats takes over a second to import; load it only when an interval is asked for.
     from scipy.stats import beta, norm
 
@@ -220,7 +220,7 @@ def calibration_table(
     filled = np.flatnonzero(count)
     hits = np.bincount(index, weights=o, minlength=n_bins)[filled]
     total = count[filled]
-    low, high = _interval(hits, total, interval, level)
+    low, high = proportion_interval(hits, total, interval, level)
     return pd.DataFrame(
         {
             "bin_low": edges[filled],
