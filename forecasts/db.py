@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.url import make_url
@@ -35,6 +37,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def text_enum(kind: type[StrEnum]) -> sa.Enum:
+    """A StrEnum stored as its values in a VARCHAR: adding a value needs no ALTER TYPE."""
+    return sa.Enum(
+        kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -10,7 +10,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts.db import UTCDateTime
+from forecasts.db import UTCDateTime, text_enum
 
 
 class RunOutcome(StrEnum):
@@ -35,8 +35,7 @@ class JobRun(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     outcome: RunOutcome = Field(
         default=RunOutcome.running,
-        sa_type=sa.Enum(RunOutcome, native_enum=False, length=16,
-                        values_callable=lambda e: [m.value for m in e]),
+        sa_type=text_enum(RunOutcome),
     )
     counts: str = Field(default="{}", sa_type=sa.Text)
     error: str = Field(default="", sa_type=sa.Text)

@@ -8,14 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from forecasts.db import UTCDateTime
-
-
-def _enum(kind: type[StrEnum]) -> sa.Enum:
-    # Non-native enums are plain VARCHARs, so adding a value needs no ALTER TYPE on PostgreSQL.
-    return sa.Enum(
-        kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-    )
+from forecasts.db import UTCDateTime, text_enum
 
 
 def _when(*, nullable: bool = False, index: bool = False) -> object:
@@ -67,11 +60,11 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=80)
     email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=255)
-    role: Role = Field(default=Role.forecaster, sa_type=_enum(Role))
+    role: Role = Field(default=Role.forecaster, sa_type=text_enum(Role))
     team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
     active: bool = True
     kind: UserKind = Field(  # briefing import (issue #4)
-        default=UserKind.person, sa_type=_enum(UserKind),
+        default=UserKind.person, sa_type=text_enum(UserKind),
         sa_column_kwargs={"server_default": UserKind.person.value},
     )
     created_at: datetime = _when()  # type: ignore[assignment]
@@ -142,7 +135,7 @@ class Question(QuestionBase, table=True):
     created_at: datetime = _when()  # type: ignore[assignment]
     published_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
     closed_early_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
-    outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
+    outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
     resolved_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
     # --- Briefing import and conditional questions (issue #4) ---
     briefing_id: int | None = Field(
@@ -210,9 +203,9 @@ class ResolutionEvent(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
     actor_id: int = Field(foreign_key="user.id")
     at: datetime = _when()  # type: ignore[assignment]
-    action: Action = Field(sa_type=_enum(Action))
-    from_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
-    to_outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome), nullable=True)
+    action: Action = Field(sa_type=text_enum(Action))
+    from_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
+    to_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
     note: str = Field(default="", sa_type=sa.Text)
 
 
@@ -247,7 +240,7 @@ class BriefingDraft(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     briefing_id: int = Field(foreign_key="briefing.id", index=True, ondelete="CASCADE")
-    state: DraftState = Field(default=DraftState.pending, sa_type=_enum(DraftState))
+    state: DraftState = Field(default=DraftState.pending, sa_type=text_enum(DraftState))
     # Where it came from: the link back from the published question.
     block: int
     source: str | None = Field(default=None, max_length=200)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts import resolution
-from forecasts.db import UTCDateTime
+from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import require_manager
@@ -36,14 +36,12 @@ class Proposal(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
-    outcome: Outcome = Field(sa_type=sa.Enum(Outcome, native_enum=False, length=16,
-                                             values_callable=lambda e: [m.value for m in e]))
+    outcome: Outcome = Field(sa_type=text_enum(Outcome))
     evidence: str = Field(default="{}", sa_type=sa.Text)
     proposed_at: datetime = Field(sa_type=UTCDateTime)
     status: ProposalStatus = Field(
         default=ProposalStatus.pending,
-        sa_type=sa.Enum(ProposalStatus, native_enum=False, length=16,
-                        values_callable=lambda e: [m.value for m in e]),
+        sa_type=text_enum(ProposalStatus),
     )
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -21,7 +21,7 @@ from jsonpointer import JsonPointer, JsonPointerException
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts import proposals
-from forecasts.db import UTCDateTime
+from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Question, User
 from forecasts.questions import require_manager
@@ -46,11 +46,6 @@ class Comparison(StrEnum):
     contains = "contains"
 
 
-def _enum(kind: type[StrEnum]) -> sa.Enum:
-    return sa.Enum(kind, native_enum=False, length=16,
-                   values_callable=lambda e: [m.value for m in e])
-
-
 class ResolutionSource(SQLModel, table=True):
     """The automatic source of one question, and where its checking stands."""
 
@@ -58,10 +53,12 @@ class ResolutionSource(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
-    kind: SourceKind = Field(sa_type=_enum(SourceKind))
+    kind: SourceKind = Field(sa_type=text_enum(SourceKind))
     url: str = Field(max_length=1000)
     pointer: str = Field(default="", max_length=500)
-    comparison: Comparison | None = Field(default=None, sa_type=_enum(Comparison), nullable=True)
+    comparison: Comparison | None = Field(
+        default=None, sa_type=text_enum(Comparison), nullable=True
+    )
     value: str = Field(default="", max_length=500)
     pattern: str = Field(default="", max_length=500)
     pattern_is_regex: bool = False
