@@ -227,13 +227,14 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- one question's crowd
 
 _QUESTION_FORECASTS_SQL = """
-SELECT question_id, forecaster_id, probability, created_at FROM forecast
-WHERE question_id = :question_id ORDER BY created_at, id
+SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
+FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
+WHERE f.question_id = :question_id AND u.kind <> 'publication' ORDER BY f.created_at, f.id
 """
 
 
 def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
-    """Every forecast on one question, as the aggregation functions take them."""
+    """The crowd's forecasts on one question (publications' stated ones are not the crowd)."""
     frame = pd.read_sql(text(_QUESTION_FORECASTS_SQL), session.connection(),
                         params={"question_id": question_id})
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import Session, col, func, select
 
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.models import Forecast, Question, Role, User
+from forecasts.models import Forecast, Question, Role, User, UserKind
 from forecasts.questions import Status, status
 
 MIN_PERCENT = Decimal("1")
@@ -105,9 +105,16 @@ def history(session: Session, question: Question, forecaster: User) -> list[Fore
 
 
 def latest_forecasts(
-    session: Session, question: Question, *, as_of: datetime | None = None
+    session: Session,
+    question: Question,
+    *,
+    as_of: datetime | None = None,
+    crowd_only: bool = False,
 ) -> list[Forecast]:
-    """Each forecaster's latest forecast on the question (made at or before ``as_of``)."""
+    """Each forecaster's latest forecast on the question (made at or before ``as_of``).
+
+    ``crowd_only`` leaves out publications' stated forecasts: they are scored, not pooled.
+    """
     rank = (
         func.row_number()
         .over(
@@ -119,6 +126,10 @@ def latest_forecasts(
     inner = select(col(Forecast.id), rank).where(Forecast.question_id == question.id)
     if as_of is not None:
         inner = inner.where(Forecast.created_at <= as_of)
+    if crowd_only:
+        inner = inner.join(User, col(User.id) == Forecast.forecaster_id).where(
+            User.kind != UserKind.publication
+        )
     ranked = inner.subquery()
     query = select(Forecast).join(ranked, col(Forecast.id) == ranked.c.id).where(ranked.c.rank == 1)
     return list(session.exec(query.order_by(col(Forecast.forecaster_id))))
@@ -131,9 +142,12 @@ class CrowdView:
 
 
 def crowd_now(session: Session, question: Question, now: datetime) -> CrowdView:
-    """The median of each forecaster's latest forecast, and how many forecasters there are."""
+    """The median of each forecaster's latest forecast, and how many forecasters there are.
+
+    Publications' stated forecasts are not part of the crowd.
+    """
     # Forecasts are refused from the close on, so only ``now`` bounds what counts.
-    latest = latest_forecasts(session, question, as_of=now)
+    latest = latest_forecasts(session, question, as_of=now, crowd_only=True)
     probabilities = [f.probability for f in latest]
     median = statistics.median(probabilities) if probabilities else None
     return CrowdView(median=median, forecasters=len(probabilities))

@@ -39,8 +39,9 @@ SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, out
 FROM question WHERE outcome IN ('yes', 'no')
 """
 _FORECASTS_SQL = """
-SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
-FROM forecast f JOIN question q ON q.id = f.question_id
+SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
+       CASE WHEN u.kind = 'publication' THEN 0 ELSE 1 END AS in_crowd
+FROM forecast f JOIN question q ON q.id = f.question_id JOIN "user" u ON u.id = f.forecaster_id
 WHERE q.outcome IN ('yes', 'no')
 """
 
@@ -54,7 +55,9 @@ def scoring_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecasts and questions of every question resolved YES or NO, as the scoring engine takes.
 
     Annulled questions are left out, so they are never scored. A question closed early ends at
-    that moment. Raw SQL, because a million ORM rows would take seconds to build.
+    that moment. `in_crowd` is False for a publication's stated forecasts: the publication is
+    scored against the crowd, not part of it. Raw SQL, because a million ORM rows would take
+    seconds to build.
     """
     connection = session.connection()
     questions = pd.read_sql(text(_QUESTIONS_SQL), connection)
@@ -64,6 +67,7 @@ def scoring_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions["closes_at"] = questions[["closes_at", "closed_early_at"]].min(axis=1)
     questions["outcome"] = (questions["outcome"] == "yes").astype(np.int8)
     forecasts["created_at"] = _utc(forecasts["created_at"])
+    forecasts["in_crowd"] = forecasts["in_crowd"].astype(bool)
     return forecasts, questions.drop(columns="closed_early_at")
 
 
@@ -83,6 +87,12 @@ class ScoreBook:
     pairs: pd.DataFrame
     crowd_pairs: pd.DataFrame
 
+    @property
+    def median(self) -> pd.DataFrame | None:
+        """The crowd median's step function, the yardstick of every relative score."""
+        median = self.crowds.loc[self.crowds["forecaster_id"] == CROWD_IDS["median"]]
+        return None if median.empty else median
+
     def for_forecaster(self, forecaster_id: int) -> pd.DataFrame:
         """Time-weighted and relative Brier per question for one forecaster."""
         return self.pairs.loc[self.pairs["forecaster_id"] == forecaster_id]
@@ -96,11 +106,15 @@ class ScoreBook:
 def compute(
     forecasts: pd.DataFrame, questions: pd.DataFrame, *, version: int = 0
 ) -> ScoreBook:
-    """Score every (question, forecaster) and every crowd aggregate against the crowd median."""
-    crowds = crowd_aggregates(forecasts)
+    """Score every (question, forecaster) and every crowd aggregate against the crowd median.
+
+    The crowd is every forecaster whose `in_crowd` is true (all of them without that column).
+    """
+    members = forecasts.loc[forecasts["in_crowd"]] if "in_crowd" in forecasts else forecasts
+    crowds = crowd_aggregates(members)
     median = crowds.loc[crowds["forecaster_id"] == CROWD_IDS["median"]]
-    empty = forecasts.empty or questions.empty
-    pairs = _empty_pairs() if empty else relative_brier(forecasts, questions)
+    empty = forecasts.empty or questions.empty or median.empty
+    pairs = _empty_pairs() if empty else relative_brier(forecasts, questions, crowd=median)
     crowd_pairs = (
         _empty_pairs() if empty else relative_brier(crowds, questions, crowd=median)
     )
@@ -135,16 +149,16 @@ def ranking(
     with_crowd: bool = True,
 ) -> pd.DataFrame:
     """The leaderboard by forecaster, team or tag; crowd aggregates join a forecaster ranking."""
-    if book.forecasts.empty or book.questions.empty:
+    if book.forecasts.empty or book.questions.empty or book.median is None:
         return pd.DataFrame(columns=[by, "questions", "forecasts", "brier", "relative_brier",
                                      "coverage", "reliability", "resolution"])
     table = leaderboard(book.forecasts, book.questions, by=by, groups=groups,
                         min_questions=min_questions, before_first=before_first,
-                        two_term=two_term)
+                        two_term=two_term, crowd=book.median)
     if by == "forecaster" and with_crowd:
-        median = book.crowds.loc[book.crowds["forecaster_id"] == CROWD_IDS["median"]]
         crowd_rows = leaderboard(book.crowds, book.questions, min_questions=min_questions,
-                                 before_first=before_first, two_term=two_term, crowd=median)
+                                 before_first=before_first, two_term=two_term,
+                                 crowd=book.median)
         table = pd.concat([table, crowd_rows], ignore_index=True).sort_values(
             ["relative_brier", "brier"], kind="stable", ignore_index=True)
     return table

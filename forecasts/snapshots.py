@@ -15,8 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts.db import UTCDateTime
 from forecasts.models import User
-from forecasts.scorebook import scoring_frames
-from forecasts.scoring import leaderboard
+from forecasts.scorebook import compute, ranking, scoring_frames
 
 FORECASTER, TEAM = "forecaster", "team"
 
@@ -51,11 +50,12 @@ def _frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 def scores_now(session: Session) -> list[tuple[str, int, int, float, float | None]]:
     """(kind, subject id, questions, brier, relative brier) for every forecaster and team."""
     forecasts, questions, teams = _frames(session)
-    if forecasts.empty:
+    book = compute(forecasts, questions)
+    if book.median is None:
         return []
-    tables = [(FORECASTER, "forecaster_id", leaderboard(forecasts, questions))]
+    tables = [(FORECASTER, "forecaster_id", ranking(book, with_crowd=False))]
     if not teams.empty:
-        tables.append((TEAM, "team", leaderboard(forecasts, questions, by="team", groups=teams)))
+        tables.append((TEAM, "team", ranking(book, by="team", groups=teams)))
     result = []
     for kind, key, table in tables:
         for row in table.itertuples(index=False):

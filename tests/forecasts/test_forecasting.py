@@ -83,3 +83,18 @@ def test_crowd_is_hidden_until_the_forecaster_has_forecast(session, manager, for
     assert forecasting.may_see_crowd(session, question, manager, now)
     forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.5, now=now)
     assert forecasting.may_see_crowd(session, question, forecaster, now)
+
+
+def test_a_publications_stated_forecast_is_not_part_of_the_crowd(session, manager, forecaster):
+    from forecasts.models import UserKind
+
+    question = make_question(session, manager)
+    stated = make_user(session, "riskwire")
+    stated.kind = UserKind.publication
+    session.add(stated)
+    session.commit()
+    for person, p in [(stated, 0.9), (forecaster, 0.3)]:
+        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
+                                    now=T0 + timedelta(days=1))
+    crowd = forecasting.crowd_now(session, question, T0 + timedelta(days=2))
+    assert crowd == forecasting.CrowdView(median=0.3, forecasters=1)

@@ -93,3 +93,23 @@ def test_ranking_by_tag_and_with_the_crowd(session, scored):
     assert set(people["forecaster_id"]) >= {*CROWD_IDS.values()}
     assert people.iloc[0]["relative_brier"] <= people.iloc[-1]["relative_brier"]
     assert ranking(book, min_questions=2).empty
+
+
+def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, manager,
+                                                                        forecaster):
+    from forecasts.models import UserKind
+
+    question = make_question(session, manager)
+    stated = make_user(session, "riskwire")
+    stated.kind = UserKind.publication
+    session.add(stated)
+    session.commit()
+    _forecast(session, question, stated, 0.9, 0)
+    _forecast(session, question, forecaster, 0.2, 0)
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    rows = ScoreCache().book(session).for_question(question.id).set_index("forecaster_id")
+    # the crowd is the forecaster alone (0.2), so the publication's 0.81 is 0.77 worse than it
+    assert rows.loc[stated.id, "relative_brier"] == pytest.approx(0.81 - 0.04)
+    assert rows.loc[forecaster.id, "relative_brier"] == pytest.approx(0.0)
+    assert rows.loc[CROWD_IDS["median"], "brier"] == pytest.approx(0.04)
