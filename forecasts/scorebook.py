@@ -109,10 +109,15 @@ def compute(
     """Score every (question, forecaster) and every crowd aggregate against the crowd median.
 
     The crowd is every forecaster whose `in_crowd` is true (all of them without that column).
+    A question is scored only once someone in the crowd has forecast on it: before that there
+    is nothing to be relative to (a briefing's stated forecast alone does not make a score).
     """
     members = forecasts.loc[forecasts["in_crowd"]] if "in_crowd" in forecasts else forecasts
     crowds = crowd_aggregates(members)
     median = crowds.loc[crowds["forecaster_id"] == CROWD_IDS["median"]]
+    covered = questions["question_id"].isin(median["question_id"])
+    questions = questions.loc[covered]
+    forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
     empty = forecasts.empty or questions.empty or median.empty
     pairs = _empty_pairs() if empty else relative_brier(forecasts, questions, crowd=median)
     crowd_pairs = (

@@ -113,3 +113,19 @@ def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, m
     assert rows.loc[stated.id, "relative_brier"] == pytest.approx(0.81 - 0.04)
     assert rows.loc[forecaster.id, "relative_brier"] == pytest.approx(0.0)
     assert rows.loc[CROWD_IDS["median"], "brier"] == pytest.approx(0.04)
+
+
+def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
+    from forecasts.models import UserKind
+
+    question = make_question(session, manager)
+    stated = make_user(session, "riskwire")
+    stated.kind = UserKind.publication
+    session.add(stated)
+    session.commit()
+    _forecast(session, question, stated, 0.9, 0)
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    book = ScoreCache().book(session)
+    assert book.pairs.empty and book.questions.empty
+    assert ranking(book).empty

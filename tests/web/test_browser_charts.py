@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from forecasts import briefings, resolution, snapshots
+from forecasts import briefings, forecasting, resolution, snapshots
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Question, Tag, Team, User
@@ -26,7 +26,8 @@ def live_session(server) -> Session:  # type: ignore[no-untyped-def]
 
 
 def publish_and_resolve_a_briefing(server) -> None:  # type: ignore[no-untyped-def]
-    """Publish the harbour-desk briefing's "unlikely" draft, resolve it NO, take a snapshot."""
+    """Publish the harbour-desk briefing's "unlikely" draft, forecast it, resolve it NO, and
+    take a snapshot."""
     now = datetime.now(UTC)
     with live_session(server) as session:
         manager = session.exec(select(User).where(User.username == "manager")).one()
@@ -36,6 +37,10 @@ def publish_and_resolve_a_briefing(server) -> None:  # type: ignore[no-untyped-d
                      if d.title.startswith("Will the dock strike"))
         briefings.accept_draft(session, draft, actor=manager)
         [question] = briefings.publish_accepted(session, briefing, actor=manager, now=now)
+        # the stated forecast alone is not scored: a question needs someone in the crowd
+        amir = session.exec(select(User).where(User.username == "amir")).one()
+        forecasting.submit_forecast(session, question, forecaster=amir, probability=0.2,
+                                    now=datetime.now(UTC))
         resolution.resolve(session, question, outcome="no", actor=manager,
                            now=datetime.now(UTC))
         assert snapshots.take_snapshot(session, now=datetime.now(UTC)) > 0  # the nightly job
