@@ -115,8 +115,7 @@ def compute(
     members = forecasts.loc[forecasts["in_crowd"]] if "in_crowd" in forecasts else forecasts
     crowds = crowd_aggregates(members)
     median = crowds.loc[crowds["forecaster_id"] == CROWD_IDS["median"]]
-    covered = questions["question_id"].isin(median["question_id"])
-    questions = questions.loc[covered]
+    questions = questions.loc[questions["question_id"].isin(_crowd_covered(median, questions))]
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
     empty = forecasts.empty or questions.empty or median.empty
     pairs = _empty_pairs() if empty else relative_brier(forecasts, questions, crowd=median)
@@ -124,6 +123,15 @@ def compute(
         _empty_pairs() if empty else relative_brier(crowds, questions, crowd=median)
     )
     return ScoreBook(version, forecasts, questions, crowds, pairs, crowd_pairs)
+
+
+def _crowd_covered(median: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
+    """Questions on which the crowd had a forecast before the question ended."""
+    if median.empty or questions.empty:
+        return pd.Series(dtype="int64")
+    ends = questions.set_index("question_id")[["closes_at", "resolved_at"]].min(axis=1)
+    before_end = median["created_at"] < median["question_id"].map(ends)
+    return median.loc[before_end, "question_id"].drop_duplicates()
 
 
 def crowd_aggregates(forecasts: pd.DataFrame) -> pd.DataFrame:

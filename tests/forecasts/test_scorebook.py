@@ -129,3 +129,12 @@ def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
     book = ScoreCache().book(session)
     assert book.pairs.empty and book.questions.empty
     assert ranking(book).empty
+
+
+def test_a_crowd_forecast_only_at_the_very_end_scores_nothing(session, manager, forecaster):
+    question = make_question(session, manager)
+    end = T0 + timedelta(days=3)
+    forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.4,
+                                now=end)
+    resolution.resolve(session, question, outcome="no", actor=manager, now=end)
+    assert ScoreCache().book(session).pairs.empty

@@ -199,7 +199,7 @@ def test_scores_over_time_by_month_and_from_snapshots(sign_in, session, manager,
 
 
 def test_estimative_language_counts_each_term_per_publication(sign_in, session, manager,
-                                                              clock):
+                                                              forecaster, clock):
     client = sign_in(manager)
     empty = client.get("/dashboards/estimative").get_data(as_text=True)
     assert 'data-testid="empty"' in empty and "import a briefing" in empty
@@ -209,7 +209,11 @@ def test_estimative_language_counts_each_term_per_publication(sign_in, session, 
     said = client.get("/dashboards/estimative").get_data(as_text=True)
     assert [r[1:6] for r in rows(said, "term-table")] == [["unlikely", "20–45 %", "1", "0", "0"]]
     assert 'data-testid="no-resolved"' in said
-    resolution.resolve(session, question, outcome="yes", actor=manager, now=clock.now())
+    # a stated forecast alone is not scored: someone in the crowd forecasts too
+    forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.3,
+                                now=clock.now())
+    resolution.resolve(session, question, outcome="yes", actor=manager,
+                       now=clock.advance(hours=1))
     page = client.get("/dashboards/estimative").get_data(as_text=True)
     [row] = rows(page, "term-table")
     assert row[1:7] == ["unlikely", "20–45 %", "1", "1", "1", "100 % (20.7 %–100 %)"]
