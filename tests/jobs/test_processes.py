@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -82,10 +83,11 @@ def wait_for(lines: queue.Queue[tuple[str, str]], done, what: str) -> None:  # t
     """Consume log lines as they come until ``done()``; fail after WAIT seconds."""
     deadline = datetime.now(UTC) + timedelta(seconds=WAIT)
     while not done():
-        remaining = (deadline - datetime.now(UTC)).total_seconds()
-        try:
-            lines.get(timeout=max(remaining, 0.01))
-        except queue.Empty:
+        # A short wait per line: ``done`` may turn true with no log line to announce it (a
+        # process blocked on a request writes nothing), so it is looked at again promptly.
+        with contextlib.suppress(queue.Empty):
+            lines.get(timeout=0.05)
+        if datetime.now(UTC) > deadline:
             pytest.fail(f"timed out waiting for {what}")
 
 
