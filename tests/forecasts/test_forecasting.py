@@ -5,7 +5,7 @@ import pytest
 
 from forecasts import forecasting, resolution
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_publication, make_question, make_user
 
 
 @pytest.mark.parametrize(
@@ -86,13 +86,8 @@ def test_crowd_is_hidden_until_the_forecaster_has_forecast(session, manager, for
 
 
 def test_a_publications_stated_forecast_is_not_part_of_the_crowd(session, manager, forecaster):
-    from forecasts.models import UserKind
-
     question = make_question(session, manager)
-    stated = make_user(session, "riskwire")
-    stated.kind = UserKind.publication
-    session.add(stated)
-    session.commit()
+    stated = make_publication(session, "riskwire")
     for person, p in [(stated, 0.9), (forecaster, 0.3)]:
         forecasting.submit_forecast(session, question, forecaster=person, probability=p,
                                     now=T0 + timedelta(days=1))

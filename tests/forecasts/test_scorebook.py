@@ -6,7 +6,7 @@ import pytest
 
 from forecasts import forecasting, questions, resolution
 from forecasts.scorebook import CROWD_IDS, ScoreCache, ranking, tag_groups
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_publication, make_question, make_user
 
 
 def _forecast(session, question, person, probability, day):
@@ -97,13 +97,8 @@ def test_ranking_by_tag_and_with_the_crowd(session, scored):
 
 def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, manager,
                                                                         forecaster):
-    from forecasts.models import UserKind
-
     question = make_question(session, manager)
-    stated = make_user(session, "riskwire")
-    stated.kind = UserKind.publication
-    session.add(stated)
-    session.commit()
+    stated = make_publication(session, "riskwire")
     _forecast(session, question, stated, 0.9, 0)
     _forecast(session, question, forecaster, 0.2, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
@@ -116,13 +111,8 @@ def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, m
 
 
 def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
-    from forecasts.models import UserKind
-
     question = make_question(session, manager)
-    stated = make_user(session, "riskwire")
-    stated.kind = UserKind.publication
-    session.add(stated)
-    session.commit()
+    stated = make_publication(session, "riskwire")
     _forecast(session, question, stated, 0.9, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
 from forecasts import questions
-from forecasts.models import Role, User
+from forecasts.models import Role, User, UserKind
 from forecasts.questions import QuestionCreate
 
 PASSWORD = "correct-horse-9"
@@ -28,6 +28,15 @@ def make_user(session: Session, username: str, role: Role = Role.forecaster) -> 
     session.add(user)
     session.commit()
     session.refresh(user)
+    return user
+
+
+def make_publication(session: Session, username: str) -> User:
+    """A publication's pseudo-forecaster, as briefing import makes them."""
+    user = make_user(session, username)
+    user.kind = UserKind.publication
+    session.add(user)
+    session.commit()
     return user
 
 
