@@ -167,6 +167,12 @@ def get_draft(session: Session, briefing: Briefing, draft_id: int) -> BriefingDr
     return draft
 
 
+def published_questions(session: Session, briefing: Briefing) -> dict[int, Question]:
+    """The questions published from the briefing, by the draft each came from."""
+    query = select(Question).where(Question.briefing_id == briefing.id)
+    return {q.briefing_draft_id: q for q in session.exec(query)}  # type: ignore[misc]
+
+
 def draft_counts(session: Session, briefings: list[Briefing]) -> dict[int, dict[str, int]]:
     """How many drafts each briefing has in each state."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -63,7 +63,7 @@ class User(SQLModel, table=True):
     role: Role = Field(default=Role.forecaster, sa_type=text_enum(Role))
     team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
     active: bool = True
-    kind: UserKind = Field(  # briefing import (issue #4)
+    kind: UserKind = Field(  # publications carry briefings' stated forecasts
         default=UserKind.person, sa_type=text_enum(UserKind),
         sa_column_kwargs={"server_default": UserKind.person.value},
     )
@@ -137,7 +137,7 @@ class Question(QuestionBase, table=True):
     closed_early_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
     outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
     resolved_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
-    # --- Briefing import and conditional questions (issue #4) ---
+    # Where an imported question came from, and what it is conditional on.
     briefing_id: int | None = Field(
         default=None, foreign_key="briefing.id", index=True, ondelete="SET NULL"
     )
@@ -151,7 +151,6 @@ class Question(QuestionBase, table=True):
     condition_negated: bool = Field(  # "unless X": the enabling outcome of X is NO
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
-    # --- end issue #4 ---
 
     @property
     def closed_at(self) -> datetime:
@@ -209,7 +208,7 @@ class ResolutionEvent(SQLModel, table=True):
     note: str = Field(default="", sa_type=sa.Text)
 
 
-# --- Briefing import (issue #4): the domain rules are in forecasts/briefings.py ---
+# --- Briefing import: the domain rules are in forecasts/briefings.py ---
 
 
 class DraftState(StrEnum):

@@ -80,7 +80,7 @@ def _event(
     )
 
 
-# --- Conditional questions (issue #4) ---------------------------------------------------------
+# --- Conditional questions ---------------------------------------------------------
 # P(Y | X) is scored only when its condition X resolves the enabling way (YES, or NO for
 # "unless X"); any other outcome of X annuls it, with a trail entry by the same actor.
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from forecasts import briefings
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.models import Briefing, BriefingDraft, DraftState, Question, Role, User
+from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
 from web.database import get_session, now
 from web.errors import status_of
 from web.forms import ActionForm, BriefingImportForm, DraftForm, PromoteForm, attach_errors
@@ -66,8 +65,7 @@ def _render_review(  # type: ignore[no-untyped-def]
     forms = {row.id: _form_for(row) for row in rows}
     if failed is not None:
         forms[failed[0]] = failed[1]  # keep what the manager typed, with the errors
-    questions = {q.briefing_draft_id: q for q in session.exec(
-        select(Question).where(Question.briefing_id == briefing.id))}
+    questions = briefings.published_questions(session, briefing)
     page = render_template(
         "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
         by_id={row.id: row for row in rows}, questions=questions,

@@ -142,7 +142,7 @@ def sample_load() -> None:
         click.echo(f"  {person.username:<10} {person.password:<18} {person.role.value}")
 
 
-# --- Briefing import (issue #4) ---------------------------------------------------------------
+# --- Briefing import ---------------------------------------------------------------
 
 
 @click.group("briefing")
@@ -210,7 +210,7 @@ def _read_briefing(file: Path) -> bytes:
         raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
 
 
-# --- Scheduler (issue #5) ---------------------------------------------------------------------
+# --- Scheduler ---------------------------------------------------------------------
 
 
 @click.group("jobs")

@@ -155,7 +155,7 @@ class TeamForm(FlaskForm):
     name = StringField("Team name", validators=[DataRequired(), Length(max=80)])
 
 
-# --- Briefing import (issue #4) ---------------------------------------------------------------
+# --- Briefing import ---------------------------------------------------------------
 
 
 class BriefingImportForm(FlaskForm):

@@ -12,7 +12,7 @@ from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.questions import Status
 from forecasts.scorebook import forecaster_names
-from web.dashboards import crowd_chart  # issue #6: the crowd over time
+from web.dashboards import crowd_chart
 from web.database import get_session, now
 from web.errors import status_of
 from web.forms import (
@@ -96,7 +96,7 @@ def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # 
         action_form=ActionForm(),
         is_manager=user.has_role(Role.manager),
         scores=_question_scores(question, user),
-        # issue #6: the crowd's probability over time (crowd line only if show_crowd)
+        # the crowd's probability over time (crowd line only if show_crowd)
         crowd_chart=crowd_chart(question, user, show_crowd),
     )
     return page, code

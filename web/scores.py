@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from forecasts.dashboards import questions_in_period, questions_tagged
-from forecasts.models import Tag, Team, User
-from forecasts.scorebook import CROWD_NAMES, ScoreBook, ScoreCache, groups_for, ranking
+from forecasts.accounts import find_team, list_teams
+from forecasts.dashboards import questions_in_period, questions_tagged, team_members
+from forecasts.questions import all_tags
+from forecasts.scorebook import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
@@ -99,8 +100,8 @@ def leaderboard():  # type: ignore[no-untyped-def]
     sort = _choice("sort", SORTABLE, "relative_brier")
     minimum = _minimum()
     session = get_session()
-    tags = list(session.exec(select(Tag.name).order_by(col(Tag.name))).all())
-    teams = list(session.exec(select(Team.name).order_by(col(Team.name))).all())
+    tags = all_tags(session)
+    teams = [team.name for team in list_teams(session)]
     filters = _filters(tags, teams)
     groups = groups_for(session, by)
     fingerprint = 0 if groups is None else int(pd.util.hash_pandas_object(groups).sum())
@@ -131,10 +132,9 @@ def _only_team(session: Session, table: pd.DataFrame, by: str, team: str) -> pd.
     if by == "team":
         return table.loc[table["team"] == team]
     if by == "forecaster":
-        members = session.exec(
-            select(User.id).join(Team, col(Team.id) == User.team_id).where(Team.name == team)
-        ).all()
-        keep = table["forecaster_id"].isin(list(members)) | (table["forecaster_id"] < 0)
+        found = find_team(session, team)
+        members = team_members(session, found.id) if found else []  # type: ignore[arg-type]
+        keep = table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)
         return table.loc[keep]
     return table
 
@@ -142,6 +142,4 @@ def _only_team(session: Session, table: pd.DataFrame, by: str, team: str) -> pd.
 def _names(table: pd.DataFrame, by: str) -> dict[object, str]:
     if by != "forecaster" or table.empty:
         return {}
-    ids = [int(i) for i in table["forecaster_id"] if int(i) > 0]
-    users = get_session().exec(select(User).where(User.id.in_(ids)))  # type: ignore[union-attr]
-    return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}
+    return forecaster_names(get_session(), table["forecaster_id"])  # type: ignore[return-value]
