@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -18,6 +19,17 @@ def find_bindir() -> Path | None:
     return Path(candidates[0]).parent if candidates else None
 
 
+def free_port() -> int:
+    """A TCP port nobody is listening on now, so parallel test runs never share a cluster port.
+
+    The cluster listens only on its own socket directory, but the port still names the socket
+    file and PostgreSQL's lock file, so two runs with one fixed port could refuse each other.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class Cluster:
     """initdb refuses to run as root, so as root every command runs as the postgres user."""
 
@@ -27,7 +39,7 @@ class Cluster:
         self.data = root / "data"
         self.socket_dir = root / "socket"
         self.log = root / "postgres.log"
-        self.port = 54329
+        self.port = free_port()
         root.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
         if os.geteuid() == 0:
