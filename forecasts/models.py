@@ -208,7 +208,7 @@ class ResolutionEvent(SQLModel, table=True):
     note: str = Field(default="", sa_type=sa.Text)
 
 
-# --- Briefing import: the domain rules are in forecasts/briefings.py ---
+# --- Briefing import: the domain rules are in the forecasts/briefings/ package ---
 
 
 class DraftState(StrEnum):

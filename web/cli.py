@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
 from forecasts import accounts, briefings, profile, sample, schema, scorebook
-from forecasts.briefing_parser import MAX_BRIEFING_BYTES
+from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role

@@ -23,8 +23,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from forecasts import estimative
-from forecasts.briefings import DraftEdit
+from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
 from forecasts.models import Outcome, Role

@@ -10,10 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from forecasts.models import Briefing, BriefingDraft
-
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "riskline-briefing.txt"
-FIXTURES = ROOT / "tests" / "fixtures" / "briefings"
+from tests.support.briefing_files import FIXTURES, SEED
 
 
 def stored(session) -> tuple[int, int]:  # type: ignore[no-untyped-def]

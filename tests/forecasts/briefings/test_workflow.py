@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -23,20 +22,17 @@ from forecasts.models import (
     UserKind,
 )
 from forecasts.questions import Status, status
+from tests.support.briefing_files import (
+    FIXTURES,
+    HARBOUR_DESK_DATE,
+    accept,
+    by_title,
+    harbour_desk,
+)
 from tests.support.builders import make_question
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
-PUBLISHED = date(2026, 1, 5)
+PUBLISHED = HARBOUR_DESK_DATE
 OPENS = datetime(2026, 1, 5, tzinfo=UTC)
-
-
-def harbour_desk(session: Session, manager: User, now: datetime, **options: object) -> Briefing:
-    return briefings.import_briefing(session, FIXTURE.read_text("utf-8"), published=PUBLISHED,
-                                     importer=manager, now=now, **options)  # type: ignore[arg-type]
-
-
-def by_title(rows: list[BriefingDraft], start: str) -> BriefingDraft:
-    return next(row for row in rows if row.title.startswith(start))
 
 
 def stored_counts(session: Session) -> tuple[int, int, int]:
@@ -51,7 +47,8 @@ def test_import_keeps_the_briefing_and_a_draft_per_assessment(session, manager, 
         "Harbour Desk Weekly", "Ana Ortiz", PUBLISHED)
     assert (briefing.yardstick, briefing.imported_by_id) == ("icd203", manager.id)
     assert briefing.imported_at == clock.now()
-    assert briefing.text == FIXTURE.read_text("utf-8")  # kept as written, byline and all
+    # Kept as written, byline and all.
+    assert briefing.text == (FIXTURES / "harbour-desk.txt").read_text("utf-8")
     rows = briefings.drafts(session, briefing)
     assert [row.state for row in rows] == [DraftState.pending] * 4
     strike = by_title(rows, "Will the dock strike spread")
@@ -101,11 +98,6 @@ def test_html_briefings_lose_their_scripts(session, manager, clock):
                                          importer=manager, now=clock.now())
     assert "steal" not in briefing.text and "document.write" not in briefing.text
     assert len(briefings.drafts(session, briefing)) == 1
-
-
-def accept(session: Session, manager: User, *rows: BriefingDraft) -> None:
-    for row in rows:
-        briefings.accept_draft(session, row, actor=manager)
 
 
 def test_publishing_opens_questions_with_the_publications_stated_forecast(session, manager,

@@ -1,0 +1,62 @@
+"""Briefings: turn an analyst's briefing into draft questions, review them, publish them.
+
+The parser is pure (no database, no Flask, no clock) and runs by stage:
+
+- ``text``: bytes, HTML and Markdown to plain text; the refusals (empty, binary, too large);
+- ``layout``: title, byline, ``Source:`` blocks, footers, paragraphs;
+- ``sentences``: one sentence numbering for the whole briefing;
+- ``horizons``: "before March", "in the next six months" ... as dates;
+- ``gazetteer``: the countries, organisations and regions named;
+- ``judgments`` and ``clauses``: where a clause states a likelihood, its term, numbers, negation,
+  condition and coordination;
+- ``wording``: the yes/no question and its resolution criteria;
+- ``assembly``: ``parse_briefing``, which walks the sentences and returns a ``ParsedBriefing``.
+
+``estimative`` holds the yardsticks (words of estimative probability). The stored side:
+``importing`` (store a briefing and its drafts), ``review`` (edit, accept, reject, promote),
+``publishing`` (accepted drafts become questions with the publication's stated forecast) and
+``records`` (each term's record per publication).
+"""
+
+from forecasts.briefings.assembly import parse_briefing
+from forecasts.briefings.importing import (
+    NO_ASSESSMENTS,
+    RESOLVE_GRACE,
+    import_briefing,
+    parse,
+    readable_text,
+)
+from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing
+from forecasts.briefings.publishing import (
+    STATED,
+    QuestionOrigin,
+    pseudo_forecaster,
+    publish_accepted,
+    question_origin,
+)
+from forecasts.briefings.records import TermRecord, term_record
+from forecasts.briefings.review import (
+    DraftEdit,
+    ReviewText,
+    accept_draft,
+    draft_counts,
+    drafts,
+    get_briefing,
+    get_draft,
+    list_briefings,
+    promote_sentence,
+    published_questions,
+    reject_draft,
+    review_text,
+    update_draft,
+)
+from forecasts.briefings.text import MAX_BRIEFING_BYTES, BriefingError
+
+__all__ = [
+    "MAX_BRIEFING_BYTES", "NO_ASSESSMENTS", "RESOLVE_GRACE", "STATED", "Block", "BriefingError",
+    "ContextSentence", "Draft", "DraftEdit", "ParsedBriefing", "QuestionOrigin", "ReviewText",
+    "TermRecord", "accept_draft", "draft_counts", "drafts", "get_briefing", "get_draft",
+    "import_briefing", "list_briefings", "parse", "parse_briefing", "promote_sentence",
+    "pseudo_forecaster", "publish_accepted", "published_questions", "question_origin",
+    "readable_text", "reject_draft", "review_text", "term_record", "update_draft",
+]

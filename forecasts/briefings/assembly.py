@@ -1,0 +1,214 @@
+"""Assembly: walk a briefing's sentences and turn every judgment into a draft question.
+
+``closes_at`` comes from a horizon in the clause relative to ``published``, else
+``published + default_horizon_months``. Statements of fact and bare hedges go to ``context``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+
+from forecasts.briefings import estimative
+from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
+from forecasts.briefings.gazetteer import tags_for
+from forecasts.briefings.horizons import find_horizon
+from forecasts.briefings.judgments import ANCHOR, EXPECT, Condition, Reading
+from forecasts.briefings.layout import blocks_of, read_layout
+from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing
+from forecasts.briefings.sentences import split_sentences
+from forecasts.briefings.text import validated_text
+from forecasts.briefings.wording import (
+    CONTINUING,
+    Casing,
+    casing_of,
+    clause_question,
+    criteria_for,
+    deadline_phrase,
+    gerund_question,
+    question_title,
+    trim,
+)
+
+# Longer "sentences" are tables or run-on dumps; matching them costs time and yields nonsense.
+MAX_SENTENCE_CHARS = 1500
+
+@dataclass
+class _Sentence:
+    block: int
+    source: str | None
+    index: int
+    text: str
+
+
+@dataclass
+class _State:
+    """What parsing one briefing accumulates as it walks the sentences."""
+
+    published: date
+    yardstick: str
+    default_close: date
+    casing: Casing
+    drafts: list[Draft] = field(default_factory=list)
+    context: list[ContextSentence] = field(default_factory=list)
+    last_condition: Condition | None = None
+    condition_drafts: dict[str, int] = field(default_factory=dict)
+
+
+def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd203",
+                   default_horizon_months: int = 6) -> ParsedBriefing:
+    """Find every estimative judgement in a briefing and draft a question for each.
+
+    ``text`` is plain text or HTML (str), or the raw bytes of an upload. Raises BriefingError for
+    an empty, binary, undecodable or oversized briefing, estimative.UnknownYardstickError for an
+    unknown yardstick and ValueError for a horizon under one month. No assessments is not an
+    error: the result has no drafts.
+    """
+    scale = estimative.yardstick(yardstick)
+    if default_horizon_months < 1:
+        raise ValueError(f"default_horizon_months must be at least 1, not {default_horizon_months}")
+    if isinstance(published, datetime):
+        published = published.date()
+    body = validated_text(text)
+    layout = read_layout(body)
+    blocks = blocks_of(layout)
+    state = _State(published=published, yardstick=scale.name,
+                   default_close=published + relativedelta(months=default_horizon_months),
+                   casing=casing_of(body))
+    for sentence in _sentences(blocks):
+        _read_sentence(sentence, state)
+    return ParsedBriefing(title=layout.title, author=layout.author, published=published,
+                          yardstick=scale.name, blocks=tuple(blocks), drafts=tuple(state.drafts),
+                          context=tuple(state.context))
+
+
+def _sentences(blocks: list[Block]) -> Iterator[_Sentence]:
+    index = 0
+    for block in blocks:
+        for paragraph in block.paragraphs:
+            for sentence in split_sentences(paragraph):
+                yield _Sentence(block.index, block.source, index, sentence)
+                index += 1
+
+
+def _sentence_readings(text: str, state: _State) -> list[Reading]:
+    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)):
+        return []
+    readings: list[Reading] = []
+    for clause in clauses_of(text):
+        horizon = find_horizon(clause, state.published)
+        stripped = _remove_phrase(clause, horizon[1]) if horizon else clause
+        for reading in readings_in(stripped, state.last_condition):
+            reading.horizon = horizon
+            readings.append(reading)
+    return readings
+
+
+def _read_sentence(sentence: _Sentence, state: _State) -> None:
+    readings = _sentence_readings(sentence.text, state)
+    if not readings:
+        state.context.append(ContextSentence(sentence.block, sentence.source, sentence.index,
+                                             sentence.text))
+        return
+    for reading in readings:
+        _add_drafts(reading, sentence, state)
+
+
+def _remove_phrase(text: str, phrase: str) -> str:
+    cleaned = text.replace(phrase, " ", 1)
+    cleaned = re.sub(r"\s+([,.;:!?])", r"\1", cleaned)
+    cleaned = re.sub(r"^[\s,;:]+", "", cleaned)
+    return re.sub(r",\s*,", ",", " ".join(cleaned.split()))
+
+
+def _probability(reading: Reading, yardstick: str) -> tuple[float, float, float, str | None]:
+    """(point, low, high, band) for YES, numbers first, a negated judgement mirrored."""
+    if reading.numbers is not None:
+        low, high = reading.numbers
+        if reading.negated:
+            low, high = 1 - high, 1 - low
+        point = min(max((low + high) / 2, 0.01), 0.99)
+        return round(point, 4), round(low, 4), round(high, 4), \
+            estimative.band_for(point, yardstick).term
+    scale = estimative.yardstick(yardstick)
+    rung = reading.rung if reading.rung is not None else estimative.EVEN
+    if reading.negated:
+        rung = estimative.TOP_RUNG + 1 - rung
+    band = scale.band_at(rung)
+    return band.point, band.low, band.high, band.term
+
+
+def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
+    closes_at = reading.horizon[0] if reading.horizon else state.default_close
+    condition = reading.condition
+    if condition is not None and condition.ref is None:
+        condition.ref = _condition_draft(condition, sentence, closes_at, state)
+    if condition is not None:
+        state.last_condition = condition
+    state.drafts.append(_draft(reading, sentence, closes_at, state))
+
+
+def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State) -> Draft:
+    subject = state.casing.lower_first(subject_of(reading.subject))
+    vp = trim(REASON.sub("", reading.vp)) if reading.vp is not None else None
+    rest = REASON.sub("", trim(reading.rest)) if reading.vp is None else ""
+    rest = f" {rest}" if rest and not rest.startswith(",") else rest
+    question = question_title(subject, vp, rest, deadline_phrase(vp, closes_at))
+    condition = reading.condition
+    if condition is not None:
+        question = f"{condition.connective.capitalize()} {condition.text}, {question[0].lower()}" \
+                   f"{question[1:]}"
+    point, low, high, band = _probability(reading, state.yardstick)
+    tag_text = sentence.text
+    for sibling in reading.siblings:
+        tag_text = tag_text.replace(sibling, " ")
+    return Draft(
+        quote=sentence.text, source=sentence.source, block=sentence.block,
+        sentence_index=sentence.index, term=reading.term, probability=point, low=low, high=high,
+        yardstick=state.yardstick, band=band, negated=reading.negated,
+        conditional=condition is not None, condition=condition.text if condition else None,
+        title=question,
+        resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
+                                        condition, bool(vp and CONTINUING.match(vp))),
+        closes_at=closes_at, tags=tags_for(tag_text),
+        condition_negated=bool(condition and condition.negated),
+        condition_ref=condition.ref if condition else None,
+    )
+
+
+def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
+                     state: _State) -> int:
+    """Add (once per distinct condition) a draft asking whether the condition itself happens."""
+    key = " ".join(condition.text.lower().split())
+    if key in state.condition_drafts:
+        return state.condition_drafts[key]
+    question = _condition_question(condition, closes_at, state.casing)
+    draft = Draft(
+        quote=sentence.text, source=sentence.source, block=sentence.block,
+        sentence_index=sentence.index, term=None, probability=None, low=None, high=None,
+        yardstick=state.yardstick, band=None, negated=False, conditional=False, condition=None,
+        title=question,
+        resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
+                                        None, continuing=False),
+        closes_at=closes_at, tags=tags_for(condition.text) or tags_for(sentence.text),
+        is_condition=True,
+    )
+    state.drafts.append(draft)
+    state.condition_drafts[key] = len(state.drafts) - 1
+    return len(state.drafts) - 1
+
+
+def _condition_question(condition: Condition, closes_at: date, casing: Casing) -> str:
+    deadline = f"before {closes_at.isoformat()}"
+    text = condition.text
+    if condition.connective == "in the event of":
+        subject, vp = gerund_question(text)
+    else:
+        subject, vp = clause_question(text) or (text, "")
+        if vp == "":
+            return f"Will the following happen {deadline}: {text}?"
+    return question_title(casing.lower_first(subject), vp, "", deadline)

@@ -1,0 +1,177 @@
+"""Judgments: where a clause states a likelihood, and what term, number and negation it has."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from forecasts.briefings import estimative
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+_MODAL_WORDS = {"will", "would", "will continue to"}
+_JUDGEMENTS = [p for p in estimative.known_phrases() if p not in _MODAL_WORDS]
+_ADVERBS = [p for p in _JUDGEMENTS if (p.endswith("ly") and "unlikely" not in p) or p == "probably"]
+# After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
+_PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
+_NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty")
+_J = _alternation(_JUDGEMENTS)
+_ADV = _alternation(_ADVERBS)
+_NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
+# Comparatives ("more likely", "less likely") compare; they are not judgements, so not listed.
+_QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|thus|even|however|"
+               r"equally|similarly|so|already)\s+)*")
+_COPULA = r"is|are|was|were|remains?|seems?|appears?|looks?"
+_PLURAL_COPULA = {"are", "were", "remain", "seem", "appear", "look"}
+_PERCENT = (r"(?P<pct>\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)?\s*(?:-|–|—|to)\s*"
+            r"\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)|\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent))")
+ANCHOR = re.compile(
+    rf"(?<![\w'’])(?:"
+    rf"(?P<cop>{_COPULA})\s+(?P<neg>not\s+)?{_QUALIFIERS}(?P<neg2>not\s+)?(?P<article>an?\s+)?"
+    rf"(?P<term>{_J})(?![\w-])(?:{_NUM_PAREN.format(name='num')})?"
+    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?(?:an?\s+)?{_PERCENT}\s+"
+    rf"(?P<pctkind>chance|probability|likelihood|risk)"
+    rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
+    rf"(?P<modal>will|won['’]t|would|wouldn['’]t)\s+(?P<mneg>not\s+)?"
+    rf"(?:(?P<adv>{_ADV}|possibly|perhaps)\s+)?(?:{_NUM_PAREN.format(name='mnum')}\s+)?"
+    rf"(?P<mneg2>not\s+)?(?P<cont>continue\s+to\s+)?"
+    rf")",
+    re.IGNORECASE,
+)
+_RELATIVE_END = re.compile(r"(?:^|[\s,])(?:which|who|whom|whose|that|where|when)$", re.IGNORECASE)
+EXPECT = re.compile(
+    r"^(?:we|i|analysts?|officials|observers)\s+(?P<neg>do\s+not\s+|don['’]t\s+)?(?:also\s+)?"
+    r"expect\s+(?P<subject>.+?)\s+to\s+(?P<vp>.+)$",
+    re.IGNORECASE,
+)
+_HEDGE_ADVERBS = {"possibly", "perhaps"}
+@dataclass
+class Condition:
+    text: str
+    connective: str
+    negated: bool
+    ref: int | None = None  # index of its draft, once added
+
+
+@dataclass
+class Reading:
+    """One judgement found in a clause, before it becomes a Draft."""
+
+    subject: str
+    vp: str | None  # a base-form verb phrase, or None when the judgement is about a noun phrase
+    rest: str
+    term: str
+    rung: int | None
+    numbers: tuple[float, float] | None
+    negated: bool
+    distributive: bool = False  # "X and Y are unlikely": one judgement for each
+    condition: Condition | None = None
+    horizon: tuple[date, str] | None = None
+    siblings: list[str] = field(default_factory=list)
+
+
+def parse_percent(text: str) -> tuple[float, float] | None:
+    lowered = text.lower()
+    if "%" not in lowered and "percent" not in lowered and "per cent" not in lowered:
+        return None
+    numbers = [float(n) for n in re.findall(r"\d{1,3}(?:\.\d+)?", text)]
+    if not numbers or len(numbers) > 2 or max(numbers) > 100:
+        return None
+    return min(numbers) / 100, max(numbers) / 100
+
+
+def _paren_number(match: re.Match[str], group: str) -> tuple[float, float] | None:
+    return parse_percent(match[group]) if match[group] else None
+
+
+def _judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float, float] | None, bool]:
+    """(term as found, ladder rung, numbers, negated) for an anchor match."""
+    if match["term"]:
+        negated = bool(match["neg"]) != bool(match["neg2"])
+        term = " ".join(match["term"].lower().split())
+        numbers = _paren_number(match, "num")
+        found = f"not {term}" if negated else term
+        found = f"{found} ({match['num'].strip()})" if numbers else found
+        return found, estimative.PHRASES[term], numbers, negated
+    if match["pct"]:
+        return f"{match['pct']} {match['pctkind']}", None, parse_percent(match["pct"]), False
+    return _modal_judgement(match)
+
+
+def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float, float] | None,
+                                                   bool]:
+    modal = match["modal"].lower().replace("’", "'")
+    negated = (bool(match["mneg"]) != bool(match["mneg2"])) != ("n't" in modal)
+    base = "would" if modal.startswith("would") else "will"
+    adverb = match["pre"] or match["adv"]
+    numbers = _paren_number(match, "prenum") or _paren_number(match, "mnum")
+    number = f" ({(match['prenum'] or match['mnum']).strip()})" if numbers else ""
+    if adverb:
+        word = " ".join(adverb.lower().split())
+        found = word + (" not" if negated else "") + number
+        return found, estimative.PHRASES[word], numbers, negated
+    phrase = "will continue to" if match["cont"] else base
+    found = (f"{base} not" if negated else phrase) + number
+    return found, estimative.PHRASES[phrase], numbers, negated
+
+
+def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bool:
+    """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective."""
+    if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
+        return False
+    if (match["adv"] or "").lower() in _HEDGE_ADVERBS:
+        return False
+    term = " ".join((match["term"] or "").lower().split())
+    if match["article"] and not term.endswith(_NOUN_TERMS):
+        return False  # "a likely outcome": an adjective before a noun, not a judgement
+    modal = (match["modal"] or "").lower()
+    return has_condition or not modal.startswith("would")  # "would" without "if" is a hedge
+
+
+def _reading_at(clause: str, match: re.Match[str], has_condition: bool) -> Reading | None:
+    """Read the judgement anchored at ``match``, or None if the anchor is not one."""
+    subject = clause[: match.start()]
+    if not _is_judgement(match, subject, has_condition):
+        return None
+    term, rung, numbers, negated = _judgement(match)
+    vp, rest = _split_predicate(match, clause[match.end():])
+    if match["term"] and vp is None and term in _PRESENT_ADVERBS:
+        return None
+    copula = (match["cop"] or "").lower()
+    distributive = copula in _PLURAL_COPULA and (
+        vp is None or bool(re.search(r"\b(?:both|each)\b", match[0], re.IGNORECASE)))
+    return Reading(subject=subject, vp=vp, rest=rest, term=term, rung=rung, numbers=numbers,
+                    negated=negated, distributive=distributive)
+
+
+def _split_predicate(match: re.Match[str], after: str) -> tuple[str | None, str]:
+    if match["modal"]:
+        return ("continue to " if match["cont"] else "") + after, ""
+    infinitive = re.match(r"\s+(?P<not>not\s+)?to\s+(?!the\b|a\b|an\b)(?P<vp>\S.*)$", after,
+                          re.IGNORECASE)
+    if infinitive:  # "likely not to X" keeps its "not" for _negated_vp
+        return ("not " if infinitive["not"] else "") + infinitive["vp"], ""
+    return None, after
+
+
+def first_reading(clause: str, has_condition: bool) -> Reading | None:
+    for match in ANCHOR.finditer(clause):
+        reading = _reading_at(clause, match, has_condition)
+        if reading is not None:
+            return reading
+    return None
+
+
+def expectation(clause: str) -> Reading | None:
+    """'We expect X to Y' reads as 'X is expected to Y'."""
+    match = EXPECT.match(clause)
+    if not match:
+        return None
+    return Reading(subject=match["subject"], vp=match["vp"], rest="", term="expected",
+                    rung=estimative.PHRASES["expected"], numbers=None, negated=bool(match["neg"]))
+

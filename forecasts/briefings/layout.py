@@ -1,0 +1,108 @@
+"""Layout: the title, the byline, ``Source:`` blocks, footers and paragraphs of a briefing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from forecasts.briefings.parsed import Block
+
+_SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|da|del|van|von|der|den|al|el|bin|ibn|la|le|du)"
+_BYLINE = re.compile(
+    rf"(?i:by|written\s+by|author\s*:)\s+(?P<name>[A-Z][\w'’.-]*(?:\s+{_NAME_WORD}){{0,5}})"
+    r"\s*(?:[,|–—-]\s*[^.!?]{0,80})?\.?"
+)
+_FOOTER = re.compile(
+    r"\b(?:un)?subscri(?:be|ption)|keep\s+informed|forward\s+(?:this\s+(?:email\s+)?)?to\s+a\s+friend"
+    r"|delivered\s+(?:straight\s+)?to\s+your\s+inbox|sign\s+up\s+(?:for|to)\s+(?:our|the)\b"
+    r"|manage\s+(?:your\s+)?(?:preferences|subscription)|update\s+your\s+preferences"
+    r"|view\s+(?:this\s+(?:email|newsletter)\s+)?in\s+(?:your\s+)?browser|all\s+rights\s+reserved"
+    r"|privacy\s+policy|follow\s+us\s+on|you\s+(?:are\s+receiving|received)\s+this|©",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^(?:[-*•·▪]|\d{1,2}[.)])\s+")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_TERMINAL = re.compile(r"[.!?:;][\"”’')\]]*$")
+# A line ending like this was cut by a hard wrap, whatever the next line starts with.
+_RUNS_ON = re.compile(r"(?:,|\b(?:and|or|but|the|a|an|of|to|in|on|at|by|for|with|from|as|that|"
+                      r"between|into|than|its|their))$", re.IGNORECASE)
+MAX_FOOTER_CHARS = 300
+
+
+@dataclass
+class _Line:
+    kind: str  # "blank", "source", "byline", "footer", "heading", "text"
+    text: str
+
+
+@dataclass
+class Layout:
+    title: str | None = None
+    author: str | None = None
+    blocks: list[tuple[str | None, list[str]]] = field(default_factory=lambda: [(None, [])])
+
+
+def _classify(raw: str) -> _Line:
+    line = " ".join(raw.replace("\u00a0", " ").replace("\u200b", "").split())
+    if not line:
+        return _Line("blank", "")
+    if source := _SOURCE_LINE.fullmatch(line):
+        return _Line("source", source["source"].strip())
+    if byline := _BYLINE.fullmatch(line):
+        return _Line("byline", byline["name"].strip())
+    if len(line) <= MAX_FOOTER_CHARS and _FOOTER.search(line):
+        return _Line("footer", line)
+    if _MARKDOWN_HEADING.match(line):
+        return _Line("heading", _MARKDOWN_HEADING.sub("", line))
+    return _Line("text", _BULLET.sub("", line))
+
+
+def _is_heading_like(line: _Line, following: _Line | None) -> bool:
+    """A short line without closing punctuation, not a hard-wrapped line that runs on."""
+    if line.kind != "text" or _TERMINAL.search(line.text) or _RUNS_ON.search(line.text):
+        return False
+    if len(line.text) > 100 or len(line.text.split()) > 14:
+        return False
+    runs_on = following is not None and following.kind == "text" and following.text[:1].islower()
+    return not runs_on
+
+
+def _mark_headings(lines: list[_Line]) -> None:
+    previous_open = False  # the last text line ended mid-sentence: this one continues it
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if line.kind == "text" and not previous_open and _is_heading_like(line, following):
+            line.kind = "heading"
+        previous_open = line.kind == "text" and not _TERMINAL.search(line.text)
+
+
+def read_layout(text: str) -> Layout:
+    lines = [_classify(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    _mark_headings(lines)
+    layout = Layout()
+    open_paragraph = False
+    seen_text = False
+    for line in lines:
+        if line.kind == "heading" and not seen_text and layout.title is None:
+            layout.title = line.text
+        elif line.kind == "byline" and layout.author is None:
+            layout.author = line.text
+        elif line.kind == "source":
+            layout.blocks.append((line.text, []))
+        elif line.kind == "text":
+            paragraphs = layout.blocks[-1][1]
+            if open_paragraph and paragraphs:
+                paragraphs[-1] = f"{paragraphs[-1]} {line.text}"
+            else:
+                paragraphs.append(line.text)
+            seen_text = True
+        open_paragraph = line.kind == "text" and not _TERMINAL.search(line.text)
+    return layout
+
+
+def blocks_of(layout: Layout) -> list[Block]:
+    """The blocks as the parser returns them: the untitled first one only if it has text."""
+    kept = [(source, paragraphs) for index, (source, paragraphs) in enumerate(layout.blocks)
+            if paragraphs or index > 0]
+    return [Block(i, source, tuple(paragraphs)) for i, (source, paragraphs) in enumerate(kept)]
