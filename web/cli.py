@@ -157,7 +157,8 @@ def briefing_group() -> None:
 @click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
               help="The briefing's publication date (default: today, UTC).")
 @click.option("--publication", default="",
-              help="Whose judgements these are when a block names no Source.")
+              help="Whose judgements these are (a name or alias; created if new). Default: the "
+                   "name the briefing gives in its footer or masthead.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the drafts as JSON and store nothing.")
 @with_appcontext

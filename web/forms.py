@@ -163,8 +163,10 @@ class BriefingImportForm(FlaskForm):
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
                                                "Upload a .txt, .md or .html file.")])
-    publication = StringField("Publication", validators=[Optional(), Length(max=200)],
-                              render_kw={"placeholder": "Used where a block names no Source"})
+    publication = StringField(
+        "Publication (pick one or type a new name)", validators=[Optional(), Length(max=200)],
+        render_kw={"placeholder": "Empty: the name the briefing gives (footer, masthead)",
+                   "list": "publication-names", "maxlength": 200})
     published = DateField("Published on", validators=[InputRequired(message="Give a date.")])
     yardstick = SelectField(
         "Yardstick", default=estimative.DEFAULT_YARDSTICK,
@@ -221,3 +223,11 @@ class DraftForm(FlaskForm):
 
 class PromoteForm(FlaskForm):
     sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+
+
+class PublicationForm(FlaskForm):
+    """Credit a briefing to another publication, picked by name or alias, or new."""
+
+    name = StringField("Publication", validators=[InputRequired(message="Name the publication."),
+                                                  Length(max=200)],
+                       render_kw={"list": "publication-names", "maxlength": 200})

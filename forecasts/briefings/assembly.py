@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,7 +18,7 @@ from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.horizons import find_horizon
 from forecasts.briefings.judgments import ANCHOR, EXPECT, Condition, Reading
 from forecasts.briefings.layout import blocks_of, read_layout
-from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing
+from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
 from forecasts.briefings.sentences import split_sentences
 from forecasts.briefings.text import validated_text
 from forecasts.briefings.wording import (
@@ -37,12 +36,14 @@ from forecasts.briefings.wording import (
 # Longer "sentences" are tables or run-on dumps; matching them costs time and yields nonsense.
 MAX_SENTENCE_CHARS = 1500
 
+
 @dataclass
 class _Sentence:
     block: int
     source: str | None
     index: int
     text: str
+    source_date: date | None = None
 
 
 @dataclass
@@ -60,39 +61,47 @@ class _State:
 
 
 def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd203",
-                   default_horizon_months: int = 6) -> ParsedBriefing:
+                   default_horizon_months: int = 6, plain: bool = False) -> ParsedBriefing:
     """Find every estimative judgement in a briefing and draft a question for each.
 
-    ``text`` is plain text or HTML (str), or the raw bytes of an upload. Raises BriefingError for
-    an empty, binary, undecodable or oversized briefing, estimative.UnknownYardstickError for an
-    unknown yardstick and ValueError for a horizon under one month. No assessments is not an
-    error: the result has no drafts.
+    ``text`` is plain text, Markdown or HTML (str), or the raw bytes of an upload; ``plain``
+    says it is already the readable text (as stored), so it is not converted again. Raises
+    BriefingError for an empty, binary, undecodable, oversized or too deeply nested briefing,
+    estimative.UnknownYardstickError for an unknown yardstick and ValueError for a horizon under
+    one month. No assessments is not an error: the result has no drafts.
     """
     scale = estimative.yardstick(yardstick)
     if default_horizon_months < 1:
         raise ValueError(f"default_horizon_months must be at least 1, not {default_horizon_months}")
     if isinstance(published, datetime):
         published = published.date()
-    body = validated_text(text)
+    body = text if plain and isinstance(text, str) else validated_text(text)
     layout = read_layout(body)
     blocks = blocks_of(layout)
     state = _State(published=published, yardstick=scale.name,
                    default_close=published + relativedelta(months=default_horizon_months),
                    casing=casing_of(body))
-    for sentence in _sentences(blocks):
-        _read_sentence(sentence, state)
+    numbered = number_sentences(blocks)
+    for sentence in numbered:
+        block = blocks[sentence.block]
+        _read_sentence(_Sentence(block.index, block.source, sentence.index, sentence.text,
+                                 block.source_date), state)
     return ParsedBriefing(title=layout.title, author=layout.author, published=published,
                           yardstick=scale.name, blocks=tuple(blocks), drafts=tuple(state.drafts),
-                          context=tuple(state.context))
+                          context=tuple(state.context), sentences=tuple(numbered),
+                          publication=layout.publication)
 
 
-def _sentences(blocks: list[Block]) -> Iterator[_Sentence]:
-    index = 0
+def number_sentences(blocks: list[Block]) -> list[Sentence]:
+    """Every sentence of the briefing in order: the one numbering drafts and the review share."""
+    numbered: list[Sentence] = []
+    paragraph_index = 0
     for block in blocks:
         for paragraph in block.paragraphs:
-            for sentence in split_sentences(paragraph):
-                yield _Sentence(block.index, block.source, index, sentence)
-                index += 1
+            for text in split_sentences(paragraph):
+                numbered.append(Sentence(len(numbered), block.index, paragraph_index, text))
+            paragraph_index += 1
+    return numbered
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
@@ -176,7 +185,7 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
                                         condition, bool(vp and CONTINUING.match(vp))),
         closes_at=closes_at, tags=tags_for(tag_text),
         condition_negated=bool(condition and condition.negated),
-        condition_ref=condition.ref if condition else None,
+        condition_ref=condition.ref if condition else None, source_date=sentence.source_date,
     )
 
 
@@ -195,7 +204,7 @@ def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
                                         None, continuing=False),
         closes_at=closes_at, tags=tags_for(condition.text) or tags_for(sentence.text),
-        is_condition=True,
+        is_condition=True, source_date=sentence.source_date,
     )
     state.drafts.append(draft)
     state.condition_drafts[key] = len(state.drafts) - 1

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
 from forecasts.briefings import estimative
 from forecasts.briefings.assembly import parse_briefing
-from forecasts.briefings.parsed import Draft, ParsedBriefing
+from forecasts.briefings.parsed import Draft, ParsedBriefing, layout_record
+from forecasts.briefings.publications import publication_for, record_author
 from forecasts.briefings.text import (
-    MAX_BRIEFING_BYTES,
     BriefingError,
-    decode_briefing,
-    html_to_text,
-    looks_like_html,
+    validated_text,
 )
 from forecasts.errors import ValidationFailed
 from forecasts.models import (
@@ -31,10 +30,11 @@ NO_ASSESSMENTS = (
 RESOLVE_GRACE = timedelta(days=14)
 
 
-def parse(text: str | bytes, *, published: date, yardstick: str) -> ParsedBriefing:
+def parse(text: str | bytes, *, published: date, yardstick: str,
+          plain: bool = False) -> ParsedBriefing:
     """Parse without storing; raises ValidationFailed for unreadable input or a bad yardstick."""
     try:
-        return parse_briefing(text, published=published, yardstick=yardstick)
+        return parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
     except estimative.UnknownYardstickError:
         names = ", ".join(estimative.YARDSTICKS)
         raise ValidationFailed({"yardstick": f"Choose a yardstick: {names}."}) from None
@@ -54,21 +54,31 @@ def import_briefing(
 ) -> Briefing:
     """Store a briefing and one pending draft per assessment; ``importer`` None is the CLI.
 
+    The briefing is credited to ``publication`` (found by name or alias, or created), or when
+    that is empty to the publication the text names (footer, masthead), else its title. The
+    byline's author is remembered for the publication.
+
     Raises NotAllowed for a non-manager, ValidationFailed for unreadable input, an unknown
     yardstick or a briefing with no assessments (nothing is stored then).
     """
     if importer is not None:
         require_manager(importer)
     body = readable_text(text)
-    parsed = parse(body, published=published, yardstick=yardstick)
+    parsed = parse(body, published=published, yardstick=yardstick, plain=True)
     if not parsed.drafts:
         raise ValidationFailed({"text": NO_ASSESSMENTS})
-    name = " ".join(publication.split()) or parsed.title or f"Briefing of {parsed.published}"
+    named = " ".join(publication.split())
+    guess = parsed.publication or parsed.title or f"Briefing of {parsed.published}"
+    credited = publication_for(session, named or guess, now=now,
+                               also_known_as=parsed.publication if named else None)
+    author = record_author(session, credited, parsed.author)
     briefing = Briefing(
-        title=(parsed.title or "")[:300], publication=name[:200],
+        title=(parsed.title or "")[:300], publication=credited.name,
         author=(parsed.author or "")[:200], published=parsed.published,
         yardstick=parsed.yardstick, text=body,
         imported_by_id=importer.id if importer else None, imported_at=now,
+        publication_id=credited.id, author_id=author.id if author else None,
+        sentences=json.dumps(layout_record(parsed)),
     )
     session.add(briefing)
     session.flush()
@@ -84,18 +94,12 @@ def import_briefing(
 
 
 def readable_text(text: str | bytes) -> str:
-    """The briefing as the parser reads it: bytes decoded, HTML turned into text (no scripts).
+    """The briefing as the parser reads it: bytes decoded, HTML and Markdown turned into text.
 
     Raises ValidationFailed for empty, binary, undecodable or oversized input.
     """
     try:
-        if isinstance(text, bytes):
-            return decode_briefing(text)
-        if len(text.encode("utf-8", errors="surrogatepass")) > MAX_BRIEFING_BYTES:
-            return decode_briefing(text.encode("utf-8", errors="surrogatepass"))
-        if looks_like_html(text):
-            return html_to_text(text)
-        return text
+        return validated_text(text)
     except BriefingError as error:
         raise ValidationFailed({"text": str(error)}) from None
 
@@ -110,7 +114,8 @@ def _draft_row(briefing: Briefing, draft: Draft) -> BriefingDraft:
     return BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
         block=draft.block, source=draft.source and draft.source[:200],
-        publication=(draft.source or briefing.publication)[:200],
+        source_date=draft.source_date, confidence=draft.confidence, date_needed=draft.date_needed,
+        horizon=draft.horizon and draft.horizon[:120],
         sentence_index=draft.sentence_index, quote=draft.quote,
         term=draft.term, band=draft.band, low=draft.low, high=draft.high,
         yardstick=draft.yardstick, negated=draft.negated,

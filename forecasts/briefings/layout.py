@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil import parser as date_parser
 
 from forecasts.briefings.parsed import Block
 
@@ -18,7 +21,8 @@ _FOOTER = re.compile(
     r"|delivered\s+(?:straight\s+)?to\s+your\s+inbox|sign\s+up\s+(?:for|to)\s+(?:our|the)\b"
     r"|manage\s+(?:your\s+)?(?:preferences|subscription)|update\s+your\s+preferences"
     r"|view\s+(?:this\s+(?:email|newsletter)\s+)?in\s+(?:your\s+)?browser|all\s+rights\s+reserved"
-    r"|privacy\s+policy|follow\s+us\s+on|you\s+(?:are\s+receiving|received)\s+this|©",
+    r"|privacy\s+policy|follow\s+us\s+on|you\s+(?:are\s+receiving|received)\s+this|©"
+    r"|get\s+the\s+latest\b",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^(?:[-*•·▪]|\d{1,2}[.)])\s+")
@@ -28,6 +32,23 @@ _TERMINAL = re.compile(r"[.!?:;][\"”’')\]]*$")
 _RUNS_ON = re.compile(r"(?:,|\b(?:and|or|but|the|a|an|of|to|in|on|at|by|for|with|from|as|that|"
                       r"between|into|than|its|their))$", re.IGNORECASE)
 MAX_FOOTER_CHARS = 300
+# Where a footer names the publication itself, most specific first.
+_PUBLICATION_IN_FOOTER = (
+    re.compile(r"get\s+the\s+latest\s+(?:from\s+)?(?P<name>.+?)\s+(?:news|updates|analysis|"
+               r"briefings?|insights?|newsletters?)\b", re.IGNORECASE),
+    re.compile(r"you\s+(?:are\s+receiving|received)\s+this\s+(?:email\s+|newsletter\s+)?because\s+"
+               r"you\s+(?:subscribed|signed\s+up)\s+(?:to|for)\s+(?P<name>[^.|]+)", re.IGNORECASE),
+    re.compile(r"©\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s+)?(?P<name>[^.|,©]+)"),
+    re.compile(r"subscribe\s+to\s+(?:the\s+)?(?P<name>[A-Z][^.|]+)"),
+)
+# A masthead's issue number or date is not part of the publication's name.
+_MASTHEAD_TAIL = re.compile(
+    r"\s*(?:[-–—:|,]\s*|\s+)(?:(?:issue|no\.|vol\.|volume|edition|week|weekly\s+edition)\b.*|"
+    r"\d{1,2}\s+\w+\s+\d{4}.*|\w+\s+\d{1,2},?\s+\d{4}.*|\d{4}-\d\d-\d\d.*)$",
+    re.IGNORECASE,
+)
+_GENERIC_NAME = re.compile(r"^(?:our|the|this|all|us|our\s+newsletter|the\s+newsletter)$",
+                           re.IGNORECASE)
 
 
 @dataclass
@@ -38,9 +59,45 @@ class _Line:
 
 @dataclass
 class Layout:
+    """What the lines of a briefing say about it, before sentences are read."""
+
     title: str | None = None
     author: str | None = None
     blocks: list[tuple[str | None, list[str]]] = field(default_factory=lambda: [(None, [])])
+    footers: list[str] = field(default_factory=list)
+
+    @property
+    def publication(self) -> str | None:
+        """The publication's name as the text gives it: a footer's, else the masthead's."""
+        for pattern in _PUBLICATION_IN_FOOTER:
+            for footer in self.footers:
+                if (match := pattern.search(footer)) and (name := _clean_name(match["name"])):
+                    return name
+        return _clean_name(_MASTHEAD_TAIL.sub("", self.title)) if self.title else None
+
+
+def _clean_name(text: str) -> str | None:
+    name = " ".join(text.split()).strip(" .,:;|-–—")
+    name = re.sub(r"\s+(?:all\s+rights\s+reserved|ltd|limited|inc)\.?$", "", name,
+                  flags=re.IGNORECASE).strip(" .,")
+    if not name or len(name) > 120 or _GENERIC_NAME.match(name):
+        return None
+    return name
+
+
+def split_source(text: str) -> tuple[str, date | None]:
+    """A ``Source:`` line's name and its date kept apart: "Reuters, 27 November 2026" gives
+    ("Reuters", 2026-11-27); a line without a trailing date keeps its whole text as the name."""
+    name, separator, tail = text.rpartition(",")
+    if not separator:
+        name, separator, tail = text.rpartition(" - ")
+    if separator and name.strip() and re.search(r"\d", tail) and len(tail) <= 40:
+        try:
+            found = date_parser.parse(tail.strip(" ."), dayfirst=True, fuzzy=False)
+        except (ValueError, OverflowError):
+            return text, None
+        return name.strip(), found.date()
+    return text, None
 
 
 def _classify(raw: str) -> _Line:
@@ -78,6 +135,7 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 
 def read_layout(text: str) -> Layout:
+    """Classify every line: title, byline, ``Source:`` blocks, footers, paragraphs."""
     lines = [_classify(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     _mark_headings(lines)
     layout = Layout()
@@ -90,6 +148,8 @@ def read_layout(text: str) -> Layout:
             layout.author = line.text
         elif line.kind == "source":
             layout.blocks.append((line.text, []))
+        elif line.kind == "footer":
+            layout.footers.append(line.text)
         elif line.kind == "text":
             paragraphs = layout.blocks[-1][1]
             if open_paragraph and paragraphs:
@@ -105,4 +165,8 @@ def blocks_of(layout: Layout) -> list[Block]:
     """The blocks as the parser returns them: the untitled first one only if it has text."""
     kept = [(source, paragraphs) for index, (source, paragraphs) in enumerate(layout.blocks)
             if paragraphs or index > 0]
-    return [Block(i, source, tuple(paragraphs)) for i, (source, paragraphs) in enumerate(kept)]
+    blocks = []
+    for index, (source, paragraphs) in enumerate(kept):
+        name, when = split_source(source) if source else (None, None)
+        blocks.append(Block(index, name, tuple(paragraphs), when))
+    return blocks

@@ -1,18 +1,19 @@
 """Publishing: accepted drafts become open questions, with the publication's stated forecast.
 
-The briefing's own probability is recorded as a forecast by the publication's pseudo-forecaster
-("<publication> (stated)"), so the publication is scored like everyone.
+A question opens when it is published. The briefing's own probability is recorded as a forecast
+by its publication's pseudo-forecaster ("<publication> (stated)"), held from the opening, so the
+publication is scored like everyone over the same time; the source a ``Source:`` line cites
+becomes the question's source, with its date kept apart.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts.briefings.importing import midnight
+from forecasts.briefings.publications import forecaster_of, get_publication, publication_for
 from forecasts.briefings.review import drafts
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import (
@@ -20,13 +21,11 @@ from forecasts.models import (
     BriefingDraft,
     DraftState,
     Forecast,
+    Publication,
     Question,
     User,
-    UserKind,
 )
 from forecasts.questions import QuestionCreate, check_question, require_manager, set_tags
-
-STATED = " (stated)"
 
 
 def publish_accepted(
@@ -44,7 +43,9 @@ def publish_accepted(
     accepted = [row for row in rows if row.state is DraftState.accepted]
     if not accepted:
         raise Conflict("Accept at least one draft before publishing.")
-    opens_at = midnight(briefing.published)
+    # A question opens when forecasters can first see it: now, not the briefing's date.
+    opens_at = now
+    publication = _publication(session, briefing, now)
     for row in accepted:
         _check_publishable(row, by_id, opens_at, now)
     published = {q.briefing_draft_id: q for q in session.exec(
@@ -52,37 +53,51 @@ def publish_accepted(
     created = []
     for row in sorted(accepted, key=lambda r: (not r.is_condition, r.sentence_index, r.id)):
         question = _publish_one(session, briefing, row, published, actor=actor,
-                                opens_at=opens_at, now=now)
+                                stated_by=forecaster_of(session, publication), now=now)
         published[row.id] = question
         created.append(question)
     session.commit()
     return created
 
 
+def _publication(session: Session, briefing: Briefing, now: datetime) -> Publication:
+    """The briefing's publication (a briefing stored before publications existed gets one)."""
+    if briefing.publication_id is not None:
+        return get_publication(session, briefing.publication_id)
+    publication = publication_for(session, briefing.publication, now=now)
+    briefing.publication_id = publication.id
+    session.add(briefing)
+    return publication
+
+
 def _check_publishable(
     row: BriefingDraft, by_id: dict[int | None, BriefingDraft], opens_at: datetime, now: datetime
 ) -> None:
     label = f"Draft “{row.title or row.quote[:60]}”"
+    if row.date_needed:
+        raise Conflict(f"{label} names no date the importer could compute: set its close date "
+                       "(and resolve-by) first.")
     condition = by_id.get(row.condition_draft_id) if row.condition_draft_id else None
     if condition is not None and condition.state not in (DraftState.accepted,
                                                           DraftState.published):
         raise Conflict(f"{label} is conditional on “{condition.title or condition.condition}”: "
                        "accept that condition draft too, or reject the conditional one.")
+    if row.closes_at <= now:
+        raise Conflict(f"{label} closes on {row.closes_at:%Y-%m-%d}, which has passed; "
+                       "move its close date first.")
     try:
         check_question(_question_input(row, opens_at))
     except ValidationFailed as error:
         raise ValidationFailed({name: f"{label}: {message}"
                                 for name, message in error.fields.items()}) from None
-    if row.closes_at <= now:
-        raise Conflict(f"{label} closes on {row.closes_at:%Y-%m-%d}, which has passed; "
-                       "move its close date first.")
 
 
-def _question_input(row: BriefingDraft, opens_at: datetime) -> QuestionCreate:
+def _question_input(row: BriefingDraft, opens_at: datetime,
+                    publication_name: str = "") -> QuestionCreate:
     return QuestionCreate(
         title=row.title, resolution_criteria=row.resolution_criteria,
         opens_at=opens_at, closes_at=row.closes_at, resolve_by=row.resolve_by,
-        source_name=row.publication, source_quote=row.quote,
+        source_name=row.source or publication_name, source_quote=row.quote,
         tags=[t for t in row.tags.split(",") if t.strip()],
     )
 
@@ -94,55 +109,36 @@ def _publish_one(
     published: dict[int | None, Question],
     *,
     actor: User,
-    opens_at: datetime,
+    stated_by: User,
     now: datetime,
 ) -> Question:
-    data = _question_input(row, opens_at)
+    data = _question_input(row, now, briefing.publication)
     condition = published.get(row.condition_draft_id) if row.condition_draft_id else None
     question = Question(
         **data.model_dump(exclude={"tags"}), created_by_id=actor.id,  # type: ignore[arg-type]
         created_at=now, published_at=now, briefing_id=briefing.id, briefing_draft_id=row.id,
         condition_id=condition.id if condition else None,
-        condition_negated=row.condition_negated,
+        condition_negated=row.condition_negated, source_date=row.source_date,
+        confidence=row.confidence,
     )
     session.add(question)
     session.flush()
     # The same tag rules as a question drafted by hand, inside this one transaction.
     set_tags(session, question, data.tags)
     if row.probability is not None:
-        stated_by = pseudo_forecaster(session, row.publication, now=now)
+        # Said on the briefing's date, but held from the opening: before it nobody could
+        # forecast, so counting that time would flatter the publication's coverage.
         session.add(Forecast(
             question_id=question.id,  # type: ignore[arg-type]
             forecaster_id=stated_by.id,  # type: ignore[arg-type]
             probability=round(row.probability, 4),
-            rationale=f"Stated in the briefing: “{row.quote}”", created_at=opens_at,
+            rationale=f"Stated in {briefing.publication} on {briefing.published.isoformat()}: "
+                      f"“{row.quote}”",
+            created_at=now,
         ))
     row.state = DraftState.published
     session.add(row)
     return question
-
-
-def pseudo_forecaster(session: Session, publication: str, *, now: datetime) -> User:
-    """The publication's own forecaster, "<publication> (stated)", created on first use.
-
-    It cannot sign in: its password hash matches no password.
-    """
-    display_name = (publication[: 80 - len(STATED)] + STATED)
-    query = select(User).where(User.kind == UserKind.publication,
-                               User.display_name == display_name)
-    user = session.exec(query).first()
-    if user is not None:
-        return user
-    slug = re.sub(r"[^a-z0-9]+", "-", publication.lower()).strip("-")[:28] or "publication"
-    username, n = f"pub-{slug}", 1
-    while session.exec(select(User.id).where(User.username == username)).first() is not None:
-        n += 1
-        username = f"pub-{slug}-{n}"
-    user = User(username=username, display_name=display_name, password_hash="!",
-                kind=UserKind.publication, created_at=now)
-    session.add(user)
-    session.flush()
-    return user
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from forecasts.briefings.assembly import parse_briefing
 from forecasts.briefings.importing import RESOLVE_GRACE, midnight
-from forecasts.briefings.parsed import ContextSentence
-from forecasts.briefings.sentences import split_sentences
+from forecasts.briefings.judgments import Condition
+from forecasts.briefings.parsed import ContextSentence, layout_record
+from forecasts.briefings.wording import criteria_for
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.forecasting import check_probability
 from forecasts.models import (
@@ -98,22 +101,35 @@ class ReviewText:
 
 
 def review_text(briefing: Briefing, rows: list[BriefingDraft]) -> ReviewText:
-    """Re-read the stored text; sentences with a draft are marked, the others may be promoted."""
-    parsed = parse_briefing(briefing.text, published=briefing.published,
-                                            yardstick=briefing.yardstick)
+    """The briefing in its stored sentence numbering; sentences with a draft are marked, the
+    others are context a manager may promote."""
+    layout = stored_layout(briefing)
     drafted = {row.sentence_index for row in rows}
-    blocks, index = [], 0
-    for block in parsed.blocks:
-        paragraphs = []
-        for paragraph in block.paragraphs:
-            sentences = []
-            for sentence in split_sentences(paragraph):
-                sentences.append(Sentence(index, sentence, index in drafted))
-                index += 1
-            paragraphs.append(sentences)
-        blocks.append(ReviewBlock(block.index, block.source, paragraphs))
-    context = [c for c in parsed.context if c.sentence_index not in drafted]
+    sources = {block["index"]: block["source"] for block in layout["blocks"]}
+    paragraphs: dict[int, dict[int, list[Sentence]]] = defaultdict(dict)
+    context = []
+    for found in layout["sentences"]:
+        sentence = Sentence(found["index"], found["text"], found["index"] in drafted)
+        paragraphs[found["block"]].setdefault(found["paragraph"], []).append(sentence)
+        if not sentence.drafted:
+            context.append(ContextSentence(found["block"], sources.get(found["block"]),
+                                           found["index"], found["text"]))
+    blocks = [ReviewBlock(index, sources.get(index), list(paragraphs[index].values()))
+              for index in sorted(sources) if paragraphs[index] or sources.get(index)]
     return ReviewText(blocks, context)
+
+
+def stored_layout(briefing: Briefing) -> dict[str, list[dict[str, Any]]]:
+    """The blocks and numbered sentences stored with the briefing at import.
+
+    A briefing stored before the numbering was kept is read again from its stored text, with the
+    same parser, so the numbers are the ones its drafts point at.
+    """
+    if briefing.sentences:
+        return json.loads(briefing.sentences)  # type: ignore[no-any-return]
+    parsed = parse_briefing(briefing.text, published=briefing.published,
+                            yardstick=briefing.yardstick, plain=True)
+    return layout_record(parsed)
 
 
 @dataclass(frozen=True)
@@ -148,15 +164,30 @@ def update_draft(
         errors["resolve_by"] = "The resolve-by date cannot come before the close date."
     if errors:
         raise ValidationFailed(errors)
+    typed = edit.resolution_criteria.strip()
+    # Criteria follow the title and dates until the manager changes their text by hand.
+    hand_written = draft.criteria_edited or typed != draft.resolution_criteria.strip()
+    if edit.closes_at != draft.closes_at:
+        draft.date_needed = False
     draft.title = " ".join(edit.title.split())[:300]
-    draft.resolution_criteria = edit.resolution_criteria.strip()
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
+    draft.criteria_edited = hand_written
+    draft.resolution_criteria = typed if hand_written else draft_criteria(draft)
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
     draft.tags = ", ".join(normalise_tags(edit.tags))[:800]
     session.add(draft)
     session.commit()
     session.refresh(draft)
     return draft
+
+
+def draft_criteria(draft: BriefingDraft) -> str:
+    """The generated criteria for the draft's current title, close date and condition."""
+    condition = (Condition(draft.condition, "unless" if draft.condition_negated else "if",
+                           draft.condition_negated) if draft.condition else None)
+    return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
+                        condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
+                        horizon=draft.horizon if draft.date_needed else None)
 
 
 def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None:
@@ -210,7 +241,6 @@ def promote_sentence(
     draft = BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
         block=sentence.block, source=sentence.source and sentence.source[:200],
-        publication=(sentence.source or briefing.publication)[:200],
         sentence_index=sentence.sentence_index, quote=sentence.text, promoted=True,
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )

@@ -1,31 +1,24 @@
-"""Sentences: a paragraph split into sentences."""
+"""Sentences: a paragraph split into sentences by sentencex (Wikimedia's segmenter).
+
+sentencex knows abbreviations and initials ("The U.S.", "Mr. Smith", "e.g.") and ends a
+sentence before any script's capital, so a sentence followed by Greek or Cyrillic text is split
+off. Its time is linear in the paragraph's length. The parser numbers the sentences once, across
+the whole briefing; that numbering is stored with the briefing and used by the review page.
+"""
 
 from __future__ import annotations
 
-import re
+from sentencex import segment
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# Words that end in a full stop without ending a sentence, for the question's capitalisation.
 ABBREVIATIONS = frozenset((
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "maj", "capt", "sgt", "st", "no", "vs",
-        "etc", "e.g", "i.e", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-        "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "fig", "inc", "ltd", "co", "corp",
-        "dept", "est", "govt", "pres", "rep", "sen",
+    "etc", "e.g", "i.e", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "fig", "inc", "ltd", "co", "corp",
+    "dept", "est", "govt", "pres", "rep", "sen",
 ))
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph into sentences, keeping abbreviations and initials together."""
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(paragraph):
-        words = paragraph[start:match.start()].split()
-        last = words[-1].lower().rstrip(".") if words else ""
-        if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-            continue
-        sentences.append(paragraph[start:match.end()].strip())
-        start = match.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
-
+    """The sentences of one paragraph, in order, without surrounding spaces."""
+    return [sentence.strip() for sentence in segment("en", paragraph) if sentence.strip()]

@@ -143,7 +143,10 @@ def deadline_phrase(vp: str | None, closes_at: date) -> str:
 
 
 def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
-                condition: Condition | None, continuing: bool) -> str:
+                condition: Condition | None, continuing: bool, horizon: str | None = None) -> str:
+    """Resolution criteria for a drafted question: what counts as YES by when, the question,
+    the quoted sentence and its source, the condition that annuls it, and the horizon phrase
+    as written when it named no computable date."""
     when = closes_at.isoformat()
     test = (f"the state it describes still holds on {when}" if continuing
             else f"the event it describes happens before {when}")
@@ -154,5 +157,8 @@ def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
         met = "happens" if condition.negated else "has not happened"
         criteria += (f" Conditional: annulled if the condition "
                      f"(\u201c{condition.text}\u201d) {met} before {when}.")
+    if horizon:
+        criteria += (f" The briefing's horizon was \u201c{horizon}\u201d: check the close date "
+                     "matches it.")
     return criteria
 

@@ -32,7 +32,6 @@ from tests.support.briefing_files import (
 from tests.support.builders import make_question
 
 PUBLISHED = HARBOUR_DESK_DATE
-OPENS = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def stored_counts(session: Session) -> tuple[int, int, int]:
@@ -52,8 +51,8 @@ def test_import_keeps_the_briefing_and_a_draft_per_assessment(session, manager, 
     rows = briefings.drafts(session, briefing)
     assert [row.state for row in rows] == [DraftState.pending] * 4
     strike = by_title(rows, "Will the dock strike spread")
-    assert (strike.block, strike.source, strike.publication) == (0, "Coastal Monitor",
-                                                                 "Coastal Monitor")
+    assert (strike.block, strike.source, briefing.publication) == (0, "Coastal Monitor",
+                                                                   "Harbour Desk Weekly")
     assert strike.quote.startswith("The dock strike is unlikely")
     assert (strike.term, strike.low, strike.high, strike.yardstick) == ("unlikely", 0.2, 0.45,
                                                                         "icd203")
@@ -112,13 +111,16 @@ def test_publishing_opens_questions_with_the_publications_stated_forecast(sessio
     assert len(created) == 2
     question = next(q for q in created if q.briefing_draft_id == strike.id)
     assert status(question, clock.now()) is Status.open
-    assert (question.opens_at, question.briefing_id) == (OPENS, briefing.id)
+    # It opens when published, not at 00:00 on the briefing's date, before anyone could see it.
+    assert (question.opens_at, question.briefing_id) == (clock.now(), briefing.id)
     assert question.source_quote == strike.quote and question.source_name == "Coastal Monitor"
     stated = session.exec(select(Forecast).where(Forecast.question_id == question.id)).one()
-    assert (stated.probability, stated.created_at) == (0.325, OPENS)
+    # Held from the opening for scoring; the briefing's date stays with what was said.
+    assert (stated.probability, stated.created_at) == (0.325, clock.now())
+    assert "2026-01-05" in stated.rationale and "Harbour Desk Weekly" in stated.rationale
     publication = session.get(User, stated.forecaster_id)
     assert publication.kind is UserKind.publication
-    assert publication.display_name == "Coastal Monitor (stated)"
+    assert publication.display_name == "Harbour Desk Weekly (stated)"
     assert accounts.authenticate(session, publication.username, "") is None
     assert accounts.authenticate(session, publication.username, "!") is None
     assert strike.state is DraftState.published
@@ -132,7 +134,7 @@ def test_a_publication_keeps_one_pseudo_forecaster_across_briefings(session, man
         accept(session, manager, by_title(briefings.drafts(session, briefing), "Will the dock"))
         briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
     kinds = session.exec(select(User).where(User.kind == UserKind.publication)).all()
-    assert [u.display_name for u in kinds] == ["Coastal Monitor (stated)"]
+    assert [u.display_name for u in kinds] == ["Harbour Desk Weekly (stated)"]
 
 
 def test_a_conditional_draft_needs_its_condition_accepted(session, manager, clock):
@@ -307,13 +309,15 @@ def test_term_record_counts_what_each_publication_said_and_what_happened(session
         resolution.resolve(session, question, outcome=outcome, actor=manager, now=clock.now())
     records = briefings.term_record(session)
     assert [(r.publication, r.term, r.said, r.resolved, r.happened) for r in records] == [
-        ("Coastal Monitor", "unlikely", 3, 2, 1),
-        ("Gulf Ledger", "very likely", 3, 0, 0),
+        ("Harbour Desk Weekly", "unlikely", 3, 2, 1),
+        ("Harbour Desk Weekly", "very likely", 3, 0, 0),
     ]
-    [coastal] = briefings.term_record(session, publication="Coastal Monitor")
+    coastal, _ = briefings.term_record(session, publication="Harbour Desk Weekly")
     assert (coastal.yardstick, coastal.band, coastal.low, coastal.high) == (
         "icd203", "unlikely", 0.2, 0.45)
     assert briefings.term_record(session, publication="Nobody") == []
+    assert len(briefings.term_record(session, author="Ana Ortiz")) == 2
+    assert briefings.term_record(session, author="Someone Else") == []
 
 
 def test_question_origin_names_the_briefing_condition_and_dependants(session, manager, clock):
