@@ -16,8 +16,15 @@ from forecasts.briefings import estimative
 from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.horizons import find_horizon
-from forecasts.briefings.judgments import ANCHOR, EXPECT, Condition, Reading
+from forecasts.briefings.judgments import (
+    ANCHOR,
+    EXPECT,
+    Condition,
+    Reading,
+    analytic_confidence,
+)
 from forecasts.briefings.layout import blocks_of, read_layout
+from forecasts.briefings.numbers import ODDS_STATEMENT, STATED_ESTIMATE, probability_in
 from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
 from forecasts.briefings.sentences import split_sentences
 from forecasts.briefings.text import validated_text
@@ -33,6 +40,11 @@ from forecasts.briefings.wording import (
     trim,
 )
 
+# These connectives take a noun phrase ("barring a ceasefire"), not a clause.
+_NOUN_PHRASE_CONDITIONS = frozenset((
+    "in the event of", "barring", "absent", "in the absence of", "contingent on",
+    "conditional on", "dependent on", "depending on",
+))
 # Longer "sentences" are tables or run-on dumps; matching them costs time and yields nonsense.
 MAX_SENTENCE_CHARS = 1500
 
@@ -105,7 +117,9 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)):
+    stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
+    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
+                                              or stated):
         return []
     readings: list[Reading] = []
     for clause in clauses_of(text):
@@ -114,7 +128,38 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
         for reading in readings_in(stripped, state.last_condition):
             reading.horizon = horizon
             readings.append(reading)
-    return readings
+    return _with_stated_number(stated, readings, state) if stated else readings
+
+
+def _with_stated_number(stated: re.Match[str], readings: list[Reading],
+                        state: _State) -> list[Reading]:
+    """A number the sentence states for its judgment wins over the word ("likely ... we put the
+    chance at about 60 %"); on its own ("we put the chance of a ceasefire at 20 %") it is one."""
+    found = probability_in(stated["number"])
+    if found is None:
+        return readings
+    term = " ".join(stated["number"].split())
+    pending = [r for r in readings if r.numbers is None]
+    if pending:
+        # The estimate follows the judgment it quantifies: the nearest one before it.
+        reading = pending[-1]
+        reading.numbers, reading.negated = found, False
+        number_tail = rf"\s+(?:at|to\s+be|as)\s+[^,;]*?{re.escape(stated['number'])}.*$"
+        if reading.vp is not None:
+            reading.vp = re.sub(number_tail, "", reading.vp)
+        reading.rest = re.sub(number_tail, "", reading.rest)
+        reading.term = f"{reading.term} ({term})"
+        return readings
+    if readings or not stated["what"]:
+        return readings
+    what = stated["what"]
+    horizon = find_horizon(what, state.published)
+    what = _remove_phrase(what, horizon[1]) if horizon else what
+    subject, vp = gerund_question(trim(what))
+    if vp is None and (parsed := clause_question(trim(what))) and parsed[1]:
+        subject, vp = parsed
+    return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
+                    negated=False, horizon=horizon)]
 
 
 def _read_sentence(sentence: _Sentence, state: _State) -> None:
@@ -123,8 +168,10 @@ def _read_sentence(sentence: _Sentence, state: _State) -> None:
         state.context.append(ContextSentence(sentence.block, sentence.source, sentence.index,
                                              sentence.text))
         return
+    confidence = analytic_confidence(sentence.text)
     for reading in readings:
         _add_drafts(reading, sentence, state)
+        state.drafts[-1].confidence = confidence
 
 
 def _remove_phrase(text: str, phrase: str) -> str:
@@ -214,7 +261,9 @@ def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
 def _condition_question(condition: Condition, closes_at: date, casing: Casing) -> str:
     deadline = f"before {closes_at.isoformat()}"
     text = condition.text
-    if condition.connective == "in the event of":
+    if condition.connective == "were":  # "were Minsk to release them" asks "Will Minsk release"
+        text = re.sub(r"\bto\s+", "", text, count=1)
+    if condition.connective in _NOUN_PHRASE_CONDITIONS:
         subject, vp = gerund_question(text)
     else:
         subject, vp = clause_question(text) or (text, "")

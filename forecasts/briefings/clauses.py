@@ -12,15 +12,25 @@ from forecasts.briefings.judgments import (
     Reading,
     expectation,
     first_reading,
+    lead_in,
     parse_percent,
+    with_lead_in,
 )
 from forecasts.briefings.wording import clause_question, gerund_question, trim
 
 _CLAUSE_BREAK = re.compile(r";\s+|,?\s+but\s+|,\s+(?:while|whereas|although|though|yet)\s+",
                            re.IGNORECASE)
-_CONDITION_WORDS = (r"only\s+if|if|unless|(?:only\s+)?in\s+the\s+event\s+(?:of|that)|"
-                    r"provided\s+(?:that\s+)?|as\s+long\s+as|so\s+long\s+as")
-_LEADING_CONDITION = re.compile(rf"^(?P<conn>{_CONDITION_WORDS}|should)\s+(?P<rest>.+)$",
+_CONDITION_WORDS = (
+    r"if\s+and\s+only\s+if|only\s+if|if|unless|(?:only\s+)?in\s+the\s+event\s+(?:of|that)|"
+    r"provided(?:\s+that)?|providing(?:\s+that)?|as\s+long\s+as|so\s+long\s+as|"
+    r"assuming(?:\s+that)?|on\s+(?:the\s+)?condition\s+that|"
+    r"(?:only\s+)?(?:contingent|conditional|dependent)\s+(?:up)?on|depending\s+on|barring|absent|"
+    r"in\s+the\s+absence\s+of|once(?!\s+(?:again|more|and\s+for\s+all|before|upon))"
+)
+# Connectives whose condition must NOT happen for the judgment to hold: P(Y | not X).
+_NEGATING = frozenset(("unless", "barring", "absent", "in the absence of"))
+# Inverted conditionals: "Should X happen, ...", "Were X to happen, ...", "Had X happened, ...".
+_LEADING_CONDITION = re.compile(rf"^(?P<conn>{_CONDITION_WORDS}|should|were|had)\s+(?P<rest>.+)$",
                                 re.IGNORECASE)
 _TRAILING_CONDITION = re.compile(
     rf"(?:,\s*)?(?<!even\s)\b(?P<conn>{_CONDITION_WORDS})\s+(?P<cond>.+)$", re.IGNORECASE
@@ -45,7 +55,8 @@ _TRAILING_COORDINATED = re.compile(r",\s*as\s+(?:is|are|was|were|would|will|does
 _FRAMING_THAT = re.compile(
     r"^.*\b(?:means?|meant|suggests?|indicates?|implies|imply|shows?|showed|ensures?|signals?|"
     r"assess(?:es|ed)?|judges?|judged|believes?|believed|thinks?|estimates?|expects?|considers?|"
-    r"concludes?|notes?|argues?|says?|said|warns?|predicts?|reckons?)\s+that\s+",
+    r"concludes?|notes?|argues?|says?|said|warns?|predicts?|reckons?|doubts?|"
+    r"(?:chances?|probability|likelihood|odds|risk|confidence))\s+that\s+",
     re.IGNORECASE,
 )
 _FRAMING_LEAD = re.compile(
@@ -82,7 +93,10 @@ _TRAILING_NUMBER = re.compile(r"\s*\((?P<num>[^()]{0,40}?\d[^()]{0,40}?)\)\s*[.!
 
 def _connective(found: str) -> str:
     word = " ".join(found.lower().split())
-    return "if" if word == "only if" else word.removeprefix("only ").strip()
+    if word in ("only if", "if and only if"):
+        return "if"
+    word = re.sub(r"\s+(?:that|upon|up)$", "", word.removeprefix("only ")).strip()
+    return re.sub(r"\s+upon$", " on", word)
 
 
 def _leading_condition(clause: str, last_condition: Condition | None
@@ -100,7 +114,7 @@ def _leading_condition(clause: str, last_condition: Condition | None
     if cut <= 0:
         return clause, None
     connective = _connective(lead["conn"])
-    condition = Condition(trim(rest[:cut]), connective, negated=connective == "unless")
+    condition = Condition(trim(rest[:cut]), connective, negated=connective in _NEGATING)
     return rest[cut + 1:].strip(), condition
 
 
@@ -110,7 +124,7 @@ def _trailing_condition(text: str) -> tuple[str, Condition | None]:
         return text, None
     connective = _connective(match["conn"])
     cond = trim(REASON.sub("", match["cond"]))
-    return text[: match.start()], Condition(cond, connective, negated=connective == "unless")
+    return text[: match.start()], Condition(cond, connective, negated=connective in _NEGATING)
 
 
 def _peel_trailing_condition(reading: Reading) -> Reading:
@@ -256,10 +270,12 @@ def _with_coordination(reading: Reading) -> list[Reading]:
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     """Every judgement in one clause, each with its condition (if any)."""
     body, condition = _leading_condition(clause.strip(), last_condition)
+    body, hedge = lead_in(body)
     has_condition = condition is not None or bool(_TRAILING_CONDITION.search(body))
     reading = expectation(body) or first_reading(body, has_condition)
     if reading is None:
         return []
+    reading = with_lead_in(reading, hedge)
     reading = _negated_vp(_peel_number(_peel_trailing_condition(reading)))
     if condition is not None:
         reading.condition = condition

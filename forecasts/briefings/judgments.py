@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from forecasts.briefings import estimative
+from forecasts.briefings import estimative, numbers
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -15,11 +15,18 @@ def _alternation(phrases: list[str]) -> str:
 
 
 _MODAL_WORDS = {"will", "would", "will continue to"}
-_JUDGEMENTS = [p for p in estimative.known_phrases() if p not in _MODAL_WORDS]
+# Read as modals ("X could well Y") or as lead-ins ("We doubt that ...", "Chances are ..."), not
+# after a copula.
+_HEDGED_MODALS = ("could well", "may well", "might well")
+_LEAD_INS = ("chances are", "doubt", "in all likelihood", "in all probability")
+_JUDGEMENTS = [p for p in estimative.known_phrases()
+               if p not in _MODAL_WORDS and p not in _HEDGED_MODALS and p not in _LEAD_INS]
 _ADVERBS = [p for p in _JUDGEMENTS if (p.endswith("ly") and "unlikely" not in p) or p == "probably"]
+_ADVERBS += ["in all likelihood", "in all probability"]
 # After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
 _PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
-_NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty")
+_NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
+               "likelihood")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
 _NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
@@ -28,16 +35,15 @@ _QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|
                r"equally|similarly|so|already)\s+)*")
 _COPULA = r"is|are|was|were|remains?|seems?|appears?|looks?"
 _PLURAL_COPULA = {"are", "were", "remain", "seem", "appear", "look"}
-_PERCENT = (r"(?P<pct>\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)?\s*(?:-|–|—|to)\s*"
-            r"\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)|\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent))")
 ANCHOR = re.compile(
     rf"(?<![\w'’])(?:"
     rf"(?P<cop>{_COPULA})\s+(?P<neg>not\s+)?{_QUALIFIERS}(?P<neg2>not\s+)?(?P<article>an?\s+)?"
     rf"(?P<term>{_J})(?![\w-])(?:{_NUM_PAREN.format(name='num')})?"
-    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?(?:an?\s+)?{_PERCENT}\s+"
+    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?(?:an?\s+)?"
+    rf"(?:(?:about|around|roughly|some|perhaps|at\s+least|at\s+most)\s+)?(?P<pct>{numbers.ANY})\s+"
     rf"(?P<pctkind>chance|probability|likelihood|risk)"
     rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
-    rf"(?P<modal>will|won['’]t|would|wouldn['’]t)\s+(?P<mneg>not\s+)?"
+    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)\s+(?P<mneg>not\s+)?"
     rf"(?:(?P<adv>{_ADV}|possibly|perhaps)\s+)?(?:{_NUM_PAREN.format(name='mnum')}\s+)?"
     rf"(?P<mneg2>not\s+)?(?P<cont>continue\s+to\s+)?"
     rf")",
@@ -50,6 +56,8 @@ EXPECT = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_ADVERBS = {"possibly", "perhaps"}
+
+
 @dataclass
 class Condition:
     text: str
@@ -76,13 +84,8 @@ class Reading:
 
 
 def parse_percent(text: str) -> tuple[float, float] | None:
-    lowered = text.lower()
-    if "%" not in lowered and "percent" not in lowered and "per cent" not in lowered:
-        return None
-    numbers = [float(n) for n in re.findall(r"\d{1,3}(?:\.\d+)?", text)]
-    if not numbers or len(numbers) > 2 or max(numbers) > 100:
-        return None
-    return min(numbers) / 100, max(numbers) / 100
+    """(low, high) for a number phrase: a percentage or range, "1 in 5", odds."""
+    return numbers.probability_in(text)
 
 
 def _paren_number(match: re.Match[str], group: str) -> tuple[float, float] | None:
@@ -115,6 +118,10 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
         word = " ".join(adverb.lower().split())
         found = word + (" not" if negated else "") + number
         return found, estimative.PHRASES[word], numbers, negated
+    hedged = " ".join(modal.split())
+    if hedged in _HEDGED_MODALS:  # "could well": a realistic possibility, never a certainty
+        return hedged + (" not" if negated else "") + number, estimative.PHRASES[hedged], \
+            numbers, negated
     phrase = "will continue to" if match["cont"] else base
     found = (f"{base} not" if negated else phrase) + number
     return found, estimative.PHRASES[phrase], numbers, negated
@@ -152,8 +159,8 @@ def _reading_at(clause: str, match: re.Match[str], has_condition: bool) -> Readi
 def _split_predicate(match: re.Match[str], after: str) -> tuple[str | None, str]:
     if match["modal"]:
         return ("continue to " if match["cont"] else "") + after, ""
-    infinitive = re.match(r"\s+(?P<not>not\s+)?to\s+(?!the\b|a\b|an\b)(?P<vp>\S.*)$", after,
-                          re.IGNORECASE)
+    infinitive = re.match(r"\s+(?P<not>not\s+)?(?:going\s+)?to\s+(?!the\b|a\b|an\b)(?P<vp>\S.*)$",
+                          after, re.IGNORECASE)
     if infinitive:  # "likely not to X" keeps its "not" for _negated_vp
         return ("not " if infinitive["not"] else "") + infinitive["vp"], ""
     return None, after
@@ -175,3 +182,45 @@ def expectation(clause: str) -> Reading | None:
     return Reading(subject=match["subject"], vp=match["vp"], rest="", term="expected",
                     rung=estimative.PHRASES["expected"], numbers=None, negated=bool(match["neg"]))
 
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:the\s+)?(?P<chances>chances\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
+    r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability)))"
+    r"\s*,?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+def lead_in(clause: str) -> tuple[str, str | None]:
+    """The clause without a leading hedge ("Chances are", "We doubt that", "In all likelihood,")
+    and that hedge's phrase, which then judges the clause's bare "will"."""
+    match = _LEAD_IN.match(clause)
+    if match is None:
+        return clause, None
+    phrase = "chances are" if match["chances"] else "doubt" if match["doubt"] else \
+        " ".join(match["all"].lower().split())
+    return clause[match.end():], phrase
+
+
+def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
+    """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y")."""
+    if phrase is not None and reading.term in ("will", "will continue to", "would") \
+            and reading.numbers is None:
+        reading.term, reading.rung = phrase, estimative.PHRASES[phrase]
+    return reading
+
+
+_CONFIDENCE = re.compile(r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b",
+                         re.IGNORECASE)
+
+
+def analytic_confidence(sentence: str) -> str | None:
+    """ICD 203's analytic confidence stated in the sentence ("low", "moderate", "high"), if any.
+
+    It says how well founded the judgment is, not how likely: it never changes a probability.
+    """
+    match = _CONFIDENCE.search(sentence)
+    if match is None:
+        return None
+    level = match["level"].lower()
+    return "moderate" if level == "medium" else level

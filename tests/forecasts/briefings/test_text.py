@@ -74,3 +74,34 @@ def test_a_briefing_over_two_megabytes_is_refused(as_bytes):
     text = "Russia is unlikely to attack Moldova. " * (MAX_BRIEFING_BYTES // 38 + 1)
     with pytest.raises(BriefingError, match="limit is 2 MB"):
         parse_briefing(text.encode() if as_bytes else text, published=PUBLISHED)
+
+
+def test_deeply_nested_html_is_refused_with_a_clear_message():
+    tower = "<html><body>" + "<div>" * 15_000 + "Russia is unlikely to attack." \
+        + "</div>" * 15_000 + "</body></html>"
+    with pytest.raises(BriefingError, match="nests elements more than 400 deep"):
+        decode_briefing(tower.encode())
+    # "<div/>" opens a div in HTML, so it cannot slip past the count.
+    with pytest.raises(BriefingError, match="nests elements"):
+        html_to_text("<body>" + "<div/>" * 2_000 + "text</body>")
+
+
+def test_ordinary_nesting_and_inline_svg_are_read():
+    page = ("<html><body>" + "<div>" * 60 + "<p>Talks are likely to resume.</p>"
+            + "<svg>" + '<path d="M0 0"/>' * 3_000 + "</svg>" + "</div>" * 60 + "</body></html>")
+    assert html_to_text(page) == "Talks are likely to resume."
+
+
+def test_markdown_emphasis_keeps_the_negation_and_drops_the_markup():
+    text = decode_briefing(b"# Supply desk\n\n- We judge that the company will **probably not** "
+                           b"meet its commitments before March.\n")
+    assert text.splitlines() == ["Supply desk", "We judge that the company will probably not "
+                                 "meet its commitments before March."]
+    [draft] = parse_briefing(text, published=PUBLISHED).drafts
+    assert draft.title == "Will the company meet its commitments before 2026-03-01?"
+    assert draft.probability == pytest.approx(0.325)  # "probably" mirrored: 20–45 %
+
+
+def test_raw_html_inside_markdown_is_shown_as_text_not_run():
+    text = decode_briefing(b"**Note:** <script>alert(1)</script> talks are *unlikely* to fail.")
+    assert "<script>" in text and "**" not in text
