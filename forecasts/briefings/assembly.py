@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
 from forecasts.briefings.gazetteer import tags_for
-from forecasts.briefings.horizons import find_horizon
+from forecasts.briefings.horizons import find_horizons, open_horizon
 from forecasts.briefings.judgments import (
     ANCHOR,
     EXPECT,
@@ -123,12 +123,30 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
         return []
     readings: list[Reading] = []
     for clause in clauses_of(text):
-        horizon = find_horizon(clause, state.published)
-        stripped = _remove_phrase(clause, horizon[1]) if horizon else clause
+        stripped, horizon, unknown = _horizon_of(clause, state.published)
         for reading in readings_in(stripped, state.last_condition):
-            reading.horizon = horizon
+            reading.horizon, reading.open_horizon = horizon, unknown
             readings.append(reading)
     return _with_stated_number(stated, readings, state) if stated else readings
+
+
+def _horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:
+    """The clause without its deadline phrases, the date they name, and an undated deadline.
+
+    Every deadline phrase leaves the clause, so a title carries exactly one: with several
+    ("in the coming months, before March") the earliest date holds; a deadline with no date
+    ("before the next G20 summit") is returned as written for the manager to date.
+    """
+    found = find_horizons(clause, published)
+    for _, phrase in found:
+        clause = _remove_phrase(clause, phrase)
+    unknown = open_horizon(clause)
+    if unknown is not None:
+        clause = _remove_phrase(clause, unknown)
+    if not found:
+        return clause, None, unknown
+    when = min(when for when, _ in found)
+    return clause, (when, " ".join(phrase for _, phrase in found)), unknown
 
 
 def _with_stated_number(stated: re.Match[str], readings: list[Reading],
@@ -153,13 +171,13 @@ def _with_stated_number(stated: re.Match[str], readings: list[Reading],
     if readings or not stated["what"]:
         return readings
     what = stated["what"]
-    horizon = find_horizon(what, state.published)
-    what = _remove_phrase(what, horizon[1]) if horizon else what
+    what, horizon, unknown = _horizon_of(what, state.published)
     subject, vp = gerund_question(trim(what))
-    if vp is None and (parsed := clause_question(trim(what))) and parsed[1]:
+    said_that = re.search(rf"\bthat\s+{re.escape(stated['what'])}", stated[0]) is not None
+    if vp is None and said_that and (parsed := clause_question(trim(what))) and parsed[1]:
         subject, vp = parsed
     return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
-                    negated=False, horizon=horizon)]
+                    negated=False, horizon=horizon, open_horizon=unknown)]
 
 
 def _read_sentence(sentence: _Sentence, state: _State) -> None:
@@ -222,14 +240,16 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
     tag_text = sentence.text
     for sibling in reading.siblings:
         tag_text = tag_text.replace(sibling, " ")
+    unknown = reading.open_horizon if reading.horizon is None else None
     return Draft(
+        date_needed=unknown is not None, horizon=unknown,
         quote=sentence.text, source=sentence.source, block=sentence.block,
         sentence_index=sentence.index, term=reading.term, probability=point, low=low, high=high,
         yardstick=state.yardstick, band=band, negated=reading.negated,
         conditional=condition is not None, condition=condition.text if condition else None,
         title=question,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
-                                        condition, bool(vp and CONTINUING.match(vp))),
+                                        condition, bool(vp and CONTINUING.match(vp)), unknown),
         closes_at=closes_at, tags=tags_for(tag_text),
         condition_negated=bool(condition and condition.negated),
         condition_ref=condition.ref if condition else None, source_date=sentence.source_date,

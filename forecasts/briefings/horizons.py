@@ -68,7 +68,8 @@ def _month(match: re.Match[str], published: date) -> date:
     if not match["y"] and month <= published.month:
         year += 1
     prep, edge = match["prep"].lower(), (match["edge"] or "").lower()
-    whole_month = edge == "end" or (prep in ("by", "through") and not edge)
+    whole_month = edge == "end" or (prep in ("by", "through") and not edge) or prep in ("in",
+                                                                                      "during")
     first = date(year, month, 1)
     return first + relativedelta(months=1) if whole_month else first
 
@@ -90,6 +91,57 @@ def _this_month(match: re.Match[str], published: date) -> date:
 def _season(match: re.Match[str], published: date) -> date:
     end = date(published.year, _SEASON_ENDS[match["season"].lower()], 1)
     return end if end > published else date(published.year + 1, end.month, 1)
+
+
+_SEASON_STARTS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_QUARTERS = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "third": 3, "3rd": 3,
+             "q3": 3, "fourth": 4, "4th": 4, "q4": 4}
+_PART_ENDS = {"early": 5, "mid": 7}  # by the end of April, of June; "late" runs to the year's end
+
+
+def _next_after(published: date, month: int, day: int = 1) -> date:
+    """The first ``month``/``day`` after ``published``."""
+    when = date(published.year, month, day)
+    return when if when > published else date(published.year + 1, month, day)
+
+
+def _year_of(match: re.Match[str], published: date) -> int | None:
+    groups = match.re.groupindex
+    if "y" in groups and match["y"]:
+        return int(match["y"])
+    if "rel" in groups and match["rel"]:
+        return published.year + (match["rel"].lower() == "next")
+    return None
+
+
+def _part_of_year(match: re.Match[str], published: date) -> date:
+    year = _year_of(match, published) or published.year
+    part = match["part"].lower()
+    return date(year + 1, 1, 1) if part == "late" else date(year, _PART_ENDS[part], 1)
+
+
+def _quarter(match: re.Match[str], published: date) -> date:
+    end_month = _QUARTERS[match["q"].lower()] * 3 + 1  # the month after the quarter: 4, 7, 10, 13
+
+    def end_of(year: int) -> date:
+        return date(year, end_month, 1) if end_month <= 12 else date(year + 1, 1, 1)
+
+    year = _year_of(match, published)
+    if year is not None:
+        return end_of(year)
+    return end_of(published.year) if end_of(published.year) > published \
+        else end_of(published.year + 1)
+
+
+def _season_edge(match: re.Match[str], published: date) -> date:
+    season = match["season"].lower()
+    prep, edge = match["prep"].lower(), (match["edge"] or "").lower()
+    whole = edge == "end" or (prep in ("in", "during", "through") and not edge)
+    month = _SEASON_ENDS[season] if whole else _SEASON_STARTS[season]
+    if match["y"]:
+        # Winter 2027 runs from December 2027, so it ends in March 2028.
+        return date(int(match["y"]) + (whole and season == "winter"), month, 1)
+    return _next_after(published, month)
 
 
 _HORIZONS = [
@@ -114,7 +166,68 @@ _HORIZONS = [
                 re.I), _this_month),
     (re.compile(r"(?:this|the\s+coming|over\s+the|during\s+the|through\s+the)\s+"
                 r"(?P<season>winter|spring|summer|autumn|fall)\b", re.I), _season),
+    (re.compile(r"(?P<prep>before|by|until|in|during|through)\s+(?:the\s+)?(?:(?P<edge>end|start|"
+                r"beginning)\s+of\s+(?:the\s+)?)?(?P<season>winter|spring|summer|autumn|fall)"
+                r"(?:\s+(?:of\s+)?(?P<y>20\d\d))?\b", re.I), _season_edge),
+    (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?P<part>early|late|mid)[-\s]?"
+                r"(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year)\b", re.I), _part_of_year),
+    (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+                r"(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|(?P<q2>Q[1-4]))"
+                r"(?:\s+(?:of\s+)?(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year))?\b", re.I),
+     lambda m, p: _quarter(_QuarterMatch(m), p)),
+    (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
+                + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
+# An event or period the text names as a deadline but gives no date for.
+OPEN_HORIZON = re.compile(
+    r"\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
+    r"in\s+the\s+run-up\s+to)\s+(?:the\s+|a\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w'’.-]+\s+){0,4}?(?:elections?|summit|vote|referendum|congress|conference|meeting|"
+    r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
+    r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
+    r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))\b"
+    r"(?:\s+(?:in|of)\s+[A-Z][\w-]+)?",
+    re.IGNORECASE,
+)
+
+
+class _QuarterMatch:
+    """A quarter match read the same way whether it was written "first quarter" or "Q1"."""
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self.re = match.re
+        self._match = match
+
+    def __getitem__(self, name: str) -> str | None:
+        if name == "q":
+            return self._match["q"] or self._match["q2"]
+        return self._match[name]
+
+
+def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
+    """Every horizon phrase in ``text`` (not overlapping, in order) with the date it names.
+
+    A phrase naming a date on or before ``published`` is ignored.
+    """
+    found: list[tuple[int, int, date, str]] = []
+    for pattern, resolve in _HORIZONS:
+        for match in pattern.finditer(text):
+            if not _word_bounded(text, match):
+                continue
+            when = resolve(match, published)  # type: ignore[operator]
+            if when > published:
+                found.append((match.start(), match.end(), when, match[0]))
+    kept: list[tuple[int, int, date, str]] = []
+    for start, end, when, phrase in sorted(found, key=lambda f: (f[0], -(f[1] - f[0]))):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end, when, phrase))
+    return [(when, phrase) for _, _, when, phrase in kept]
+
+
+def open_horizon(text: str) -> str | None:
+    """A deadline the text names without a date ("before the next G20 summit"), if any."""
+    match = OPEN_HORIZON.search(text)
+    return match[0] if match else None
 
 
 def find_horizon(text: str, published: date) -> tuple[date, str] | None:

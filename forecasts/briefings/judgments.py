@@ -80,6 +80,7 @@ class Reading:
     distributive: bool = False  # "X and Y are unlikely": one judgement for each
     condition: Condition | None = None
     horizon: tuple[date, str] | None = None
+    open_horizon: str | None = None  # a deadline named without a date: a manager sets it
     siblings: list[str] = field(default_factory=list)
 
 

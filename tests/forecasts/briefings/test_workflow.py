@@ -334,3 +334,44 @@ def test_question_origin_names_the_briefing_condition_and_dependants(session, ma
     assert origin.condition.id == parent.id
     assert [q.id for q in briefings.question_origin(session, parent).dependants] == [child.id]
     assert timedelta(0) < child.closes_at - child.opens_at
+
+
+def test_criteria_follow_the_title_and_dates_until_edited_by_hand(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    strike = by_title(briefings.drafts(session, briefing), "Will the dock strike")
+    generated = strike.resolution_criteria
+    retitled = "Will the dock strike close a northern terminal before 2026-04-01?"
+    briefings.update_draft(session, strike, edit(
+        title=retitled, resolution_criteria=generated,
+        closes_at=datetime(2026, 4, 1, tzinfo=UTC), resolve_by=datetime(2026, 4, 9, tzinfo=UTC)),
+        actor=manager)
+    # Untouched criteria are regenerated: the new title and date, never the stale ones.
+    assert retitled in strike.resolution_criteria and "2026-04-01" in strike.resolution_criteria
+    assert "northern terminals before 2026-03-01?" not in strike.resolution_criteria
+    assert not strike.criteria_edited
+    by_hand = "YES if the port authority confirms a terminal closed by the strike."
+    briefings.update_draft(session, strike, edit(title=retitled, resolution_criteria=by_hand),
+                           actor=manager)
+    assert strike.resolution_criteria == by_hand and strike.criteria_edited
+    briefings.update_draft(session, strike, edit(title="Will the strike end?",
+                                                 resolution_criteria=by_hand), actor=manager)
+    assert strike.resolution_criteria == by_hand  # a manager's words are never overwritten
+
+
+def test_a_draft_without_a_computable_date_waits_for_the_manager(session, manager, clock):
+    text = ("Port notes\n\nSource: Coastal Monitor\nThe dock strike is unlikely to end before "
+            "the harbour board's annual review.")
+    briefing = briefings.import_briefing(session, text, published=HARBOUR_DESK_DATE,
+                                         importer=manager, now=clock.now())
+    [row] = briefings.drafts(session, briefing)
+    assert row.date_needed and row.horizon == "before the harbour board's annual review"
+    assert "annual review" in row.resolution_criteria
+    accept(session, manager, row)
+    with pytest.raises(Conflict, match="set its close date"):
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    briefings.update_draft(session, row, edit(title=row.title,
+                                              resolution_criteria=row.resolution_criteria),
+                           actor=manager)
+    assert not row.date_needed
+    accept(session, manager, row)
+    assert briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
