@@ -32,8 +32,11 @@ _NEGATING = frozenset(("unless", "barring", "absent", "in the absence of"))
 # Inverted conditionals: "Should X happen, ...", "Were X to happen, ...", "Had X happened, ...".
 _LEADING_CONDITION = re.compile(rf"^(?P<conn>{_CONDITION_WORDS}|should|were|had)\s+(?P<rest>.+)$",
                                 re.IGNORECASE)
+# "while" conditions a judgment only when no comma sets it off ("unlikely while talks go on");
+# ", while" contrasts two clauses and is split off first.
 _TRAILING_CONDITION = re.compile(
-    rf"(?:,\s*)?(?<!even\s)\b(?P<conn>{_CONDITION_WORDS})\s+(?P<cond>.+)$", re.IGNORECASE
+    rf"(?:,\s*)?(?<!even\s)\b(?P<conn>{_CONDITION_WORDS}|(?<![,;]\s)while)\s+(?P<cond>.+)$",
+    re.IGNORECASE
 )
 _ANAPHORIC_CONDITION = re.compile(
     r"^(?:in\s+(?:such|that|this|either)\s+(?:a\s+)?(?:scenario|case|event)|if\s+so|in\s+that\s+event|"
@@ -56,7 +59,8 @@ _FRAMING_THAT = re.compile(
     r"^.*\b(?:means?|meant|suggests?|indicates?|implies|imply|shows?|showed|ensures?|signals?|"
     r"assess(?:es|ed)?|judges?|judged|believes?|believed|thinks?|estimates?|expects?|considers?|"
     r"concludes?|notes?|argues?|says?|said|warns?|predicts?|reckons?|doubts?|"
-    r"(?:chances?|probability|likelihood|odds|risk|confidence))\s+that\s+",
+    r"(?:chances?|probability|likelihood|odds|risk|confidence)|"
+    r"(?:judge?ment|view|assessment|expectation|conclusion|base\s+case|bet)\s+is)\s+that\s+",
     re.IGNORECASE,
 )
 _FRAMING_LEAD = re.compile(

@@ -12,8 +12,11 @@ from forecasts.briefings.parsed import Block
 
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|da|del|van|von|der|den|al|el|bin|ibn|la|le|du)"
+# Ranks and titles before a name: "Col. (ret.) P. Andersen", "Dr Jane Roe".
+_TITLE = r"(?:(?:Col|Gen|Lt|Maj|Capt|Dr|Prof|Adm|Amb)\.?(?:\s+\(ret\.?\))?)"
 _BYLINE = re.compile(
-    rf"(?i:by|written\s+by|author\s*:)\s+(?P<name>[A-Z][\w'’.-]*(?:\s+{_NAME_WORD}){{0,5}})"
+    rf"(?i:by|written\s+by|authors?\s*:)\s+(?P<name>(?:{_TITLE}\s+)?[A-Z][\w'’.-]*"
+    rf"(?:\s+(?:{_NAME_WORD}|and|&)){{0,8}})"
     r"\s*(?:[,|–—-]\s*[^.!?]{0,80})?\.?"
 )
 _FOOTER = re.compile(

@@ -91,8 +91,33 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
             return " ".join(words[:index]), " ".join(["be", *words[index + 1:]])
         base = _base_form(word)
         following = words[index + 1] if index + 1 < len(words) else ""
-        if base and not (word.endswith("s") and _base_form(following) == following.lower()):
+        # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
+        noun_like = word.endswith("s") and _base_form(following) == following.lower() \
+            and base not in _COPULAR
+        if base and not noun_like:
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
+    return _guessed_clause(words)
+
+
+_COPULAR = frozenset(("remain", "stay", "become", "grow", "turn", "prove", "keep"))
+_NOT_VERBS = frozenset((
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "and", "or", "new", "more",
+    "its", "their", "his", "her", "our", "this", "that", "these", "those", "other", "further",
+    "main", "local", "foreign", "armed", "ruling", "national", "federal", "regional", "own",
+))
+
+
+def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
+    """An unlisted verb: the first lower-case word after the subject ("donors fund the
+    mission", "Yerevan amends its constitution"), in its base form."""
+    for index in range(1, len(words)):
+        word = words[index]
+        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
+            continue
+        base = word[:-3] + "y" if word.endswith("ies") else \
+            word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
+            word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return None
 
 
