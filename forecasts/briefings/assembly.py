@@ -22,6 +22,7 @@ from forecasts.briefings.judgments import (
     Condition,
     Reading,
     analytic_confidence,
+    lead_in,
 )
 from forecasts.briefings.layout import blocks_of, read_layout
 from forecasts.briefings.numbers import ODDS_STATEMENT, STATED_ESTIMATE, probability_in
@@ -116,10 +117,15 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
     return numbered
 
 
+# "There's a small chance", "it's likely": read as their full forms.
+_CONTRACTED_IS = re.compile(r"\b(there|it|that|this|what)['’]s\b", re.IGNORECASE)
+
+
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
+    text = _CONTRACTED_IS.sub(r"\1 is", text)
     stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
     if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
-                                              or stated):
+                                              or stated or lead_in(text)[1]):
         return []
     readings: list[Reading] = []
     for clause in clauses_of(text):
@@ -168,12 +174,14 @@ def _with_stated_number(stated: re.Match[str], readings: list[Reading],
         reading.rest = re.sub(number_tail, "", reading.rest)
         reading.term = f"{reading.term} ({term})"
         return readings
-    if readings or not stated["what"]:
+    after = stated.groupdict().get("after")
+    if readings or not (stated["what"] or after):
         return readings
-    what = stated["what"]
+    what = stated["what"] or after
+    said_that = after is not None or \
+        re.search(rf"\bthat\s+{re.escape(what)}", stated[0]) is not None
     what, horizon, unknown = _horizon_of(what, state.published)
     subject, vp = gerund_question(trim(what))
-    said_that = re.search(rf"\bthat\s+{re.escape(stated['what'])}", stated[0]) is not None
     if vp is None and said_that and (parsed := clause_question(trim(what))) and parsed[1]:
         subject, vp = parsed
     return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,

@@ -6,6 +6,7 @@ import itertools
 import re
 from dataclasses import replace
 
+from forecasts.briefings import estimative
 from forecasts.briefings.judgments import (
     ANCHOR,
     Condition,
@@ -87,7 +88,7 @@ _FOCUS = re.compile(r"^(?:even|only|also|just|both|and|but|so|then|yet)\s+", re.
 _IMPERSONAL = re.compile(r"^(?:it|there|this)$", re.IGNORECASE)
 _IMPERSONAL_REST = re.compile(
     r"^\s*(?:chance|probability|likelihood|possibility|risk|odds)?\s*"
-    r"(?:that\s+(?P<clause>.+)|of\s+(?P<phrase>.+))$",
+    r"(?:that\s+(?P<clause>.+)|of\s+(?P<phrase>.+)|(?P<bare>(?:the|a|an|[A-Z][\w'’-]*)\s+\S.+))$",
     re.IGNORECASE,
 )
 _OF_GERUND = re.compile(r"^\s*of\s+(?P<phrase>\w+ing\b.*)$", re.IGNORECASE)
@@ -181,7 +182,8 @@ def _impersonal(reading: Reading) -> Reading:
         reading.subject, reading.vp = gerund_question(trim(match["phrase"]))
         reading.rest = ""
         return reading
-    return _embedded(reading, trim(match["clause"]))
+    # "an even chance the port reopens": the clause without its "that".
+    return _embedded(reading, trim(match["clause"] or match["bare"]))
 
 
 def _embedded(reading: Reading, clause: str) -> Reading:
@@ -271,12 +273,28 @@ def _with_coordination(reading: Reading) -> list[Reading]:
     return readings
 
 
+def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
+    """Under a lead-in ("we see a good chance that", "we doubt that") a plain clause is the
+    judgment: "we doubt that Minsk frees them" asks whether Minsk frees them."""
+    if hedge is None:
+        return None
+    stated = None if hedge in estimative.PHRASES else parse_percent(hedge)
+    if hedge not in estimative.PHRASES and stated is None:
+        return None
+    parsed = clause_question(trim(body))
+    if parsed is None or not parsed[1]:
+        return None
+    return Reading(subject=parsed[0], vp=parsed[1], rest="", term=hedge,
+                   rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
+
+
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     """Every judgement in one clause, each with its condition (if any)."""
     body, condition = _leading_condition(clause.strip(), last_condition)
     body, hedge = lead_in(body)
     has_condition = condition is not None or bool(_TRAILING_CONDITION.search(body))
-    reading = expectation(body) or first_reading(body, has_condition)
+    reading = expectation(body) or first_reading(body, has_condition) \
+        or _hedged_clause(body, hedge)
     if reading is None:
         return []
     reading = with_lead_in(reading, hedge)

@@ -35,12 +35,13 @@ _QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|
                r"equally|similarly|so|already)\s+)*")
 _COPULA = r"is|are|was|were|remains?|seems?|appears?|looks?"
 _PLURAL_COPULA = {"are", "were", "remain", "seem", "appear", "look"}
+_ABOUT = r"(?:(?:about|around|roughly|some|perhaps|at\s+least|at\s+most|approximately)\s+)?"
 ANCHOR = re.compile(
     rf"(?<![\w'’])(?:"
     rf"(?P<cop>{_COPULA})\s+(?P<neg>not\s+)?{_QUALIFIERS}(?P<neg2>not\s+)?(?P<article>an?\s+)?"
     rf"(?P<term>{_J})(?![\w-])(?:{_NUM_PAREN.format(name='num')})?"
-    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?(?:an?\s+)?"
-    rf"(?:(?:about|around|roughly|some|perhaps|at\s+least|at\s+most)\s+)?(?P<pct>{numbers.ANY})\s+"
+    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?{_ABOUT}(?:an?\s+)?{_ABOUT}"
+    rf"(?P<pct>{numbers.ANY})\s+"
     rf"(?P<pctkind>chance|probability|likelihood|risk)"
     rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
     rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)\s+(?P<mneg>not\s+)?"
@@ -56,6 +57,10 @@ EXPECT = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_ADVERBS = {"possibly", "perhaps"}
+# Reported speech: the judgment is the speaker's, not the publication's.
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|announces|claimed|claims|stated|states|"
+                       r"insisted|insists|promised|promises|pledged|pledges|vowed|vows)\b",
+                       re.IGNORECASE)
 
 
 @dataclass
@@ -129,8 +134,11 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
 
 
 def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bool:
-    """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective."""
+    """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
+    not someone else's words reported ("officials said the road will reopen")."""
     if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
+        return False
+    if _REPORTED.search(subject):
         return False
     if (match["adv"] or "").lower() in _HEDGE_ADVERBS:
         return False
@@ -185,8 +193,13 @@ def expectation(clause: str) -> Reading | None:
 
 
 _LEAD_IN = re.compile(
-    r"^(?:(?:the\s+)?(?P<chances>chances\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
-    r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability)))"
+    r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
+    r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
+    r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
+    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
+    r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
+    rf"\s+(?:an?\s+|only\s+an?\s+)?(?:(?P<nterm>{_J})|{_ABOUT}(?P<num>{numbers.ANY}))"
+    r"(?:\s+(?:chance|odds|probability|likelihood))?)"
     r"\s*,?\s+(?:that\s+)?",
     re.IGNORECASE,
 )
@@ -198,15 +211,27 @@ def lead_in(clause: str) -> tuple[str, str | None]:
     match = _LEAD_IN.match(clause)
     if match is None:
         return clause, None
-    phrase = "chances are" if match["chances"] else "doubt" if match["doubt"] else \
-        " ".join(match["all"].lower().split())
+    if match["num"]:  # "we estimate a 70 percent probability that"
+        phrase = " ".join(match["num"].split())
+    elif match["term"] or match["nterm"]:  # "we judge it unlikely that", "we see a good chance"
+        phrase = " ".join((match["term"] or match["nterm"]).lower().split())
+    elif match["chances"]:
+        phrase = "chances are"
+    else:
+        phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
     return clause[match.end():], phrase
 
 
 def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
-    """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y")."""
-    if phrase is not None and reading.term in ("will", "will continue to", "would") \
-            and reading.numbers is None:
+    """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y"), or its
+    number ("we estimate a 70 % probability that X will Y")."""
+    if phrase is None or reading.term not in ("will", "will continue to", "would") \
+            or reading.numbers is not None:
+        return reading
+    stated = numbers.probability_in(phrase) if phrase not in estimative.PHRASES else None
+    if stated is not None:
+        reading.term, reading.rung, reading.numbers = phrase, None, stated
+    elif phrase in estimative.PHRASES:
         reading.term, reading.rung = phrase, estimative.PHRASES[phrase]
     return reading
 

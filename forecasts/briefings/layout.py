@@ -42,7 +42,8 @@ _PUBLICATION_IN_FOOTER = (
     re.compile(r"you\s+(?:are\s+receiving|received)\s+this\s+(?:email\s+|newsletter\s+)?because\s+"
                r"you\s+(?:subscribed|signed\s+up)\s+(?:to|for)\s+(?P<name>[^.|]+)", re.IGNORECASE),
     re.compile(r"©\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s+)?(?P<name>[^.|,©]+)"),
-    re.compile(r"subscribe\s+to\s+(?:the\s+)?(?P<name>[A-Z][^.|]+)"),
+    re.compile(r"subscribe\s+to\s+(?:the\s+)?(?P<name>[A-Z][^.|]+?)(?=\s+(?:for|to|and|at|on|"
+               r"newsletter|today|now)\b|[.|!]|$)"),
 )
 # A masthead's issue number or date is not part of the publication's name.
 _MASTHEAD_TAIL = re.compile(
@@ -76,7 +77,10 @@ class Layout:
             for footer in self.footers:
                 if (match := pattern.search(footer)) and (name := _clean_name(match["name"])):
                     return name
-        return _clean_name(_MASTHEAD_TAIL.sub("", self.title)) if self.title else None
+        if not self.title:
+            return None
+        masthead = re.split(r"\s+[—–|]\s+|\s+-\s+", self.title, maxsplit=1)[0]
+        return _clean_name(_MASTHEAD_TAIL.sub("", masthead))
 
 
 def _clean_name(text: str) -> str | None:

@@ -34,7 +34,7 @@ STATED_ESTIMATE = re.compile(
     r"rates|peg|pegs|see|sees|give|gives)\s+"
     r"(?:(?:it|this|that)\s+at\s+|(?:the\s+|a\s+|its\s+)?(?:chances?|probability|likelihood|odds|"
     r"risk)(?:\s+(?:of|that)\s+(?P<what>[^,;]+?))?\s+(?:at|to\s+be|as)\s+)"
-    + _APPROX + rf"(?P<number>{ANY})",
+    + _APPROX + rf"(?P<number>{ANY})(?:\s+that\s+(?P<after>[^;]+))?",
     re.IGNORECASE,
 )
 # "The odds of a ceasefire before June are 3 to 1 against."

@@ -89,16 +89,25 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
             continue
         if word in _AUX_BE:
             return " ".join(words[:index]), " ".join(["be", *words[index + 1:]])
+        if words[index - 1].lower() in _DETERMINERS:  # "the strike spreads": a noun after "the"
+            continue
         base = _base_form(word)
         following = words[index + 1] if index + 1 < len(words) else ""
         # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
         noun_like = word.endswith("s") and _base_form(following) == following.lower() \
             and base not in _COPULAR
+        # "the dock strike spreads": a bare form before an inflected verb is part of the noun.
+        following_base = _base_form(following)
+        noun_like = noun_like or (base == word.lower() and following_base is not None
+                                  and following_base != following.lower()
+                                  and following.lower().endswith("s"))
         if base and not noun_like:
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return _guessed_clause(words)
 
 
+_DETERMINERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "its", "their",
+                          "his", "her", "our", "any", "some", "no", "every", "each"))
 _COPULAR = frozenset(("remain", "stay", "become", "grow", "turn", "prove", "keep"))
 _NOT_VERBS = frozenset((
     "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "and", "or", "new", "more",

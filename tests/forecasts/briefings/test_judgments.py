@@ -143,3 +143,33 @@ def test_analytic_confidence_is_kept_apart_from_likelihood():
     assert hedged.probability == plain.probability  # confidence never moves the number
     assert one("We have high confidence that Ankara is likely to veto the enlargement."
                ).confidence == "high"
+
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("There is roughly a 25 % chance that Sofia will ban grain imports again.",
+     "Will Sofia ban grain imports again before 2027-05-27?", 0.25),
+    ("We judge it unlikely that Budapest will lift its import ban in the first half of 2027.",
+     "Will Budapest lift its import ban before 2027-07-01?", 0.325),
+    ("We see a better than even chance that Tashkent joins the customs union in 2027.",
+     "Will Tashkent join the customs union before 2028-01-01?", 0.675),
+    ("We estimate a 70 percent probability that the dock strike spreads to Gdynia.",
+     "Will the dock strike spread to Gdynia before 2027-05-27?", 0.7),
+    ("We put the odds at 2 to 1 that Tehran resumes talks before February.",
+     "Will Tehran resume talks before 2027-02-01?", 2 / 3),
+    ("There's a small chance that Beijing opens a naval base in Vanuatu.",
+     "Will Beijing open a naval base in Vanuatu before 2027-05-27?", 0.125),
+    ("There is an even chance the Klaipėda terminal reopens this year.",
+     "Will the Klaipėda terminal reopen before 2027-01-01?", 0.5),
+    ("Odds are that the truce will hold through the spring.",
+     "Will the truce hold before 2027-06-01?", 0.675),
+])
+def test_framed_and_contracted_judgments(sentence, title, probability):
+    draft = one(sentence)
+    assert draft.title == title
+    assert draft.probability == pytest.approx(probability, abs=1e-3)
+
+
+def test_someone_elses_reported_words_are_not_the_publications_judgment():
+    parsed = parse_briefing("Officials said the border crossing will reopen on Monday.",
+                            published=ON)
+    assert parsed.drafts == () and len(parsed.context) == 1
