@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -330,11 +329,12 @@ def test_every_title_is_a_question_naming_its_deadline(harbour):
             assert draft.low <= draft.probability <= draft.high
 
 
-def test_two_hundred_paragraphs_parse_in_well_under_a_second():
+def test_two_hundred_paragraphs_give_a_draft_per_judgment_in_one_numbering():
+    # Speed is measured by benchmarks/briefing_import.py, not here.
     paragraphs = [line for line in fixture_text("harbour-watch.txt").splitlines() if len(line) > 60]
     text = "\n\n".join((paragraphs * 40)[:200])
-    parse_briefing("Russia is unlikely to attack.", published=PUBLISHED)  # warm the caches
-    started = time.perf_counter()
     parsed = parse_briefing(text, published=PUBLISHED)
-    assert time.perf_counter() - started < 1.0
     assert len(parsed.drafts) > 200
+    assert [s.index for s in parsed.sentences] == list(range(len(parsed.sentences)))
+    by_index = {s.index: s.text for s in parsed.sentences}
+    assert all(by_index[d.sentence_index] == d.quote for d in parsed.drafts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -375,3 +376,21 @@ def test_a_draft_without_a_computable_date_waits_for_the_manager(session, manage
     assert not row.date_needed
     accept(session, manager, row)
     assert briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+
+
+def test_the_review_marks_sentences_in_the_numbering_stored_at_import(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    rows = briefings.drafts(session, briefing)
+    stored = json.loads(briefing.sentences)
+    text = briefings.review_text(briefing, rows)
+    marked = {s.index: s.text for block in text.blocks for paragraph in block.paragraphs
+              for s in paragraph if s.drafted}
+    assert marked == {row.sentence_index: row.quote for row in rows}
+    assert [s["index"] for s in stored["sentences"]] == sorted(
+        [s.index for block in text.blocks for paragraph in block.paragraphs for s in paragraph])
+    # The review reads the stored numbering, not a fresh parse: what was stored is what shows.
+    first = stored["sentences"][0]
+    first["text"] = "Dock workers in Valmora walked out on a Monday."
+    briefing.sentences = json.dumps(stored)
+    shown = briefings.review_text(briefing, rows).blocks[0].paragraphs[0][0]
+    assert shown.text == first["text"]
