@@ -14,6 +14,12 @@ class ConfigError(ValueError):
     """A setting in the environment cannot be parsed."""
 
 
+# Signs sessions only where FORECASTS_ENV=development (or in tests); anything else refuses it,
+# because anyone can read it here and forge a session cookie with it.
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+ENVIRONMENTS = ("production", "development")
+
+
 def parse_bool(name: str, raw: str) -> bool:
     """Accept only true/false style words, so a typo fails loudly instead of meaning False."""
     lowered = raw.strip().lower()
@@ -40,7 +46,8 @@ class Settings:
     """Everything the service can be configured with; see the README's Configuration table."""
 
     database_url: str = ""
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
+    environment: str = "production"
     instance_path: Path = PROJECT_ROOT / "instance"
     sqlite_busy_timeout_ms: int = 5000
     stale_after_days: int = 14
@@ -62,6 +69,17 @@ class Settings:
             url = f"sqlite:///{Path(self.instance_path) / 'forecasts.db'}"
             object.__setattr__(self, "database_url", url)
 
+    def check_secret(self) -> None:
+        """Refuse the development secret outside development and tests; raises ConfigError."""
+        if self.testing or self.environment == "development":
+            return
+        if self.secret_key.strip() in ("", DEV_SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY is not set. It signs sessions; without it anyone could forge one. "
+                "Set SECRET_KEY to a long random value (python -c 'import secrets; "
+                "print(secrets.token_hex(32))'), or FORECASTS_ENV=development on your own machine."
+            )
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -81,6 +99,12 @@ class Settings:
             values["database_url"] = normalise_database_url(env["DATABASE_URL"])
         if "SECRET_KEY" in env:
             values["secret_key"] = env["SECRET_KEY"]
+        if "FORECASTS_ENV" in env:
+            environment = env["FORECASTS_ENV"].strip().lower()
+            if environment not in ENVIRONMENTS:
+                raise ConfigError(f"FORECASTS_ENV must be production or development, "
+                                  f"not {env['FORECASTS_ENV']!r}")
+            values["environment"] = environment
         if "SQLITE_BUSY_TIMEOUT_MS" in env:
             values["sqlite_busy_timeout_ms"] = parse_int(
                 "SQLITE_BUSY_TIMEOUT_MS", env["SQLITE_BUSY_TIMEOUT_MS"]

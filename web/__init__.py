@@ -16,6 +16,7 @@ def create_app(
 ) -> Flask:
     """Build the app. ``config`` is a Settings, or overrides applied to the environment's."""
     settings = _settings(config)
+    settings.check_secret()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
