@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forecasts.accounts import authenticate
+from forecasts.accounts import authenticate, end_sessions
 from web.database import get_session
 from web.forms import ActionForm, LoginForm
+from web.permissions import viewer
 
 bp = Blueprint("auth", __name__)
 
@@ -42,6 +43,7 @@ def _safe_next(target: str | None) -> str:
 def logout():  # type: ignore[no-untyped-def]
     """Sign out (a POST, so a stray link cannot do it)."""
     if ActionForm().validate_on_submit():
+        end_sessions(get_session(), viewer())  # a copy of the cookie kept elsewhere dies too
         logout_user()
         flash("Signed out.", "info")
     return redirect(url_for("auth.login"))

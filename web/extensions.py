@@ -6,6 +6,7 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from forecasts.accounts import user_for_session
 from forecasts.models import User
 from web.database import get_session
 
@@ -22,8 +23,6 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The signed-in person, if the session's id still holds (see accounts.user_for_session)."""
+    return user_for_session(get_session(), session_id)
