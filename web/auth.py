@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,6 +9,7 @@ from forecasts.accounts import authenticate, end_sessions
 from web.database import get_session
 from web.forms import ActionForm, LoginForm
 from web.permissions import viewer
+from web.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -25,17 +24,10 @@ def login():  # type: ignore[no-untyped-def]
         user = authenticate(get_session(), form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_target(request.args.get("next")) or url_for("questions.index"))
         form.password.errors.append("Wrong username or password.")
     status = 400 if form.errors else 200
     return render_template("login.html", form=form), status
-
-
-def _safe_next(target: str | None) -> str:
-    # Only follow local paths, so a crafted link cannot bounce users to another site.
-    if target and not urlsplit(target).netloc and target.startswith("/"):
-        return target
-    return url_for("questions.index")
 
 
 @bp.post("/logout")
