@@ -43,19 +43,22 @@ def create_app(
         health,
         jobs,
         people,
+        plotly_css,
         questions,
         scores,
+        security,
         sources,
     )
 
     database.init_app(app, settings)
     extensions.init_app(app)
+    security.init_app(app, settings)
     filters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
-                   dashboards):
+                   dashboards, plotly_css):
         app.register_blueprint(module.bp)
     return app
 
