@@ -45,6 +45,7 @@ def test_signed_in_pages_are_not_stored(client_for_anonymous, sign_in, forecaste
         assert vendor.status_code == 200
         assert "no-store" not in vendor.headers["Cache-Control"]
         assert "max-age=31536000" in vendor.headers["Cache-Control"]
+        vendor.close()  # a file response holds the file open until closed
 
 
 def test_plotlys_css_is_served_as_a_file(client_for_anonymous):
