@@ -62,6 +62,13 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = False
     mail_from: str = "forecasts@localhost"
+    # Sign-in rate limits (failed attempts; `limits` notation) and where they are counted.
+    login_limit_per_account: str = "10 per 15 minutes"
+    login_limit_per_address: str = "50 per 15 minutes"
+    ratelimit_storage_uri: str = "memory://"
+    # Where the service is reached; password-reset links are built from it, never from the
+    # request's Host header (which an attacker chooses).
+    public_url: str = "http://127.0.0.1:8000"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -118,7 +125,35 @@ class Settings:
                 "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
             )
         values.update(_mail_settings(env))
+        values.update(_sign_in_settings(env))
         return cls(**values)
+
+
+def _sign_in_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Rate limits, their storage and the public URL, each checked now rather than at sign-in."""
+    from limits import parse  # a pure library: the notation Flask-Limiter reads
+
+    values: dict[str, object] = {}
+    for name in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"):
+        if name in env:
+            try:
+                parse(env[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a rate like '10 per 15 minutes', "
+                                  f"not {env[name]!r}") from None
+            values[name.lower()] = env[name].strip()
+    if "RATELIMIT_STORAGE_URI" in env:
+        uri = env["RATELIMIT_STORAGE_URI"].strip()
+        if "://" not in uri:
+            raise ConfigError(f"RATELIMIT_STORAGE_URI must be a URI like memory:// or "
+                              f"redis://host:6379, not {uri!r}")
+        values["ratelimit_storage_uri"] = uri
+    if "PUBLIC_URL" in env:
+        url = env["PUBLIC_URL"].strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"PUBLIC_URL must start with http:// or https://, not {url!r}")
+        values["public_url"] = url
+    return values
 
 
 MAIL_BACKENDS = ("console", "smtp")

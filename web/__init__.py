@@ -31,6 +31,7 @@ def create_app(
     app.extensions["clock"] = clock or SystemClock()
 
     from web import (
+        account,
         admin,
         auth,
         briefings,
@@ -58,7 +59,9 @@ def create_app(
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
-                   dashboards, plotly_css):
+                   dashboards):
+        app.register_blueprint(module.bp)
+    for module in (account, plotly_css):
         app.register_blueprint(module.bp)
     return app
 
