@@ -54,6 +54,7 @@ def create_app(
     database.init_app(app, settings)
     extensions.init_app(app)
     security.init_app(app, settings)
+    health.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
