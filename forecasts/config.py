@@ -69,6 +69,7 @@ class Settings:
     # Where the service is reached; password-reset links are built from it, never from the
     # request's Host header (which an attacker chooses).
     public_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: int = 0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -148,6 +149,8 @@ def _sign_in_settings(env: Mapping[str, str]) -> dict[str, object]:
             raise ConfigError(f"RATELIMIT_STORAGE_URI must be a URI like memory:// or "
                               f"redis://host:6379, not {uri!r}")
         values["ratelimit_storage_uri"] = uri
+    if "TRUSTED_PROXIES" in env:
+        values["trusted_proxies"] = parse_int("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
     if "PUBLIC_URL" in env:
         url = env["PUBLIC_URL"].strip().rstrip("/")
         if not url.startswith(("http://", "https://")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
@@ -29,6 +30,11 @@ def create_app(
         SETTINGS=settings,
     )
     app.extensions["clock"] = clock or SystemClock()
+    if settings.trusted_proxies:
+        # The client's address and scheme as the proxies saw them; only as many hops as are
+        # trusted, so a client cannot claim an address by sending X-Forwarded-For itself.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     from web import (
         account,

@@ -119,3 +119,19 @@ def test_the_admin_page_refuses_a_weak_password(sign_in, session, admin):
     assert response.status_code == 400
     assert "At least 10 characters" in response.get_data(as_text=True)  # the rule is shown
     assert accounts.find_user(session, "newbie") is None
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(settings, clock, forecaster):
+    app = create_app(settings.with_overrides(login_limit_per_address="2 per hour",
+                                             trusted_proxies=1), clock=clock)
+    client = app.test_client()
+
+    def from_address(address: str) -> int:
+        token = csrf_token(client, "/login")
+        return client.post("/login", data={"username": "nobody", "password": "guess-pass-1",
+                                           "csrf_token": token},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [from_address("203.0.113.7") for _ in range(3)] == [400, 400, 429]
+    assert from_address("198.51.100.9") == 400  # another client behind the same proxy
+    app.extensions["engine"].dispose()
