@@ -4,6 +4,7 @@ database and loads the sample, with its templates, data files and migration scri
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,8 +21,12 @@ def run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> s
 
 
 def test_an_installed_wheel_migrates_and_loads_the_sample(tmp_path: Path) -> None:
+    # Built from a copy: setuptools leaves build/ and *.egg-info beside the sources it builds.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "instance", "test-artifacts", "build", "*.egg-info", "__pycache__"))
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp_path / "dist",
-        ROOT, cwd=tmp_path)
+        source, cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("forecast_tracker-*.whl"))
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
