@@ -1,5 +1,7 @@
+from forecasts import accounts
+from forecasts.models import Role
 from tests.conftest import csrf_token
-from tests.support.builders import PASSWORD
+from tests.support.builders import PASSWORD, T0
 
 
 def test_pages_need_a_sign_in(client_for_anonymous):
@@ -96,3 +98,17 @@ def test_the_checked_value_is_the_sent_value():
                                                        "wsgi.url_scheme": "http"})["Location"]
             assert sent == checked and sent.startswith("/") and not sent.startswith("//")
     assert local_target("/questions?tag=Grèce") == "/questions?tag=Gr%C3%A8ce"
+
+
+def test_a_user_with_the_products_own_hash_signs_in_through_the_form(client_for_anonymous,
+                                                                      session):
+    # Test users carry a cheap hash; this one is hashed exactly as the product hashes.
+    user = accounts.create_user(session, username="real-hash", password="a-real-long-passphrase",
+                                role=Role.forecaster, now=T0)
+    assert user.password_hash.startswith("scrypt:")
+    client = client_for_anonymous
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "real-hash",
+                                           "password": "a-real-long-passphrase",
+                                           "csrf_token": token})
+    assert response.status_code == 302 and "/login" not in response.location
