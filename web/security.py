@@ -1,8 +1,9 @@
 """Security headers on every response, set by Flask-Talisman.
 
-Why Talisman: it is the Flask extension for these headers (CSP, frame options, HSTS,
-nosniff, referrer policy, secure cookies) and maintained by Google's Flask folk; the `secure`
-package would do the same but needs its own glue for Flask's request cycle.
+Why Flask-Talisman (1.1, started at Google, now kept by wntrblm): it is a Flask extension that
+sets all of these (CSP, frame options, HSTS, nosniff, referrer policy, cookie flags) from one
+call and allows per-view overrides; `secure` is framework-neutral and would need our own
+after-request glue and its own HSTS condition.
 
 The CSP allows scripts, styles, fonts and connections only from this site: no inline script,
 no inline style, no eval. Pages put their data in ``<script type="application/json">`` blocks
