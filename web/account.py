@@ -107,7 +107,7 @@ def _forgot_key() -> str:
 
 
 def _reset_limit() -> str:
-    return current_app.config["SETTINGS"].login_limit_per_account  # type: ignore[no-any-return]
+    return current_app.config["SETTINGS"].login_limit_per_account
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

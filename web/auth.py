@@ -30,11 +30,11 @@ def _account_key() -> str:
 
 
 def _per_account() -> str:
-    return current_app.config["SETTINGS"].login_limit_per_account  # type: ignore[no-any-return]
+    return current_app.config["SETTINGS"].login_limit_per_account
 
 
 def _per_address() -> str:
-    return current_app.config["SETTINGS"].login_limit_per_address  # type: ignore[no-any-return]
+    return current_app.config["SETTINGS"].login_limit_per_address
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -41,7 +41,8 @@ def healthz():  # type: ignore[no-untyped-def]
         current = schema.is_current(engine, current_app.extensions["schema_heads"])
     except SQLAlchemyError as error:
         logger.warning("Health check: database unreachable: %s", error)
-        detail = str(error.orig) if getattr(error, "orig", None) else type(error).__name__
+        orig = getattr(error, "orig", None)  # the driver's own error, when there is one
+        detail = str(orig) if orig is not None else type(error).__name__
         body = {"status": "error", "reason": "database unreachable"}
         return jsonify(body | ({"detail": detail} if _is_admin() else {})), 503
     if not current:
