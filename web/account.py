@@ -63,8 +63,17 @@ def _temporary_password_first():  # type: ignore[no-untyped-def]
     return None
 
 
+def _changer_key() -> str:
+    return f"change-password:{current_user.get_id().partition(':')[0]}"
+
+
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
+# Someone holding a stolen session could otherwise guess the current password here.
+@limiter.limit(lambda: current_app.config["SETTINGS"].login_limit_per_account,
+               methods=["POST"], key_func=_changer_key,
+               deduct_when=lambda response: response.status_code != 302,
+               error_message="Too many wrong current passwords. Wait a few minutes.")
 def password():  # type: ignore[no-untyped-def]
     """Change your own password; every other session of yours ends."""
     form = ChangePasswordForm()

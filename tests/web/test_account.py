@@ -173,3 +173,21 @@ def test_sign_in_page_links_to_the_reset(client_for_anonymous):
     assert "/password/forgot" in client_for_anonymous.get("/login").get_data(as_text=True)
 
 
+
+
+def test_guessing_the_current_password_is_limited(settings, clock, session, forecaster):
+    app = create_app(settings.with_overrides(login_limit_per_account="2 per hour"), clock=clock)
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    client.post("/login", data={"username": forecaster.username, "password": PASSWORD,
+                                "csrf_token": token})
+    token = csrf_token(client, "/profile/password")
+
+    def guess(current: str) -> int:
+        return client.post("/profile/password", data={
+            "current": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+            "csrf_token": token}).status_code
+
+    assert [guess("guess-one-1"), guess("guess-two-2"), guess(PASSWORD)] == [400, 400, 429]
+    assert signs_in(app, forecaster.username, PASSWORD)  # unchanged
+    app.extensions["engine"].dispose()
