@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,9 +13,6 @@ from forecasts.models import Briefing, BriefingDraft, User
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "briefings"
-# shared/ sits beside the clone in CI; FORECASTS_SHARED_DIR points elsewhere (e.g. a worktree).
-SHARED = Path(os.environ.get("FORECASTS_SHARED_DIR") or ROOT.parent / "shared")
-SEED = SHARED / "seed" / "riskline-briefing.txt"
 PUBLISHED = date(2025, 11, 15)
 HARBOUR_DESK_DATE = date(2026, 1, 5)
 

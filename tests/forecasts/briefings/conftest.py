@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from forecasts.briefings import ParsedBriefing, parse_briefing
-from tests.support.briefing_files import PUBLISHED, SEED, fixture_text
+from tests.support.briefing_files import PUBLISHED, fixture_text
+from tests.support.environment import seed_briefing
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +20,5 @@ def harbour() -> ParsedBriefing:
 
 @pytest.fixture(scope="module")
 def seed() -> ParsedBriefing:
-    if not SEED.is_file():
-        pytest.skip(f"seed briefing not found at {SEED}")
-    return parse_briefing(SEED.read_text(encoding="utf-8"), published=date(2022, 12, 1))
+    text = seed_briefing().read_text(encoding="utf-8")
+    return parse_briefing(text, published=date(2022, 12, 1))
