@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
 from forecasts.briefings.gazetteer import tags_for
-from forecasts.briefings.horizons import find_horizons, open_horizon
+from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
 from forecasts.briefings.judgments import (
     ANCHOR,
     EXPECT,
@@ -149,6 +149,9 @@ def _horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | N
     unknown = open_horizon(clause)
     if unknown is not None:
         clause = _remove_phrase(clause, unknown)
+        # "before the October elections" still names its month.
+        if month := month_named(unknown, published):
+            found, unknown = [(month, unknown)], None
     if not found:
         return clause, None, unknown
     when = min(when for when, _ in found)
@@ -228,7 +231,8 @@ def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
     closes_at = reading.horizon[0] if reading.horizon else state.default_close
     condition = reading.condition
     if condition is not None and condition.ref is None:
-        condition.ref = _condition_draft(condition, sentence, closes_at, state)
+        condition.ref = _condition_draft(condition, sentence, closes_at, state,
+                                         subject_of(reading.subject))
     if condition is not None:
         state.last_condition = condition
     state.drafts.append(_draft(reading, sentence, closes_at, state))
@@ -265,12 +269,12 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
 
 
 def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
-                     state: _State) -> int:
+                     state: _State, judged: str) -> int:
     """Add (once per distinct condition) a draft asking whether the condition itself happens."""
     key = " ".join(condition.text.lower().split())
     if key in state.condition_drafts:
         return state.condition_drafts[key]
-    question = _condition_question(condition, closes_at, state.casing)
+    question = _condition_question(condition, closes_at, state.casing, judged)
     draft = Draft(
         quote=sentence.text, source=sentence.source, block=sentence.block,
         sentence_index=sentence.index, term=None, probability=None, low=None, high=None,
@@ -286,7 +290,10 @@ def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
     return len(state.drafts) - 1
 
 
-def _condition_question(condition: Condition, closes_at: date, casing: Casing) -> str:
+def _condition_question(condition: Condition, closes_at: date, casing: Casing,
+                        judged: str = "") -> str:
+    """The question whether the condition itself happens; "it" or "they" in it stands for the
+    subject of the judgment ("Egypt will ..., provided it lets the pound float")."""
     deadline = f"before {closes_at.isoformat()}"
     text = condition.text
     if condition.connective == "were":  # "were Minsk to release them" asks "Will Minsk release"
@@ -297,4 +304,6 @@ def _condition_question(condition: Condition, closes_at: date, casing: Casing) -
         subject, vp = clause_question(text) or (text, "")
         if vp == "":
             return f"Will the following happen {deadline}: {text}?"
+    if subject.lower() in ("it", "they") and judged:
+        subject = judged
     return question_title(casing.lower_first(subject), vp, "", deadline)

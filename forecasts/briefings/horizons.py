@@ -230,6 +230,18 @@ def open_horizon(text: str) -> str | None:
     return match[0] if match else None
 
 
+def month_named(phrase: str, published: date) -> date | None:
+    """The first day of the month a deadline phrase names ("before the October elections"),
+    the next such month after ``published``; None when it names no month."""
+    match = re.search(_MONTH + r"(?:\s+(?P<y>20\d\d))?", phrase, re.IGNORECASE)
+    if match is None:
+        return None
+    month = _MONTHS.index(match["month"].lower()) + 1
+    if match["y"]:
+        return date(int(match["y"]), month, 1)
+    return _next_after(published, month)
+
+
 def find_horizon(text: str, published: date) -> tuple[date, str] | None:
     """The first horizon phrase in ``text`` and the date it names; None if there is none.
 

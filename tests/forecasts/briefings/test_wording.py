@@ -58,3 +58,17 @@ def test_an_undated_horizon_is_flagged_and_kept_in_the_criteria(sentence, phrase
     assert draft.date_needed and draft.horizon == phrase
     assert has_one_deadline(draft.title), draft.title
     assert phrase not in draft.title and f"\u201c{phrase}\u201d" in draft.resolution_criteria
+
+
+def test_a_deadline_event_that_names_its_month_is_dated():
+    draft = only("Buenos Aires is likely to lift most currency controls before the October "
+                 "elections.")
+    assert draft.closes_at == date(2027, 10, 1) and not draft.date_needed
+    assert has_one_deadline(draft.title), draft.title
+
+
+def test_a_pronoun_in_a_condition_stands_for_the_judgments_subject():
+    parsed = parse_briefing("Egypt will very likely receive the next IMF tranche, provided it "
+                            "lets the pound float.", published=ON)
+    [condition] = [d for d in parsed.drafts if d.is_condition]
+    assert condition.title == "Will Egypt let the pound float before 2027-05-27?"
