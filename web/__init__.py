@@ -36,6 +36,7 @@ def create_app(
         cli,
         dashboards,
         database,
+        discussion,
         errors,
         extensions,
         filters,
@@ -54,7 +55,7 @@ def create_app(
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
-                   dashboards):
+                   dashboards, discussion):
         app.register_blueprint(module.bp)
     return app
 
