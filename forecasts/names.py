@@ -20,7 +20,8 @@ def name_key(name: str) -> str:
     """The key two names share when they differ only in case, spacing or Unicode form.
 
     NFKC, then Unicode case folding (``str.casefold``: "Straße" and "STRASSE" share a key),
-    then NFKC again, as Unicode's NFKC_Casefold does (Unicode 15, section 3.13, D145).
+    then NFKC again, as Unicode's NFKC_Casefold does (Unicode 15, section 3.13, D145); spaces
+    are collapsed last, since NFKC can turn a character into one ("¯" into " ̄").
     """
-    folded = unicodedata.normalize("NFKC", tidy_name(name)).casefold()
-    return unicodedata.normalize("NFKC", folded)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return tidy_name(folded)
