@@ -160,7 +160,7 @@ def share_rationale(
         raise NotFound("No such forecast of yours on this question.")
     if not forecast.rationale.strip():
         raise ValidationFailed({"forecast_id": "That forecast has no rationale to share."})
-    comment = Comment(question_id=question.id, author_id=forecaster.id,  # type: ignore[arg-type]
+    comment = Comment(question_id=question.id, author_id=forecaster.id,
                       kind=CommentKind.rationale, forecast_id=forecast.id, created_at=now)
     try:
         return _save(session, comment)

@@ -206,7 +206,8 @@ def reopen(
     session.add(question)
     session.add(
         ResolutionEvent(
-            question_id=question.id, actor_id=actor.id, at=now, action=Action.reopen,
+            question_id=question.id, actor_id=actor.id, at=now,  # type: ignore[arg-type]
+            action=Action.reopen,
             note=note.strip(),
         )
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, url_for
 from flask_wtf import FlaskForm
-from linkify_it import LinkifyIt
+from linkify_it import LinkifyIt  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 
 from forecasts import discussion, questions
@@ -75,8 +75,10 @@ def _back(question_id: int):  # type: ignore[no-untyped-def]
 def _reshow(question: Question, name: str, form: FlaskForm, code: int):  # type: ignore[no-untyped-def]
     """The question page again (its own view draws it), this form's text and errors kept."""
     g.discussion_forms = {name: form}
-    page, _ = current_app.view_functions["questions.detail"](question_id=question.id)
-    return page, code
+    response = make_response(current_app.view_functions["questions.detail"](
+        question_id=question.id))
+    response.status_code = code
+    return response
 
 
 def _post(question_id: int, name: str, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]
