@@ -99,6 +99,10 @@ def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_em
     first_comment = finn.get_by_test_id("comment").first
     assert pinned.bounding_box()["y"] < first_comment.bounding_box()["y"]  # pinned above
     finn.screenshot(path=str(artifacts / "discussion-clarified.png"), full_page=True)
+    finn.set_viewport_size({"width": 390, "height": 844})
+    assert finn.evaluate("(s => s.scrollWidth <= s.clientWidth)"
+                         "(document.getElementById('discussion'))")
+    finn.screenshot(path=str(artifacts / "discussion-phone.png"), full_page=True)
 
     scheduler = _scheduler(live_server, controller)
     try:

@@ -183,3 +183,13 @@ def test_leaderboard_filters_match_tag_and_team_names_ignoring_case(sign_in, ses
         response = boss.get("/leaderboard", query_string=query)
         assert response.status_code == 200, response.get_data(as_text=True)
     assert boss.get("/leaderboard", query_string={"tag": "Russia"}).status_code == 400
+
+
+def test_before_forecasting_the_form_asks_the_managers(sign_in, session, manager, forecaster):
+    question = make_question(session, manager)
+    form = _soup(sign_in(forecaster).get(f"/questions/{question.id}")).select_one(
+        "form.comment-form")
+    label = form.select_one("label[for=comment-body]")
+    assert label.get_text() == "Your question for the managers"
+    assert form.select_one("input[name=comment-request]")["value"] == "y"
+    assert form.find("button").get_text() == "Ask for a clarification"
