@@ -74,6 +74,8 @@ def _back(question_id: int):  # type: ignore[no-untyped-def]
 
 def _reshow(question: Question, name: str, form: FlaskForm, code: int):  # type: ignore[no-untyped-def]
     """The question page again (its own view draws it), this form's text and errors kept."""
+    if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     g.discussion_forms = {name: form}
     response = make_response(current_app.view_functions["questions.detail"](
         question_id=question.id))

@@ -244,7 +244,7 @@ class CommentForm(FlaskForm):
     request = BooleanField("Ask the managers to clarify the question")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="comment", **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix="comment", **kwargs)
 
 
 class ClarificationForm(FlaskForm):
@@ -254,15 +254,19 @@ class ClarificationForm(FlaskForm):
                          render_kw={"rows": 3})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="clarify", **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix="clarify", **kwargs)
 
 
 class ShareForm(FlaskForm):
-    forecast_id = SelectField("Rationale of your forecast", coerce=int,
-                              validate_choice=True)
+    forecast_id = SelectField("Rationale of your forecast", coerce=int, validate_choice=False)
+
+    def validate_forecast_id(self, field: Field) -> None:
+        if field.data not in {choice[0] for choice in field.choices or []}:
+            raise ValidationError("Choose one of your own forecasts that has a rationale "
+                                  "not shared yet.")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="share", **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix="share", **kwargs)
 
 
 class ReopenForm(FlaskForm):
@@ -271,4 +275,4 @@ class ReopenForm(FlaskForm):
         render_kw={"rows": 2})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="reopen", **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, prefix="reopen", **kwargs)

@@ -193,3 +193,17 @@ def test_before_forecasting_the_form_asks_the_managers(sign_in, session, manager
     assert label.get_text() == "Your question for the managers"
     assert form.select_one("input[name=comment-request]")["value"] == "y"
     assert form.find("button").get_text() == "Ask for a clarification"
+
+
+def test_sharing_someone_elses_forecast_is_refused_with_a_message(sign_in, session, manager,
+                                                                   forecaster):
+    question = make_question(session, manager)
+    gus = make_user(session, "gus")
+    theirs = forecasting.submit_forecast(session, question, forecaster=gus, probability=0.6,
+                                         rationale="Private.", now=T0 + timedelta(days=1))
+    response = sign_in(forecaster).post(f"/questions/{question.id}/rationales",
+                                        {"share-forecast_id": str(theirs.id)})
+    assert response.status_code == 400
+    flashed = _soup(response).select_one(".flash-error").get_text()
+    assert "Choose one of your own forecasts" in flashed
+    assert discussion.thread(session, question, manager, T0).posts == []
