@@ -1,7 +1,7 @@
 """discussion comments, and case-insensitive keys for tags and teams
 
 Revision ID: c4d1e0a7b2f9
-Revises: 86bdae895b36
+Revises: c4e1a7b2d9f3
 Create Date: 2026-11-30 00:40:00
 
 Existing tags and teams get ``key = name_key(name)``. Tags whose keys collide ("NATO", "nato")
@@ -18,7 +18,7 @@ import forecasts.db
 from forecasts.names import name_key
 
 revision: str = 'c4d1e0a7b2f9'
-down_revision: str | None = '86bdae895b36'
+down_revision: str | None = 'c4e1a7b2d9f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from forecasts.names import name_key
 from tests.support.builders import T0, make_question
 
 NOW = T0 + timedelta(days=10)
+KEYS_REVISION = "c4d1e0a7b2f9"  # the migration that adds the keys
 
 
 def test_name_keys_fold_case_spacing_and_unicode_form():
@@ -79,7 +81,9 @@ def test_the_database_refuses_a_second_team_with_the_same_key(session):
 def test_the_migration_keys_existing_rows_merging_tags_and_renaming_teams(database_url):
     """Rows written before the keys existed: tags that collide merge, teams get "(2)"."""
     engine = make_engine(Settings(database_url=database_url))
-    command.downgrade(schema.alembic_config(database_url), "86bdae895b36")
+    config = schema.alembic_config(database_url)
+    command.downgrade(config, ScriptDirectory.from_config(config)
+                      .get_revision(KEYS_REVISION).down_revision)  # type: ignore[union-attr,arg-type]
     try:
         with engine.begin() as db:
             db.execute(sa.text("INSERT INTO \"user\" (id, username, display_name, password_hash,"
