@@ -7,7 +7,7 @@ sources are removed once they carry nothing); source names split from their date
 questions open when they were published, their stated forecast held from then.
 
 Revision ID: c7e2b1d4a8f3
-Revises: c4e1a7b2d9f3
+Revises: c4d1e0a7b2f9
 Create Date: 2026-11-30 00:23:15.888522
 """
 import re
@@ -23,7 +23,7 @@ import forecasts.db
 
 
 revision: str = 'c7e2b1d4a8f3'
-down_revision: str | None = 'c4e1a7b2d9f3'
+down_revision: str | None = 'c4d1e0a7b2f9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
