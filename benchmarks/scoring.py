@@ -22,7 +22,9 @@ from sklearn.metrics import brier_score_loss
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasts.scoring import brier, calibration_table, leaderboard, murphy_decomposition
+from forecasts.scoring.calibration import calibration_table, murphy_decomposition
+from forecasts.scoring.leaderboard import leaderboard
+from forecasts.scoring.scores import brier
 
 DAY = 86_400 * 10**9  # ns
 N_FORECASTS, N_QUESTIONS, N_FORECASTERS = 1_000_000, 10_000, 1_000

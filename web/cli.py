@@ -14,11 +14,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, briefings, profile, sample, schema, scorebook
+from forecasts import accounts, briefings, profile, sample, schema
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role
+from forecasts.scoring import book as scorebook
 
 
 class CommandError(click.ClickException):

@@ -15,11 +15,13 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_login import login_required
 
 from forecasts import briefings, estimative, forecasting
-from forecasts.dashboards import (
+from forecasts.choices import choices, tagged_questions, team_members
+from forecasts.models import Question, Role, Tag, Team, User, UserKind
+from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES, ScoreBook, ScoreCache
+from forecasts.scoring.reports import (
     HORIZONS,
     Calibration,
     calibration,
-    choices,
     crowd_finals,
     crowd_lines,
     final_forecasts,
@@ -27,12 +29,8 @@ from forecasts.dashboards import (
     monthly_scores,
     question_forecasts,
     snapshot_series,
-    tagged_questions,
-    team_members,
     term_table,
 )
-from forecasts.models import Question, Role, Tag, Team, User, UserKind
-from forecasts.scorebook import CROWD_IDS, CROWD_NAMES, ScoreBook, ScoreCache
 from web.charts import (
     calibration_figure,
     crowd_figure,

@@ -11,9 +11,10 @@ from flask_login import login_required
 from sqlmodel import Session
 
 from forecasts.accounts import find_team, list_teams
-from forecasts.dashboards import questions_in_period, questions_tagged, team_members
+from forecasts.choices import questions_tagged, team_members
 from forecasts.questions import all_tags
-from forecasts.scorebook import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
+from forecasts.scoring.book import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
+from forecasts.scoring.reports import questions_in_period
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)

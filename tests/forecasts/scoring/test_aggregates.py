@@ -1,4 +1,4 @@
-"""Tests for forecasts.aggregate: crowd aggregates, the crowd's history, recalibration."""
+"""Tests for forecasts.scoring.aggregates and .recalibration: crowd aggregates, history, recalibration."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts.aggregate import crowd, crowd_history, recalibrate
+from forecasts.scoring.aggregates import crowd, crowd_history
+from forecasts.scoring.recalibration import recalibrate
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
 HOUR = pd.Timedelta(hours=1)

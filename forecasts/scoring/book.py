@@ -19,9 +19,11 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
-from forecasts.aggregate import crowd_history
 from forecasts.models import QuestionTag, ResolutionEvent, Tag, Team, User
-from forecasts.scoring import BeforeFirst, leaderboard, relative_brier
+from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.frames import BeforeFirst
+from forecasts.scoring.leaderboard import leaderboard
+from forecasts.scoring.scores import relative_brier
 
 # Crowd aggregates are ranked as pseudo-forecasters; negative ids never clash with users'.
 CROWD_IDS = {"median": -1, "mean": -2, "recency_weighted_median": -3, "extremized_mean": -4}

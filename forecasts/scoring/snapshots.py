@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts.db import UTCDateTime
 from forecasts.models import User
-from forecasts.scorebook import compute, ranking, scoring_frames
+from forecasts.scoring.book import compute, ranking, scoring_frames
 
 FORECASTER, TEAM = "forecaster", "team"
 

@@ -11,7 +11,8 @@ import pytest
 
 from forecasts import forecasting, resolution
 from forecasts.briefings import TermRecord
-from forecasts.dashboards import (
+from forecasts.scoring.calibration import calibration_table
+from forecasts.scoring.reports import (
     calibration,
     crowd_lines,
     final_forecasts,
@@ -23,8 +24,7 @@ from forecasts.dashboards import (
     term_table,
     wilson,
 )
-from forecasts.scoring import calibration_table
-from forecasts.snapshots import ScoreSnapshot
+from forecasts.scoring.snapshots import ScoreSnapshot
 from tests.support.builders import T0, make_question, make_user
 
 DAY = timedelta(days=1)

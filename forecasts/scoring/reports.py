@@ -23,16 +23,15 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.aggregate import crowd_history
-from forecasts.models import QuestionTag, Tag, Team, User, UserKind
-from forecasts.scoring import (
+from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
-    log_score,
     murphy_decomposition,
     proportion_interval,
 )
-from forecasts.snapshots import ScoreSnapshot
+from forecasts.scoring.scores import log_score
+from forecasts.scoring.snapshots import ScoreSnapshot
 
 HORIZONS = {
     "short": "made under 1 month (30 days) before close",
@@ -251,51 +250,6 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
             ["created_at", "probability", "forecasters"]].reset_index(drop=True)
         for method in dict.fromkeys(methods)
     }
-
-
-# ---------------------------------------------------------------- who and what can be chosen
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What a dashboard can be drawn for: (id, name) pairs."""
-
-    forecasters: list[tuple[int, str]]
-    teams: list[tuple[int, str]]
-    tags: list[tuple[int, str]]
-    publications: list[tuple[int, str]]
-
-
-def choices(session: Session) -> Choices:
-    """People, teams, tags and publications, by name."""
-    users = session.exec(select(User.id, User.display_name, User.kind)
-                         .order_by(col(User.display_name))).all()
-    teams = session.exec(select(Team.id, Team.name).order_by(col(Team.name))).all()
-    tags = session.exec(select(Tag.id, Tag.name).order_by(col(Tag.name))).all()
-    return Choices(
-        forecasters=[(i, n) for i, n, kind in users if kind != UserKind.publication],
-        teams=[(i, n) for i, n in teams],
-        tags=[(i, n) for i, n in tags],
-        publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],
-    )
-
-
-def team_members(session: Session, team_id: int) -> list[int]:
-    """Ids of the team's members."""
-    return list(session.exec(select(User.id).where(User.team_id == team_id)).all())
-
-
-def tagged_questions(session: Session, tag_id: int) -> list[int]:
-    """Ids of the questions carrying the tag."""
-    return list(session.exec(select(QuestionTag.question_id)
-                             .where(QuestionTag.tag_id == tag_id)).all())
-
-
-def questions_tagged(session: Session, name: str) -> frozenset[int]:
-    """Ids of the questions carrying the tag called ``name``."""
-    query = (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
-             .where(Tag.name == name))
-    return frozenset(session.exec(query).all())
 
 
 def questions_in_period(
