@@ -1,4 +1,4 @@
-"""Tests for forecasts.scoring.aggregates and .recalibration: crowd aggregates, history, recalibration."""
+"""Crowd aggregates, the crowd's history over time, and recalibration."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from forecasts.scoring.book import CROWD_IDS, ScoreCache, ranking, tag_groups
 
 from forecasts import forecasting, questions, resolution
+from forecasts.scoring.book import CROWD_IDS, ScoreCache, ranking, tag_groups
 from tests.support.builders import T0, make_publication, make_question, make_user
 
 
