@@ -22,15 +22,14 @@ from forecasts.scoring.reports import (
     HORIZONS,
     Calibration,
     calibration,
-    crowd_finals,
     crowd_lines,
-    final_forecasts,
     horizon_forecasts,
     monthly_scores,
     question_forecasts,
     snapshot_series,
     term_table,
 )
+from forecasts.scoring.store import scoring_frames
 from web.charts import (
     calibration_figure,
     crowd_figure,
@@ -113,13 +112,14 @@ class Subject:
 
 
 def _finals(book: ScoreBook) -> pd.DataFrame:
-    return _cache().derived(get_session(), ("finals",),
-                            lambda b: final_forecasts(b.forecasts, b.questions))
+    return _cache().derived(get_session(), ("finals",), lambda b: b.finals())
 
 
 def _horizons(book: ScoreBook) -> pd.DataFrame:
-    return _cache().derived(get_session(), ("horizons",),
-                            lambda b: horizon_forecasts(b.forecasts, b.questions))
+    # every forecast counts here, not just the final one, so this reads the resolved
+    # questions' forecasts once per change of the resolutions
+    return _cache().derived(get_session(), ("horizons",), lambda b: horizon_forecasts(
+        *scoring_frames(get_session().connection(), skip_bad=True)))
 
 
 def _crowd_subject(key: str) -> Subject:
@@ -128,7 +128,7 @@ def _crowd_subject(key: str) -> Subject:
     crowd_id = CROWD_IDS[key]
     return Subject("crowd", key, CROWD_NAMES[crowd_id],
                    "No resolved questions with forecasts yet, so the crowd has no record.",
-                   lambda book: crowd_finals(book.crowds, book.questions, crowd_id))
+                   lambda book: book.crowd_finals(crowd_id))
 
 
 def _forecaster_subject(key: str) -> Subject:
@@ -208,7 +208,7 @@ def _options(kind: str) -> list[tuple[Any, str]]:
     """What the page's chooser offers; people and publications only once they have a score."""
     found = choices(get_session())
     scored = _cache().derived(get_session(), ("scored forecasters",), lambda book: frozenset(
-        int(i) for i in book.forecasts["forecaster_id"].unique()))
+        int(i) for i in book.pairs["forecaster_id"].unique()))
     return {
         "crowd": list(AGGREGATE_NAMES.items()), "horizon": list(HORIZONS.items()),
         "forecaster": [(i, n) for i, n in found.forecasters if i in scored],

@@ -58,45 +58,27 @@ def _distinct_questions(code: np.ndarray, question_id: pd.Series, n_groups: int)
     return np.bincount(distinct // width, minlength=n_groups)
 
 
-def leaderboard(
-    forecasts: pd.DataFrame,
-    questions: pd.DataFrame,
+RANK_COLUMNS: tuple[str, ...] = (
+    "questions", "forecasts", "brier", "relative_brier", "coverage", "reliability", "resolution",
+)
+
+
+def rank(
+    scores: pd.DataFrame,
     *,
     by: str | list[str] = "forecaster",
     groups: pd.DataFrame | None = None,
     min_questions: int = 1,
-    before_first: BeforeFirst = "active",
     n_bins: int = 10,
-    two_term: bool = False,
-    crowd: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per forecaster (or team, tag, ...), best first.
+    """Per-question scores aggregated into one row per forecaster (or team, tag, ...), best first.
 
-    `by` names the grouping column(s): "forecaster" (= forecaster_id) by default, or columns of
-    `groups`, a DataFrame keyed by forecaster_id (e.g. columns forecaster_id, team) and/or
-    question_id (e.g. question_id, tag). Mappings may be many-to-many: a score counts once in
-    every group it maps to. Examples: by="team" with teams; by=["tag", "forecaster"] with tags for
-    a per-tag table of forecasters.
-
-    Columns: the `by` columns, questions (distinct questions scored), forecasts, brier (mean
-    time-weighted Brier over the group's (question, forecaster) scores), relative_brier (mean,
-    against the crowd median), coverage (mean), reliability and resolution (Murphy, over each
-    forecaster's last forecast before the end of each question, in `n_bins` equal-width bins,
-    the calibration table's bins). Sorted by relative_brier then brier, since the relative score
-    is fair between forecasters who answered different questions. Groups with fewer than
-    `min_questions` questions are dropped. `crowd` is the reference for the relative score (a
-    step function as from aggregate.crowd_history; None = the median of `forecasts`), so crowd
-    aggregates can be ranked as pseudo-forecasters against the forecasters' median. Raises
-    ValueError for invalid input.
+    `scores` has a row per (question, forecaster) with question_id, forecaster_id, brier,
+    relative_brier, peers, coverage, forecasts, probability (the final forecast) and outcome, as
+    `score_table` or the score store give. `by` and `groups` as in `leaderboard`. The relative
+    mean leaves out rows without peers (NaN when a group has none): those terms are 0 by
+    construction. Raises ValueError for invalid input.
     """
-    scores = score_table(
-        forecasts,
-        questions,
-        before_first=before_first,
-        crowd=crowd,
-        two_term=two_term,
-        versus_crowd=True,
-    )
     names, scores = _group_columns(by, scores, groups)
     code = scores.groupby(names, sort=False, observed=True).ngroup().to_numpy()
     scores, code = scores.loc[code >= 0], code[code >= 0]  # rows with a missing key have no group
@@ -112,9 +94,58 @@ def leaderboard(
     table["forecasts"] = np.bincount(code, weights=scores["forecasts"], minlength=n_groups).astype(
         np.int64
     )
-    for column in ("brier", "relative_brier", "coverage"):
+    for column in ("brier", "coverage"):
         table[column] = np.bincount(code, weights=scores[column], minlength=n_groups) / count
+    with_peers = scores["peers"].to_numpy() > 0
+    relative = np.where(with_peers, scores["relative_brier"].to_numpy(), 0.0)
+    peered = np.bincount(code, weights=with_peers, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["relative_brier"] = np.bincount(code, weights=relative, minlength=n_groups) / peered
     table["reliability"] = reliability
     table["resolution"] = resolution
     table = table.loc[table["questions"] >= min_questions]
-    return table.sort_values(["relative_brier", "brier"], kind="stable").reset_index(drop=True)
+    return table.sort_values(
+        ["relative_brier", "brier"], kind="stable", na_position="last"
+    ).reset_index(drop=True)
+
+
+def leaderboard(
+    forecasts: pd.DataFrame,
+    questions: pd.DataFrame,
+    *,
+    by: str | list[str] = "forecaster",
+    groups: pd.DataFrame | None = None,
+    min_questions: int = 1,
+    before_first: BeforeFirst = "active",
+    n_bins: int = 10,
+    two_term: bool = False,
+    crowd: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per forecaster (or team, tag, ...), best first, scored from raw forecasts.
+
+    `by` names the grouping column(s): "forecaster" (= forecaster_id) by default, or columns of
+    `groups`, a DataFrame keyed by forecaster_id (e.g. columns forecaster_id, team) and/or
+    question_id (e.g. question_id, tag). Mappings may be many-to-many: a score counts once in
+    every group it maps to. Examples: by="team" with teams; by=["tag", "forecaster"] with tags for
+    a per-tag table of forecasters.
+
+    Columns: the `by` columns, questions (distinct questions scored), forecasts, brier (mean
+    time-weighted Brier over the group's (question, forecaster) scores), relative_brier (mean,
+    against the crowd median, over the questions where the forecaster had at least one peer in
+    the crowd), coverage (mean), reliability and resolution (Murphy, over each forecaster's last
+    forecast before the end of each question, in `n_bins` equal-width bins, the calibration
+    table's bins). Sorted by relative_brier then brier, since the relative score is fair between
+    forecasters who answered different questions. Groups with fewer than `min_questions`
+    questions are dropped. `crowd` is the reference for the relative score (a step function as
+    from aggregates.crowd_history; None = the median of `forecasts`). Definitions:
+    docs/scoring.md. Raises ValueError for invalid input.
+    """
+    scores = score_table(
+        forecasts,
+        questions,
+        before_first=before_first,
+        crowd=crowd,
+        two_term=two_term,
+        versus_crowd=True,
+    )
+    return rank(scores, by=by, groups=groups, min_questions=min_questions, n_bins=n_bins)

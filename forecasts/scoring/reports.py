@@ -30,6 +30,7 @@ from forecasts.scoring.calibration import (
     murphy_decomposition,
     proportion_interval,
 )
+from forecasts.scoring.frames import question_ends
 from forecasts.scoring.scores import log_score
 from forecasts.scoring.snapshots import ScoreSnapshot
 
@@ -45,34 +46,11 @@ SHARPNESS_BINS = 20
 # ---------------------------------------------------------------- which forecasts count
 
 
-def _ends(questions: pd.DataFrame) -> pd.Series:
-    """Each question's end: its close, or its resolution if that came first."""
-    return questions[["closes_at", "resolved_at"]].min(axis=1)
-
-
-def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Each forecaster's last forecast before each question's end, with the question's outcome.
-
-    Columns: question_id, forecaster_id, probability, created_at, outcome. Forecasts on questions
-    not in ``questions`` (unresolved or annulled) are left out.
-    """
-    ends = questions.set_index("question_id")
-    merged = forecasts.merge(
-        ends.assign(end=_ends(ends))[["end", "outcome"]], left_on="question_id",
-        right_index=True, how="inner",
-    )
-    merged = merged.loc[merged["created_at"] < merged["end"]]
-    last = merged.sort_values("created_at", kind="stable").drop_duplicates(
-        ["question_id", "forecaster_id"], keep="last")
-    return last.drop(columns="end").sort_values(["question_id", "forecaster_id"],
-                                                ignore_index=True)
-
-
 def horizon_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Every forecast made before its question's end, with its outcome and ``horizon`` key."""
     table = questions.set_index("question_id")
     merged = forecasts.merge(
-        table.assign(end=_ends(table))[["closes_at", "end", "outcome"]],
+        table.assign(end=question_ends(table))[["closes_at", "end", "outcome"]],
         left_on="question_id", right_index=True, how="inner",
     )
     merged = merged.loc[merged["created_at"] < merged["end"]]
@@ -142,11 +120,6 @@ def calibration(
         questions=int(sample["question_id"].nunique()),
         base_rate=float(o.mean()),
     )
-
-
-def crowd_finals(crowds: pd.DataFrame, questions: pd.DataFrame, crowd_id: int) -> pd.DataFrame:
-    """The crowd aggregate ``crowd_id`` standing at each question's end, one row per question."""
-    return final_forecasts(crowds.loc[crowds["forecaster_id"] == crowd_id], questions)
 
 
 # ---------------------------------------------------------------- scores over time

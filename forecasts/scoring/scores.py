@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from forecasts.scoring.frames import BeforeFirst, binary_outcomes, check_policy, probabilities
+from forecasts.scoring.frames import (
+    BeforeFirst,
+    binary_outcomes,
+    check_policy,
+    crowd_members,
+    probabilities,
+)
 from forecasts.scoring.intervals import (
     NS_PER_SECOND,
     crowd_lookup,
@@ -89,7 +95,21 @@ def score_table(
         table["relative_brier"] = table["brier"] - table["crowd_brier"]
         table["probability"] = own.last_probability
         table["outcome"] = resolved.outcome[own.question]
+        table["peers"] = peers(table, forecasts)
     return table
+
+
+def peers(table: pd.DataFrame, forecasts: pd.DataFrame) -> np.ndarray:
+    """Per (question, forecaster) row: how many *other* crowd members were scored on the question.
+
+    A relative score needs at least one: against a crowd of one, a member's relative score is 0
+    by construction and would only dilute a mean (docs/scoring.md, "Who counts as a peer").
+    Crowd members are the forecasters whose `in_crowd` is true (all of them without that column).
+    """
+    members = crowd_members(forecasts)["forecaster_id"].unique()
+    member = table["forecaster_id"].isin(members).to_numpy()
+    per_question = pd.Series(member, index=table["question_id"].to_numpy()).groupby(level=0).sum()
+    return table["question_id"].map(per_question).to_numpy(dtype=np.int64) - member
 
 
 def time_weighted_brier(
@@ -140,7 +160,9 @@ def relative_brier(
     `forecasts` itself; or a step function as from aggregate.crowd_history) is scored like a
     forecaster under the same `before_first` policy over the period the forecaster is scored on,
     so the crowd scored as a forecaster gets 0. Columns: question_id, forecaster_id, brier,
-    crowd_brier, relative_brier, coverage, forecasts. Raises ValueError for invalid input.
+    crowd_brier, relative_brier, coverage, forecasts, peers (other crowd members scored on the
+    question; a mean of relative scores leaves out rows with none). Raises ValueError for
+    invalid input.
     """
     table = score_table(
         forecasts,
@@ -159,5 +181,6 @@ def relative_brier(
             "relative_brier",
             "coverage",
             "forecasts",
+            "peers",
         ]
     ]

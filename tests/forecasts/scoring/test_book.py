@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from forecasts import forecasting, questions, resolution
@@ -106,7 +107,9 @@ def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, m
     rows = ScoreCache().book(session).for_question(question.id).set_index("forecaster_id")
     # the crowd is the forecaster alone (0.2), so the publication's 0.81 is 0.77 worse than it
     assert rows.loc[stated.id, "relative_brier"] == pytest.approx(0.81 - 0.04)
-    assert rows.loc[forecaster.id, "relative_brier"] == pytest.approx(0.0)
+    # the forecaster alone is the crowd: no peer, so no relative score (0 by construction)
+    assert np.isnan(rows.loc[forecaster.id, "relative_brier"])
+    assert rows.loc[forecaster.id, "peers"] == 0 and rows.loc[stated.id, "peers"] == 1
     assert rows.loc[CROWD_IDS["median"], "brier"] == pytest.approx(0.04)
 
 
