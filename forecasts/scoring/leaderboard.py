@@ -80,6 +80,8 @@ def rank(
     construction. Raises ValueError for invalid input.
     """
     names, scores = _group_columns(by, scores, groups)
+    if scores.empty:
+        return pd.DataFrame(columns=[*names, *RANK_COLUMNS])
     code = scores.groupby(names, sort=False, observed=True).ngroup().to_numpy()
     scores, code = scores.loc[code >= 0], code[code >= 0]  # rows with a missing key have no group
     n_groups = int(code.max(initial=-1)) + 1
