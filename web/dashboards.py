@@ -26,6 +26,7 @@ from forecasts.scoring.reports import (
     horizon_forecasts,
     monthly_scores,
     question_forecasts,
+    sampled_lines,
     snapshot_series,
     term_table,
 )
@@ -327,17 +328,28 @@ def _monthly(book: ScoreBook, members: list[int],
 # ---------------------------------------------------------------- a question's crowd chart
 
 
+CHART_POINTS = 500  # a crowd line drawn from more points than this is sampled down to it
+
+
 def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
-    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it."""
+    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it.
+
+    A busy question's crowd lines are sampled at CHART_POINTS instants, so the page stays light
+    whatever the number of forecasts; its exact values come with ``?crowd_table=all``.
+    """
     aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
+    exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
     session = get_session()
     forecasts = question_forecasts(session, question.id)  # type: ignore[arg-type]
     methods = ["median", aggregate] if show_crowd else []
-    lines = crowd_lines(forecasts, methods)
     moment = now()
     until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
     if until < question.opens_at:
         until = question.opens_at
+    changes = int(forecasts["created_at"].nunique())
+    sampled = changes > CHART_POINTS and not exact_asked
+    lines = (sampled_lines(forecasts, methods, until, CHART_POINTS) if sampled
+             else crowd_lines(forecasts, methods))
     mine_rows = forecasting.history(session, question, user)
     mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
     marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
@@ -345,9 +357,10 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
         marks.append(("Resolved", question.resolved_at))
     drawn = any(not line.empty for line in lines.values()) or bool(mine)
     figure = crowd_figure(lines, AGGREGATE_NAMES, mine, until=until, marks=marks) if drawn else None
-    rows = _crowd_rows(lines)
+    rows = [] if sampled else _crowd_rows(lines)
     return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
-            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine}
+            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine,
+            "sampled": sampled and show_crowd, "changes": changes, "points": CHART_POINTS}
 
 
 def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

@@ -11,7 +11,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from forecasts.scoring.frames import FORECAST_COLUMNS, instant_ns, instants_ns, require_columns
+from forecasts.scoring.frames import (
+    FORECAST_COLUMNS,
+    instant_ns,
+    instants_ns,
+    probabilities,
+    require_columns,
+)
 from forecasts.scoring.timeline import ForecastTimeline, regroup
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
@@ -227,3 +233,80 @@ def crowd_history(
             "forecasters": timeline.active_count()[last],
         }
     )
+
+
+def crowd_at(
+    forecasts: pd.DataFrame,
+    instants: object,
+    *,
+    method: Method = "median",
+    extremize: float = 2.5,
+) -> pd.DataFrame:
+    """One question's crowd aggregate at each of `instants` (e.g. a chart's few hundred points).
+
+    The aggregate at an instant is `crowd`'s: each forecaster's latest forecast made at or
+    before it (same-instant ties: the highest probability). Works on a forecasters × instants
+    matrix, so the cost grows with forecasts + instants × forecasters, not with the number of
+    times the crowd moved. Returns created_at (the instants, sorted), probability (NaN before
+    anyone forecast) and forecasters. Raises ValueError for forecasts on more than one question,
+    an unknown method or invalid forecasts.
+    """
+    _check_method(method)
+    require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
+    if forecasts["question_id"].nunique() > 1:
+        raise ValueError("crowd_at takes the forecasts of one question")
+    times = np.sort(instants_ns(instants))  # type: ignore[arg-type]
+    values, made = _standing(forecasts, times)
+    count = np.sum(~np.isnan(values), axis=1)
+    result = np.full(times.size, np.nan)
+    some = count > 0
+    if some.any():
+        result[some] = _aggregate_rows(values[some], made[some], count[some], method, extremize)
+    return pd.DataFrame({"created_at": pd.to_datetime(times, utc=True), "probability": result,
+                         "forecasters": count})
+
+
+def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """instants × forecasters matrices of the standing probability (NaN: none) and its time."""
+    probability = probabilities(forecasts["probability"])
+    created = instants_ns(forecasts["created_at"])
+    code, uniques = pd.factorize(forecasts["forecaster_id"], sort=True)
+    n_forecasters = len(uniques)
+    order = np.lexsort((probability, created, code))  # the last of a tie is the highest
+    code, created, probability = code[order], created[order], probability[order]
+    every = np.unique(np.concatenate((created, times)))
+    width = every.size
+    key = code.astype(np.int64) * width + np.searchsorted(every, created)
+    probe = (np.arange(n_forecasters, dtype=np.int64)[None, :] * width
+             + np.searchsorted(every, times)[:, None])
+    latest = np.searchsorted(key, probe, side="right") - 1
+    safe = np.maximum(latest, 0)
+    valid = (latest >= 0) & (code[safe] == np.arange(n_forecasters)[None, :])
+    return (np.where(valid, probability[safe], np.nan),
+            np.where(valid, created[safe], np.iinfo(np.int64).max))
+
+
+def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, method: str,
+                    extremize: float) -> np.ndarray:
+    """Aggregate each row's non-NaN values (rows with at least one), as `crowd` does per group."""
+    if method == "mean":
+        return np.nansum(values, axis=1) / count
+    if method == "extremized_mean":
+        log_odds = np.where(np.isnan(values), 0.0, logit(np.nan_to_num(values, nan=0.5)))
+        return logistic(extremize * log_odds.sum(axis=1) / count)
+    if method == "recency_weighted_median":
+        # the n-th standing forecast by time weighs e^(√n − √N); all weigh 1 when N ≤ 2
+        nth = np.argsort(np.argsort(made, axis=1, kind="stable"), axis=1) + 1
+        total = count[:, None]
+        weight = np.where(total <= 2, 1.0, np.exp(np.sqrt(nth) - np.sqrt(total)))
+    else:
+        weight = np.ones_like(values)
+    weight = np.where(np.isnan(values), 0.0, weight)
+    by_value = np.argsort(values, axis=1, kind="stable")  # NaN (weight 0) sorts last
+    ordered = np.take_along_axis(values, by_value, axis=1)
+    cumulative = np.cumsum(np.take_along_axis(weight, by_value, axis=1), axis=1)
+    share = cumulative / cumulative[:, -1:]
+    left = np.minimum(np.sum(share < 0.5, axis=1), count - 1)
+    right = np.minimum(np.sum(share <= 0.5, axis=1), count - 1)
+    rows = np.arange(values.shape[0])
+    return (ordered[rows, left] + ordered[rows, right]) / 2

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.aggregates import crowd_at, crowd_history
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
@@ -223,6 +223,20 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
             ["created_at", "probability", "forecasters"]].reset_index(drop=True)
         for method in dict.fromkeys(methods)
     }
+
+
+def sampled_lines(
+    forecasts: pd.DataFrame, methods: Iterable[str], until: datetime, points: int
+) -> dict[str, pd.DataFrame]:
+    """Per method, one question's crowd at `points` evenly spaced instants from the first
+    forecast to `until` (crowd_lines' columns): a chart's worth, whatever the forecasts."""
+    if forecasts.empty:
+        return crowd_lines(forecasts, methods)
+    first = forecasts["created_at"].min()
+    last = max(pd.Timestamp(until), forecasts["created_at"].max())
+    instants = pd.date_range(first, last, periods=points)
+    return {method: crowd_at(forecasts, instants, method=method)  # type: ignore[arg-type]
+            for method in dict.fromkeys(methods)}
 
 
 def questions_in_period(
