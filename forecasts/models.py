@@ -298,6 +298,7 @@ class QuestionScore(SQLModel, table=True):
     resolved_at: datetime = Field(sa_type=UTCDateTime)
     outcome: float
     probability: float  # the final forecast before the question's end
+    decile: int  # its equal-width tenth of [0, 1] (0–9, sklearn's edge rule): Murphy's bins
     forecasts: int  # forecasts that held for some time
     coverage: float
     log_score: float

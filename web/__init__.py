@@ -8,7 +8,7 @@ from flask import Flask
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
-from forecasts.scoring.book import ScoreCache
+from forecasts.scoring.reader import ScoreCache
 
 
 def create_app(

@@ -1,6 +1,6 @@
 """Managers' dashboards: calibration, estimative language, scores over time; plotly.js served.
 
-Every number comes from the cached score book (`ScoreCache.derived`, keyed per page and
+Every number comes from the score store, read through `ScoreCache.derived` (keyed per page and
 filters), so a page is computed once per change of the resolutions, not per request.
 """
 
@@ -17,7 +17,8 @@ from flask_login import login_required
 from forecasts import briefings, estimative, forecasting
 from forecasts.choices import choices, tagged_questions, team_members
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
-from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES, ScoreBook, ScoreCache
+from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
+from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
 from forecasts.scoring.reports import (
     HORIZONS,
     Calibration,
@@ -102,21 +103,21 @@ def index():  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class Subject:
-    """Whose forecasts a calibration page shows, and how to pick them from the score book."""
+    """Whose forecasts a calibration page shows, and how to read them from the score store."""
 
     kind: str
     key: str
     title: str
     empty: str
-    sample: Callable[[ScoreBook], pd.DataFrame]
+    sample: Callable[[StoredScores], pd.DataFrame]
     fingerprint: int = 0
 
 
-def _finals(book: ScoreBook) -> pd.DataFrame:
-    return _cache().derived(get_session(), ("finals",), lambda b: b.finals())
+def _finals(scores: StoredScores, selection: Selection) -> pd.DataFrame:
+    return scores.book(selection).finals()
 
 
-def _horizons(book: ScoreBook) -> pd.DataFrame:
+def _horizons(scores: StoredScores) -> pd.DataFrame:
     # every forecast counts here, not just the final one, so this reads the resolved
     # questions' forecasts once per change of the resolutions
     return _cache().derived(get_session(), ("horizons",), lambda b: horizon_forecasts(
@@ -129,7 +130,8 @@ def _crowd_subject(key: str) -> Subject:
     crowd_id = CROWD_IDS[key]
     return Subject("crowd", key, CROWD_NAMES[crowd_id],
                    "No resolved questions with forecasts yet, so the crowd has no record.",
-                   lambda book: book.crowd_finals(crowd_id))
+                   lambda scores: scores.book(Selection(subjects=[crowd_id])).crowd_finals(
+                       crowd_id))
 
 
 def _forecaster_subject(key: str) -> Subject:
@@ -138,7 +140,7 @@ def _forecaster_subject(key: str) -> Subject:
         abort(403, description="Forecasters may see their own calibration only.")
     return Subject("forecaster", key, user.display_name,
                    f"No resolved questions that {user.display_name} forecast on yet.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+                   lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]
 
 
 def _publication_subject(key: str) -> Subject:
@@ -146,7 +148,7 @@ def _publication_subject(key: str) -> Subject:
     return Subject("publication", key, user.display_name,
                    f"No resolved questions from {user.display_name} yet: publish a briefing's "
                    "drafts and resolve its questions.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+                   lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]
 
 
 def _team_subject(key: str) -> Subject:
@@ -156,7 +158,7 @@ def _team_subject(key: str) -> Subject:
     members = team_members(get_session(), team.id)  # type: ignore[arg-type]
     return Subject("team", key, f"Team {team.name}",
                    f"No resolved questions yet for team {team.name}.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"].isin(members)],
+                   lambda scores: _finals(scores, Selection(team_id=team.id)),
                    hash(tuple(members)))
 
 
@@ -167,7 +169,7 @@ def _tag_subject(key: str) -> Subject:
     tagged = tagged_questions(get_session(), tag.id)  # type: ignore[arg-type]
     return Subject("tag", key, f"Tag {tag.name}",
                    f"No resolved questions tagged {tag.name} yet.",
-                   lambda book: _finals(book).loc[lambda f: f["question_id"].isin(tagged)],
+                   lambda scores: _finals(scores, Selection(tag_id=tag.id)),
                    hash(tuple(tagged)))
 
 
@@ -176,7 +178,7 @@ def _horizon_subject(key: str) -> Subject:
         abort(400, description=f"id must be one of: {', '.join(HORIZONS)}.")
     return Subject("horizon", key, f"Forecasts {HORIZONS[key]}",
                    f"No forecasts {HORIZONS[key]} on resolved questions yet.",
-                   lambda book: _horizons(book).loc[lambda f: f["horizon"] == key])
+                   lambda scores: _horizons(scores).loc[lambda f: f["horizon"] == key])
 
 
 def _id(key: str) -> int:
@@ -208,8 +210,8 @@ def _default_key(kind: str, options: list[tuple[Any, str]]) -> str | None:
 def _options(kind: str) -> list[tuple[Any, str]]:
     """What the page's chooser offers; people and publications only once they have a score."""
     found = choices(get_session())
-    scored = _cache().derived(get_session(), ("scored forecasters",), lambda book: frozenset(
-        int(i) for i in book.pairs["forecaster_id"].unique()))
+    scored = _cache().derived(get_session(), ("scored forecasters",),
+                              lambda scores: scores.scored_subjects())
     return {
         "crowd": list(AGGREGATE_NAMES.items()), "horizon": list(HORIZONS.items()),
         "forecaster": [(i, n) for i, n in found.forecasters if i in scored],
@@ -247,8 +249,8 @@ def calibration_page():  # type: ignore[no-untyped-def]
 def _horizon_summary(n_bins: int | None, strategy: str,
                      interval: str) -> list[tuple[str, str, Calibration | None]]:
     """Every horizon's scores side by side, to compare how calibration changes with lead time."""
-    def build(book: ScoreBook) -> list[tuple[str, str, Calibration | None]]:
-        sample = _horizons(book)
+    def build(scores: StoredScores) -> list[tuple[str, str, Calibration | None]]:
+        sample = _horizons(scores)
         return [(key, label, calibration(sample.loc[sample["horizon"] == key],
                                          n_bins=n_bins or 10, strategy=strategy,
                                          interval=interval))
@@ -308,8 +310,8 @@ def scores_over_time():  # type: ignore[no-untyped-def]
     else:
         name, members = _user(key, UserKind.person).display_name, [_id(key)]
     cache_key = ("monthly", kind, key, hash(tuple(members)))
-    table, figure = _cache().derived(get_session(), cache_key, lambda book: _monthly(
-        book, members, name))
+    table, figure = _cache().derived(get_session(), cache_key, lambda scores: _monthly(
+        scores, members, name))
     snapshots = snapshot_series(get_session(), kind, _id(key))
     return render_template(
         "dashboards/over_time.html", table=table, figure=figure, name=name,
@@ -319,8 +321,9 @@ def scores_over_time():  # type: ignore[no-untyped-def]
     )
 
 
-def _monthly(book: ScoreBook, members: list[int],
+def _monthly(scores: StoredScores, members: list[int],
              name: str) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    book = scores.book(Selection(subjects=members))
     table = monthly_scores(book.pairs, book.questions, members)
     return table, (monthly_figure(table, name) if not table.empty else None)
 

@@ -1,18 +1,14 @@
-"""The score book: the stored per-question scores, read once per change and shaped for pages.
+"""The score book: per-question score rows shaped for pages (pure pandas over stored rows).
 
 Every page aggregates the rows the score store wrote at resolution time (store.py); no request
-recomputes a score from raw forecasts. A `ScoreCache` re-reads the rows only when the store's
-version moves (a resolution, a correction, an annulment or a rebuild), never per request, and
-never for a close, a proposal or a dismissal. Definitions: docs/scoring.md.
+recomputes a score from raw forecasts. reader.py selects the rows a page needs; this module
+turns them into per-policy scores, final forecasts and rankings. Definitions: docs/scoring.md.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,12 +17,10 @@ from sqlmodel import Session, col, select
 from forecasts.models import QuestionTag, Tag, Team, User
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS, rank
-from forecasts.scoring.store import read_rows, score_version
 from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, score_rows
 
-__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "ScoreCache", "compute", "ranking"]
+__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "compute", "ranking"]
 
-T = TypeVar("T")
 PAIR_COLUMNS: tuple[str, ...] = (
     "question_id", "forecaster_id", "brier", "crowd_brier", "relative_brier", "coverage",
     "forecasts", "peers", "probability", "outcome", "log_score", "in_crowd",
@@ -165,44 +159,3 @@ def groups_for(session: Session, by: str) -> pd.DataFrame | None:
     if by == "tag":
         return tag_groups(session)
     raise ValueError(f"rank by forecaster, team or tag, not {by!r}")
-
-
-class ScoreCache:
-    """Holds the newest ScoreBook and whatever was derived from it, per process.
-
-    Each request costs one indexed query for the version; the rows are re-read only when it
-    moved. Derived tables (leaderboards with their filters) are kept per version in a small LRU.
-    """
-
-    def __init__(self, max_derived: int = 64) -> None:
-        self._lock = threading.Lock()
-        self._book: ScoreBook | None = None
-        self._derived: OrderedDict[Hashable, object] = OrderedDict()
-        self._max_derived = max_derived
-        self.computations = 0
-
-    def book(self, session: Session) -> ScoreBook:
-        """The stored scores for the database's current resolutions."""
-        connection = session.connection()
-        version = score_version(connection)
-        with self._lock:
-            if self._book is None or self._book.version != version:
-                self._book = book_from_rows(read_rows(connection), version=version)
-                self._derived.clear()
-                self.computations += 1
-            return self._book
-
-    def derived(self, session: Session, key: Hashable, build: Callable[[ScoreBook], T]) -> T:
-        """``build(book)``, computed once per version and key."""
-        book = self.book(session)
-        with self._lock:
-            full_key = (book.version, key)
-            if full_key in self._derived:
-                self._derived.move_to_end(full_key)
-                return self._derived[full_key]  # type: ignore[return-value]
-        value = build(book)
-        with self._lock:
-            self._derived[full_key] = value
-            while len(self._derived) > self._max_derived:
-                self._derived.popitem(last=False)
-        return value

@@ -96,13 +96,13 @@ def rank(
     table["forecasts"] = np.bincount(code, weights=scores["forecasts"], minlength=n_groups).astype(
         np.int64
     )
-    for column in ("brier", "coverage"):
-        table[column] = np.bincount(code, weights=scores[column], minlength=n_groups) / count
+    table["brier"] = np.bincount(code, weights=scores["brier"], minlength=n_groups) / count
     with_peers = scores["peers"].to_numpy() > 0
     relative = np.where(with_peers, scores["relative_brier"].to_numpy(), 0.0)
     peered = np.bincount(code, weights=with_peers, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         table["relative_brier"] = np.bincount(code, weights=relative, minlength=n_groups) / peered
+    table["coverage"] = np.bincount(code, weights=scores["coverage"], minlength=n_groups) / count
     table["reliability"] = reliability
     table["resolution"] = resolution
     table = table.loc[table["questions"] >= min_questions]

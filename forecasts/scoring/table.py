@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.calibration import bin_of
 from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
 from forecasts.scoring.scores import log_score, score_table
 
@@ -25,10 +26,11 @@ CROWD_NAMES = {
     -3: "Crowd: recency-weighted median",
     -4: "Crowd: extremized mean (a = 2.5)",
 }
+DECILES = np.linspace(0.0, 1.0, 11)  # the leaderboard's Murphy bins, stored per row
 BINARY = "binary"  # the `kind` of a yes/no question's rows; multiple choice and numeric come later
 SCORE_COLUMNS: tuple[str, ...] = (
     "question_id", "kind", "option", "subject_id", "in_crowd", "peers", "resolved_at", "outcome",
-    "probability", "forecasts", "coverage", "log_score",
+    "probability", "decile", "forecasts", "coverage", "log_score",
     *(f"brier_{policy}" for policy in POLICIES),
     *(f"crowd_brier_{policy}" for policy in POLICIES),
 )
@@ -86,6 +88,7 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     table = questions.set_index("question_id")
     rows["resolved_at"] = rows["question_id"].map(table["resolved_at"])
     rows["log_score"] = log_score(rows["probability"].to_numpy(), rows["outcome"].to_numpy())
+    rows["decile"] = bin_of(rows["probability"].to_numpy(), DECILES)
     rows = rows.rename(columns={"forecaster_id": "subject_id"}).assign(kind=BINARY, option="")
     return rows[list(SCORE_COLUMNS)].sort_values(
         ["question_id", "subject_id"], ignore_index=True

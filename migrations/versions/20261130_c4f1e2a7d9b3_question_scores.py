@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('resolved_at', forecasts.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('outcome', sa.Float(), nullable=False),
     sa.Column('probability', sa.Float(), nullable=False),
+    sa.Column('decile', sa.Integer(), nullable=False),
     sa.Column('forecasts', sa.Integer(), nullable=False),
     sa.Column('coverage', sa.Float(), nullable=False),
     sa.Column('log_score', sa.Float(), nullable=False),
