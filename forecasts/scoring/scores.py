@@ -71,32 +71,55 @@ def score_table(
 ) -> pd.DataFrame:
     """Per (question, forecaster): time-weighted Brier, coverage, count, optionally the crowd's."""
     check_policy(before_first)
+    return score_tables(forecasts, questions, policies=(before_first,), crowd=crowd,
+                        two_term=two_term, versus_crowd=versus_crowd)[before_first]
+
+
+def score_tables(
+    forecasts: pd.DataFrame,
+    questions: pd.DataFrame,
+    *,
+    policies: tuple[str, ...],
+    crowd: pd.DataFrame | None,
+    two_term: bool = False,
+    versus_crowd: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """`score_table` under each of `policies`, sharing the timeline and crowd steps between them.
+
+    Raises ValueError for invalid input or an unknown policy.
+    """
+    for policy in policies:
+        check_policy(policy)
     resolved = resolved_questions(questions)
     timeline = ForecastTimeline.from_frame(forecasts, questions=resolved.ids, before=resolved.end)
     own = own_scores(timeline, resolved)
     steps = at_begin = None
-    if versus_crowd or before_first == "crowd":
+    if versus_crowd or "crowd" in policies:
         steps, at_begin = crowd_lookup(timeline, resolved, own, crowd)
     scale = 2.0 if two_term else 1.0
-    total, seconds = with_policy(before_first, own, resolved, steps, at_begin)
     period = (resolved.end - resolved.start)[own.question] / NS_PER_SECOND
-    table = pd.DataFrame(
+    base = pd.DataFrame(
         {
             "question_id": resolved.ids.take(own.question),
             "forecaster_id": timeline.forecasters.take(own.forecaster),
-            "brier": scale * mean_over_time(total, seconds),
-            "coverage": own.covered / period,
-            "forecasts": own.counted,
         }
     )
+    shared = {"coverage": own.covered / period, "forecasts": own.counted}
     if versus_crowd:
-        crowd_total, crowd_seconds = crowd_score(before_first, own, resolved, steps, at_begin)
-        table["crowd_brier"] = scale * mean_over_time(crowd_total, crowd_seconds)
-        table["relative_brier"] = table["brier"] - table["crowd_brier"]
-        table["probability"] = own.last_probability
-        table["outcome"] = resolved.outcome[own.question]
-        table["peers"] = peers(table, forecasts)
-    return table
+        shared["peers"] = peers(base, forecasts)
+    tables = {}
+    for policy in policies:
+        total, seconds = with_policy(policy, own, resolved, steps, at_begin)
+        table = base.assign(brier=scale * mean_over_time(total, seconds), **shared)
+        if versus_crowd:
+            crowd_total, crowd_seconds = crowd_score(policy, own, resolved, steps, at_begin)
+            table["crowd_brier"] = scale * mean_over_time(crowd_total, crowd_seconds)
+            table["relative_brier"] = table["brier"] - table["crowd_brier"]
+            table["probability"] = own.last_probability
+            table["outcome"] = resolved.outcome[own.question]
+            table["peers"] = shared["peers"]
+        tables[policy] = table
+    return tables
 
 
 def peers(table: pd.DataFrame, forecasts: pd.DataFrame) -> np.ndarray:

@@ -16,7 +16,7 @@ import pandas as pd
 from forecasts.scoring.aggregates import crowd_history
 from forecasts.scoring.calibration import bin_of
 from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
-from forecasts.scoring.scores import log_score, score_table
+from forecasts.scoring.scores import log_score, score_tables
 
 # Crowd aggregates are scored as pseudo-forecasters; negative ids never clash with users'.
 CROWD_IDS = {"median": -1, "mean": -2, "recency_weighted_median": -3, "extremized_mean": -4}
@@ -99,14 +99,10 @@ def _by_policy(
     forecasts: pd.DataFrame, questions: pd.DataFrame, median: pd.DataFrame
 ) -> pd.DataFrame:
     """The engine's per-question table under every policy, side by side (brier_<policy>, ...)."""
-    table: pd.DataFrame | None = None
-    for policy in POLICIES:
-        scored = score_table(forecasts, questions, before_first=policy, crowd=median,
-                             two_term=False, versus_crowd=True)
-        if table is None:
-            table = scored[["question_id", "forecaster_id", "coverage", "forecasts", "peers",
-                            "probability", "outcome"]]
+    tables = score_tables(forecasts, questions, policies=POLICIES, crowd=median)
+    table = tables[POLICIES[0]][["question_id", "forecaster_id", "coverage", "forecasts", "peers",
+                                 "probability", "outcome"]]
+    for policy, scored in tables.items():
         table = table.assign(**{f"brier_{policy}": scored["brier"].to_numpy(),
                                 f"crowd_brier_{policy}": scored["crowd_brier"].to_numpy()})
-    assert table is not None
     return table.reset_index(drop=True)
