@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.scoring.aggregates import crowd_at, crowd_history
+from forecasts.scoring.aggregates import crowd_at, crowd_histories
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
@@ -218,11 +218,9 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
     if forecasts.empty:
         return {method: pd.DataFrame(columns=["created_at", "probability", "forecasters"])
                 for method in methods}
-    return {
-        method: crowd_history(forecasts, method=method)[  # type: ignore[arg-type]
-            ["created_at", "probability", "forecasters"]].reset_index(drop=True)
-        for method in dict.fromkeys(methods)
-    }
+    histories = crowd_histories(forecasts, tuple(dict.fromkeys(methods)))
+    return {method: line[["created_at", "probability", "forecasters"]].reset_index(drop=True)
+            for method, line in histories.items()}
 
 
 def sampled_lines(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.aggregates import crowd_histories
 from forecasts.scoring.calibration import bin_of
 from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
 from forecasts.scoring.scores import log_score, score_tables
@@ -40,11 +40,9 @@ def crowd_aggregates(members: pd.DataFrame) -> pd.DataFrame:
     """The step function of every crowd aggregate, as pseudo-forecasters with negative ids."""
     if members.empty:
         return members.assign(forecasters=pd.Series(dtype="int64"))
-    histories = [
-        crowd_history(members, method=method).assign(forecaster_id=crowd_id)  # type: ignore[arg-type]
-        for method, crowd_id in CROWD_IDS.items()
-    ]
-    return pd.concat(histories, ignore_index=True)
+    histories = crowd_histories(members, tuple(CROWD_IDS))
+    return pd.concat([histories[method].assign(forecaster_id=crowd_id)
+                      for method, crowd_id in CROWD_IDS.items()], ignore_index=True)
 
 
 def crowd_covered(median: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
