@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -97,17 +98,17 @@ def proportion_interval(
     hits: np.ndarray, count: np.ndarray, interval: str = "wilson", level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two-sided `level` interval (Wilson or Jeffreys) for binomial proportions hits/count."""
-    # scipy.stats takes over a second to import; load it only when an interval is asked for.
-    from scipy.stats import beta, norm
-
     tail = (1 - level) / 2
     if interval == "jeffreys":
+        # scipy.stats takes over a second to import: only the Jeffreys interval needs it
+        from scipy.stats import beta
+
         # Brown, Cai & DasGupta (2001): the Jeffreys ends are 0 / 1 when all fail / all succeed
         low = np.where(hits == 0, 0.0, beta.ppf(tail, hits + 0.5, count - hits + 0.5))
         high = np.where(hits == count, 1.0, beta.ppf(1 - tail, hits + 0.5, count - hits + 0.5))
         return low, high
     if interval == "wilson":
-        z = norm.ppf(1 - tail)
+        z = NormalDist().inv_cdf(1 - tail)
         centre = (hits + z**2 / 2) / (count + z**2)
         half = z / (count + z**2) * np.sqrt(hits * (count - hits) / count + z**2 / 4)
         # algebraically exact at 0 and 1 when all fail or all succeed; rounding is not
