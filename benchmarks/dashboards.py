@@ -159,7 +159,7 @@ def child(mode: str, url: str, folder: str, page: str) -> None:
             rows = store.rebuild(connection)
         print(json.dumps({"seconds": time.perf_counter() - started, "rows": rows}))
         return
-    app, client = _app(url, folder)
+    _, client = _app(url, folder)
     started = time.perf_counter()
     response = client.get(page)
     elapsed = time.perf_counter() - started
@@ -219,7 +219,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
         first = run_child("page", url, folder, page)
         print(f"{'first ' + name + ' (fresh process)':44} {first['seconds'] * 1000:10.0f} ms  "
               f"{baseline / first['seconds']:6.0f}x faster than baseline   target <= 300 ms")
-    app, client = _app(url, folder)
+    _, client = _app(url, folder)
     client.get("/leaderboard")
     with Session(make_engine(Settings(database_url=url))) as session:
         manager = session.get(User, 1)
