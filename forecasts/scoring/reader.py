@@ -127,21 +127,28 @@ class StoredScores:
             conditions.append(column.question_id.in_(tagged))
         brier, crowd = column[f"brier_{before_first}"], column[f"crowd_brier_{before_first}"]
         peered = column.peers > 0
-        totals = (sa.select(
-            key, sa.func.count(sa.distinct(column.question_id)).label("questions"),
-            sa.func.sum(column.forecasts).label("forecasts"), sa.func.count().label("n"),
-            sa.func.sum(brier).label("brier"), sa.func.sum(column.coverage).label("coverage"),
-            sa.func.sum(sa.case((peered, brier - crowd), else_=0.0)).label("relative"),
-            sa.func.sum(sa.case((peered, 1), else_=0)).label("peered"),
-        ).select_from(source).where(*conditions).group_by(key))
-        bins = (sa.select(
+        # one pass: sums per (group, Murphy bin); the group's totals are the sums of its bins
+        cells = (sa.select(
             key, column.decile, sa.func.count().label("count"),
             sa.func.sum(column.probability).label("forecast"),
             sa.func.sum(column.outcome).label("hits"),
+            sa.func.sum(column.forecasts).label("forecasts"),
+            sa.func.sum(brier).label("brier"), sa.func.sum(column.coverage).label("coverage"),
+            sa.func.sum(sa.case((peered, brier - crowd), else_=0.0)).label("relative"),
+            sa.func.sum(sa.case((peered, 1), else_=0)).label("peered"),
         ).select_from(source).where(*conditions).group_by(key, column.decile))
         with self.engine.connect() as connection:
-            table = pd.read_sql(totals, connection)
-            cells = pd.read_sql(bins, connection)
+            cells = pd.read_sql(cells, connection)
+            if by == "forecaster":  # one row per (question, forecaster): rows are questions
+                questions = cells.groupby(key.name)["count"].sum().rename("questions")
+            else:  # team members, or a question's tags, share questions
+                distinct = (sa.select(key, sa.func.count(sa.distinct(column.question_id))
+                                      .label("questions"))
+                            .select_from(source).where(*conditions).group_by(key))
+                questions = pd.read_sql(distinct, connection).set_index(key.name)["questions"]
+        sums = ["count", "forecasts", "brier", "coverage", "relative", "peered"]
+        table = cells.groupby(key.name)[sums].sum().rename(columns={"count": "n"})
+        table = table.join(questions).reset_index()
         return _finish(table, cells, key.name, 2.0 if two_term else 1.0, min_questions)
 
 
