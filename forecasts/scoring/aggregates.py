@@ -268,39 +268,66 @@ def crowd_at(
     anyone forecast) and forecasters. Raises ValueError for forecasts on more than one question,
     an unknown method or invalid forecasts.
     """
-    _check_method(method)
+    return crowds_at(forecasts, instants, (method,), extremize=extremize)[method]
+
+
+def crowds_at(
+    forecasts: pd.DataFrame,
+    instants: object,
+    methods: tuple[str, ...],
+    *,
+    extremize: float = 2.5,
+) -> dict[str, pd.DataFrame]:
+    """`crowd_at` for each of `methods`, finding the standing forecasts once."""
+    for method in methods:
+        _check_method(method)
     require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
     if forecasts["question_id"].nunique() > 1:
         raise ValueError("crowd_at takes the forecasts of one question")
     times = np.sort(instants_ns(instants))  # type: ignore[arg-type]
     values, made = _standing(forecasts, times)
     count = np.sum(~np.isnan(values), axis=1)
-    result = np.full(times.size, np.nan)
     some = count > 0
-    if some.any():
-        result[some] = _aggregate_rows(values[some], made[some], count[some], method, extremize)
-    return pd.DataFrame({"created_at": pd.to_datetime(times, utc=True), "probability": result,
-                         "forecasters": count})
+    created = pd.to_datetime(times, utc=True)
+    lines = {}
+    for method in methods:
+        result = np.full(times.size, np.nan)
+        if some.any():
+            result[some] = _aggregate_rows(values[some], made[some], count[some], method,
+                                           extremize)
+        lines[method] = pd.DataFrame({"created_at": created, "probability": result,
+                                      "forecasters": count})
+    return lines
 
 
 def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """instants × forecasters matrices of the standing probability (NaN: none) and its time."""
+    """instants × forecasters matrices of the standing probability (NaN: none) and its time.
+
+    Walks the sorted instants once, applying the forecasts made since the previous instant to
+    a row of the forecasters' latest values: linear in forecasts + instants × forecasters.
+    """
     probability = probabilities(forecasts["probability"])
     created = instants_ns(forecasts["created_at"])
     code, uniques = pd.factorize(forecasts["forecaster_id"], sort=True)
-    n_forecasters = len(uniques)
-    order = np.lexsort((probability, created, code))  # the last of a tie is the highest
-    code, created, probability = code[order], created[order], probability[order]
-    every = np.unique(np.concatenate((created, times)))
-    width = every.size
-    key = code.astype(np.int64) * width + np.searchsorted(every, created)
-    probe = (np.arange(n_forecasters, dtype=np.int64)[None, :] * width
-             + np.searchsorted(every, times)[:, None])
-    latest = np.searchsorted(key, probe, side="right") - 1
-    safe = np.maximum(latest, 0)
-    valid = (latest >= 0) & (code[safe] == np.arange(n_forecasters)[None, :])
-    return (np.where(valid, probability[safe], np.nan),
-            np.where(valid, created[safe], np.iinfo(np.int64).max))
+    # the first instant at which each forecast counts, then per (instant, forecaster) only the
+    # latest forecast (ties at one time: the highest probability, as everywhere else)
+    first = np.searchsorted(times, created, side="left")
+    order = np.lexsort((probability, created, code, first))
+    first, code = first[order], code[order]
+    created, probability = created[order], probability[order]
+    last = np.append((first[1:] != first[:-1]) | (code[1:] != code[:-1]), True)[: first.size]
+    first, code, created, probability = first[last], code[last], created[last], probability[last]
+    bounds = np.searchsorted(first, np.arange(times.size + 1), side="left")
+    value = np.full(len(uniques), np.nan)
+    made = np.full(len(uniques), np.iinfo(np.int64).max)
+    values = np.empty((times.size, len(uniques)))
+    mades = np.empty((times.size, len(uniques)), dtype=np.int64)
+    for row in range(times.size):
+        low, high = bounds[row], bounds[row + 1]
+        value[code[low:high]] = probability[low:high]
+        made[code[low:high]] = created[low:high]
+        values[row], mades[row] = value, made
+    return values, mades
 
 
 def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, method: str,
@@ -317,7 +344,10 @@ def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, met
         total = count[:, None]
         weight = np.where(total <= 2, 1.0, np.exp(np.sqrt(nth) - np.sqrt(total)))
     else:
-        weight = np.ones_like(values)
+        # a plain median: sort each row (NaN last) and take its middle
+        ordered = np.sort(values, axis=1)
+        rows = np.arange(values.shape[0])
+        return (ordered[rows, (count - 1) // 2] + ordered[rows, count // 2]) / 2
     weight = np.where(np.isnan(values), 0.0, weight)
     by_value = np.argsort(values, axis=1, kind="stable")  # NaN (weight 0) sorts last
     ordered = np.take_along_axis(values, by_value, axis=1)

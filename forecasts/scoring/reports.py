@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.scoring.aggregates import crowd_at, crowd_histories
+from forecasts.scoring.aggregates import crowd_histories, crowds_at
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
@@ -233,8 +233,7 @@ def sampled_lines(
     first = forecasts["created_at"].min()
     last = max(pd.Timestamp(until), forecasts["created_at"].max())
     instants = pd.date_range(first, last, periods=points)
-    return {method: crowd_at(forecasts, instants, method=method)  # type: ignore[arg-type]
-            for method in dict.fromkeys(methods)}
+    return crowds_at(forecasts, instants, tuple(dict.fromkeys(methods)))
 
 
 def questions_in_period(
