@@ -41,6 +41,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from forecasts import schema  # noqa: E402
 from forecasts.config import Settings  # noqa: E402
 from forecasts.db import make_engine  # noqa: E402
+from forecasts.names import name_key  # noqa: E402
 
 N_TEAMS, N_TAGS, PASSWORD = 10, 20, "bench-pass-1"
 BUSY_FORECASTERS, BUSY_UPDATES = 1_000, 20  # the 20,000-forecast question
@@ -73,7 +74,8 @@ def fill(url: str, seed: int, n_forecasts: int) -> tuple[int, int]:
     tables.reflect(engine)
     with engine.begin() as connection:
         insert = lambda name, rows: connection.execute(sa.insert(tables.tables[name]), rows)  # noqa: E731
-        insert("team", [{"id": t, "name": f"Desk {t}", "created_at": created}
+        insert("team", [{"id": t, "name": f"Desk {t}", "key": name_key(f"Desk {t}"),
+                         "created_at": created}
                         for t in range(1, N_TEAMS + 1)])
         insert("user", [{"id": 1, "username": "manager", "display_name": "Bench Manager",
                          "password_hash": digest, "role": "manager", "team_id": None,
@@ -82,7 +84,8 @@ def fill(url: str, seed: int, n_forecasts: int) -> tuple[int, int]:
                    "password_hash": "!", "role": "forecaster", "team_id": i % N_TEAMS + 1,
                    "active": True, "kind": "person", "created_at": created}
                   for i in range(1, n_forecasters + 1)])
-        insert("tag", [{"id": t, "name": f"Region {t}"} for t in range(1, N_TAGS + 1)])
+        insert("tag", [{"id": t, "name": f"Region {t}", "key": name_key(f"Region {t}")}
+                       for t in range(1, N_TAGS + 1)])
         early = resolved < questions["closes_at"]
         insert("question", [{
             "id": int(q), "title": f"Benchmark question {q}", "description": "",

@@ -18,7 +18,7 @@ from forecasts import accounts, briefings, profile, sample, schema
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.models import Role
+from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
 from forecasts.scoring import store as score_store
 
@@ -284,3 +284,25 @@ def scores_rebuild(batch: int) -> None:
         session.commit()
     click.echo(f"Stored {rows} score rows for {total} resolved questions.")
 
+
+# --- Passwords ---------------------------------------------------------------------
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--temporary", is_flag=True,
+              help="The user must choose their own password at their next sign-in.")
+@click.password_option(help="Prompted for (twice) when not given.")
+@with_appcontext
+def users_set_password(username: str, temporary: bool, password: str) -> None:
+    """Set a user's password; every session of theirs ends."""
+    with _session() as session:
+        user = accounts.find_user(session, username)
+        if user is None or user.kind is not UserKind.person:
+            raise CommandError(f"No person with the username {username!r}.")
+        try:
+            accounts.set_password(session, user, password, temporary=temporary)
+        except DomainError as error:
+            raise _refuse(error) from None
+        click.echo(f"Password set for {user.username}"
+                   + (" (temporary: to be changed at the next sign-in)." if temporary else "."))

@@ -1,7 +1,7 @@
 """per-question score store
 
 Revision ID: c4f1e2a7d9b3
-Revises: 86bdae895b36
+Revises: c4d1e0a7b2f9
 Create Date: 2026-11-30 00:30:00
 
 Creates question_score and fills it once with the engine's scores of every resolved question
@@ -16,7 +16,7 @@ from alembic import op
 import forecasts.db
 
 revision: str = 'c4f1e2a7d9b3'
-down_revision: str | None = '86bdae895b36'
+down_revision: str | None = 'c4d1e0a7b2f9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,10 @@ class PageWatch:
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.csp: list[str] = []  # Chromium reports each CSP violation on the console
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: self.csp.append(m.text)
+                if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", self._request)
 
@@ -70,6 +73,7 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
 
     boss.goto(question_url)
     boss.get_by_label("Why close early?").fill("The union called the strike off.")
+    boss.get_by_label("I confirm").check()
     boss.get_by_role("button", name="Close early").click()
     assert boss.get_by_test_id("status").text_content() == "closed"
     boss.get_by_role("radio", name="NO", exact=True).check()
