@@ -24,7 +24,13 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def relative(value: float | None) -> str:
+    """A relative score with its sign; a dash where there was no peer to be relative to."""
+    return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
+    app.add_template_filter(relative)
