@@ -56,6 +56,10 @@ def create_app(
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
                    dashboards):
         app.register_blueprint(module.bp)
+    from web import api, tokens
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(tokens.bp)
     return app
 
 

@@ -18,6 +18,7 @@ from forecasts import accounts, briefings, profile, sample, schema, scorebook
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
+from forecasts.exports.cells import write_table
 from forecasts.models import Role
 
 
@@ -262,7 +263,8 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
         click.echo("No scored questions yet: resolve a question that has forecasts.")
         return
     if csv_path:
-        table.to_csv(csv_path, index=False)
+        with open(csv_path, "w", newline="", encoding="utf-8") as stream:
+            write_table(stream, table)  # cells neutralised against formula injection
     scale = "0–2 scale" if two_term else "0–1 scale"
     click.echo(f"Leaderboard by {by} (Brier {scale}, before-first policy: {policy})")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

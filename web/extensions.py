@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -11,10 +13,18 @@ from web.database import get_session
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared where they apply (the API blueprint per token); storage is in memory
+# unless RATELIMIT_STORAGE_URI says otherwise.
+limiter = Limiter(key_func=get_remote_address)
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    # One host: counts kept in memory per process. Several hosts: point RATELIMIT_STORAGE_URI
+    # at a shared store (redis://...), which Flask-Limiter reads from the config.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."

@@ -1,0 +1,301 @@
+"""The API's shapes: pydantic models that validate requests, shape responses and make the
+OpenAPI document (through spectree), so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from forecasts.models import Outcome, Role
+from forecasts.questions import MAX_TAGS, Status
+
+# No NUL or other control characters (PostgreSQL cannot store NUL; the rest hide text);
+# newlines and tabs are fine in long text.
+_LINE = r"^[^\x00-\x1f\x7f]*$"
+_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def Line(max_length: int, min_length: int = 0) -> type[str]:
+    """One line of text, at most ``max_length`` characters."""
+    return Annotated[str, StringConstraints(  # type: ignore[return-value]
+        min_length=min_length, max_length=max_length, pattern=_LINE)]
+
+
+def Text(max_length: int, min_length: int = 0) -> type[str]:
+    """Free text (newlines allowed), at most ``max_length`` characters."""
+    return Annotated[str, StringConstraints(  # type: ignore[return-value]
+        min_length=min_length, max_length=max_length, pattern=_TEXT)]
+
+
+def _in_range(moment: datetime) -> datetime:
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("must be between 1970 and 2200")
+    return moment.astimezone(UTC)
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+Problem.model_rebuild()
+
+
+# ------------------------------------------------------------------ me
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    team: str | None
+    token_name: str
+    token_can_write: bool
+
+
+# ------------------------------------------------------------------ questions
+
+
+class QuestionQuery(Strict):
+    status: Literal["draft", "upcoming", "open", "closed", "resolved", "all"] = "all"
+    tag: Line(60) | None = None  # type: ignore[valid-type]
+    q: Line(200) | None = Field(default=None, description="Words in the title or description")
+    cursor: Line(200) | None = Field(default=None, description="next_cursor of the last page")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class QuestionIn(Strict):
+    title: Line(300, 1)  # type: ignore[valid-type]
+    description: Text(20_000) = ""  # type: ignore[valid-type]
+    resolution_criteria: Text(10_000, 1)  # type: ignore[valid-type]
+    opens_at: Moment
+    closes_at: Moment
+    resolve_by: Moment
+    source_name: Line(200) = ""  # type: ignore[valid-type]
+    source_url: Line(1000) = ""  # type: ignore[valid-type]
+    source_quote: Text(10_000) = ""  # type: ignore[valid-type]
+    tags: list[Line(60)] = Field(default_factory=list, max_length=MAX_TAGS)  # type: ignore[valid-type]
+
+
+class QuestionPatch(Strict):
+    """Only the fields to change."""
+
+    title: Line(300, 1) | None = None  # type: ignore[valid-type]
+    description: Text(20_000) | None = None  # type: ignore[valid-type]
+    resolution_criteria: Text(10_000, 1) | None = None  # type: ignore[valid-type]
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
+    resolve_by: Moment | None = None
+    source_name: Line(200) | None = None  # type: ignore[valid-type]
+    source_url: Line(1000) | None = None  # type: ignore[valid-type]
+    source_quote: Text(10_000) | None = None  # type: ignore[valid-type]
+    tags: list[Line(60)] | None = Field(default=None, max_length=MAX_TAGS)  # type: ignore[valid-type]
+
+
+class CloseIn(Strict):
+    note: Text(2_000) = ""  # type: ignore[valid-type]
+
+
+class ResolveIn(Strict):
+    outcome: Outcome
+    note: Text(2_000) = ""  # type: ignore[valid-type]
+
+
+class TrailEntry(BaseModel):
+    at: datetime
+    action: str
+    actor: str
+    from_outcome: Outcome | None
+    to_outcome: Outcome | None
+    note: str
+
+
+class QuestionOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    resolution_criteria: str
+    opens_at: datetime
+    closes_at: datetime
+    resolve_by: datetime
+    source_name: str
+    source_url: str
+    source_quote: str
+    tags: list[str]
+    status: Status
+    published_at: datetime | None
+    closed_at: datetime
+    outcome: Outcome | None
+    resolved_at: datetime | None
+    forecasters: int = Field(description="How many people have forecast")
+    my_last_forecast_at: datetime | None
+
+
+class QuestionDetail(QuestionOut):
+    trail: list[TrailEntry]
+
+
+class QuestionPage(BaseModel):
+    items: list[QuestionOut]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at the end")
+
+
+# ------------------------------------------------------------------ forecasts
+
+
+class ForecastIn(Strict):
+    probability: float = Field(ge=0.01, le=0.99, description="P(YES), 0.01 to 0.99")
+    rationale: Text(10_000) = ""  # type: ignore[valid-type]
+
+
+class ForecastOut(BaseModel):
+    id: int
+    question_id: int
+    forecaster: str
+    probability: float
+    rationale: str | None = Field(description="Null where the viewer may not read it")
+    created_at: datetime
+
+
+class ForecastQuery(Strict):
+    question_id: Id | None = None
+    cursor: Line(200) | None = None  # type: ignore[valid-type]
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class ForecastPage(BaseModel):
+    items: list[ForecastOut]
+    next_cursor: str | None
+
+
+class QuestionForecasts(BaseModel):
+    crowd_median: float | None
+    forecasters: int
+    items: list[ForecastOut]
+
+
+# ------------------------------------------------------------------ scores
+
+
+class LeaderboardQuery(Strict):
+    by: Literal["forecaster", "team", "tag"] = "forecaster"
+    policy: Literal["active", "crowd", "ignorance"] = "active"
+    scale: Literal["one", "two"] = "one"
+    min: int = Field(default=1, ge=1, le=10_000)
+    tag: Line(60) | None = None  # type: ignore[valid-type]
+    team: Line(80) | None = None  # type: ignore[valid-type]
+    from_: date | None = Field(default=None, alias="from", ge=date(1970, 1, 1),
+                               le=date(2199, 12, 31))
+    to: date | None = Field(default=None, ge=date(1970, 1, 1), le=date(2199, 12, 31))
+
+
+class Standing(BaseModel):
+    """One row of the leaderboard; the columns are those of the page."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    questions: int
+    brier: float | None
+    relative_brier: float | None
+
+
+class Leaderboard(BaseModel):
+    by: str
+    rows: list[Standing]
+
+
+class RecordEntry(BaseModel):
+    question_id: int
+    title: str
+    outcome: Outcome | None
+    final_probability: float | None
+    brier: float | None
+
+
+class TrackRecordOut(BaseModel):
+    forecaster: str
+    mean_brier: float | None
+    scored: int
+    resolved: list[RecordEntry]
+
+
+class CalibrationQuery(Strict):
+    of: Literal["forecaster", "crowd"] = "forecaster"
+    id: Id | None = Field(default=None, description="The forecaster (default: you)")
+    bins: int = Field(default=10, ge=2, le=20)
+    strategy: Literal["uniform", "quantile"] = "uniform"
+
+
+class CalibrationBin(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class CalibrationOut(BaseModel):
+    n: int
+    questions: int
+    brier: float | None
+    log_score: float | None
+    bins: list[CalibrationBin]
+
+
+# ------------------------------------------------------------------ briefings
+
+
+class BriefingIn(Strict):
+    text: Text(2_000_000, 1)  # type: ignore[valid-type]
+    published: date = Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))
+    yardstick: Line(16) = "icd203"  # type: ignore[valid-type]
+    publication: Line(200) = ""  # type: ignore[valid-type]
+
+
+class DraftOut(BaseModel):
+    id: int
+    state: str
+    quote: str
+    term: str | None
+    probability: float | None
+    title: str
+    resolution_criteria: str
+    closes_at: datetime
+    tags: list[str]
+    conditional: bool
+
+
+class BriefingOut(BaseModel):
+    id: int
+    title: str
+    publication: str
+    published: date
+    yardstick: str
+    drafts: list[DraftOut]
+
+
+class Published(BaseModel):
+    question_ids: list[int]
