@@ -20,6 +20,7 @@ from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.exports.cells import write_table
 from forecasts.models import Role
+from web.exports_cli import export_command, import_command
 
 
 class CommandError(click.ClickException):
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
     """Attach the command groups to the app, where FlaskGroup and test runners find them."""
     for group in (db, users, teams, sample_group, briefing_group, jobs_group, scores):
         app.cli.add_command(group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def _session() -> Session:

@@ -18,10 +18,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(value: object) -> object:
     """A cell value that no spreadsheet runs as a formula: text starting with = + - @ tab or CR
     gets a leading apostrophe. Numbers stay numbers (a negative score is not a formula).
+
+    Text that already starts with an apostrophe gets one more, so :func:`restore` can undo
+    exactly what was added (spreadsheets hide one leading apostrophe anyway).
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
         return "'" + value
     return value
+
+
+def restore(cell: str) -> str:
+    """Undo :func:`neutralise` on a cell read back from one of our CSV files."""
+    return cell[1:] if cell.startswith("'") else cell
 
 
 def write_csv(stream: IO[str], columns: Sequence[str],

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forecasts import forecasting, resolution
-from forecasts.exports.cells import FORMULA_STARTS, csv_text, neutralise
+from forecasts.exports.cells import FORMULA_STARTS, csv_text, neutralise, restore
 from tests.support.builders import T0, make_question, make_user
 
 ATTACK = '=HYPERLINK("http://evil.example","x")'
@@ -20,6 +20,7 @@ def test_formula_starts_are_neutralised_and_plain_text_is_not():
     for start in FORMULA_STARTS:
         assert neutralise(start + "1+1") == "'" + start + "1+1"
     assert neutralise("Finn") == "Finn"
+    assert neutralise("'tis") == "''tis"  # so that restore() undoes exactly what was added
     assert neutralise(-0.25) == -0.25  # a negative score is a number, not a formula
     assert neutralise(None) is None
 
@@ -31,6 +32,7 @@ def test_no_written_cell_starts_a_formula_and_text_survives(cells):
     for written, original in zip(row, cells, strict=True):
         assert not written.startswith(FORMULA_STARTS)
         assert written in (original, "'" + original)
+        assert restore(written) == original
 
 
 def test_the_cli_leaderboard_csv_neutralises_a_hostile_display_name(runner, session, manager,
