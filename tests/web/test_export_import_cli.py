@@ -166,7 +166,8 @@ def test_a_fatebook_export_imports_with_its_history(runner, session, manager, fo
     assert result.exit_code == 0, result.output
     assert "Imported 2 questions and 3 forecasts." in result.output
     strike = session.exec(select(Question).where(Question.title.startswith("Will the ferry"))).one()
-    assert strike.outcome.value == "yes" and strike.published_at.isoformat().startswith("2025-02-01")
+    assert strike.outcome.value == "yes"
+    assert strike.published_at.isoformat().startswith("2025-02-01")
     times = sorted(f.created_at.isoformat() for f in session.exec(
         select(Forecast).where(Forecast.question_id == strike.id)))
     assert times == ["2025-02-02T10:15:07+00:00", "2025-02-03T11:00:00+00:00"]
