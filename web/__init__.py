@@ -56,10 +56,11 @@ def create_app(
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
                    dashboards):
         app.register_blueprint(module.bp)
-    from web import api, tokens
+    from web import api, exports, tokens
 
     app.register_blueprint(api.bp)
     app.register_blueprint(tokens.bp)
+    app.register_blueprint(exports.bp)
     return app
 
 

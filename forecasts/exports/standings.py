@@ -72,6 +72,8 @@ def leaderboard(session: Session, cache: ScoreCache, filters: LeaderboardFilters
         min_questions=filters.min_questions, before_first=filters.policy,  # type: ignore[arg-type]
         two_term=filters.two_term))
     table = _only_team(session, table, filters)
+    if table.empty:  # nothing scored yet: the columns alone
+        return table.assign(name=[])[["name", *table.columns]]
     if filters.by == "forecaster":
         names = forecaster_names(session, table["forecaster_id"]) if not table.empty else {}
         labels = [names.get(int(i), "?") for i in table["forecaster_id"]]
@@ -99,7 +101,10 @@ def question_scores(session: Session, cache: ScoreCache) -> pd.DataFrame:
     """
     book = cache.book(session)
     table = pd.concat([book.pairs, book.crowd_pairs], ignore_index=True)
-    names = forecaster_names(session, table["forecaster_id"]) if not table.empty else {}
+    if table.empty:
+        return pd.DataFrame(columns=["question_id", "forecaster_id", "forecaster", "brier",
+                                     "relative_brier"])
+    names = forecaster_names(session, table["forecaster_id"])
     return table.assign(forecaster=[names.get(int(i), "?") for i in table["forecaster_id"]])
 
 
@@ -116,10 +121,12 @@ def crowd_calibration(session: Session, cache: ScoreCache, *, n_bins: int = 10,
                       strategy: str = "uniform") -> Calibration | None:
     """The crowd median's calibration at each question's end."""
     return cache.derived(session, ("export-crowd-calibration", n_bins, strategy),
-                         lambda book: calibration(crowd_finals(
+                         lambda book: None if book.median is None else calibration(crowd_finals(
                              book.crowds, book.questions, CROWD_IDS["median"]),
                              n_bins=n_bins, strategy=strategy))
 
 
 def _finals(book: ScoreBook) -> pd.DataFrame:
+    if book.forecasts.empty or book.questions.empty:  # nothing scored: no final forecasts
+        return pd.DataFrame(columns=["forecaster_id", "question_id", "probability", "outcome"])
     return final_forecasts(book.forecasts, book.questions)

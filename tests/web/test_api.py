@@ -180,6 +180,13 @@ def test_scores_leaderboard_record_and_calibration(api, session, manager, foreca
     assert api(manager).get("/scores/calibration", query_string={"of": "crowd"}).json["n"] == 1
 
 
+def test_scores_answer_before_anything_is_resolved(api, forecaster):
+    client = api(forecaster)
+    assert client.get("/scores/leaderboard").json == {"by": "forecaster", "rows": []}
+    assert client.get("/scores/leaderboard", query_string={"by": "team"}).json["rows"] == []
+    assert client.get("/scores/calibration").json["n"] == 0
+
+
 def test_rate_limit_per_token_answers_429(app, api, forecaster):
     app.config["API_RATE_LIMIT"] = "3 per minute"
     first, second = api(forecaster), api(forecaster)

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from forecasts import forecasting, tokens
+from forecasts import forecasting, resolution, tokens
 from forecasts.models import Role
 from tests.support.builders import T0, make_question, make_user
 
@@ -35,7 +35,13 @@ def api_schema(app, session):  # type: ignore[no-untyped-def]
     make_question(session, manager, published=False, title="A draft")
     forecasting.submit_forecast(session, question, forecaster=manager, probability=0.3,
                                 now=T0 + timedelta(days=1))
-    make_user(session, "finn")
+    finn = make_user(session, "finn")
+    resolved = make_question(session, manager, title="A resolved question", tags=["Grain"])
+    for person, p in [(manager, 0.4), (finn, 0.9)]:
+        forecasting.submit_forecast(session, resolved, forecaster=person, probability=p,
+                                    now=T0 + timedelta(days=2))
+    resolution.resolve(session, resolved, outcome="yes", actor=manager,
+                       now=resolved.closes_at + timedelta(days=1))
     secret = tokens.create_token(session, manager, name="fuzz", can_write=True, now=T0).secret
     app.config["FUZZ_HEADERS"] = {"Authorization": f"Bearer {secret}"}
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
