@@ -82,6 +82,10 @@ def test_the_crowd_stays_hidden_until_you_forecast(api, session, manager, foreca
     assert shown["forecasters"] == 2 and shown["crowd_median"] == pytest.approx(0.55)
     rationales = {f["forecaster"]: f["rationale"] for f in shown["items"]}
     assert rationales == {"rowena": None, "finn": "Talks resumed"}  # others' reasons stay private
+    first = client.get(f"/questions/{question.id}/forecasts", query_string={"limit": 1}).json
+    rest = client.get(f"/questions/{question.id}/forecasts",
+                      query_string={"cursor": first["next_cursor"]}).json
+    assert len(first["items"]) == 1 and len(rest["items"]) == 1 and rest["next_cursor"] is None
     assert api(manager).get(f"/questions/{question.id}/forecasts").status_code == 200
 
 

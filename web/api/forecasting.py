@@ -9,12 +9,18 @@ from forecasts.exports.tables import ForecastFilter, ForecastRow, forecast_rows
 from forecasts.models import Role
 from web.api.auth import api_user
 from web.api.problems import Problem
-from web.api.schemas import ForecastIn, ForecastOut, ForecastPage, ForecastQuery, QuestionForecasts
+from web.api.schemas import (
+    ForecastIn,
+    ForecastOut,
+    ForecastPage,
+    ForecastQuery,
+    PageQuery,
+    QuestionForecasts,
+)
 from web.api.spec import api_spec, responses
 from web.database import get_session, now
 
 TAG = "forecasts"
-QUESTION_FORECASTS_LIMIT = 5_000
 
 
 def _out(row: ForecastRow, *, show_rationale: bool) -> ForecastOut:
@@ -48,8 +54,8 @@ def register(bp: Blueprint) -> None:
                            rationale=forecast.rationale, created_at=forecast.created_at), 201
 
     @bp.get("/questions/<int:question_id>/forecasts")
-    @api_spec.validate(resp=responses(HTTP_200=QuestionForecasts), tags=[TAG])
-    def question_forecasts(question_id: int) -> QuestionForecasts:
+    @api_spec.validate(query=PageQuery, resp=responses(HTTP_200=QuestionForecasts), tags=[TAG])
+    def question_forecasts(question_id: int, query: PageQuery) -> QuestionForecasts:
         """Everyone's forecasts on a question, once you have forecast on it yourself (so the
         crowd cannot anchor you; managers, and everyone after the close, may always see them).
         Rationales are shown for your own forecasts, or to managers.
@@ -61,12 +67,13 @@ def register(bp: Blueprint) -> None:
                                "hidden until then, so they cannot anchor yours.")
         crowd = forecasting.crowd_now(session, question, moment)
         rows = forecast_rows(session, ForecastFilter(question_id=question.id),
-                             limit=QUESTION_FORECASTS_LIMIT)
-        manager = user.has_role(Role.manager)
+                             after_id=_cursor(query.cursor), limit=query.limit + 1)
+        page, manager = rows[:query.limit], user.has_role(Role.manager)
         return QuestionForecasts(
             crowd_median=crowd.median, forecasters=crowd.forecasters,
             items=[_out(r, show_rationale=manager or r.forecaster == user.username)
-                   for r in rows])
+                   for r in page],
+            next_cursor=str(page[-1].id) if len(rows) > query.limit else None)
 
     @bp.get("/forecasts")
     @api_spec.validate(query=ForecastQuery, resp=responses(HTTP_200=ForecastPage), tags=[TAG])

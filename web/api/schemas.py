@@ -194,10 +194,16 @@ class ForecastPage(BaseModel):
     next_cursor: str | None
 
 
+class PageQuery(Strict):
+    cursor: Line(200) | None = None  # type: ignore[valid-type]
+    limit: int = Field(default=500, ge=1, le=5_000)
+
+
 class QuestionForecasts(BaseModel):
     crowd_median: float | None
     forecasters: int
     items: list[ForecastOut]
+    next_cursor: str | None
 
 
 # ------------------------------------------------------------------ scores
