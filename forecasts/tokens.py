@@ -67,7 +67,7 @@ def all_tokens(session: Session, viewer: User) -> list[tuple[ApiToken, User]]:
     query = (select(ApiToken, User).join(User, col(User.id) == ApiToken.user_id)
              .where(col(ApiToken.revoked_at).is_(None))
              .order_by(col(User.username), col(ApiToken.id)))
-    return list(session.exec(query).all())  # type: ignore[arg-type]
+    return list(session.exec(query).all())
 
 
 def revoke_token(session: Session, token_id: int, *, actor: User, now: datetime) -> ApiToken:

@@ -158,9 +158,9 @@ def _resolved_ids(session: Session, where: ExportFilter) -> set[int] | None:
         query = query.where(col(Question.id).in_(tagged(where.tag)))
     start, end = where.bounds()
     if start is not None:
-        query = query.where(Question.resolved_at >= start)
+        query = query.where(col(Question.resolved_at) >= start)
     if end is not None:
-        query = query.where(Question.resolved_at < end)
+        query = query.where(col(Question.resolved_at) < end)
     return set(session.exec(query).all())  # type: ignore[arg-type]
 
 
@@ -174,7 +174,7 @@ def score_rows(session: Session, cache: ScoreCache, viewer: User,
     if not viewer.has_role(Role.manager):
         table = table.loc[(table["forecaster_id"] == viewer.id) | (table["forecaster_id"] < 0)]
     table = table.sort_values(["question_id", "forecaster_id"], kind="stable")
-    return table[list(SCORE_COLUMNS)].to_dict("records")  # type: ignore[return-value]
+    return table[list(SCORE_COLUMNS)].to_dict("records")
 
 
 def leaderboard_rows(session: Session, cache: ScoreCache, viewer: User,
@@ -182,4 +182,4 @@ def leaderboard_rows(session: Session, cache: ScoreCache, viewer: User,
     """The forecaster leaderboard as the page shows it to everyone; columns and rows."""
     table = standings.leaderboard(session, cache, standings.LeaderboardFilters(
         tag=where.tag, start=where.start, end=where.end))
-    return [str(c) for c in table.columns], table.to_dict("records")  # type: ignore[return-value]
+    return [str(c) for c in table.columns], table.to_dict("records")

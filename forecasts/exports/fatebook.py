@@ -43,7 +43,8 @@ def fatebook_time(text: str, name: str) -> datetime:
     if not match:
         raise ValueError(f"{name} {text!r} is not a time like 2024-03-05 14:07:05")
     try:
-        moment = datetime(*(int(part) for part in match.groups()), tzinfo=UTC)  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise ValueError(f"{name} {text!r} is not a real date") from None
     if not 1970 <= moment.year < 2200:
@@ -80,7 +81,8 @@ def _question(row: dict[str, str], actor: User) -> tuple[Question, list[dict[str
                           resolution_criteria=CRITERIA, opens_at=opens_at, closes_at=closes_at,
                           resolve_by=max(resolve_by, closes_at), source_name="Fatebook")
     check_question(data)
-    question = Question(**data.model_dump(exclude={"tags"}), created_by_id=actor.id,
+    question = Question(**data.model_dump(exclude={"tags"}),
+                        created_by_id=actor.id,  # type: ignore[arg-type]
                         created_at=opens_at, published_at=opens_at,
                         outcome=OUTCOMES[resolution] if resolution else None,
                         resolved_at=resolved_at)
@@ -112,11 +114,11 @@ def plan(rows: list[dict[str, str]], users: dict[str, User], titles: set[str], *
                 question, trail = _question(row, actor)
                 made[key] = question
                 result.questions.append((question, [], trail))
-            question = made[key]
-            if question is None:
+            found = made[key]
+            if found is None:
                 raise ValueError("its question could not be imported (see its first row)")
             result.forecasts.append(checked_forecast(
-                question, person(row[FORECASTER]), row[PROBABILITY],
+                found, person(row[FORECASTER]), row[PROBABILITY],
                 fatebook_time(row[FORECAST_AT], FORECAST_AT), ""))
         except (ValueError, ValidationFailed) as error:
             reason = ("; ".join(f"{k}: {v}" for k, v in error.fields.items())

@@ -152,7 +152,7 @@ def own_question(row: dict[str, str], users: dict[str, User], titles: set[str],
         raise ValueError(f"outcome {outcome_text!r} is not yes, no or annulled")
     author = find_user(users, row["created_by"], "created_by") if row.get("created_by") else actor
     question = Question(
-        **data.model_dump(exclude={"tags"}), created_by_id=author.id,
+        **data.model_dump(exclude={"tags"}), created_by_id=author.id,  # type: ignore[arg-type]
         created_at=optional_time(row.get("created_at", ""), "created_at") or data.opens_at,
         published_at=optional_time(row.get("published_at", ""), "published_at"),
         closed_early_at=optional_time(row.get("closed_early_at", ""), "closed_early_at"),

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from forecasts.models import Forecast, Question, QuestionTag, Tag, User
 
@@ -85,7 +85,7 @@ def _row(forecast: Forecast, title: str, username: str) -> ForecastRow:
                        created_at=forecast.created_at)
 
 
-def tagged(name: str) -> Select[tuple[int]]:
+def tagged(name: str) -> SelectOfScalar[int]:
     """A subquery of the ids of questions carrying the tag (case-insensitive)."""
     return (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
             .where(func.lower(Tag.name) == name.strip().lower()))

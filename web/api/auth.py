@@ -42,11 +42,11 @@ def _rate_limit() -> str:
 
 def api_user() -> User:
     """The person the request's token belongs to (set before every protected view)."""
-    return g.api_user  # type: ignore[no-any-return]
+    return g.api_user
 
 
 def api_token() -> ApiToken:
-    return g.api_token  # type: ignore[no-any-return]
+    return g.api_token
 
 
 def _authenticate() -> None:

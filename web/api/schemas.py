@@ -19,16 +19,14 @@ _TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 
 
-def Line(max_length: int, min_length: int = 0) -> type[str]:
-    """One line of text, at most ``max_length`` characters."""
-    return Annotated[str, StringConstraints(  # type: ignore[return-value]
-        min_length=min_length, max_length=max_length, pattern=_LINE)]
+def one_line(max_length: int, min_length: int = 0) -> StringConstraints:
+    """One line of text, at most ``max_length`` characters (``Annotated[str, one_line(n)]``)."""
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=_LINE)
 
 
-def Text(max_length: int, min_length: int = 0) -> type[str]:
+def free_text(max_length: int, min_length: int = 0) -> StringConstraints:
     """Free text (newlines allowed), at most ``max_length`` characters."""
-    return Annotated[str, StringConstraints(  # type: ignore[return-value]
-        min_length=min_length, max_length=max_length, pattern=_TEXT)]
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=_TEXT)
 
 
 def _in_range(moment: datetime) -> datetime:
@@ -84,47 +82,49 @@ class Me(BaseModel):
 
 class QuestionQuery(Strict):
     status: Literal["draft", "upcoming", "open", "closed", "resolved", "all"] = "all"
-    tag: Line(60) | None = None  # type: ignore[valid-type]
-    q: Line(200) | None = Field(default=None, description="Words in the title or description")
-    cursor: Line(200) | None = Field(default=None, description="next_cursor of the last page")
+    tag: Annotated[str, one_line(60)] | None = None
+    q: Annotated[str, one_line(200)] | None = Field(
+        default=None, description="Words in the title or description")
+    cursor: Annotated[str, one_line(200)] | None = Field(
+        default=None, description="next_cursor of the last page")
     limit: int = Field(default=50, ge=1, le=200)
 
 
 class QuestionIn(Strict):
-    title: Line(300, 1)  # type: ignore[valid-type]
-    description: Text(20_000) = ""  # type: ignore[valid-type]
-    resolution_criteria: Text(10_000, 1)  # type: ignore[valid-type]
+    title: Annotated[str, one_line(300, 1)]
+    description: Annotated[str, free_text(20_000)] = ""
+    resolution_criteria: Annotated[str, free_text(10_000, 1)]
     opens_at: Moment
     closes_at: Moment
     resolve_by: Moment
-    source_name: Line(200) = ""  # type: ignore[valid-type]
-    source_url: Line(1000) = ""  # type: ignore[valid-type]
-    source_quote: Text(10_000) = ""  # type: ignore[valid-type]
-    tags: list[Line(60)] = Field(default_factory=list, max_length=MAX_TAGS)  # type: ignore[valid-type]
+    source_name: Annotated[str, one_line(200)] = ""
+    source_url: Annotated[str, one_line(1000)] = ""
+    source_quote: Annotated[str, free_text(10_000)] = ""
+    tags: list[Annotated[str, one_line(60)]] = Field(default_factory=list, max_length=MAX_TAGS)
 
 
 class QuestionPatch(Strict):
     """Only the fields to change."""
 
-    title: Line(300, 1) | None = None  # type: ignore[valid-type]
-    description: Text(20_000) | None = None  # type: ignore[valid-type]
-    resolution_criteria: Text(10_000, 1) | None = None  # type: ignore[valid-type]
+    title: Annotated[str, one_line(300, 1)] | None = None
+    description: Annotated[str, free_text(20_000)] | None = None
+    resolution_criteria: Annotated[str, free_text(10_000, 1)] | None = None
     opens_at: Moment | None = None
     closes_at: Moment | None = None
     resolve_by: Moment | None = None
-    source_name: Line(200) | None = None  # type: ignore[valid-type]
-    source_url: Line(1000) | None = None  # type: ignore[valid-type]
-    source_quote: Text(10_000) | None = None  # type: ignore[valid-type]
-    tags: list[Line(60)] | None = Field(default=None, max_length=MAX_TAGS)  # type: ignore[valid-type]
+    source_name: Annotated[str, one_line(200)] | None = None
+    source_url: Annotated[str, one_line(1000)] | None = None
+    source_quote: Annotated[str, free_text(10_000)] | None = None
+    tags: list[Annotated[str, one_line(60)]] | None = Field(default=None, max_length=MAX_TAGS)
 
 
 class CloseIn(Strict):
-    note: Text(2_000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, free_text(2_000)] = ""
 
 
 class ResolveIn(Strict):
     outcome: Outcome
-    note: Text(2_000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, free_text(2_000)] = ""
 
 
 class TrailEntry(BaseModel):
@@ -171,7 +171,7 @@ class QuestionPage(BaseModel):
 
 class ForecastIn(Strict):
     probability: float = Field(ge=0.01, le=0.99, description="P(YES), 0.01 to 0.99")
-    rationale: Text(10_000) = ""  # type: ignore[valid-type]
+    rationale: Annotated[str, free_text(10_000)] = ""
 
 
 class ForecastOut(BaseModel):
@@ -185,7 +185,7 @@ class ForecastOut(BaseModel):
 
 class ForecastQuery(Strict):
     question_id: Id | None = None
-    cursor: Line(200) | None = None  # type: ignore[valid-type]
+    cursor: Annotated[str, one_line(200)] | None = None
     limit: int = Field(default=100, ge=1, le=500)
 
 
@@ -195,7 +195,7 @@ class ForecastPage(BaseModel):
 
 
 class PageQuery(Strict):
-    cursor: Line(200) | None = None  # type: ignore[valid-type]
+    cursor: Annotated[str, one_line(200)] | None = None
     limit: int = Field(default=500, ge=1, le=5_000)
 
 
@@ -214,8 +214,8 @@ class LeaderboardQuery(Strict):
     policy: Literal["active", "crowd", "ignorance"] = "active"
     scale: Literal["one", "two"] = "one"
     min: int = Field(default=1, ge=1, le=10_000)
-    tag: Line(60) | None = None  # type: ignore[valid-type]
-    team: Line(80) | None = None  # type: ignore[valid-type]
+    tag: Annotated[str, one_line(60)] | None = None
+    team: Annotated[str, one_line(80)] | None = None
     from_: date | None = Field(default=None, alias="from", ge=date(1970, 1, 1),
                                le=date(2199, 12, 31))
     to: date | None = Field(default=None, ge=date(1970, 1, 1), le=date(2199, 12, 31))
@@ -275,10 +275,10 @@ class CalibrationOut(BaseModel):
 
 
 class BriefingIn(Strict):
-    text: Text(2_000_000, 1)  # type: ignore[valid-type]
+    text: Annotated[str, free_text(2_000_000, 1)]
     published: date = Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))
-    yardstick: Line(16) = "icd203"  # type: ignore[valid-type]
-    publication: Line(200) = ""  # type: ignore[valid-type]
+    yardstick: Annotated[str, one_line(16)] = "icd203"
+    publication: Annotated[str, one_line(200)] = ""
 
 
 class DraftOut(BaseModel):

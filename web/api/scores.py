@@ -63,7 +63,7 @@ def register(bp: Blueprint) -> None:
         """The leaderboard of resolved questions, with the page's filters and columns."""
         table = standings.leaderboard(get_session(), current_app.extensions["scores"],
                                       _filters(query))
-        rows = plain(table.to_dict("records"))  # type: ignore[arg-type]
+        rows = plain(table.to_dict("records"))
         return Leaderboard(by=query.by, rows=[Standing(**row) for row in rows])  # type: ignore[arg-type]
 
     @bp.get("/scores/forecasters/<int:user_id>")
@@ -106,7 +106,7 @@ def register(bp: Blueprint) -> None:
         return CalibrationOut(
             n=result.n, questions=result.questions, brier=_finite(result.murphy.brier),
             log_score=_finite(result.log_score),
-            bins=[CalibrationBin(**row) for row in plain(table.to_dict("records"))])  # type: ignore[arg-type]
+            bins=[CalibrationBin(**row) for row in plain(table.to_dict("records"))])
 
 
 def _finite(value: float) -> float | None:
