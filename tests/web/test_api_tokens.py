@@ -41,6 +41,7 @@ def test_a_browser_session_alone_never_authorises_the_api(sign_in, forecaster):
     assert browser.get("/questions").status_code == 200  # the session works for pages
     answer = browser.get("/api/v1/me")
     assert answer.status_code == 401 and answer.content_type == "application/problem+json"
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
     posted = browser.client.post("/api/v1/questions", json={})
     assert posted.status_code == 401
 

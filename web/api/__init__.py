@@ -38,7 +38,7 @@ def me() -> Me:
 @bp.errorhandler(Problem)
 def _problem(error: Problem) -> Response:
     get_session().rollback()
-    return problem_response(error.status, error.detail, error.errors)
+    return problem_response(error.status, error.detail, error.errors, error.headers)
 
 
 @bp.errorhandler(DomainError)

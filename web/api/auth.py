@@ -20,6 +20,7 @@ from web.extensions import csrf, limiter
 DEFAULT_RATE_LIMIT = "300 per minute"
 PUBLIC_ENDPOINTS = frozenset({"api.openapi_document", "api.docs", "api.docs_asset"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}  # RFC 6750: how to authenticate
 
 
 def bearer_secret() -> str | None:
@@ -55,10 +56,10 @@ def _authenticate() -> None:
     secret = bearer_secret()
     if secret is None:
         raise Problem(401, "Send a personal API token: Authorization: Bearer <token>. "
-                           "Create one on your profile's API tokens page.")
+                           "Create one on your profile's API tokens page.", headers=CHALLENGE)
     found = authenticate_token(get_session(), secret, now=now())
     if found is None:
-        raise Problem(401, "This token is unknown or revoked.")
+        raise Problem(401, "This token is unknown or revoked.", headers=CHALLENGE)
     g.api_user, g.api_token = found
     if request.method in WRITE_METHODS and not g.api_token.can_write:
         raise Problem(403, "This token is read-only; create a read-write token to make changes.")

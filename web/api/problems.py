@@ -24,10 +24,11 @@ TITLES = {
 class Problem(Exception):
     """An API refusal raised from anywhere in a request; rendered by :func:`problem_response`."""
 
-    def __init__(self, status: int, detail: str,
-                 errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, status: int, detail: str, errors: list[dict[str, str]] | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status, self.detail, self.errors = status, detail, errors
+        self.headers = dict(headers or {})
 
 
 def is_api_request() -> bool:
