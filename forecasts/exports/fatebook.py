@@ -18,7 +18,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from forecasts.errors import ValidationFailed
-from forecasts.exports.checks import BadRow, ImportPlan, checked_forecast, find_user
+from forecasts.exports.checks import (
+    BadRow,
+    ImportPlan,
+    check_text,
+    checked_forecast,
+    find_user,
+)
 from forecasts.models import Action, Outcome, Question, User
 from forecasts.questions import QuestionCreate, check_question
 
@@ -70,6 +76,7 @@ def _users_by_name(users: dict[str, User]) -> Callable[[str], User]:
 
 
 def _question(row: dict[str, str], actor: User) -> tuple[Question, list[dict[str, object]]]:
+    check_text({"title": row[TITLE].strip(), "description": row.get(NOTES, "")})
     opens_at = fatebook_time(row[CREATED_AT], CREATED_AT)
     resolve_by = fatebook_time(row[RESOLVE_BY], RESOLVE_BY)
     resolution = row[RESOLUTION].strip().upper()

@@ -20,10 +20,12 @@ from forecasts.errors import ValidationFailed
 from forecasts.exports import fatebook
 from forecasts.exports.cells import restore
 from forecasts.exports.checks import (
+    TEXT_LIMITS,
     BadRow,
     ImportPlan,
     ImportRefused,
     ImportReport,
+    check_text,
     checked_forecast,
     find_user,
     optional_time,
@@ -133,6 +135,7 @@ def own_question(row: dict[str, str], users: dict[str, User], titles: set[str],
                  actor: User) -> tuple[Question, list[str], list[dict[str, object]]]:
     """One row of the product's questions export as a question, its tags and trail entries."""
     title = row.get("title", "").strip()
+    check_text({name: row.get(name, "") for name in TEXT_LIMITS if name != "note"})
     if title.casefold() in titles:
         raise ValueError(f"a question titled {title!r} already exists")
     data = QuestionCreate(
@@ -145,8 +148,8 @@ def own_question(row: dict[str, str], users: dict[str, User], titles: set[str],
         source_quote=row.get("source_quote", ""),
         tags=[t for t in row.get("tags", "").split(";") if t.strip()])
     check_question(data)
-    if len(title) > 300:
-        raise ValueError("title is longer than 300 characters")
+    if any(len(" ".join(tag.split())) > 60 for tag in data.tags):
+        raise ValueError("a tag is longer than 60 characters")
     outcome_text = row.get("outcome", "").strip().lower()
     if outcome_text and outcome_text not in {o.value for o in Outcome}:
         raise ValueError(f"outcome {outcome_text!r} is not yes, no or annulled")
@@ -188,6 +191,7 @@ def _trail(text: str, users: dict[str, User]) -> list[dict[str, object]]:
             "to_outcome": Outcome(entry["to"]) if entry.get("to") else None,
             "note": str(entry.get("note", "")),
         })
+        check_text({"note": str(trail[-1]["note"])})
     return trail
 
 

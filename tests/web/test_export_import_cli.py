@@ -194,3 +194,30 @@ def test_a_file_with_bad_rows_stores_nothing_and_names_each(runner, session, man
     assert session.exec(select(Forecast)).all() == []
     refused = runner.invoke(args=["import", "questions", str(path), "--as", "finn"])
     assert refused.exit_code == 2 and "managers" in refused.output
+
+
+def test_bad_text_in_our_own_format_is_named_and_nothing_stored(runner, session, manager,
+                                                                 tmp_path):
+    columns = ["title", "resolution_criteria", "opens_at", "closes_at", "resolve_by",
+               "source_name", "tags"]
+    good = ["Will the port reopen?", "Port authority notice", "2026-01-05T09:00:00Z",
+            "2026-02-05T09:00:00Z", "2026-02-10T09:00:00Z", "Harbour Outlook", "Ports"]
+    rows = [good,
+            ["Will the\x00 strike end?", *good[1:]],
+            ["Will grain flow?", *good[1:5], "x" * 201, "Grain"],
+            ["Will ferries run?", *good[1:6], "y" * 61],
+            ["Will the port reopen?", *good[1:]]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    path = tmp_path / "questions.csv"
+    path.write_text(buffer.getvalue())
+    result = runner.invoke(args=["import", "questions", str(path), "--as", "maria"])
+    assert result.exit_code == 2
+    assert "row 2: title holds a control character" in result.output
+    assert "row 3: source_name is longer than 200 characters" in result.output
+    assert "row 4: a tag is longer than 60 characters" in result.output
+    assert "row 5: a question titled 'Will the port reopen?' already exists" in result.output
+    assert "row 1:" not in result.output
+    assert session.exec(select(Question)).all() == []
