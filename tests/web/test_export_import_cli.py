@@ -164,6 +164,7 @@ def test_a_fatebook_export_imports_with_its_history(runner, session, manager, fo
     ]))
     result = runner.invoke(args=["import", "questions", str(path), "--as", "maria"])
     assert result.exit_code == 0, result.output
+    assert "Checking rows" in result.output  # the progress bar
     assert "Imported 2 questions and 3 forecasts." in result.output
     strike = session.exec(select(Question).where(Question.title.startswith("Will the ferry"))).one()
     assert strike.outcome.value == "yes"
