@@ -46,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
     return page, (400 if form.errors else 201 if issued else 200), {"Cache-Control": "no-store"}
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@bp.post("/profile/tokens/<int(min=1, max=2147483647):token_id>/revoke")
 @login_required
 def revoke(token_id: int):  # type: ignore[no-untyped-def]
     """Revoke one of your tokens, or (managers) anyone's."""

@@ -127,6 +127,10 @@ def test_unknown_paths_and_methods_answer_problems_not_html(api, manager):
     assert wrong.status_code == 405 and wrong.content_type == PROBLEM
     assert "GET" in wrong.headers["Allow"]
     assert client.get("/questions/999999").status_code == 404
+    for huge in ("/questions/99999999999999999999", "/scores/forecasters/2147483648",
+                 "/briefings/99999999999999999999", "/questions/0"):
+        answer = client.get(huge)
+        assert answer.status_code == 404 and answer.content_type == PROBLEM, huge
 
 
 def test_list_filters_and_pages_with_a_cursor(api, session, manager, forecaster):

@@ -70,6 +70,8 @@ def test_a_manager_revokes_anyones_token_but_a_forecaster_only_their_own(
     theirs = ApiClient(app, session, other)
     refused = sign_in(forecaster).post(f"/profile/tokens/{theirs.token.id}/revoke")
     assert refused.status_code == 404 and theirs.get("/me").status_code == 200
+    huge = sign_in(forecaster).post("/profile/tokens/99999999999999999999/revoke")
+    assert huge.status_code == 404
     page = sign_in(manager).get("/profile/tokens").get_data(as_text=True)
     assert "rowena" in page and theirs.token.prefix in page
     assert sign_in(manager).post(f"/profile/tokens/{theirs.token.id}/revoke").status_code == 302

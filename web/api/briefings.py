@@ -10,7 +10,7 @@ from forecasts.models import Briefing, BriefingDraft
 from forecasts.questions import normalise_tags, require_manager
 from web.api.auth import api_user
 from web.api.schemas import BriefingIn, BriefingOut, DraftOut, Published
-from web.api.spec import api_spec, responses
+from web.api.spec import ID, api_spec, responses
 from web.database import get_session, now
 
 TAG = "briefings"
@@ -48,13 +48,13 @@ def register(bp: Blueprint) -> None:
             publication=json.publication, importer=api_user(), now=now())
         return _briefing(session, briefing), 201
 
-    @bp.get("/briefings/<int:briefing_id>")
+    @bp.get(f"/briefings/<{ID}:briefing_id>")
     @api_spec.validate(resp=responses(HTTP_200=BriefingOut), tags=[TAG])
     def get_briefing(briefing_id: int) -> BriefingOut:
         """A briefing with its drafts (managers)."""
         return _briefing(get_session(), _managed_briefing(briefing_id))
 
-    @bp.post("/briefings/<int:briefing_id>/drafts/<int:draft_id>/accept")
+    @bp.post(f"/briefings/<{ID}:briefing_id>/drafts/<{ID}:draft_id>/accept")
     @api_spec.validate(resp=responses(HTTP_200=DraftOut), tags=[TAG])
     def accept_draft(briefing_id: int, draft_id: int) -> DraftOut:
         """Mark a draft for publishing (managers)."""
@@ -63,7 +63,7 @@ def register(bp: Blueprint) -> None:
         briefings.accept_draft(session, draft, actor=api_user())
         return _draft(draft)
 
-    @bp.post("/briefings/<int:briefing_id>/publish")
+    @bp.post(f"/briefings/<{ID}:briefing_id>/publish")
     @api_spec.validate(resp=responses(HTTP_200=Published), tags=[TAG])
     def publish_briefing(briefing_id: int) -> Published:
         """Publish every accepted draft as an open question, all or nothing (managers)."""

@@ -17,7 +17,7 @@ from web.api.schemas import (
     PageQuery,
     QuestionForecasts,
 )
-from web.api.spec import api_spec, responses
+from web.api.spec import ID, api_spec, responses
 from web.database import get_session, now
 
 TAG = "forecasts"
@@ -40,7 +40,7 @@ def _cursor(raw: str | None) -> int | None:
 def register(bp: Blueprint) -> None:
     """Add the forecast routes to the API blueprint."""
 
-    @bp.post("/questions/<int:question_id>/forecasts")
+    @bp.post(f"/questions/<{ID}:question_id>/forecasts")
     @api_spec.validate(json=ForecastIn, resp=responses(HTTP_201=ForecastOut), tags=[TAG])
     def submit_forecast(question_id: int, json: ForecastIn) -> tuple[ForecastOut, int]:
         """Forecast P(YES) on an open question (an update is a new forecast); 409 once closed."""
@@ -53,7 +53,7 @@ def register(bp: Blueprint) -> None:
                            forecaster=user.username, probability=forecast.probability,
                            rationale=forecast.rationale, created_at=forecast.created_at), 201
 
-    @bp.get("/questions/<int:question_id>/forecasts")
+    @bp.get(f"/questions/<{ID}:question_id>/forecasts")
     @api_spec.validate(query=PageQuery, resp=responses(HTTP_200=QuestionForecasts), tags=[TAG])
     def question_forecasts(question_id: int, query: PageQuery) -> QuestionForecasts:
         """Everyone's forecasts on a question, once you have forecast on it yourself (so the

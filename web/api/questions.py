@@ -25,7 +25,7 @@ from web.api.schemas import (
     ResolveIn,
     TrailEntry,
 )
-from web.api.spec import api_spec, responses
+from web.api.spec import ID, api_spec, responses
 from web.database import get_session, now
 
 TAG = "questions"
@@ -95,7 +95,7 @@ def register(bp: Blueprint) -> None:
                                              author=api_user(), now=now())
         return question_out(question), 201
 
-    @bp.get("/questions/<int:question_id>")
+    @bp.get(f"/questions/<{ID}:question_id>")
     @api_spec.validate(resp=responses(HTTP_200=QuestionDetail), tags=[TAG])
     def get_question(question_id: int) -> QuestionDetail:
         """One question with its resolution trail."""
@@ -108,7 +108,7 @@ def register(bp: Blueprint) -> None:
                  for e in resolution.trail(session, question)]
         return QuestionDetail(**question_out(question).model_dump(), trail=trail)
 
-    @bp.patch("/questions/<int:question_id>")
+    @bp.patch(f"/questions/<{ID}:question_id>")
     @api_spec.validate(json=QuestionPatch, resp=responses(HTTP_200=QuestionOut), tags=[TAG])
     def edit_question(question_id: int, json: QuestionPatch) -> QuestionOut:
         """Change some fields (managers); after the first forecast changes go in the history."""
@@ -121,7 +121,7 @@ def register(bp: Blueprint) -> None:
                                   editor=api_user(), now=now())
         return question_out(question)
 
-    @bp.post("/questions/<int:question_id>/publish")
+    @bp.post(f"/questions/<{ID}:question_id>/publish")
     @api_spec.validate(resp=responses(HTTP_200=QuestionOut), tags=[TAG])
     def publish_question(question_id: int) -> QuestionOut:
         """Make a draft visible to forecasters (managers)."""
@@ -130,7 +130,7 @@ def register(bp: Blueprint) -> None:
         questions.publish_question(session, question, actor=api_user(), now=now())
         return question_out(question)
 
-    @bp.post("/questions/<int:question_id>/close")
+    @bp.post(f"/questions/<{ID}:question_id>/close")
     @api_spec.validate(json=CloseIn, resp=responses(HTTP_200=QuestionOut), tags=[TAG])
     def close_question(question_id: int, json: CloseIn) -> QuestionOut:
         """Stop forecasting now (managers); recorded in the trail."""
@@ -139,7 +139,7 @@ def register(bp: Blueprint) -> None:
         questions.close_early(session, question, actor=api_user(), note=json.note, now=now())
         return question_out(question)
 
-    @bp.post("/questions/<int:question_id>/resolve")
+    @bp.post(f"/questions/<{ID}:question_id>/resolve")
     @api_spec.validate(json=ResolveIn, resp=responses(HTTP_200=QuestionOut), tags=[TAG])
     def resolve_question(question_id: int, json: ResolveIn) -> QuestionOut:
         """Resolve YES, NO or annulled, or correct a resolution with a note (managers)."""

@@ -24,7 +24,7 @@ from web.api.schemas import (
     Standing,
     TrackRecordOut,
 )
-from web.api.spec import api_spec, responses
+from web.api.spec import ID, api_spec, responses
 from web.database import get_session, now
 
 TAG = "scores"
@@ -66,7 +66,7 @@ def register(bp: Blueprint) -> None:
         rows = plain(table.to_dict("records"))
         return Leaderboard(by=query.by, rows=[Standing(**row) for row in rows])  # type: ignore[arg-type]
 
-    @bp.get("/scores/forecasters/<int:user_id>")
+    @bp.get(f"/scores/forecasters/<{ID}:user_id>")
     @api_spec.validate(resp=responses(HTTP_200=TrackRecordOut), tags=[TAG])
     def record(user_id: int) -> TrackRecordOut:
         """A forecaster's scored record: your own, or anyone's for managers."""

@@ -19,6 +19,9 @@ from spectree.models import SecureType, SecuritySchemeData
 from web.api.problems import MEDIA_TYPE, Problem, from_validation
 from web.api.schemas import Problem as ProblemModel
 
+# Ids in paths: positive and within PostgreSQL's integer, so a huge number is a 404, not an
+# overflow (the converter refuses it before any query).
+ID = "int(min=1, max=2147483647)"
 PROBLEM_CODES = ("HTTP_400", "HTTP_401", "HTTP_403", "HTTP_404", "HTTP_409", "HTTP_422",
                  "HTTP_429")
 
