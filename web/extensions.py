@@ -8,23 +8,22 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from forecasts.accounts import user_for_session
 from forecasts.models import User
 from web.database import get_session
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Limits are declared where they apply (the API blueprint per token); storage is in memory
-# unless RATELIMIT_STORAGE_URI says otherwise.
-limiter = Limiter(key_func=get_remote_address)
+# Counts by client address unless a limit says otherwise; limits are set per view, none by
+# default. The storage (memory, or Redis for several hosts) comes from the settings.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 def init_app(app: Flask) -> None:
-    csrf.init_app(app)
-    # One host: counts kept in memory per process. Several hosts: point RATELIMIT_STORAGE_URI
-    # at a shared store (redis://...), which Flask-Limiter reads from the config.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    settings = app.config["SETTINGS"]
+    app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
     limiter.init_app(app)
+    csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see this page."
@@ -32,8 +31,6 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The signed-in person, if the session's id still holds (see accounts.user_for_session)."""
+    return user_for_session(get_session(), session_id)
