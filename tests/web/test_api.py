@@ -196,7 +196,7 @@ def test_scores_answer_before_anything_is_resolved(api, forecaster):
 
 
 def test_rate_limit_per_token_answers_429(app, api, forecaster):
-    app.config["API_RATE_LIMIT"] = "3 per minute"
+    app.config["SETTINGS"] = app.config["SETTINGS"].with_overrides(api_rate_limit="3 per minute")
     first, second = api(forecaster), api(forecaster)
     codes = [first.get("/me").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]

@@ -29,7 +29,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture
 def api_schema(app, session):  # type: ignore[no-untyped-def]
     """The app's own document, with a manager's read-write token and some data to find."""
-    app.config["API_RATE_LIMIT"] = "100000 per minute"
+    app.config["SETTINGS"] = app.config["SETTINGS"].with_overrides(
+        api_rate_limit="100000 per minute")
     manager = make_user(session, "maria", Role.manager)
     question = make_question(session, manager)
     make_question(session, manager, published=False, title="A draft")

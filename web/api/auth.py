@@ -17,7 +17,6 @@ from web.api.problems import Problem
 from web.database import get_session, now
 from web.extensions import csrf, limiter
 
-DEFAULT_RATE_LIMIT = "300 per minute"
 PUBLIC_ENDPOINTS = frozenset({"api.openapi_document", "api.docs", "api.docs_asset"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}  # RFC 6750: how to authenticate
@@ -38,7 +37,7 @@ def rate_key() -> str:
 
 
 def _rate_limit() -> str:
-    return str(current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    return str(current_app.config["SETTINGS"].api_rate_limit)
 
 
 def api_user() -> User:
