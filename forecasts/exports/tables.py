@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from forecasts.models import Forecast, Question, QuestionTag, Tag, User
+from forecasts.names import name_key
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,6 @@ def _row(forecast: Forecast, title: str, username: str) -> ForecastRow:
 
 
 def tagged(name: str) -> SelectOfScalar[int]:
-    """A subquery of the ids of questions carrying the tag (case-insensitive)."""
+    """A subquery of the ids of questions carrying the tag (names match as forecasts.names says)."""
     return (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
-            .where(func.lower(Tag.name) == name.strip().lower()))
+            .where(Tag.key == name_key(name)))

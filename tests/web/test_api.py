@@ -179,6 +179,8 @@ def test_scores_leaderboard_record_and_calibration(api, session, manager, foreca
     names = [row["name"] for row in rows]
     assert "Crowd: median" in names and names.index("Finn") < names.index("Rowena")
     assert client.get("/scores/leaderboard", query_string={"tag": "Nope"}).status_code == 400
+    tagged = client.get("/scores/leaderboard", query_string={"tag": "SHIPPING"})
+    assert tagged.status_code == 200 and tagged.json["rows"]  # names match ignoring case
     record = client.get(f"/scores/forecasters/{forecaster.id}").json
     assert record["mean_brier"] == pytest.approx(0.04)
     assert client.get(f"/scores/forecasters/{other.id}").status_code == 403

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app
 from forecasts.accounts import get_user, list_teams
 from forecasts.exports import standings
 from forecasts.models import Role
+from forecasts.names import name_key
 from forecasts.questions import all_tags
 from forecasts.records import track_record
 from web.api.auth import api_user
@@ -42,15 +43,19 @@ def plain(records: list[dict[str, object]]) -> list[dict[str, object]]:
 
 def _filters(query: LeaderboardQuery) -> standings.LeaderboardFilters:
     session = get_session()
-    if query.tag and query.tag not in all_tags(session):
+    # Names match ignoring case (forecasts.names), as on the page; filters carry the stored name.
+    tags = {name_key(t): t for t in all_tags(session)}
+    teams = {name_key(t.name): t.name for t in list_teams(session)}
+    if query.tag and name_key(query.tag) not in tags:
         raise Problem(400, f"No tag named {query.tag!r}.")
-    if query.team and query.team not in [t.name for t in list_teams(session)]:
+    if query.team and name_key(query.team) not in teams:
         raise Problem(400, f"No team named {query.team!r}.")
     if query.from_ and query.to and query.from_ > query.to:
         raise Problem(400, "The period's start (from) must not be after its end (to).")
     return standings.LeaderboardFilters(
         by=query.by, policy=query.policy, two_term=query.scale == "two",
-        min_questions=query.min, tag=query.tag or "", team=query.team or "",
+        min_questions=query.min, tag=tags.get(name_key(query.tag or ""), ""),
+        team=teams.get(name_key(query.team or ""), ""),
         start=query.from_, end=query.to)
 
 
