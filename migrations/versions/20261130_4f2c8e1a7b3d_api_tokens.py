@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: 4f2c8e1a7b3d
-Revises: c4d1e0a7b2f9
+Revises: c7e2b1d4a8f3
 Create Date: 2026-11-30 00:20:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import forecasts.db
 
 
 revision: str = '4f2c8e1a7b3d'
-down_revision: str | None = 'c4d1e0a7b2f9'
+down_revision: str | None = 'c7e2b1d4a8f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

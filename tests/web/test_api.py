@@ -205,3 +205,26 @@ def test_rate_limit_per_token_answers_429(app, api, forecaster):
     limited = first.get("/me")
     assert limited.content_type == PROBLEM and "Retry-After" in limited.headers
     assert second.get("/me").status_code == 200  # another token has its own budget
+
+
+def test_a_manager_imports_a_briefing_accepts_a_draft_and_publishes_it(api, session, manager,
+                                                                        forecaster):
+    text = ("Harbour Outlook\n\nBy Test Desk\n\n"
+            "The port authority is likely to raise berth fees before March.\n")
+    body = {"text": text, "published": "2026-01-10", "publication": "Harbour Outlook"}
+    assert api(forecaster).post("/briefings", body).status_code == 403
+    client = api(manager)
+    imported = client.post("/briefings", body)
+    assert imported.status_code == 201, imported.json
+    drafts = imported.json["drafts"]
+    assert drafts and drafts[0]["state"] == "pending" and "berth fees" in drafts[0]["quote"]
+    briefing_id, draft_id = imported.json["id"], drafts[0]["id"]
+    assert client.post(f"/briefings/{briefing_id}/publish").status_code == 409  # none accepted
+    accepted = client.post(f"/briefings/{briefing_id}/drafts/{draft_id}/accept")
+    assert accepted.status_code == 200 and accepted.json["state"] == "accepted"
+    published = client.post(f"/briefings/{briefing_id}/publish")
+    assert published.status_code == 200 and len(published.json["question_ids"]) == 1
+    question = api(forecaster).get(f"/questions/{published.json['question_ids'][0]}")
+    assert question.status_code == 200 and question.json["status"] == "open"
+    empty = client.post("/briefings", {**body, "text": "Nothing here is estimated."})
+    assert empty.status_code == 422 and empty.json["errors"][0]["field"] == "text"
