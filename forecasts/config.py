@@ -66,6 +66,7 @@ class Settings:
     login_limit_per_account: str = "10 per 15 minutes"
     login_limit_per_address: str = "50 per 15 minutes"
     ratelimit_storage_uri: str = "memory://"
+    api_rate_limit: str = "300 per minute"  # per API token
     # Where the service is reached; password-reset links are built from it, never from the
     # request's Host header (which an attacker chooses).
     public_url: str = "http://127.0.0.1:8000"
@@ -135,7 +136,7 @@ def _sign_in_settings(env: Mapping[str, str]) -> dict[str, object]:
     from limits import parse  # a pure library: the notation Flask-Limiter reads
 
     values: dict[str, object] = {}
-    for name in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"):
+    for name in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "API_RATE_LIMIT"):
         if name in env:
             try:
                 parse(env[name])

@@ -401,3 +401,24 @@ class QuestionScore(SQLModel, table=True):
     crowd_brier_active: float
     crowd_brier_crowd: float
     crowd_brier_ignorance: float
+
+
+# --- Personal API tokens: the domain rules are in forecasts/tokens.py ---
+
+
+class ApiToken(SQLModel, table=True):
+    """A named bearer token for the JSON API; only its SHA-256 is kept, never the token."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    # SHA-256 hex of the whole token: the token has 256 random bits, so no salt or slow hash
+    # is needed (unlike a password, it cannot be guessed from a dictionary).
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    prefix: str = Field(max_length=16)  # the token's first characters, to tell tokens apart
+    can_write: bool = False
+    created_at: datetime = _when()  # type: ignore[assignment]
+    last_used_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]
+    revoked_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]

@@ -71,6 +71,11 @@ def create_app(
         app.register_blueprint(module.bp)
     for module in (account, plotly_css):
         app.register_blueprint(module.bp)
+    from web import api, exports, tokens
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(exports.bp)
     return app
 
 

@@ -18,9 +18,11 @@ from forecasts import accounts, briefings, profile, sample, schema
 from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
+from forecasts.exports.cells import write_table
 from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
 from forecasts.scoring import store as score_store
+from web.exports_cli import export_command, import_command
 
 
 class CommandError(click.ClickException):
@@ -45,6 +47,8 @@ def init_app(app: Flask) -> None:
     """Attach the command groups to the app, where FlaskGroup and test runners find them."""
     for group in (db, users, teams, sample_group, briefing_group, jobs_group, scores):
         app.cli.add_command(group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def _session() -> Session:
@@ -264,7 +268,8 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
         click.echo("No scored questions yet: resolve a question that has forecasts.")
         return
     if csv_path:
-        table.to_csv(csv_path, index=False)
+        with open(csv_path, "w", newline="", encoding="utf-8") as stream:
+            write_table(stream, table)  # cells neutralised against formula injection
     scale = "0–2 scale" if two_term else "0–1 scale"
     click.echo(f"Leaderboard by {by} (Brier {scale}, before-first policy: {policy})")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from forecasts.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
+from web.api.problems import API_PREFIX, from_http, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def wants_json() -> bool:
 
 
 def error_response(code: int, title: str, message: str) -> tuple[Response | str, int]:
+    if request.path.startswith(API_PREFIX):  # API clients get RFC 9457 problems, never HTML
+        return problem_response(code, message), code
     if wants_json():
         return jsonify(error=title, message=message, status=code), code
     return render_template("error.html", code=code, title=title, message=message), code
@@ -49,6 +52,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if error.code is None or error.code < 400:
             return error
+        if request.path.startswith(API_PREFIX):
+            return from_http(error)  # keeps headers such as Allow and Retry-After
         return error_response(error.code, error.name, error.description or error.name)
 
     @app.errorhandler(Exception)

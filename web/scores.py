@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import login_required
-from sqlmodel import Session
 
-from forecasts.accounts import find_team, list_teams
-from forecasts.choices import team_members
+from forecasts.accounts import list_teams
+from forecasts.exports import standings
 from forecasts.names import name_key
 from forecasts.questions import all_tags
 from forecasts.scoring.book import forecaster_names
@@ -82,10 +81,6 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
     return Filters(tag, team, start, end)
 
 
-def _midnight(day: date | None) -> datetime | None:
-    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 @bp.get("/leaderboard")
 @login_required
 def leaderboard():  # type: ignore[no-untyped-def]
@@ -99,13 +94,9 @@ def leaderboard():  # type: ignore[no-untyped-def]
     tags = all_tags(session)
     teams = [team.name for team in list_teams(session)]
     filters = _filters(tags, teams)
-    start = _midnight(filters.start)
-    end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `to` is inclusive
-    key = ("ranking", by, minimum, policy, scale, filters.key())
-    table = score_cache().derived(session, key, lambda scores: scores.leaderboard(
-        by=by, before_first=policy, two_term=scale == "two",  # type: ignore[arg-type]
-        min_questions=minimum, start=start, end=end, tag=filters.tag or None))
-    table = _only_team(session, table, by, filters.team)
+    table = standings.ranking(session, score_cache(), standings.LeaderboardFilters(
+        by=by, policy=policy, two_term=scale == "two", min_questions=minimum,
+        tag=filters.tag, team=filters.team, start=filters.start, end=filters.end))
     ascending = sort in ("relative_brier", "brier", "reliability")
     table = table.sort_values(sort, ascending=ascending, kind="stable")
     return render_template(
@@ -113,20 +104,6 @@ def leaderboard():  # type: ignore[no-untyped-def]
         scale=scale, sort=sort, minimum=minimum, names=_names(table, by),
         rank_by=RANK_BY, policies=POLICIES, filters=filters, tags=tags, teams=teams,
     )
-
-
-def _only_team(session: Session, table: pd.DataFrame, by: str, team: str) -> pd.DataFrame:
-    """Rows of the team's members (crowd rows stay, as the yardstick), or the team's own row."""
-    if not team or table.empty:
-        return table
-    if by == "team":
-        return table.loc[table["team"] == team]
-    if by == "forecaster":
-        found = find_team(session, team)
-        members = team_members(session, found.id) if found else []  # type: ignore[arg-type]
-        keep = table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)
-        return table.loc[keep]
-    return table
 
 
 def _names(table: pd.DataFrame, by: str) -> dict[object, str]:

@@ -1,7 +1,7 @@
 """per-question score store
 
 Revision ID: c4f1e2a7d9b3
-Revises: c7e2b1d4a8f3
+Revises: 4f2c8e1a7b3d
 Create Date: 2026-11-30 00:30:00
 
 Creates question_score and fills it once with the engine's scores of every resolved question
@@ -16,7 +16,7 @@ from alembic import op
 import forecasts.db
 
 revision: str = 'c4f1e2a7d9b3'
-down_revision: str | None = 'c7e2b1d4a8f3'
+down_revision: str | None = '4f2c8e1a7b3d'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,107 @@
+"""Row checks shared by the importers: bad rows, times, users and forecasts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from forecasts.errors import DomainError
+from forecasts.forecasting import MAX_RATIONALE, check_probability
+from forecasts.models import Question, User
+
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+# The longest text each imported field may hold: the table's own limits (PostgreSQL enforces
+# them), and the forms' limits for the free-text fields.
+TEXT_LIMITS = {"title": 300, "description": 20_000, "resolution_criteria": 10_000,
+               "source_name": 200, "source_url": 1000, "source_quote": 10_000, "note": 2_000}
+# NUL cannot be stored by PostgreSQL; other control characters hide text. Newlines and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(values: dict[str, str]) -> None:
+    """Raise ValueError naming the first field that is too long or holds control characters."""
+    for name, value in values.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            raise ValueError(f"{name} is longer than {limit:,} characters")
+        if CONTROL.search(value):
+            raise ValueError(f"{name} holds a control character (such as NUL)")
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int  # data rows counted from 1 (the header is not a row)
+    reason: str
+
+
+class ImportRefused(DomainError):
+    """The file has bad rows; nothing was stored. ``bad_rows`` names each one."""
+
+    def __init__(self, bad_rows: list[BadRow]) -> None:
+        self.bad_rows = bad_rows
+        shown = "; ".join(f"row {b.row}: {b.reason}" for b in bad_rows[:20])
+        more = f" (and {len(bad_rows) - 20} more)" if len(bad_rows) > 20 else ""
+        super().__init__(f"Nothing was imported: {len(bad_rows)} bad rows. {shown}{more}")
+
+
+@dataclass
+class ImportReport:
+    questions: int = 0
+    forecasts: int = 0
+    kind: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """Checked rows, ready to store."""
+
+    questions: list[tuple[Question, list[str], list[dict[str, object]]]] = field(
+        default_factory=list)
+    forecasts: list[dict[str, object]] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def parse_time(text: str, name: str) -> datetime:
+    """An ISO 8601 time with its offset (Z for UTC), 1970–2200; raises ValueError with a reason."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{name} {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} {text!r} has no time zone (add Z for UTC)")
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"{name} {text!r} is outside 1970–2200")
+    return moment.astimezone(UTC)
+
+
+def optional_time(text: str, name: str) -> datetime | None:
+    return parse_time(text, name) if text.strip() else None
+
+
+def find_user(users: dict[str, User], username: str, what: str) -> User:
+    user = users.get(username.strip().lower())
+    if user is None:
+        raise ValueError(f"{what} {username!r} is not a user here (create them first)")
+    return user
+
+
+def checked_forecast(question: Question, forecaster: User, probability: str,
+                     created_at: datetime, rationale: str) -> dict[str, object]:
+    """A forecast row to insert, after the product's rules; raises ValueError with the reason."""
+    try:
+        value = float(probability.strip().rstrip("%")) / (100 if "%" in probability else 1)
+    except ValueError:
+        raise ValueError(f"probability {probability!r} is not a number") from None
+    check_probability(value)
+    if CONTROL.search(rationale):
+        raise ValueError("rationale holds a control character (such as NUL)")
+    if len(rationale) > MAX_RATIONALE:
+        raise ValueError(f"rationale is longer than {MAX_RATIONALE:,} characters")
+    if question.published_at is None and question.id is not None:
+        raise ValueError("the question is a draft")
+    if not question.opens_at <= created_at < question.closed_at:
+        raise ValueError(f"made at {created_at.isoformat()}, outside the question's open time")
+    return {"question": question, "forecaster_id": forecaster.id,
+            "probability": round(value, 4), "rationale": rationale.strip(),
+            "created_at": created_at}

@@ -1,0 +1,112 @@
+"""Scores for the API, the exports and the leaderboard page: the one module that reads the score
+store for them, so the page's filters mean the same everywhere.
+
+The leaderboard applies the page's filters (tag, team, period of resolution, minimum count).
+Definitions: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlmodel import Session
+
+from forecasts.accounts import find_team
+from forecasts.choices import team_members
+from forecasts.scoring.book import CROWD_IDS, forecaster_names
+from forecasts.scoring.reader import ScoreCache, Selection
+from forecasts.scoring.reports import Calibration, calibration
+
+
+@dataclass(frozen=True)
+class LeaderboardFilters:
+    """The leaderboard page's filters: questions by tag and period of resolution, rows by team."""
+
+    by: str = "forecaster"
+    policy: str = "active"
+    two_term: bool = False
+    min_questions: int = 1
+    tag: str = ""
+    team: str = ""
+    start: date | None = None  # resolved on or after this day (UTC)
+    end: date | None = None  # resolved on or before this day (UTC)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def ranking(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
+    """The stored scores ranked with the filters applied (ids, no names), cached per version.
+
+    Raises ValueError for a bad ``by`` or policy.
+    """
+    start = _midnight(filters.start)
+    end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `end` included
+    table = cache.derived(session, ("ranking", filters), lambda scores: scores.leaderboard(
+        by=filters.by, before_first=filters.policy,  # type: ignore[arg-type]
+        two_term=filters.two_term, min_questions=filters.min_questions, start=start, end=end,
+        tag=filters.tag or None))
+    return _only_team(session, table, filters)
+
+
+def leaderboard(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
+    """The ranking as the page shows it, with a ``name`` column first (forecasters' display
+    names, the crowd aggregates' names, or the team or tag). Raises ValueError for a bad ``by``.
+    """
+    table = ranking(session, cache, filters)
+    if table.empty:  # nothing scored yet: the columns alone
+        return table.assign(name=[])[["name", *table.columns]]
+    if filters.by == "forecaster":
+        names = forecaster_names(session, table["forecaster_id"])
+        labels = [names.get(int(i), "?") for i in table["forecaster_id"]]
+    else:
+        labels = [str(v) for v in table[filters.by]]
+    return table.assign(name=labels)[["name", *table.columns]].reset_index(drop=True)
+
+
+def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilters) -> pd.DataFrame:
+    """Rows of the team's members (crowd rows stay, as the yardstick), or the team's own row."""
+    if not filters.team or table.empty:
+        return table
+    if filters.by == "team":
+        return table.loc[table["team"] == filters.team]
+    if filters.by == "forecaster":
+        team = find_team(session, filters.team)
+        members = team_members(session, team.id) if team else []  # type: ignore[arg-type]
+        return table.loc[table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)]
+    return table
+
+
+def question_scores(session: Session, cache: ScoreCache) -> pd.DataFrame:
+    """Per (question, forecaster) time-weighted and relative Brier of every scored question,
+    crowd aggregates included (negative ids), with a ``forecaster`` name column.
+    """
+    book = cache.book(session).book()
+    table = pd.concat([book.pairs, book.crowd_pairs], ignore_index=True)
+    if table.empty:
+        return pd.DataFrame(columns=["question_id", "forecaster_id", "forecaster", "brier",
+                                     "relative_brier"])
+    names = forecaster_names(session, table["forecaster_id"])
+    return table.assign(forecaster=[names.get(int(i), "?") for i in table["forecaster_id"]])
+
+
+def forecaster_calibration(session: Session, cache: ScoreCache, forecaster_id: int, *,
+                           n_bins: int = 10, strategy: str = "uniform") -> Calibration | None:
+    """The forecaster's calibration over their final forecasts (None before any is scored)."""
+    return cache.derived(session, ("export-calibration", forecaster_id, n_bins, strategy),
+                         lambda scores: calibration(
+                             scores.book(Selection(subjects=[forecaster_id])).finals(),
+                             n_bins=n_bins, strategy=strategy))
+
+
+def crowd_calibration(session: Session, cache: ScoreCache, *, n_bins: int = 10,
+                      strategy: str = "uniform") -> Calibration | None:
+    """The crowd median's calibration at each question's end (None before any is scored)."""
+    median = CROWD_IDS["median"]
+    return cache.derived(session, ("export-crowd-calibration", n_bins, strategy),
+                         lambda scores: calibration(
+                             scores.book(Selection(subjects=[median])).crowd_finals(median),
+                             n_bins=n_bins, strategy=strategy))

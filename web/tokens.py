@@ -1,0 +1,56 @@
+"""The API tokens page (linked from /profile): create, see and revoke personal API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
+
+from forecasts import tokens
+from forecasts.errors import ValidationFailed
+from forecasts.tokens import MAX_NAME
+from web.database import get_session, now
+from web.forms import ActionForm, attach_errors
+from web.permissions import viewer
+
+bp = Blueprint("tokens", __name__)
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=MAX_NAME)],
+                       render_kw={"maxlength": MAX_NAME})
+    can_write = BooleanField("Read-write (may create, forecast and resolve as you)")
+
+
+@bp.route("/profile/tokens", methods=["GET", "POST"])
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """Your tokens; a new one's secret is shown on this response only, never again."""
+    session, user = get_session(), viewer()
+    form, issued = TokenForm(), None
+    if form.validate_on_submit():
+        try:
+            issued = tokens.create_token(session, user, name=form.name.data or "",
+                                         can_write=bool(form.can_write.data), now=now())
+        except ValidationFailed as error:
+            attach_errors(form, error)
+        else:
+            form = TokenForm(formdata=None)
+    everyone = tokens.all_tokens(session, user) if user.is_manager else []
+    page = render_template("tokens/index.html", form=form, issued=issued,
+                           mine=tokens.tokens_of(session, user), everyone=everyone,
+                           action_form=ActionForm())
+    # The secret must not linger in any cache or in the browser's history of pages.
+    return page, (400 if form.errors else 201 if issued else 200), {"Cache-Control": "no-store"}
+
+
+@bp.post("/profile/tokens/<int(min=1, max=2147483647):token_id>/revoke")
+@login_required
+def revoke(token_id: int):  # type: ignore[no-untyped-def]
+    """Revoke one of your tokens, or (managers) anyone's."""
+    if ActionForm().validate_on_submit():
+        token = tokens.revoke_token(get_session(), token_id, actor=viewer(), now=now())
+        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    return redirect(url_for("tokens.index"))
