@@ -61,7 +61,7 @@ def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.Data
     merged = forecasts.merge(
         ends.assign(end=_ends(ends))[["end", "outcome"]], left_on="question_id",
         right_index=True, how="inner",
-    )
+    ).reset_index(drop=True)  # an empty merge keeps question_id as its index name too
     merged = merged.loc[merged["created_at"] < merged["end"]]
     last = merged.sort_values("created_at", kind="stable").drop_duplicates(
         ["question_id", "forecaster_id"], keep="last")
