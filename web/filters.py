@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -24,7 +25,20 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def http_url(url: str | None) -> str:
+    """``url`` if it is an absolute http(s) address, else '': only those may become links.
+
+    Stored URLs come from forms, feeds and imports; a ``javascript:`` or ``data:`` one rendered
+    as an href would run in the viewer's session when clicked.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
+    app.add_template_filter(http_url)
