@@ -163,7 +163,7 @@ class Service:
         env = {**os.environ, "DATABASE_URL": self.database.url, "PORT": str(self.port),
                "HOST": "127.0.0.1", "INSTANCE_PATH": str(self.database.root / "instance"),
                "WEB_CONCURRENCY": str(self.workers), "SECRET_KEY": os.urandom(24).hex(),
-               "GUNICORN_TIMEOUT": "60", **self.extra_env}
+               **self.extra_env}
         with (self.database.root / "gunicorn.log").open("wb") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile",

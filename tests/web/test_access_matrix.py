@@ -132,7 +132,7 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
     params: dict[str, object] = {
         "question_id": question.id, "proposal_id": proposal.id, "briefing_id": briefing.id,
         "draft_id": draft.id, "user_id": other.id, "filename": "style.css",
-        "version": plotly_version(),
+        "version": plotly_version(), "token": "not-a-valid-token",
     }
     return World(app, {"forecaster": forecaster, "manager": manager, "admin": admin}, other,
                  params)
