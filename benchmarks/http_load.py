@@ -62,6 +62,7 @@ class Fault:
     name: str
     start: float
     end: float
+    answers_5xx: bool  # a worker killed mid-request gives no answer; a dead database, 500
     failed_in_flight: int = 0
     recovered_after: float | None = None  # seconds from the window's end to the next success
 
@@ -78,6 +79,7 @@ class EngineResult:
     faults: list[Fault] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
     errors_logged: int = 0
+    log_excerpt: list[str] = field(default_factory=list)
 
     @property
     def server_errors(self) -> int:
@@ -107,7 +109,8 @@ def classify(samples: list[Sample], faults: list[Fault], origin: float) -> list[
     unexplained = []
     for sample in filter(failed, samples):
         start, end = sample.start - origin, sample.end - origin
-        fault = next((f for f in faults if start <= f.end and end >= f.start), None)
+        fault = next((f for f in faults if start <= f.end and end >= f.start
+                      and (f.answers_5xx or sample.status == 0)), None)
         if fault is None:
             unexplained.append(f"{sample.route} at {start:.2f}–{end:.2f} s: "
                                f"{sample.status or sample.error}")
@@ -123,15 +126,15 @@ def classify(samples: list[Sample], faults: list[Fault], origin: float) -> list[
 async def _faults(service: Service, database: Database, duration: float,
                   origin: float) -> list[Fault]:
     """SIGKILL a worker at 30 % of the run; restart PostgreSQL at 60 %."""
-    plan = [(0.3, "kill -9 of a gunicorn worker", service.kill_worker)]
+    plan = [(0.3, "kill -9 of a gunicorn worker", service.kill_worker, False)]
     if database.cluster is not None:
-        plan.append((0.6, "pg_ctl restart -m fast", _timed_restart(database)))
+        plan.append((0.6, "pg_ctl restart -m fast", _timed_restart(database), True))
     done = []
-    for share, name, act in plan:
+    for share, name, act, answers_5xx in plan:
         await asyncio.sleep(max(0.0, origin + share * duration - time.monotonic()))
         start = time.monotonic()
         end = await asyncio.to_thread(act)
-        done.append(Fault(name, start - origin, end - origin))
+        done.append(Fault(name, start - origin, end - origin, answers_5xx))
     return done
 
 
@@ -180,8 +183,10 @@ def run_engine(engine: str, *, duration: float = 60, clients: int = 32, workers:
             faults=faults))
         samples = [s for client in users for s in client.samples]
         stored = forecasts_by_marker(database.url, prefix)
-        return _result(engine, samples, stored, origin, seconds, health_seconds, windows,
-                       service.errors_logged())
+        result = _result(engine, samples, stored, origin, seconds, health_seconds, windows,
+                         service.errors_logged())
+        result.log_excerpt = service.log_errors()
+        return result
     finally:
         service.stop()
         database.drop()
@@ -228,6 +233,8 @@ def report(result: EngineResult) -> str:
                      f"in flight failed; {recovered}")
     lines.append(f"- unexplained failures: {len(result.unexplained)}")
     lines += [f"  - {line}" for line in result.unexplained[:20]]
+    if result.log_excerpt:
+        lines += ["- errors in gunicorn's log:", *(f"  - `{line}`" for line in result.log_excerpt)]
     return "\n".join(lines)
 
 

@@ -213,6 +213,14 @@ class Service:
         return (self.database.root / "gunicorn.log").read_text(errors="replace").count(
             "Unhandled error on")
 
+    def log_errors(self, limit: int = 12) -> list[str]:
+        """The log's error lines (gunicorn's [ERROR]s, the app's own and exception lines)."""
+        lines = (self.database.root / "gunicorn.log").read_text(errors="replace").splitlines()
+        wanted = [line.strip() for line in lines
+                  if "[ERROR]" in line or "Unhandled error" in line or "[CRITICAL]" in line
+                  or (line[:1].isalpha() and ("Error:" in line or "Exception:" in line))]
+        return wanted[:limit]
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
