@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/http_load.py [--engine sqlite|postgresql|both]
      [--duration 60] [--clients 32] [--workers 4] [--questions 10000] [--forecasters 200]
-     [--no-faults] [--health-seconds 10] [--env NAME=VALUE ...]
+     [--no-faults] [--health-seconds 10] [--list-share 0.1] [--env NAME=VALUE ...]
 
 For each engine: a fresh database (a throwaway PostgreSQL cluster with durable settings on a
 free port), migrated and seeded with bulk INSERTs; gunicorn with gunicorn.conf.py on a free port
@@ -37,7 +37,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.load_clients import FORECAST, HEALTH, MIX, Client, Sample, run_clients
+from benchmarks.load_clients import FORECAST, HEALTH, MIX, Client, Sample, mix, run_clients
 from benchmarks.load_service import PASSWORD, Database, Service, forecasts_by_marker, seed
 
 
@@ -167,7 +167,8 @@ async def _load(clients: list[Client], service: Service, database: Database, *,
 
 def run_engine(engine: str, *, duration: float = 60, clients: int = 32, workers: int = 4,
                questions: int = 10_000, forecasters: int = 200, faults: bool = True,
-               health_seconds: float = 10, env: dict[str, str] | None = None) -> EngineResult:
+               health_seconds: float = 10, env: dict[str, str] | None = None,
+               list_share: float = 0.10) -> EngineResult:
     """Seed, serve, load, break, check; everything is thrown away afterwards."""
     database = Database.create(engine)
     service = Service(database, workers, env or {})
@@ -177,7 +178,7 @@ def run_engine(engine: str, *, duration: float = 60, clients: int = 32, workers:
         prefix = f"bench-{uuid.uuid4().hex[:8]}-"
         users = [Client(service.url, n, seeded.usernames[n % forecasters], PASSWORD,
                         seeded.forecaster_ids[n % forecasters], seeded.open_question_ids,
-                        prefix) for n in range(clients)]
+                        prefix, mix(list_share)) for n in range(clients)]
         origin, seconds, windows = asyncio.run(_load(
             users, service, database, duration=duration, health_seconds=health_seconds,
             faults=faults))
@@ -248,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forecasters", type=int, default=200)
     parser.add_argument("--health-seconds", type=float, default=10)
     parser.add_argument("--no-faults", dest="faults", action="store_false")
+    parser.add_argument("--list-share", type=float, default=0.10,
+                        help="share of requests for the question list (the rest of its 10 %% "
+                             "goes to question pages)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
@@ -257,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_engine(engine, duration=args.duration, clients=args.clients,
                             workers=args.workers, questions=args.questions,
                             forecasters=args.forecasters, faults=args.faults,
-                            health_seconds=args.health_seconds, env=env)
+                            health_seconds=args.health_seconds, env=env,
+                            list_share=args.list_share)
         print(report(result), "\n", flush=True)
         results.append(result)
     return 0 if all(result.ok for result in results) else 1

@@ -12,7 +12,7 @@ import asyncio
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -25,6 +25,14 @@ MIX: list[tuple[str, float]] = [
     ("POST /questions/<id>/forecasts", 0.25),
     ("GET /leaderboard", 0.05),
 ]
+
+
+def mix(list_share: float = 0.10) -> list[tuple[str, float]]:
+    """MIX with the question list at ``list_share``; question pages take up the difference."""
+    shares = dict(MIX)
+    shares["GET /questions/<id>"] += shares["GET /questions"] - list_share
+    shares["GET /questions"] = list_share
+    return list(shares.items())
 HEALTH = "GET /healthz"
 SIGN_IN = "POST /login"
 FORECAST = "POST /questions/<id>/forecasts"
@@ -56,6 +64,7 @@ class Client:
     forecaster_id: int
     question_ids: list[int]
     marker_prefix: str
+    shares: list[tuple[str, float]] = field(default_factory=lambda: list(MIX))
     samples: list[Sample] = field(default_factory=list)
     token: str = ""
     http: httpx.AsyncClient | None = None
@@ -73,12 +82,14 @@ class Client:
         assert self.http is not None
         await self.http.aclose()
 
-    async def _timed(self, route: str, send: Callable[[], object], marker: str = "",
+    async def _timed(self, route: str, send: Callable[[], Awaitable[httpx.Response]],
+                     marker: str = "",
                      acknowledged: Callable[[httpx.Response], bool] | None = None,
                      ) -> httpx.Response | None:
+        """Send, time and keep the request; None when no answer came."""
         start = time.monotonic()
         try:
-            response: httpx.Response = await send()  # type: ignore[misc]
+            response = await send()
         except httpx.HTTPError as error:
             self.samples.append(Sample(route, start, time.monotonic(), 0,
                                        type(error).__name__, marker))
@@ -107,8 +118,8 @@ class Client:
             await self._timed(HEALTH, lambda: self.http.get("/healthz"))  # type: ignore[union-attr]
 
     async def work(self, until: float) -> None:
-        """Requests back to back until the deadline, in the shares of MIX."""
-        labels, weights = zip(*MIX, strict=True)
+        """Requests back to back until the deadline, in the client's shares."""
+        labels, weights = zip(*self.shares, strict=True)
         while time.monotonic() < until:
             await self._one(self.rng.choices(labels, weights)[0])
 
@@ -152,6 +163,7 @@ def _token(page: str) -> str:
     return next(group for group in match.groups() if group)
 
 
-async def run_clients(clients: list[Client], phase: Callable[[Client], object]) -> None:
+async def run_clients(clients: list[Client],
+                      phase: Callable[[Client], Awaitable[None]]) -> None:
     """Run one coroutine per client to completion."""
-    await asyncio.gather(*(phase(client) for client in clients))  # type: ignore[misc]
+    await asyncio.gather(*(phase(client) for client in clients))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, insert, select, text
+from sqlmodel import col
 from werkzeug.security import generate_password_hash
 
 from forecasts import schema
@@ -90,20 +91,23 @@ def seed(url: str, *, questions: int, forecasters: int, seed_value: int = 9) -> 
     now = datetime.now(UTC).replace(microsecond=0)
     engine = make_engine(Settings(database_url=url))
     password_hash = generate_password_hash(PASSWORD)  # one hash: hashing is slow by design
-    people = [{"username": f"bench{n:03d}", "display_name": f"Bench Forecaster {n}",
-               "password_hash": password_hash, "role": Role.forecaster, "created_at": now}
-              for n in range(forecasters)]
+    usernames = [f"bench{n:03d}" for n in range(forecasters)]
+    people: list[dict[str, object]] = [
+        {"username": name, "display_name": f"Bench Forecaster {n}", "password_hash": password_hash,
+         "role": Role.forecaster, "created_at": now} for n, name in enumerate(usernames)]
     people.append({"username": "bench-manager", "display_name": "Bench Manager",
                    "password_hash": password_hash, "role": Role.manager, "created_at": now})
     resolved = int(questions * RESOLVED_SHARE)
     with engine.begin() as connection:
         connection.execute(insert(User), people)
-        ids = dict(connection.execute(select(User.username, User.id)).all())
+        ids: dict[str, int] = {name: int(user_id) for name, user_id in connection.execute(
+            select(col(User.username), col(User.id))).all()}
         manager = ids["bench-manager"]
         rows = [_question(n, n < resolved, manager, now, rng) for n in range(questions)]
         connection.execute(insert(Question), rows)
-        question_ids = connection.execute(select(Question.id, Question.outcome)).all()
-        forecaster_ids = [ids[p["username"]] for p in people[:-1]]
+        question_ids = [(int(q), outcome) for q, outcome in connection.execute(
+            select(col(Question.id), col(Question.outcome))).all()]
+        forecaster_ids = [ids[name] for name in usernames]
         closed = [q for q, outcome in question_ids if outcome is not None]
         connection.execute(insert(Forecast), [
             {"question_id": q, "forecaster_id": who, "probability": round(rng.uniform(.02, .98), 2),
@@ -115,7 +119,7 @@ def seed(url: str, *, questions: int, forecasters: int, seed_value: int = 9) -> 
              "action": Action.resolve, "to_outcome": outcome, "note": "seeded"}
             for q, outcome in question_ids if outcome is not None])
     engine.dispose()
-    return Seed([p["username"] for p in people[:-1]], forecaster_ids,
+    return Seed(usernames, forecaster_ids,
                 [q for q, outcome in question_ids if outcome is None])
 
 
@@ -139,8 +143,9 @@ def forecasts_by_marker(url: str, prefix: str) -> dict[str, int]:
     engine = make_engine(Settings(database_url=url))
     with engine.connect() as connection:
         rows = connection.execute(
-            select(Forecast.rationale, func.count()).where(Forecast.rationale.startswith(prefix))  # type: ignore[attr-defined]
-            .group_by(Forecast.rationale)).all()
+            select(col(Forecast.rationale), func.count())
+            .where(col(Forecast.rationale).startswith(prefix))
+            .group_by(col(Forecast.rationale))).all()
     engine.dispose()
     return {rationale: count for rationale, count in rows}
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecasts import (
     accounts,
@@ -86,7 +87,7 @@ def _team(session: Session, name: str, now: datetime) -> Team:
     return team
 
 
-def _fields(label: str, **changes: object) -> dict[str, object]:
+def _fields(label: str, **changes: object) -> dict[str, Any]:
     return {"title": f"Will {label} {ALL} happen?",
             "resolution_criteria": f"YES if {BOTH} per {LINK}.",
             "description": f"Background {ALL}", "source_name": f"Source {BOTH}",
@@ -150,7 +151,7 @@ def seed(session: Session, now: datetime) -> Seeded:
     job_runs.finish_run(session, run, now=now, error=f"Failed {ALL}")
     snapshots.take_snapshot(session, now=now)
 
-    tags = list(session.exec(select(Tag).order_by(Tag.id)))
+    tags = list(session.exec(select(Tag).order_by(col(Tag.id))))
     return Seeded(
         forecaster=finn.id, other=gus.id, publication=publication.id,  # type: ignore[arg-type]
         teams=[desk.id, wire.id], tags=[t.id for t in tags],  # type: ignore[list-item]

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -109,7 +110,7 @@ class World:
     app: Flask
     people: dict[str, User]
     other: User
-    params: dict[str, object]
+    params: dict[str, Any]
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
     proposal = builders.make_proposal(session, flagged, manager)
     briefing = builders.make_briefing(session, manager)
     draft = briefings.drafts(session, briefing)[0]
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "question_id": question.id, "proposal_id": proposal.id, "briefing_id": briefing.id,
         "draft_id": draft.id, "user_id": other.id, "filename": "style.css",
         "version": plotly_version(), "token": "not-a-valid-token",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from benchmarks.http_load import FORECAST, run_engine
 
 
-def test_five_seconds_of_mixed_load_lose_nothing_and_never_fail():
+def test_five_seconds_of_mixed_load_lose_nothing_and_never_fail() -> None:
     result = run_engine("sqlite", duration=5, clients=4, workers=2, questions=300,
                         forecasters=8, faults=False, health_seconds=1)
     assert result.acknowledged > 0, "no forecast was acknowledged: the harness did nothing"
