@@ -95,8 +95,9 @@ def visit(page, url: str, report: Report) -> None:  # type: ignore[no-untyped-de
         return
     charts = page.locator("[data-chart]").count()
     if charts:
-        page.wait_for_function(f"document.querySelectorAll(\"[data-drawn='true']\").length"
-                               f" === {charts}", timeout=15_000)
+        # a function, not an expression: Playwright evals expressions, which a strict CSP forbids
+        page.wait_for_function(f"() => document.querySelectorAll(\"[data-drawn='true']\")"
+                               f".length === {charts}", timeout=15_000)
         point = page.locator("[data-chart] .scatterlayer .points path")
         if point.count():
             point.first.hover(force=True)  # one real pointer hover per page, as a user would
