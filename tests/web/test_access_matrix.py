@@ -71,6 +71,12 @@ ACCESS: dict[str, str] = {
     "admin.users": "admin",
     "admin.update_user": "admin",
     "admin.teams": "admin",
+    "admin.temporary_password": "admin",
+    "account.password": "forecaster",
+    "account.display_name": "forecaster",
+    "account.forgot": ANONYMOUS,
+    "account.reset": ANONYMOUS,
+    "plotly_css.stylesheet": ANONYMOUS,
 }
 
 # Routes whose rule depends on the query or on whose row it is: (method, URL, lowest role).
