@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from forecasts import (
     accounts,
     briefings,
+    discussion,
     forecasting,
     job_runs,
     proposals,
@@ -137,6 +138,7 @@ def seed(session: Session, now: datetime) -> Seeded:
     forecasting.submit_forecast(session, live, forecaster=finn, probability=0.3,
                                 rationale=f"Open {ALL}", now=now - timedelta(days=1))
     _hostile_source(session, live, maria, now)
+    _hostile_thread(session, live, finn, gus, maria, now)
     dismissed = builders.make_proposal(session, live, maria, facts=_facts())
     proposals.dismiss(session, dismissed, actor=maria, note=f"Wrong {ALL}", now=now)
 
@@ -159,6 +161,20 @@ def seed(session: Session, now: datetime) -> Seeded:
         draft=draft.id, briefing=briefing.id, tag_names=[t.name for t in tags],
         publication_name=PUBLICATION,
     )
+
+
+def _hostile_thread(session: Session, question, forecaster: User, other: User,  # type: ignore[no-untyped-def]
+                    manager: User, now: datetime) -> None:
+    """A comment with links, a shared rationale, a clarification request and a clarification."""
+    body = f"Comment {ALL} see https://example.org/a?{SCRIPT} and {JS_URL} or {JS_URL_LOOKS_VALID}"
+    discussion.post_comment(session, question, author=forecaster, body=body, now=now)
+    discussion.post_comment(session, question, author=other, body=f"Request {ALL}",
+                            request=True, now=now)
+    mine = forecasting.history(session, question, forecaster)[0]
+    discussion.share_rationale(session, question, forecaster=forecaster, forecast_id=mine.id,  # type: ignore[arg-type]
+                               now=now)
+    discussion.post_clarification(session, question, author=manager,
+                                  body=f"Clarified {ALL} https://example.org/{ONERROR}", now=now)
 
 
 def _facts() -> dict[str, object]:
