@@ -73,6 +73,8 @@ ACCESS: dict[str, str] = {
     "briefings.promote": "manager",
     "briefings.publish": "manager",
     "briefings.terms": "manager",
+    "briefings.publication": "manager",
+    "briefings.publications": "manager",
     "admin.users": "admin",
     "admin.update_user": "admin",
     "admin.teams": "admin",

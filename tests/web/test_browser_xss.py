@@ -149,6 +149,7 @@ def admin_pages(base: str, ids: hostile.Seeded) -> list[str]:
         *(f"{over_time}?of=forecaster&id={u}" for u in (ids.forecaster, ids.other)),
         *(f"{over_time}?of=team&id={t}" for t in ids.teams),
         f"{base}/briefings", f"{base}/briefings/{ids.briefing}", f"{base}/briefings/terms",
+        f"{base}/briefings/publications",
         f"{base}/briefings/terms?" + urlencode({"publication": ids.publication_name}),
         f"{base}/jobs", f"{base}/admin/users", f"{base}/admin/teams", f"{base}/profile",
     ]
