@@ -30,6 +30,7 @@ import asyncio
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,9 +180,12 @@ def run_engine(engine: str, *, duration: float = 60, clients: int = 32, workers:
         users = [Client(service.url, n, seeded.usernames[n % forecasters], PASSWORD,
                         seeded.forecaster_ids[n % forecasters], seeded.open_question_ids,
                         prefix, mix(list_share)) for n in range(clients)]
-        origin, seconds, windows = asyncio.run(_load(
-            users, service, database, duration=duration, health_seconds=health_seconds,
-            faults=faults))
+        load = _load(users, service, database, duration=duration,
+                     health_seconds=health_seconds, faults=faults)
+        # in a thread of its own: the caller may be running an event loop already (a pytest
+        # process that drives Chromium through Playwright's sync API does)
+        with ThreadPoolExecutor(1) as pool:
+            origin, seconds, windows = pool.submit(asyncio.run, load).result()
         samples = [s for client in users for s in client.samples]
         stored = forecasts_by_marker(database.url, prefix)
         result = _result(engine, samples, stored, origin, seconds, health_seconds, windows,

@@ -210,7 +210,7 @@ def _briefing(session: Session, manager: User, forecaster: User,
     for draft in (published, pending):
         draft.title, draft.quote = f"Will {ALL} hold?", f"Quote {ALL}"
         draft.resolution_criteria, draft.source = f"YES if {ALL}", f"Source {BOTH}"
-        draft.tags, draft.publication = f"t1 {SCRIPT}, t3 {LINK}", PUBLICATION
+        draft.tags = f"t1 {SCRIPT}, t3 {LINK}"
         session.add(draft)
     session.commit()
     briefings.accept_draft(session, published, actor=manager)
