@@ -15,9 +15,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import closing, discussion, overdue, reminders, snapshots, source_checks
+from forecasts import closing, discussion, overdue, reminders, source_checks
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
+from forecasts.scoring import snapshots
 
 
 @dataclass

@@ -11,12 +11,12 @@ from forecasts import (  # noqa: F401  (the scheduler's tables, in their concept
     mail,
     profile,
     proposals,
-    snapshots,
     source_checks,
     sources,
 )
 from forecasts.config import Settings
 from forecasts.db import make_engine
+from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 
 config = context.config
 target_metadata = SQLModel.metadata

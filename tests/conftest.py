@@ -27,7 +27,6 @@ from forecasts import (  # noqa: F401  (modules holding tables register them)
     profile,
     proposals,
     schema,
-    snapshots,
     source_checks,
     sources,
 )
@@ -35,6 +34,7 @@ from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role, User
+from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 from tests.support import builders
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer

@@ -37,8 +37,14 @@ def http_url(url: str | None) -> str:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+def relative(value: float | None) -> str:
+    """A relative score with its sign; a dash where there was no peer to be relative to."""
+    return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
     app.add_template_filter(http_url)
+    app.add_template_filter(relative)
