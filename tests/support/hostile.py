@@ -23,10 +23,10 @@ from forecasts import (
     proposals,
     questions,
     resolution,
-    snapshots,
     sources,
 )
 from forecasts.models import Briefing, Outcome, Role, Tag, Team, User
+from forecasts.scoring import snapshots
 from forecasts.source_checks import SourceCheck
 from tests.support import builders
 
