@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from forecasts.crowd import crowd_member_sql
 from forecasts.scoring.aggregates import crowd_histories, crowds_at
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
@@ -198,10 +199,11 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- one question's crowd
 
-_QUESTION_FORECASTS_SQL = """
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+_QUESTION_FORECASTS_SQL = f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
-WHERE f.question_id = :question_id AND u.kind <> 'publication' ORDER BY f.created_at, f.id
+WHERE f.question_id = :question_id AND {IN_CROWD} ORDER BY f.created_at, f.id
 """
 
 

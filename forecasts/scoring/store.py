@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session as ORMSession
 from sqlmodel import Session
 
+from forecasts.crowd import crowd_member_sql
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -32,9 +33,10 @@ _QUESTIONS_SQL = text("""
 SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
 FROM question WHERE outcome IN ('yes', 'no') AND id IN :ids
 """).bindparams(bindparam("ids", expanding=True))
-_FORECASTS_SQL = text("""
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+_FORECASTS_SQL = text(f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
-       CASE WHEN u.kind = 'publication' THEN 0 ELSE 1 END AS in_crowd
+       CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id IN :ids
 """).bindparams(bindparam("ids", expanding=True))
@@ -42,9 +44,9 @@ _ALL_QUESTIONS_SQL = text("""
 SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
 FROM question WHERE outcome IN ('yes', 'no')
 """)
-_ALL_FORECASTS_SQL = text("""
+_ALL_FORECASTS_SQL = text(f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
-       CASE WHEN u.kind = 'publication' THEN 0 ELSE 1 END AS in_crowd
+       CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd
 FROM forecast f JOIN question q ON q.id = f.question_id JOIN "user" u ON u.id = f.forecaster_id
 WHERE q.outcome IN ('yes', 'no')
 """)
