@@ -6,6 +6,7 @@ route so charts work offline; the figures are built here as dicts, which costs n
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import datetime
 from functools import cache
@@ -34,6 +35,12 @@ def plotly_version() -> str:
 def plotly_js_path() -> Path:
     """plotly.min.js as shipped inside the plotly package."""
     return Path(str(resources.files("plotly").joinpath("package_data/plotly.min.js")))
+
+
+def _plain(text: str) -> str:
+    """``text`` as plotly should show it: plotly reads trace names and hover text as HTML
+    (links, bold), and names come from users and briefings, so its markup is escaped."""
+    return html.escape(text, quote=False)
 
 
 def _layout(**changes: Any) -> dict[str, Any]:
@@ -112,7 +119,8 @@ def monthly_figure(table: pd.DataFrame, name: str) -> Figure:
     months = list(table["month"])
     return {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": f"{name}: time-weighted Brier",
+            {"type": "scatter", "mode": "lines+markers",
+             "name": f"{_plain(name)}: time-weighted Brier",
              "x": months, "y": _floats(table["brier"]), "line": {"color": INK},
              "customdata": [int(n) for n in table["questions"]],
              "hovertemplate": "%{x}: %{y:.3f} over %{customdata} questions<extra></extra>"},
@@ -144,7 +152,8 @@ def snapshot_figure(table: pd.DataFrame, name: str) -> Figure:
     span = [str((first - pd.Timedelta(days=1)).date()), str((last + pd.Timedelta(days=1)).date())]
     return {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": f"{name}: Brier as it stood",
+            {"type": "scatter", "mode": "lines+markers",
+             "name": f"{_plain(name)}: Brier as it stood",
              "x": days, "y": _floats(table["brier"]), "line": {"color": INK},
              "hovertemplate": "%{x}: %{y:.3f}<extra></extra>"},
             {"type": "scatter", "mode": "lines+markers", "name": "Relative Brier as it stood",
@@ -177,7 +186,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
     }]
     for n, (publication, rows) in enumerate(table.groupby("publication", sort=True)):
         data.append({
-            "type": "scatter", "mode": "markers", "name": f"{publication}: happened",
+            "type": "scatter", "mode": "markers", "name": f"{_plain(publication)}: happened",
             "x": list(rows["term"]), "y": _floats(rows["frequency"]),
             "marker": {"size": 12, "color": _PALETTE[n % len(_PALETTE)]},
             "error_y": {"type": "data", "symmetric": False,
@@ -187,7 +196,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
                 rows["said"], rows["resolved"], rows["happened"], strict=True)],
             "hovertemplate": ("%{x}: happened %{y:.0%}<br>said %{customdata[0]} times, "
                               "%{customdata[1]} resolved, %{customdata[2]} happened"
-                              f"<extra>{publication}</extra>"),
+                              f"<extra>{_plain(publication)}</extra>"),
         })
     return {
         "data": data,
@@ -216,7 +225,7 @@ def crowd_figure(
         times = [t.isoformat() for t in line["created_at"]] + [until.isoformat()]
         values = _floats(line["probability"])
         data.append({
-            "type": "scatter", "mode": "lines", "name": names[method], "line": {
+            "type": "scatter", "mode": "lines", "name": _plain(names[method]), "line": {
                 "shape": "hv", "color": (CROWD, INK)[n % 2], "dash": "solid" if n == 0 else "dot"},
             "x": times, "y": [*values, values[-1]],
             "customdata": [*(counts := [int(f) for f in line["forecasters"]]), counts[-1]],

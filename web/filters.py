@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -24,6 +25,18 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def http_url(url: str | None) -> str:
+    """``url`` if it is an absolute http(s) address, else '': only those may become links.
+
+    Stored URLs come from forms, feeds and imports; a ``javascript:`` or ``data:`` one rendered
+    as an href would run in the viewer's session when clicked.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def relative(value: float | None) -> str:
     """A relative score with its sign; a dash where there was no peer to be relative to."""
     return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
@@ -33,4 +46,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
+    app.add_template_filter(http_url)
     app.add_template_filter(relative)

@@ -66,3 +66,33 @@ def make_question(
     if published:
         questions.publish_question(session, question, actor=author, now=T0)
     return question
+
+
+BRIEFING_TEXT = """Channel Ports Weekly
+
+Source: Port authority notice
+The pilots' overtime ban is likely to continue through the spring.
+
+Source: Shipping desk
+A second terminal closure is unlikely before the summer. Berths were reassigned last week.
+"""
+
+
+def make_briefing(session: Session, importer: User, text: str = BRIEFING_TEXT, *,
+                  publication: str = "Channel Ports Weekly"):  # type: ignore[no-untyped-def]
+    """A briefing imported by ``importer``, with its pending drafts."""
+    from forecasts import briefings
+
+    return briefings.import_briefing(session, text, published=T0.date(),
+                                     publication=publication, importer=importer, now=T0)
+
+
+def make_proposal(session: Session, question, manager: User, *,  # type: ignore[no-untyped-def]
+                  facts: dict[str, object] | None = None):
+    """A pending automatic-resolution proposal (YES) on ``question``, as a source check makes."""
+    from forecasts import proposals
+    from forecasts.models import Outcome
+
+    return proposals.propose(session, question, outcome=Outcome.yes,
+                             facts=facts or {"reason": "The feed reported the event."},
+                             actor=manager, auto_apply=False, now=T0 + timedelta(days=2))

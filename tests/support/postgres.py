@@ -40,6 +40,7 @@ class Cluster:
         self.socket_dir = root / "socket"
         self.log = root / "postgres.log"
         self.port = free_port()
+        self.options = ""  # the server options of the last start, reused by restart
         root.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
         if os.geteuid() == 0:
@@ -52,19 +53,30 @@ class Cluster:
             command = ["runuser", "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
-    def start(self) -> str:
-        """Create and start the cluster; return its SQLAlchemy URL."""
+    def start(self, durable: bool = False) -> str:
+        """Create and start the cluster; return its SQLAlchemy URL.
+
+        Tests trade durability for speed; ``durable`` keeps PostgreSQL's defaults (benchmarks
+        that count lost writes across a restart want them).
+        """
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--no-locale", "--no-sync")
         options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses='' "
-                   "-c fsync=off -c full_page_writes=off -c synchronous_commit=off "
                    "-c max_connections=200")
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        self.options = options
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
                   "start")
         return self.url("postgres")
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def restart(self) -> None:
+        """pg_ctl restart -m fast: every connection is cut; returns once it accepts again."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self.options,
+                  "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
