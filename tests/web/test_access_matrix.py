@@ -21,9 +21,10 @@ import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlmodel import Session
-from werkzeug.routing import Rule
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.routing import MapAdapter, Rule
 
-from forecasts import briefings
+from forecasts import briefings, tokens
 from forecasts.models import Role, User
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
@@ -32,6 +33,7 @@ from web.charts import plotly_version
 ANONYMOUS = "anonymous"  # public: no sign-in needed
 ROLES = (ANONYMOUS, Role.forecaster.value, Role.manager.value, Role.admin.value)
 RANK = {role: rank for rank, role in enumerate(ROLES)}
+RANK["token"] = len(ROLES)  # above every role a browser session can have
 
 # endpoint → the lowest role that may use it (every method the route accepts).
 ACCESS: dict[str, str] = {
@@ -84,7 +86,28 @@ ACCESS: dict[str, str] = {
     "account.forgot": ANONYMOUS,
     "account.reset": ANONYMOUS,
     "plotly_css.stylesheet": ANONYMOUS,
+    "exports.index": "forecaster",
+    "exports.dataset": "forecaster",  # each sees only their own rows (tests/web/test_export_*)
+    "exports.archive": "forecaster",
+    "exports.import_page": "manager",
+    "tokens.index": "forecaster",
+    "tokens.revoke": "forecaster",  # one's own; someone else's is 404 unless a manager asks
+    "api.openapi_document": ANONYMOUS,
+    "api.docs": ANONYMOUS,
+    "api.docs_asset": ANONYMOUS,
 }
+
+# The JSON API answers only a personal token, never a browser session, so every other /api/
+# route must answer 401 to each role here (no role signs in with a token in this test). Which
+# role a token's owner needs is tested per resource in tests/web/test_api.py.
+TOKEN_ONLY = "token"
+API_ENDPOINTS = (
+    "accept_draft", "calibration", "close_question", "create_question", "edit_question",
+    "get_briefing", "get_question", "import_briefing", "leaderboard", "list_questions", "me",
+    "my_forecasts", "publish_briefing", "publish_question", "question_forecasts", "record",
+    "resolve_question", "submit_forecast",
+)
+ACCESS.update({f"api.{name}": TOKEN_ONLY for name in API_ENDPOINTS})
 
 # Routes whose rule depends on the query or on whose row it is: (method, URL, lowest role).
 # "{self}" is the viewer's own user id, "{other}" another forecaster's.
@@ -147,6 +170,9 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
         "question_id": question.id, "proposal_id": proposal.id, "briefing_id": briefing.id,
         "draft_id": draft.id, "user_id": other.id, "filename": "style.css",
         "version": plotly_version(), "token": "not-a-valid-token",
+        "dataset": "forecasts", "fmt": "csv", "name": "swagger-ui.css",
+        "token_id": tokens.create_token(session, other, name="olga's script", can_write=False,
+                                        now=builders.T0).token.id,
     }
     return World(app, {"forecaster": forecaster, "manager": manager, "admin": admin}, other,
                  params)
@@ -190,6 +216,8 @@ def verdict(case: Case, role: str, status: int, location: str) -> str | None:
         if where == "/login" and case.endpoint not in SIGNS_OUT and role != ANONYMOUS:
             return "allowed, but sent to the sign-in page (the session was lost?)"
         return None
+    if case.lowest == "token":
+        return None if status == 401 else f"a browser session on the API answered {status}, not 401"
     if role == ANONYMOUS:
         if is_api(case.url):
             return None if status == 401 else f"anonymous API call answered {status}, not 401"
@@ -234,7 +262,7 @@ def test_every_route_has_an_entry(app: Flask) -> None:
         f"role allowed to use it, one of {ROLES}.")
     stale = sorted(ACCESS.keys() - endpoints)
     assert not stale, f"ACCESS names endpoints the app no longer has: {stale}"
-    assert all(lowest in ROLES for lowest in ACCESS.values())
+    assert all(lowest in (*ROLES, TOKEN_ONLY) for lowest in ACCESS.values())
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -258,12 +286,23 @@ def test_methods_a_route_does_not_accept_are_refused(world: World) -> None:
     """A GET cannot trigger a POST-only action, nor a POST reach a GET-only page."""
     client, token = client_for(world, Role.admin.value)
     wrong = []
+    adapter = world.app.url_map.bind("localhost")
     with world.app.test_request_context():
         for rule in world.app.url_map.iter_rules():
             url = url_for(rule.endpoint, **{n: world.params[n] for n in rule.arguments})
-            for method in {"GET", "POST"} - (rule.methods or set()):
+            # another rule may serve the same path with that method (the API's GET and POST)
+            served = {m for m in ("GET", "POST") if _serves(adapter, url, m)}
+            for method in {"GET", "POST"} - served:
                 response = client.open(url, method=method, data={"csrf_token": token})
                 response.close()
                 if response.status_code != 405:
                     wrong.append(f"{method} {url}: {response.status_code}, not 405")
     assert not wrong, "\n".join(wrong)
+
+
+def _serves(adapter: MapAdapter, url: str, method: str) -> bool:
+    try:
+        adapter.match(urlsplit(url).path, method=method)
+    except MethodNotAllowed:
+        return False
+    return True
