@@ -30,9 +30,10 @@ from forecasts import schema
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Question, Role, User
-from forecasts.proposals import Proposal
-from forecasts.source_checks import Fetcher, SourceCheck, check_due
-from forecasts.sources import Comparison, ResolutionSource, SourceKind
+from forecasts.resolution.checks import SourceCheck, check_due
+from forecasts.resolution.fetching import Fetcher
+from forecasts.resolution.proposals import Proposal
+from forecasts.resolution.sources import Comparison, ResolutionSource, SourceKind
 
 TARGET_SECONDS = 60
 

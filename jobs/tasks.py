@@ -15,9 +15,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import closing, overdue, reminders, snapshots, source_checks
+from forecasts import reminders, snapshots
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import closing, overdue
 
 
 @dataclass

@@ -10,13 +10,15 @@ from forecasts import (  # noqa: F401  (the scheduler's tables, in their concept
     lease,
     mail,
     profile,
-    proposals,
     snapshots,
-    source_checks,
-    sources,
 )
 from forecasts.config import Settings
 from forecasts.db import make_engine
+from forecasts.resolution import (  # noqa: F401  (resolution sources, checks and proposals)
+    checks,
+    proposals,
+    sources,
+)
 
 config = context.config
 target_metadata = SQLModel.metadata

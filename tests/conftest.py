@@ -25,16 +25,18 @@ from forecasts import (  # noqa: F401  (modules holding tables register them)
     lease,
     mail,
     profile,
-    proposals,
     schema,
     snapshots,
-    source_checks,
-    sources,
 )
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role, User
+from forecasts.resolution import (  # noqa: F401  (modules holding tables register them)
+    checks,
+    proposals,
+    sources,
+)
 from tests.support import builders
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir

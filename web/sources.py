@@ -9,10 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forecasts import proposals, questions, source_checks, sources
+from forecasts import questions
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
-from forecasts.sources import Comparison, SourceInput, SourceKind
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import proposals, sources
+from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
 from web.forms import ActionForm, DismissForm
 from web.permissions import role_required, viewer

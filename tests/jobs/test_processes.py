@@ -18,14 +18,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import profile, sources
+from forecasts import profile
 from forecasts.clock import FixedClock
 from forecasts.job_runs import JobRun, RunOutcome
 from forecasts.mail import ConsoleMailer, EmailLog
 from forecasts.models import Action, ResolutionEvent
-from forecasts.proposals import Proposal
-from forecasts.source_checks import SourceCheck
-from forecasts.sources import SourceInput
+from forecasts.resolution import sources
+from forecasts.resolution.checks import SourceCheck
+from forecasts.resolution.proposals import Proposal
+from forecasts.resolution.sources import SourceInput
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, Context
 from tests.support.builders import make_question

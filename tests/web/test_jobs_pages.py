@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, job_runs, proposals, sources
+from forecasts import accounts, forecasting, job_runs
 from forecasts.mail import ConsoleMailer
 from forecasts.models import Action, Outcome
 from forecasts.profile import Reminders, reminders_of
+from forecasts.resolution import proposals, sources
 from jobs import tasks
 from tests.support.builders import T0, make_question
 

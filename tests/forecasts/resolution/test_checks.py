@@ -12,12 +12,16 @@ from threading import Barrier
 import pytest
 from sqlmodel import Session, select
 
-from forecasts import overdue, proposals, resolution, source_checks, sources
+from forecasts import resolution
 from forecasts.errors import NotAllowed, ValidationFailed
 from forecasts.models import Action, Outcome, Question
-from forecasts.proposals import Proposal
-from forecasts.source_checks import BadAnswer, Fetcher, SourceCheck, compare
-from forecasts.sources import Comparison, SourceInput
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import overdue, proposals, sources
+from forecasts.resolution.checks import SourceCheck
+from forecasts.resolution.fetching import Fetcher
+from forecasts.resolution.judging import BadAnswer, compare
+from forecasts.resolution.proposals import Proposal
+from forecasts.resolution.sources import Comparison, SourceInput
 from tests.support.builders import T0, make_question
 
 # Short enough that the one silent-server test stays quick, long enough for a loaded CI machine.

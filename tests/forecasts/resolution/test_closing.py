@@ -6,8 +6,9 @@ from threading import Barrier
 
 from sqlmodel import Session
 
-from forecasts import closing, resolution
+from forecasts import resolution
 from forecasts.models import Action
+from forecasts.resolution import closing
 from tests.support.builders import make_question
 
 

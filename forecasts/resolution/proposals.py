@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import resolution
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import require_manager
+from forecasts.resolution import outcomes
 
 
 class ProposalStatus(StrEnum):
@@ -93,7 +93,7 @@ def propose(
     if auto_apply:
         proposal.status, proposal.decided_at = ProposalStatus.applied, now
         proposal.decided_by_id = actor.id
-        resolution.resolve(session, question, outcome=outcome, actor=actor,
+        outcomes.resolve(session, question, outcome=outcome, actor=actor,
                            note=f"Applied automatically. {note}", now=now)  # commits
     else:
         session.commit()
@@ -119,7 +119,7 @@ def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime)
     )
     session.add(proposal)
     note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.facts)
-    resolution.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
+    outcomes.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
                        now=now)  # commits the proposal's status with the resolution
     session.refresh(proposal)
     return proposal

@@ -7,39 +7,30 @@ checked or not at all. A failed check leaves the question untouched and is retri
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import feedparser
-import requests
 import sqlalchemy as sa
-from jsonpointer import JsonPointer, JsonPointerException
-from requests.adapters import HTTPAdapter
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import proposals
 from forecasts.db import UTCDateTime
 from forecasts.errors import DomainError
 from forecasts.models import Outcome, Question, User
-from forecasts.sources import Comparison, ResolutionSource, SourceKind
+from forecasts.resolution import proposals
+from forecasts.resolution.fetching import Fetcher
+from forecasts.resolution.judging import Due, Verdict, check
+from forecasts.resolution.sources import ResolutionSource, SourceKind
 
 logger = logging.getLogger(__name__)
 
 CHECK_EVERY = timedelta(hours=1)
 FIRST_RETRY = timedelta(minutes=5)
 LONGEST_RETRY = timedelta(hours=6)
-MAX_BODY_BYTES = 5 * 1024 * 1024
-MAX_REDIRECTS = 5
-TIMEOUT = (5.0, 10.0)  # connect, read (seconds)
 
 
 class SourceCheck(SQLModel, table=True):
@@ -57,209 +48,10 @@ class SourceCheck(SQLModel, table=True):
     error: str = Field(default="", sa_type=sa.Text)
 
 
-class BadAnswer(Exception):
-    """The source answered, but not with something the rule can be judged on."""
-
-
-@dataclass(frozen=True)
-class Due:
-    """A source to check, copied out of the session so worker threads never touch the ORM."""
-
-    source_id: int
-    question_id: int
-    kind: SourceKind
-    url: str
-    pointer: str
-    comparison: Comparison | None
-    value: str
-    pattern: str
-    pattern_is_regex: bool
-    no_event_means_no: bool
-    auto_apply: bool
-    created_by_id: int
-    failures: int
-    opens_at: datetime
-    closed_at: datetime
-    resolve_by: datetime
-
-    @property
-    def deadline(self) -> datetime:
-        """After this a source that has not fired proposes NO."""
-        return self.resolve_by if self.kind is SourceKind.http_json else self.closed_at
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What one check found."""
-
-    ok: bool
-    fired: bool = False
-    status: int | None = None
-    value: str = ""
-    error: str = ""
-    facts: dict[str, Any] = field(default_factory=dict)
-
 
 def backoff(failures: int) -> timedelta:
     """Wait before retrying: 5 min, doubling per consecutive failure, at most 6 h."""
     return min(FIRST_RETRY * 2 ** max(failures - 1, 0), LONGEST_RETRY)
-
-
-class Fetcher:
-    """HTTP GETs with pooled keep-alive connections, one requests.Session per worker thread."""
-
-    def __init__(self, *, timeout: tuple[float, float] = TIMEOUT) -> None:
-        self.timeout = timeout
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._lock = threading.Lock()
-
-    def _http(self) -> requests.Session:
-        http = getattr(self._local, "http", None)
-        if http is None:
-            http = requests.Session()
-            http.max_redirects = MAX_REDIRECTS
-            http.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
-            http.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
-            http.headers["User-Agent"] = "forecast-tracker resolution check"
-            self._local.http = http
-            with self._lock:
-                self._sessions.append(http)
-        return http
-
-    def get(self, url: str) -> tuple[int | None, bytes]:
-        """Status and body (at most MAX_BODY_BYTES); raises BadAnswer with the status."""
-        try:
-            with self._http().get(url, timeout=self.timeout, stream=True) as response:
-                if response.status_code >= 400:
-                    raise _Failed(response.status_code, f"HTTP {response.status_code}")
-                body = response.raw.read(MAX_BODY_BYTES + 1, decode_content=True)
-                if len(body) > MAX_BODY_BYTES:
-                    raise _Failed(response.status_code, "The answer is larger than 5 MB.")
-                return response.status_code, body
-        except requests.TooManyRedirects as error:
-            status = error.response.status_code if error.response is not None else None
-            raise _Failed(status, f"Redirected more than {MAX_REDIRECTS} times.") from None
-        except requests.Timeout:
-            raise _Failed(None, f"No answer within {self.timeout[1]:g} s.") from None
-        except requests.RequestException as error:
-            raise _Failed(None, f"Could not fetch: {type(error).__name__}.") from None
-
-    def close(self) -> None:
-        """Close every pooled connection."""
-        with self._lock:
-            for http in self._sessions:
-                http.close()
-            self._sessions.clear()
-
-
-class _Failed(Exception):
-    def __init__(self, status: int | None, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def check(fetcher: Fetcher, due: Due, now: datetime) -> Verdict:
-    """Fetch and judge one source (safe in a worker thread: no database)."""
-    status: int | None = None
-    try:
-        status, body = fetcher.get(due.url)
-        if due.kind is SourceKind.http_json:
-            return _judge_json(due, body, status, now)
-        return _judge_feed(due, body, status, now)
-    except _Failed as failure:
-        return Verdict(ok=False, status=failure.status, error=str(failure))
-    except BadAnswer as error:
-        return Verdict(ok=False, status=status, error=str(error))
-
-
-def _judge_json(due: Due, body: bytes, status: int | None, now: datetime) -> Verdict:
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadAnswer("The answer is not JSON.") from None
-    try:
-        found = JsonPointer(due.pointer).resolve(document)
-    except JsonPointerException:
-        raise BadAnswer(f"Nothing at {due.pointer or '(root)'} in the answer.") from None
-    holds = compare(found, due.comparison or Comparison.equal, due.value)
-    shown = json.dumps(found)[:500]
-    facts = {"value": shown, "url": due.url, "pointer": due.pointer, "status": status,
-             "fetched_at": now.isoformat(), "rule": f"{_rule(due)}"}
-    return Verdict(ok=True, fired=holds, status=status, value=shown, facts=facts)
-
-
-def _rule(due: Due) -> str:
-    comparison = due.comparison.value if due.comparison else "=="
-    return f"value {comparison} {due.value!r}"
-
-
-def compare(found: Any, comparison: Comparison, expected: str) -> bool:
-    """Does ``found`` (a JSON value) satisfy ``comparison`` against the manager's ``expected``?"""
-    if comparison is Comparison.contains:
-        return _contains(found, expected)
-    if comparison in (Comparison.at_least, Comparison.at_most):
-        number = _number(found)
-        return number >= float(expected) if comparison is Comparison.at_least \
-            else number <= float(expected)
-    equal = _equal(found, expected)
-    return equal if comparison is Comparison.equal else not equal
-
-
-def _contains(found: Any, expected: str) -> bool:
-    if isinstance(found, str):
-        return expected.lower() in found.lower()
-    if isinstance(found, list):
-        return any(_equal(item, expected) for item in found)
-    if isinstance(found, dict):
-        return expected in found
-    raise BadAnswer(f"Cannot look inside {json.dumps(found)[:80]} for {expected!r}.")
-
-
-def _number(found: Any) -> float:
-    if isinstance(found, bool) or not isinstance(found, int | float | str):
-        raise BadAnswer(f"{json.dumps(found)[:80]} is not a number.")
-    try:
-        return float(found)
-    except ValueError:
-        raise BadAnswer(f"{json.dumps(found)[:80]} is not a number.") from None
-
-
-def _equal(found: Any, expected: str) -> bool:
-    if isinstance(found, bool):
-        return expected.strip().lower() == str(found).lower()
-    if isinstance(found, int | float):
-        try:
-            return float(expected) == found
-        except ValueError:
-            return False
-    if found is None:
-        return expected.strip().lower() in ("null", "none")
-    if isinstance(found, str):
-        return found == expected
-    return json.dumps(found, sort_keys=True) == expected
-
-
-def _judge_feed(due: Due, body: bytes, status: int | None, now: datetime) -> Verdict:
-    parsed = feedparser.parse(body)
-    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-        raise BadAnswer("The answer is not an RSS or Atom feed.")
-    pattern = due.pattern if due.pattern_is_regex else re.escape(due.pattern)
-    matcher = re.compile(pattern, re.IGNORECASE)
-    facts: dict[str, Any] = {"url": due.url, "status": status, "fetched_at": now.isoformat(),
-                             "entries": len(parsed.entries)}
-    for entry in parsed.entries:
-        published = entry.get("published_parsed") or entry.get("updated_parsed")
-        if not published:
-            continue
-        when = datetime(*published[:6], tzinfo=UTC)
-        text = f"{entry.get('title', '')} {entry.get('summary', '')}"
-        if due.opens_at <= when < due.closed_at and matcher.search(text):
-            facts.update(title=entry.get("title", ""), link=entry.get("link", ""),
-                         published=when.isoformat())
-            return Verdict(ok=True, fired=True, status=status, value=facts["title"], facts=facts)
-    return Verdict(ok=True, status=status, value=f"{len(parsed.entries)} entries, none matching",
-                   facts=facts)
 
 
 def due_sources(

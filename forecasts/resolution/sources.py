@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from jsonpointer import JsonPointer, JsonPointerException
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import proposals
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Question, User
 from forecasts.questions import require_manager
+from forecasts.resolution import proposals
 
 ALERT_AFTER_FAILURES = 5  # consecutive failed checks before managers are told
 

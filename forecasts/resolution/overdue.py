@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import proposals, sources
 from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import Question, Role, User
+from forecasts.resolution import proposals, sources
 
 KIND = "managers-digest"
 
