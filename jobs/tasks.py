@@ -42,8 +42,8 @@ def close_questions(ctx: Context) -> dict[str, int]:
 def check_sources(ctx: Context) -> dict[str, int]:
     """Check the resolution sources that are due and propose resolutions."""
     with Session(ctx.engine) as session:
-        return source_checks.check_due(session, now=ctx.clock.now(), fetcher=ctx.fetcher,
-                                       workers=ctx.check_workers)
+        return source_checks.check_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
+                                       fetcher=ctx.fetcher, workers=ctx.check_workers)
 
 
 def send_managers_digest(ctx: Context) -> dict[str, int]:

@@ -101,7 +101,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, instance_path=tmp_path / "instance",
-                    secret_key="test-secret", testing=True)
+                    secret_key="test-secret", testing=True,
+                    source_allowed_networks=builders.LOCAL)  # test servers are on loopback
 
 
 @pytest.fixture

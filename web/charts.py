@@ -6,6 +6,7 @@ route so charts work offline; the figures are built here as dicts, which costs n
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import datetime
 from functools import cache
@@ -22,6 +23,13 @@ Figure = dict[str, Any]
 INK, CROWD, MINE, BAND, GRID = "#1f3b73", "#b05a00", "#1b7f4c", "rgba(31,59,115,0.14)", "#d9dee7"
 DAY_MS = 86_400_000
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+def _plain(text: object) -> str:
+    """Text for a figure, shown as written: plotly renders tags such as ``<a href>`` in names,
+    labels and hover text, so ``<``, ``>`` and ``&`` become entities (plotly shows them as the
+    characters), and ``%{`` cannot start a hover-template field."""
+    return html.escape(str(text), quote=False).replace("%{", "%&#123;")
 
 
 @cache
@@ -112,7 +120,8 @@ def monthly_figure(table: pd.DataFrame, name: str) -> Figure:
     months = list(table["month"])
     return {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": f"{name}: time-weighted Brier",
+            {"type": "scatter", "mode": "lines+markers",
+             "name": f"{_plain(name)}: time-weighted Brier",
              "x": months, "y": _floats(table["brier"]), "line": {"color": INK},
              "customdata": [int(n) for n in table["questions"]],
              "hovertemplate": "%{x}: %{y:.3f} over %{customdata} questions<extra></extra>"},
@@ -144,7 +153,8 @@ def snapshot_figure(table: pd.DataFrame, name: str) -> Figure:
     span = [str((first - pd.Timedelta(days=1)).date()), str((last + pd.Timedelta(days=1)).date())]
     return {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": f"{name}: Brier as it stood",
+            {"type": "scatter", "mode": "lines+markers",
+             "name": f"{_plain(name)}: Brier as it stood",
              "x": days, "y": _floats(table["brier"]), "line": {"color": INK},
              "hovertemplate": "%{x}: %{y:.3f}<extra></extra>"},
             {"type": "scatter", "mode": "lines+markers", "name": "Relative Brier as it stood",
@@ -168,7 +178,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
     """Per term, its band as a shaded bar and how often it happened per publication, with 95 %."""
     bands = table.drop_duplicates("term")
     data: list[dict[str, Any]] = [{
-        "type": "bar", "name": "The term's band", "x": list(bands["term"]),
+        "type": "bar", "name": "The term's band", "x": [_plain(t) for t in bands["term"]],
         "base": _floats(bands["low"]), "y": _floats(bands["high"] - bands["low"]),
         "marker": {"color": BAND, "line": {"color": INK, "width": 1}},
         "customdata": [[lo, hi] for lo, hi in zip(_floats(bands["low"]), _floats(bands["high"]),
@@ -177,8 +187,8 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
     }]
     for n, (publication, rows) in enumerate(table.groupby("publication", sort=True)):
         data.append({
-            "type": "scatter", "mode": "markers", "name": f"{publication}: happened",
-            "x": list(rows["term"]), "y": _floats(rows["frequency"]),
+            "type": "scatter", "mode": "markers", "name": f"{_plain(publication)}: happened",
+            "x": [_plain(t) for t in rows["term"]], "y": _floats(rows["frequency"]),
             "marker": {"size": 12, "color": _PALETTE[n % len(_PALETTE)]},
             "error_y": {"type": "data", "symmetric": False,
                         "array": _floats(rows["ci_high"] - rows["frequency"]),
@@ -187,7 +197,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
                 rows["said"], rows["resolved"], rows["happened"], strict=True)],
             "hovertemplate": ("%{x}: happened %{y:.0%}<br>said %{customdata[0]} times, "
                               "%{customdata[1]} resolved, %{customdata[2]} happened"
-                              f"<extra>{publication}</extra>"),
+                              f"<extra>{_plain(publication)}</extra>"),
         })
     return {
         "data": data,
@@ -216,7 +226,7 @@ def crowd_figure(
         times = [t.isoformat() for t in line["created_at"]] + [until.isoformat()]
         values = _floats(line["probability"])
         data.append({
-            "type": "scatter", "mode": "lines", "name": names[method], "line": {
+            "type": "scatter", "mode": "lines", "name": _plain(names[method]), "line": {
                 "shape": "hv", "color": (CROWD, INK)[n % 2], "dash": "solid" if n == 0 else "dot"},
             "x": times, "y": [*values, values[-1]],
             "customdata": [*(counts := [int(f) for f in line["forecasters"]]), counts[-1]],
@@ -233,7 +243,7 @@ def crowd_figure(
     shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": when.isoformat(),
                "x1": when.isoformat(), "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dash", "width": 1}} for _, when in marks]
-    notes = [{"x": when.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": label,
+    notes = [{"x": when.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": _plain(label),
               "showarrow": False, "xanchor": "left", "yanchor": "bottom",
               "font": {"size": 11}} for label, when in marks]
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -98,7 +98,8 @@ def set_source(question_id: int):  # type: ignore[no-untyped-def]
         flash("Source not saved. " + " ".join(messages), "error")
         return _back(question_id), 303
     try:
-        sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now())
+        sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now(),
+                           allowed=current_app.config["SETTINGS"].source_allowed_networks)
     except ValidationFailed as error:
         session.rollback()
         flash("Source not saved. " + str(error), "error")

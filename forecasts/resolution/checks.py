@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,9 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from forecasts import actors
 from forecasts.db import UTCDateTime
 from forecasts.errors import DomainError
 from forecasts.models import Outcome, Question, User
+from forecasts.questions import require_manager
 from forecasts.resolution import proposals
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.judging import Due, Verdict, check
@@ -83,7 +86,8 @@ def _due(source: ResolutionSource, question: Question) -> Due:
         url=source.url, pointer=source.pointer, comparison=source.comparison,
         value=source.value, pattern=source.pattern, pattern_is_regex=source.pattern_is_regex,
         no_event_means_no=source.no_event_means_no, auto_apply=source.auto_apply,
-        created_by_id=source.created_by_id, failures=source.failures, opens_at=question.opens_at,
+        created_by_id=source.created_by_id, failures=source.failures,
+        last_checked_at=source.last_checked_at, opens_at=question.opens_at,
         closed_at=question.closed_at, resolve_by=question.resolve_by,
     )
 
@@ -94,6 +98,7 @@ def record(session: Session, due: Due, verdict: Verdict, *, now: datetime) -> st
     'failed', 'checked' or 'proposed'; 'gone' when the source was removed meanwhile.
     """
     # Plain UPDATE/INSERT statements: this runs once per source per run, 10,000s of times.
+    now = verdict.checked_at or now
     table = ResolutionSource.__table__  # type: ignore[attr-defined]
     values: dict[str, Any] = {"last_checked_at": now, "last_status": verdict.status}
     if verdict.ok:
@@ -118,16 +123,21 @@ def record(session: Session, due: Due, verdict: Verdict, *, now: datetime) -> st
         **verdict.facts, "reason": f"No event by the deadline ({due.deadline.isoformat()})."
     }
     question = session.get(Question, due.question_id)
-    creator = session.get(User, due.created_by_id)
+    if due.auto_apply:  # resolving needs the authority of the manager who set the source up
+        creator = session.get(User, due.created_by_id)
+        require_manager(creator)  # type: ignore[arg-type]
     proposal = proposals.propose(session, question, outcome=outcome, facts=facts,  # type: ignore[arg-type]
-                                 actor=creator, auto_apply=due.auto_apply, now=now)  # type: ignore[arg-type]
+                                 actor=actors.scheduler(session, now=now),
+                                 auto_apply=due.auto_apply, now=now)
     return "proposed" if proposal is not None else "checked"
 
 
 def _decision(due: Due, verdict: Verdict, now: datetime) -> Outcome | None:
     if verdict.fired:
         return Outcome.yes
-    if due.no_event_means_no and now > due.deadline:
+    if verdict.undecided:
+        return None
+    if due.no_event_means_no and (verdict.checked_at or now) > due.deadline:
         return Outcome.no
     return None
 
@@ -143,26 +153,47 @@ def check_due(
     session: Session,
     *,
     now: datetime,
+    clock: Callable[[], datetime] | None = None,
     fetcher: Fetcher | None = None,
     workers: int = 16,
     batch_size: int = 500,
 ) -> dict[str, int]:
-    """Check every due source, at most ``workers`` at a time; counts of what happened."""
+    """Check every source due at ``now``, at most ``workers`` at a time; counts of what happened.
+
+    Each check is timed by ``clock`` (``now`` without one) when it starts, so its
+    ``checked_at`` is when it ran. Results are written in groups of ``batch_size`` as checks
+    finish, so a slow source holds up only its own worker: at most ``4 * workers`` checks are
+    in flight, which keeps memory flat however many sources are due.
+    """
     counts: Counter[str] = Counter()
-    own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher()
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
-            for batch in _batches(session, now, batch_size):
-                session.rollback()  # end the read before the slow fetches
-                # Fetch the whole batch, then write it: writing while 16 threads parse answers
-                # would make every database call wait for the GIL (a convoy), 3x slower.
-                verdicts = list(pool.map(lambda due: _verdict(fetcher, due, now), batch))
-                counts.update(_record_batch(session, list(zip(batch, verdicts, strict=True)),
-                                            now))
-    finally:
-        if own_fetcher:
-            fetcher.close()
+    moment = clock or (lambda: now)
+    in_flight: set[Future[tuple[Due, Verdict]]] = set()
+    finished: list[tuple[Due, Verdict]] = []
+
+    def collect(block: bool) -> None:
+        nonlocal in_flight
+        done, in_flight = wait(in_flight, timeout=None if block else 0,
+                               return_when=FIRST_COMPLETED)
+        finished.extend(future.result() for future in done)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+        for batch in _batches(session, now, batch_size):
+            session.rollback()  # end the read before the slow fetches
+            for due in batch:
+                while len(in_flight) >= 4 * workers:
+                    collect(block=True)
+                in_flight.add(pool.submit(_verdict, fetcher, due, moment))
+                if len(finished) >= batch_size:
+                    # Written in one burst, not one by one while threads parse answers: each
+                    # database call would otherwise wait for the GIL (a convoy), 3x slower.
+                    counts.update(_record_batch(session, finished, now))
+                    finished = []
+        while in_flight:
+            collect(block=True)
+            if len(finished) >= batch_size or not in_flight:
+                counts.update(_record_batch(session, finished, now))
+                finished = []
     return dict(counts)
 
 
@@ -196,18 +227,20 @@ def record_quietly(
     for due, verdict in results:
         failures = 0 if verdict.ok else due.failures + 1
         wait = CHECK_EVERY if verdict.ok else backoff(failures)
+        at = verdict.checked_at or now
         rows.append({"b_id": due.source_id, "b_status": verdict.status, "b_failures": failures,
-                     "b_error": verdict.error, "b_next": now + wait})
+                     "b_error": verdict.error, "b_next": at + wait, "b_at": at})
     session.execute(
         sa.update(table).where(table.c.id == sa.bindparam("b_id")).values(
-            last_checked_at=now, last_status=sa.bindparam("b_status"),
+            last_checked_at=sa.bindparam("b_at", type_=UTCDateTime()),
+            last_status=sa.bindparam("b_status"),
             failures=sa.bindparam("b_failures"), last_error=sa.bindparam("b_error"),
             next_check_at=sa.bindparam("b_next", type_=UTCDateTime()),
         ),
         rows,
     )
     session.execute(sa.insert(SourceCheck.__table__), [  # type: ignore[attr-defined]
-        {"source_id": due.source_id, "checked_at": now, "ok": verdict.ok,
+        {"source_id": due.source_id, "checked_at": verdict.checked_at or now, "ok": verdict.ok,
          "fired": verdict.fired, "status_code": verdict.status, "value": verdict.value,
          "error": verdict.error}
         for due, verdict in results
@@ -216,11 +249,20 @@ def record_quietly(
     return Counter("checked" if verdict.ok else "failed" for _, verdict in results)
 
 
-def _verdict(fetcher: Fetcher, due: Due, now: datetime) -> Verdict:
-    if due.kind is SourceKind.http_json and now > due.deadline:
-        # Too late for YES: a value seen now says nothing about the deadline.
-        return Verdict(ok=True, facts={"url": due.url, "checked_at": now.isoformat()})
-    return check(fetcher, due, now)
+def _verdict(
+    fetcher: Fetcher, due: Due, moment: Callable[[], datetime]
+) -> tuple[Due, Verdict]:
+    at = moment()
+    if due.kind is SourceKind.http_json and at > due.deadline:
+        # Too late for YES: a value seen now says nothing about the deadline. NO only when
+        # the last check before it was good: a source that could not be read is no evidence.
+        if due.last_checked_at is None or due.failures:
+            return due, Verdict(ok=False, checked_at=at, error=(
+                "No good check before the deadline, so NO is not proposed from missing data; "
+                "resolve the question by hand or fix the source."))
+        return due, Verdict(ok=True, checked_at=at,
+                            facts={"url": due.url, "checked_at": at.isoformat()})
+    return due, replace(check(fetcher, due, at), checked_at=at)
 
 
 def _record_safely(session: Session, due: Due, verdict: Verdict, now: datetime) -> str:

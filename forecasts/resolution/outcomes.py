@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from forecasts import actors
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import Status, require_manager, status
@@ -82,7 +83,7 @@ def _event(
 
 # --- Conditional questions ---------------------------------------------------------
 # P(Y | X) is scored only when its condition X resolves the enabling way (YES, or NO for
-# "unless X"); any other outcome of X annuls it, with a trail entry by the same actor.
+# "unless X"); any other outcome of X annuls it automatically, credited to the Scheduler.
 
 
 def enabling_outcome(question: Question) -> Outcome:
@@ -105,6 +106,7 @@ def _check_condition(session: Session, question: Question, outcome: Outcome) -> 
 
 def _annul_dependants(session: Session, condition: Question, actor: User, now: datetime) -> None:
     """Annul the published questions conditional on ``condition`` that it no longer enables."""
+    actor = actors.scheduler(session, now=now)  # an automatic consequence, not the actor's act
     dependants = session.exec(select(Question).where(Question.condition_id == condition.id))
     for dependant in list(dependants):
         if (condition.outcome is enabling_outcome(dependant) or dependant.published_at is None

@@ -73,7 +73,8 @@ def propose(
 ) -> Proposal | None:
     """Record the proposal and its trail entry, resolving at once with ``auto_apply``.
 
-    ``actor`` is the manager who set the source up: the trail names who is answerable. Returns
+    ``actor`` is who proposes (the Scheduler, for automatic checks), credited in the trail;
+    whether a source may auto-apply is the caller's to decide. Returns
     None (and changes nothing) when the question already has a proposal or an outcome.
     """
     if question.outcome is not None:

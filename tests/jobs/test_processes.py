@@ -25,11 +25,12 @@ from forecasts.mail import ConsoleMailer, EmailLog
 from forecasts.models import Action, ResolutionEvent
 from forecasts.resolution import sources
 from forecasts.resolution.checks import SourceCheck
+from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.proposals import Proposal
 from forecasts.resolution.sources import SourceInput
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, Context
-from tests.support.builders import make_question
+from tests.support.builders import LOCAL, LOCAL_SPEC, make_question
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60  # seconds: an upper bound for a slow machine, not a sleep
@@ -40,7 +41,7 @@ class Scheduler:
 
     def __init__(self, database_url: str, name: str, lines: queue.Queue[tuple[str, str]]) -> None:
         env = {**os.environ, "DATABASE_URL": database_url, "MAIL_BACKEND": "console",
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", "SOURCE_ALLOWED_NETWORKS": LOCAL_SPEC}
         self.name = name
         self.process = subprocess.Popen([sys.executable, "-m", "jobs"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -103,7 +104,7 @@ def _seed(session, manager, httpserver) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/s").respond_with_json({"status": "ended"})
     sources.set_source(session, open_question, SourceInput(
         kind="http_json", url=httpserver.url_for("/s"), pointer="/status", comparison="==",
-        value="ended"), actor=manager, now=now)
+        value="ended"), actor=manager, now=now, allowed=LOCAL)
 
 
 def test_two_scheduler_processes_run_each_job_once(session, engine, manager, httpserver,
@@ -156,7 +157,7 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
             httpserver.expect_request(path).respond_with_json({"status": "ended"})
         sources.set_source(session, question, SourceInput(
             kind="http_json", url=httpserver.url_for(path), pointer="/status",
-            comparison="==", value="ended"), actor=manager, now=now)
+            comparison="==", value="ended"), actor=manager, now=now, allowed=LOCAL)
 
     process = started("doomed")
     wait_for(lines, reached.is_set, "the check of /b to start")
@@ -175,7 +176,8 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
     # The next scheduler (after the dead one's lease lapses) completes the work, once each.
     clock = FixedClock(datetime.now(UTC) + timedelta(seconds=61))
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2)
+    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2,
+                  fetcher=Fetcher(allowed=LOCAL))
     runner = build(ctx, scheduler=scheduler, holder="successor")
     scheduler.start(paused=True)
     try:

@@ -10,10 +10,14 @@ from werkzeug.security import generate_password_hash
 
 from forecasts import questions
 from forecasts.models import Role, User, UserKind
+from forecasts.outbound import parse_networks
 from forecasts.questions import QuestionCreate
 
 PASSWORD = "correct-horse-9"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+# SOURCE_ALLOWED_NETWORKS for tests: their HTTP servers listen on loopback.
+LOCAL_SPEC = "127.0.0.0/8, ::1/128"
+LOCAL = parse_networks(LOCAL_SPEC)
 
 
 @cache

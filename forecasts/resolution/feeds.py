@@ -1,0 +1,98 @@
+"""Judging an RSS/Atom feed: a keyword or RE2 pattern, and entry dates read without guessing.
+
+An entry counts only when the feed states its date in RFC 822/2822 (RSS ``pubDate``) or RFC
+3339/ISO 8601 (Atom) form with a time zone. feedparser's own date handling guesses (it reads
+``2026/03/15`` as the 1st of the current month), so the raw text is parsed here instead; an
+entry whose date cannot be read this way has "no usable date". Such an entry never fires YES,
+and while one matches the pattern the feed proposes no NO either: unreadable data is never
+evidence.
+
+Patterns run on RE2 (linear time in the text), so no pattern can stall the checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import feedparser
+import re2
+
+from forecasts.resolution.comparison import BadAnswer
+
+MAX_PATTERN_MEMORY = 8 << 20  # bytes RE2 may use for one compiled pattern
+
+
+class PatternError(ValueError):
+    """The pattern cannot be compiled by RE2; the message says why."""
+
+
+def compile_pattern(pattern: str, *, is_regex: bool) -> Any:
+    """A case-insensitive RE2 matcher for a keyword or a regular expression.
+
+    Raises PatternError for a pattern RE2 does not accept (including backreferences and
+    lookarounds, which cannot run in linear time).
+    """
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.max_mem = MAX_PATTERN_MEMORY
+    try:
+        return re2.compile(pattern if is_regex else re2.escape(pattern), options)
+    except re2.error as error:
+        reason = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) \
+            else str(error)
+        raise PatternError(f"Not a regular expression RE2 can run: {reason}.") from None
+
+
+def stated_date(raw: object) -> datetime | None:
+    """The moment an RFC 2822 or RFC 3339/ISO 8601 date with a zone names, in UTC; else None."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = raw.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (ValueError, TypeError, IndexError):
+            return None
+        if moment.tzinfo is None and text.endswith("-0000"):  # RFC 2822: UTC, zone unknown
+            moment = moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return None  # a time without a zone would be a guess
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class FeedFinding:
+    """What a feed says: the first matching entry in the window, and matches without dates."""
+
+    entries: int
+    match: dict[str, Any] | None
+    undated_matches: int
+
+
+def read_feed(body: bytes, matcher: Any, *, starts: datetime, ends: datetime) -> FeedFinding:
+    """Look for an entry matching ``matcher`` published in [``starts``, ``ends``).
+
+    Raises BadAnswer when the body is not a feed.
+    """
+    parsed = feedparser.parse(body)
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
+        raise BadAnswer("The answer is not an RSS or Atom feed.")
+    undated = 0
+    for entry in parsed.entries:
+        text = f"{entry.get('title', '')} {entry.get('summary', '')}"
+        if not matcher.search(text):
+            continue
+        when = stated_date(entry.get("published")) or stated_date(entry.get("updated"))
+        if when is None:
+            undated += 1
+        elif starts <= when < ends:
+            return FeedFinding(len(parsed.entries), {
+                "title": str(entry.get("title", "")), "link": str(entry.get("link", "")),
+                "published": when.isoformat()}, undated)
+    return FeedFinding(len(parsed.entries), None, undated)
