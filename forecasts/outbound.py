@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from http.client import HTTPException
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -227,7 +228,7 @@ def _get(
                         body, "")
     except OutboundError:
         raise
-    except (OSError, Urllib3Error, ValueError) as error:
+    except (OSError, Urllib3Error, HTTPException, ValueError) as error:
         if expired.is_set() or isinstance(error, TimeoutError | urllib3.exceptions.TimeoutError):
             raise OutboundError(Failure.timeout,
                                 f"No complete answer within {deadline:g} s.") from None

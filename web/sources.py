@@ -13,7 +13,7 @@ from forecasts import questions
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
 from forecasts.resolution import checks as source_checks
-from forecasts.resolution import proposals, sources
+from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
 from web.forms import ActionForm, DismissForm
@@ -78,6 +78,8 @@ def automation_for(question: Question) -> dict[str, Any]:
         "form": _form_for(source),
         "action_form": ActionForm(formdata=None),
         "dismiss_form": DismissForm(formdata=None),
+        "comparison_rule": comparison.RULE,
+        "feed_rule": feeds.RULE,
     }
 
 

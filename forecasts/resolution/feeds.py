@@ -23,6 +23,10 @@ import re2
 from forecasts.resolution.comparison import BadAnswer
 
 MAX_PATTERN_MEMORY = 8 << 20  # bytes RE2 may use for one compiled pattern
+RULE = ("Matches the entry's title and summary, ignoring case; a regular expression uses RE2 "
+        "syntax (no backreferences or lookarounds). An entry counts only when its date is "
+        "stated in RFC 2822 (e.g. Sun, 15 Nov 2026 09:00:00 GMT) or ISO 8601 with a zone; a "
+        "matching entry with any other date is evidence for neither YES nor NO.")
 
 
 class PatternError(ValueError):
@@ -88,7 +92,8 @@ def read_feed(body: bytes, matcher: Any, *, starts: datetime, ends: datetime) ->
         text = f"{entry.get('title', '')} {entry.get('summary', '')}"
         if not matcher.search(text):
             continue
-        when = stated_date(entry.get("published")) or stated_date(entry.get("updated"))
+        # dict.get: the raw keys, without feedparser's fallback from one to the other
+        when = stated_date(dict.get(entry, "published")) or stated_date(dict.get(entry, "updated"))
         if when is None:
             undated += 1
         elif starts <= when < ends:

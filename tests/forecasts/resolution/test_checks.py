@@ -19,9 +19,8 @@ from forecasts.resolution import checks as source_checks
 from forecasts.resolution import overdue, proposals, sources
 from forecasts.resolution.checks import SourceCheck
 from forecasts.resolution.fetching import Fetcher
-from forecasts.resolution.judging import BadAnswer, compare
 from forecasts.resolution.proposals import Proposal
-from forecasts.resolution.sources import Comparison, SourceInput
+from forecasts.resolution.sources import SourceInput
 from tests.support.builders import LOCAL, T0, make_question
 
 # Short enough that the one silent-server test stays quick, long enough for a loaded CI machine.
@@ -296,29 +295,6 @@ def test_sources_are_checked_for_sense_and_set_by_managers_only(session, manager
     with pytest.raises(NotAllowed):
         sources.set_source(session, question, json_source("http://x.org/"), actor=forecaster,
                            now=clock.now(), allowed=LOCAL)
-
-
-@pytest.mark.parametrize(("found", "comparison", "expected", "holds"), [
-    ("ended", "==", "ended", True),
-    ("ended", "!=", "ended", False),
-    (3, "==", "3.0", True),
-    (True, "==", "true", True),
-    (None, "==", "null", True),
-    (7.5, ">=", "7.5", True),
-    ("12", "<=", "10", False),
-    ("Ceasefire agreed", "contains", "ceasefire", True),
-    (["a", "b"], "contains", "b", True),
-    ({"winner": 1}, "contains", "winner", True),
-])
-def test_comparisons(found, comparison, expected, holds):
-    assert compare(found, Comparison(comparison), expected) is holds
-
-
-@pytest.mark.parametrize(("found", "comparison"), [("high", ">="), ({"a": 1}, "<="),
-                                                   (3, "contains"), (True, ">=")])
-def test_comparisons_that_cannot_be_judged_are_bad_answers(found, comparison):
-    with pytest.raises(BadAnswer):
-        compare(found, Comparison(comparison), "1")
 
 
 def test_evidence_survives_as_json(session, manager, question, clock, httpserver):
