@@ -119,9 +119,7 @@ def record(session: Session, due: Due, verdict: Verdict, *, now: datetime) -> st
     if outcome is None:
         session.commit()
         return "checked" if verdict.ok else "failed"
-    facts = verdict.facts if verdict.fired else {
-        **verdict.facts, "reason": f"No event by the deadline ({due.deadline.isoformat()})."
-    }
+    facts = _facts(due, verdict)
     question = session.get(Question, due.question_id)
     if due.auto_apply:  # resolving needs the authority of the manager who set the source up
         creator = session.get(User, due.created_by_id)
@@ -200,26 +198,46 @@ def check_due(
 def _record_batch(
     session: Session, results: list[tuple[Due, Verdict]], now: datetime
 ) -> Counter[str]:
-    """Checks that decide nothing go in together; each that proposes, in its own transaction."""
+    """Write a batch in one transaction: every check, and the proposals that need no more than
+    a row and a trail entry. Auto-applied proposals (which resolve) go one by one, each in its
+    own transaction; so does everything if the batch cannot be written together."""
     counts: Counter[str] = Counter()
-    quiet = [(due, verdict) for due, verdict in results
-             if not verdict.ok or _decision(due, verdict, now) is None]
+    together = [(due, verdict) for due, verdict in results
+                if not (due.auto_apply and verdict.ok and _decision(due, verdict, now))]
     try:
-        counts.update(record_quietly(session, quiet, now=now))
+        counts.update(record_quietly(session, together, now=now, commit=False))
+        decided = [(due, verdict, outcome) for due, verdict in together
+                   if verdict.ok and (outcome := _decision(due, verdict, now)) is not None]
+        proposed = proposals.propose_many(session, [
+            (due.question_id, outcome, _facts(due, verdict), verdict.checked_at or now)
+            for due, verdict, outcome in decided
+        ], actor=actors.scheduler(session, now=now))
+        session.commit()
     except (IntegrityError, OperationalError):  # e.g. a source removed meanwhile: one by one
         session.rollback()
-        for due, verdict in quiet:
+        counts = Counter()
+        for due, verdict in together:
             counts[_record_safely(session, due, verdict, now)] += 1
+    else:
+        counts["checked"] -= len(proposed)
+        counts["proposed"] += len(proposed)
     for due, verdict in results:
-        if verdict.ok and _decision(due, verdict, now) is not None:
+        if due.auto_apply and verdict.ok and _decision(due, verdict, now):
             counts[_record_safely(session, due, verdict, now)] += 1
-    return counts
+    return +counts
+
+
+def _facts(due: Due, verdict: Verdict) -> dict[str, Any]:
+    """The evidence for a proposal: what was seen, or why no event counts as NO."""
+    if verdict.fired:
+        return verdict.facts
+    return {**verdict.facts, "reason": f"No event by the deadline ({due.deadline.isoformat()})."}
 
 
 def record_quietly(
-    session: Session, results: list[tuple[Due, Verdict]], *, now: datetime
+    session: Session, results: list[tuple[Due, Verdict]], *, now: datetime, commit: bool = True
 ) -> Counter[str]:
-    """Write checks that propose nothing in one transaction: all of them, or none."""
+    """Write checks (their rows and their sources' state) in one transaction: all, or none."""
     if not results:
         return Counter()
     table = ResolutionSource.__table__  # type: ignore[attr-defined]
@@ -245,7 +263,8 @@ def record_quietly(
          "error": verdict.error}
         for due, verdict in results
     ])
-    session.commit()
+    if commit:
+        session.commit()
     return Counter("checked" if verdict.ok else "failed" for _, verdict in results)
 
 

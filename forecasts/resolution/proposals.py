@@ -101,6 +101,43 @@ def propose(
     return proposal
 
 
+def propose_many(
+    session: Session,
+    decided: list[tuple[int, Outcome, dict[str, Any], datetime]],
+    *,
+    actor: User,
+) -> set[int]:
+    """Record many proposals (question id, outcome, facts, when) in the caller's transaction.
+
+    The same rows and trail entries as ``propose`` without auto-apply, written in two
+    statements; questions already resolved or proposed are skipped. Returns the ids proposed.
+    Raises IntegrityError when a concurrent run proposed one of them meanwhile (the caller
+    rolls back and proposes one by one).
+    """
+    if not decided:
+        return set()
+    ids = [question_id for question_id, *_ in decided]
+    taken = set(session.exec(select(Question.id).where(
+        col(Question.id).in_(ids), col(Question.outcome).is_not(None))))
+    taken |= set(session.exec(select(Proposal.question_id).where(
+        col(Proposal.question_id).in_(ids))))
+    fresh = [item for item in decided if item[0] not in taken]
+    if not fresh:
+        return set()
+    session.execute(sa.insert(Proposal.__table__), [  # type: ignore[attr-defined]
+        {"question_id": question_id, "outcome": outcome, "proposed_at": at,
+         "evidence": json.dumps(facts, sort_keys=True, default=str),
+         "status": ProposalStatus.pending}
+        for question_id, outcome, facts, at in fresh
+    ])
+    session.execute(sa.insert(ResolutionEvent.__table__), [  # type: ignore[attr-defined]
+        {"question_id": question_id, "actor_id": actor.id, "at": at, "action": Action.propose,
+         "to_outcome": outcome, "note": summary(outcome, facts)}
+        for question_id, outcome, facts, at in fresh
+    ])
+    return {question_id for question_id, *_ in fresh}
+
+
 def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime) -> Proposal:
     """A manager accepts the proposal: the question is resolved with the evidence as the note.
 
