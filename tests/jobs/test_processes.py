@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import profile
+from forecasts import job_runs, profile
 from forecasts.clock import FixedClock
 from forecasts.job_runs import JobRun, RunOutcome
 from forecasts.mail import ConsoleMailer, EmailLog
@@ -93,8 +93,16 @@ def wait_for(lines: queue.Queue[tuple[str, str]], done, what: str) -> None:  # t
             pytest.fail(f"timed out waiting for {what}")
 
 
+def _missed_runs(session) -> None:  # type: ignore[no-untyped-def]
+    """A previous scheduler planned every job for a minute ago: each is a missed run."""
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    job_runs.record_next_runs(session, {spec.job_id: (spec.description, past) for spec in JOBS},
+                              now=past)
+
+
 def _seed(session, manager, httpserver) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC)
+    _missed_runs(session)
     profile.set_email(session, manager, "maria@example.org")
     make_question(session, manager, opens_at=now - timedelta(days=10),
                   closes_at=now - timedelta(hours=2), resolve_by=now - timedelta(hours=1))
@@ -159,6 +167,7 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
             kind="http_json", url=httpserver.url_for(path), pointer="/status",
             comparison="==", value="ended"), actor=manager, now=now, allowed=LOCAL)
 
+    _missed_runs(session)
     process = started("doomed")
     wait_for(lines, reached.is_set, "the check of /b to start")
     process.stop(signal.SIGKILL)
