@@ -72,7 +72,7 @@ def due_sources(
             col(Question.outcome).is_(None),
             Question.opens_at <= now,
             col(Question.id).not_in(has_proposal),
-            sa.or_(Question.resolve_by >= now, col(ResolutionSource.no_event_means_no)),
+            sa.or_(col(Question.resolve_by) >= now, col(ResolutionSource.no_event_means_no)),
         )
         .order_by(col(ResolutionSource.id))
         .limit(limit)

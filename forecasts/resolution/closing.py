@@ -48,7 +48,7 @@ def close_if_due(session: Session, question_id: int, *, now: datetime) -> bool:
         session.rollback()
         return False
     session.add(ResolutionEvent(
-        question_id=question_id, actor_id=actors.scheduler(session, now=now).id,
+        question_id=question_id, actor_id=actors.scheduler(session, now=now).id,  # type: ignore[arg-type]
         at=question.closed_at,
         action=Action.close, note=AUTOMATIC_CLOSE_NOTE,
     ))

@@ -49,7 +49,8 @@ class Proposal(SQLModel, table=True):
     @property
     def facts(self) -> dict[str, Any]:
         """The evidence: value or entry title and link, fetched-at time, URL."""
-        return json.loads(self.evidence or "{}")  # type: ignore[no-any-return]
+        facts: dict[str, Any] = json.loads(self.evidence or "{}")
+        return facts
 
 
 def summary(outcome: Outcome, facts: dict[str, Any]) -> str:
@@ -117,9 +118,9 @@ def propose_many(
     if not decided:
         return set()
     ids = [question_id for question_id, *_ in decided]
-    taken = set(session.exec(select(Question.id).where(
-        col(Question.id).in_(ids), col(Question.outcome).is_not(None))))
-    taken |= set(session.exec(select(Proposal.question_id).where(
+    taken = {i for i in session.exec(select(Question.id).where(
+        col(Question.id).in_(ids), col(Question.outcome).is_not(None))) if i is not None}
+    taken.update(session.exec(select(Proposal.question_id).where(
         col(Proposal.question_id).in_(ids))))
     fresh = [item for item in decided if item[0] not in taken]
     if not fresh:

@@ -160,8 +160,8 @@ def set_source(
         raise Conflict("The question is resolved already.")
     check_input(data, allowed)
     source = source_of(session, question.id) or ResolutionSource(  # type: ignore[arg-type]
-        question_id=question.id, created_by_id=actor.id, created_at=now, next_check_at=now,
-        kind=SourceKind(data.kind), url="",
+        question_id=question.id, created_by_id=actor.id,  # type: ignore[arg-type]
+        created_at=now, next_check_at=now, kind=SourceKind(data.kind), url="",
     )
     is_json = data.kind == SourceKind.http_json
     source.kind = SourceKind(data.kind)
