@@ -17,6 +17,7 @@ from forecasts.models import Role, User, UserKind
 
 SCHEDULER_USERNAME = "system:scheduler"  # a colon, so no person's username can take it
 SCHEDULER_NAME = "Scheduler"
+SIGNATURE = "— Scheduler (sent automatically by the forecast tracker)"  # ends every email it sends
 
 
 def scheduler(session: Session, *, now: datetime) -> User:

@@ -92,7 +92,7 @@ class Runner:
         with Session(self.ctx.engine) as session:
             run = job_runs.finish_run(session, run, now=self.ctx.clock.now(), counts=counts,
                                       error=error)
-        logger.info("Job %s %s: %s", job_id, run.outcome.value, counts or error)
+        logger.info("Scheduler job %s %s: %s", job_id, run.outcome.value, counts or error)
         self.publish_schedule()
         return run
 

@@ -13,7 +13,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
-from forecasts import forecasting, job_runs, lease, profile, resolution
+from forecasts import actors, forecasting, job_runs, lease, profile, resolution
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.job_runs import JobRun, RunOutcome
@@ -245,5 +245,6 @@ def test_a_first_start_on_sunday_night_sends_the_digest_and_reminders_only_at_th
     finally:
         scheduler.shutdown(wait=True)
     assert len(inbox.messages) == 2  # each once
+    assert all(actors.SIGNATURE in m.get_payload(decode=True).decode() for m in inbox.messages)
     by_job = sorted(r.job_id for r in runs(engine) if r.job_id in ("managers-digest", "reminders"))
     assert by_job == ["managers-digest", "reminders"]
