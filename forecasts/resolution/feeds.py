@@ -12,6 +12,7 @@ Patterns run on RE2 (linear time in the text), so no pattern can stall the check
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -72,11 +73,13 @@ def stated_date(raw: object) -> datetime | None:
 
 @dataclass(frozen=True)
 class FeedFinding:
-    """What a feed says: the first matching entry in the window, and matches without dates."""
+    """What a feed says: the first matching entry in the window, matches without a usable
+    date, and whether the feed was malformed (what it lost may have matched)."""
 
     entries: int
     match: dict[str, Any] | None
     undated_matches: int
+    malformed: bool = False
 
 
 def read_feed(body: bytes, matcher: Any, *, starts: datetime, ends: datetime) -> FeedFinding:
@@ -84,7 +87,9 @@ def read_feed(body: bytes, matcher: Any, *, starts: datetime, ends: datetime) ->
 
     Raises BadAnswer when the body is not a feed.
     """
-    parsed = feedparser.parse(body)
+    # A stream, never bytes: feedparser treats a bytes or str argument as a file name or URL
+    # first, so an answer reading "/etc/passwd" would be opened as a local file.
+    parsed = feedparser.parse(io.BytesIO(body))
     if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         raise BadAnswer("The answer is not an RSS or Atom feed.")
     undated = 0
@@ -99,5 +104,5 @@ def read_feed(body: bytes, matcher: Any, *, starts: datetime, ends: datetime) ->
         elif starts <= when < ends:
             return FeedFinding(len(parsed.entries), {
                 "title": str(entry.get("title", "")), "link": str(entry.get("link", "")),
-                "published": when.isoformat()}, undated)
-    return FeedFinding(len(parsed.entries), None, undated)
+                "published": when.isoformat()}, undated, bool(parsed.bozo))
+    return FeedFinding(len(parsed.entries), None, undated, bool(parsed.bozo))

@@ -103,5 +103,9 @@ def _judge_feed(due: Due, body: bytes, status: int | None, now: datetime) -> Ver
         return Verdict(ok=True, undecided=True, status=status, facts=facts,
                        value=f"{finding.undated_matches} matching entries without a usable "
                              "date (RFC 2822 or ISO 8601 with a zone): not evidence either way")
+    if finding.malformed:
+        return Verdict(ok=True, undecided=True, status=status, facts=facts,
+                       value=f"{finding.entries} entries, none matching, but the feed is "
+                             "malformed: not evidence for NO")
     return Verdict(ok=True, status=status, value=f"{finding.entries} entries, none matching",
                    facts=facts)

@@ -88,3 +88,15 @@ def test_a_catastrophic_pattern_runs_in_linear_time():
 def test_patterns_re2_cannot_run_are_refused_with_the_reason(pattern):
     with pytest.raises(PatternError, match="RE2"):
         compile_pattern(pattern, is_regex=True)
+
+
+def test_a_malformed_feed_says_so_and_a_file_name_is_never_opened(tmp_path):
+    secret = tmp_path / "feed.xml"
+    secret.write_bytes(rss(("Strike called off", "Sun, 15 Nov 2026 09:00:00 GMT")))
+    matcher = compile_pattern("called off", is_regex=False)
+
+    with pytest.raises(BadAnswer):  # the answer is a path; its file is not read
+        read_feed(str(secret).encode(), matcher, **WINDOW)
+    broken = rss(("Other news", "Sun, 15 Nov 2026 09:00:00 GMT")).replace(b"</channel>", b"")
+    finding = read_feed(broken, matcher, **WINDOW)
+    assert finding.match is None and finding.malformed
