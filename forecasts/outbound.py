@@ -117,13 +117,13 @@ def allowed_address(address: IPAddress, allowed: Iterable[IPNetwork] = ()) -> bo
 
 @dataclass(frozen=True)
 class Target:
-    """Where one request goes: scheme, the host name as given, port, path, and checked address."""
+    """Where one request goes: scheme, the host name as given, port, path, checked addresses."""
 
     scheme: str
     host: str
     port: int
     path: str
-    address: str
+    addresses: tuple[str, ...]
 
 
 def resolve(url: str, allowed: Iterable[IPNetwork] = ()) -> Target:
@@ -153,7 +153,8 @@ def resolve(url: str, allowed: Iterable[IPNetwork] = ()) -> Target:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return Target(parts.scheme, host, port, path, str(addresses[0]))
+    unique = tuple(dict.fromkeys(str(address) for address in addresses))
+    return Target(parts.scheme, host, port, path, unique)
 
 
 def check_url(url: str, allowed: Iterable[IPNetwork] = ()) -> None:
@@ -169,19 +170,22 @@ def fetch(
     allowed: Iterable[IPNetwork] = (),
     max_redirects: int = MAX_REDIRECTS,
     headers: Mapping[str, str] | None = None,
+    ca_certs_pem: str | None = None,
 ) -> Response:
     """GET ``url`` following at most ``max_redirects`` redirects, each hop checked again.
 
     ``deadline`` is the total time in seconds for every hop's connect and reads together;
     ``max_bytes`` caps the (decoded) body. An HTTP error status is an answer, not a failure.
-    Raises OutboundError with its Failure kind.
+    TLS certificates are verified against the host name, with the system's CAs or, when
+    given, only those in ``ca_certs_pem`` (an intranet's own CA). Raises OutboundError with
+    its Failure kind.
     """
     networks = tuple(allowed)
     ends_at = time.monotonic() + deadline
     for _hop in range(max_redirects + 1):
         target = resolve(url, networks)
         response = _get(target, max_bytes=max_bytes, ends_at=ends_at, deadline=deadline,
-                        headers=headers or {})
+                        headers=headers or {}, ca_certs_pem=ca_certs_pem)
         location = response.headers.get("location")
         if response.status not in REDIRECTS or not location:
             return Response(response.status, response.headers, response.body, url)
@@ -192,17 +196,12 @@ def fetch(
 
 def _get(
     target: Target, *, max_bytes: int, ends_at: float, deadline: float,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str], ca_certs_pem: str | None,
 ) -> Response:
     remaining = ends_at - time.monotonic()
     if remaining <= 0:
         raise OutboundError(Failure.timeout, f"No complete answer within {deadline:g} s.")
-    connection: HTTPConnection
-    if target.scheme == "https":
-        connection = HTTPSConnection(target.address, target.port, timeout=remaining,
-                                     server_hostname=target.host)
-    else:
-        connection = HTTPConnection(target.address, target.port, timeout=remaining)
+    connection = _connect(target, ends_at=ends_at, deadline=deadline, ca_certs_pem=ca_certs_pem)
     expired = threading.Event()
 
     def cut() -> None:  # the watchdog: a blocked read returns as soon as the socket is shut
@@ -237,6 +236,36 @@ def _get(
     finally:
         watchdog.cancel()
         connection.close()
+
+
+def _connect(
+    target: Target, *, ends_at: float, deadline: float, ca_certs_pem: str | None
+) -> HTTPConnection:
+    """A connection to the first of the checked addresses that answers, within the deadline."""
+    failure: OutboundError | None = None
+    for address in target.addresses:
+        remaining = ends_at - time.monotonic()
+        if remaining <= 0:
+            break
+        connection: HTTPConnection
+        if target.scheme == "https":
+            # The checked address; SNI and the certificate check use the host name.
+            connection = HTTPSConnection(address, target.port, timeout=remaining,
+                                         server_hostname=target.host,
+                                         ca_cert_data=ca_certs_pem)
+        else:
+            connection = HTTPConnection(address, target.port, timeout=remaining)
+        try:
+            connection.connect()
+            return connection
+        except (OSError, Urllib3Error, ValueError) as error:
+            connection.close()
+            timed_out = isinstance(error, TimeoutError | urllib3.exceptions.TimeoutError)
+            failure = OutboundError(
+                Failure.timeout if timed_out else Failure.unreachable,
+                f"No complete answer within {deadline:g} s." if timed_out
+                else "Could not fetch: the connection failed.")
+    raise failure or OutboundError(Failure.timeout, f"No complete answer within {deadline:g} s.")
 
 
 def _host_header(target: Target) -> str:

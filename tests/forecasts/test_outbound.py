@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_address
 
 import pytest
+import trustme
 from werkzeug import Request, Response
 
 from forecasts import outbound
@@ -213,3 +216,46 @@ def test_an_allowed_network_also_allows_its_ipv6_mapped_spelling():
     assert outbound.allowed_address(ip_address("::ffff:10.1.2.3"), allowed)
     assert not outbound.allowed_address(ip_address("::ffff:10.1.2.3"))
     assert outbound.allowed_address(ip_address("93.184.215.14"))
+
+
+@pytest.fixture
+def tls_server() -> Iterator[tuple[int, trustme.CA]]:
+    """An HTTPS server on loopback with a certificate for "localhost" from a test CA."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"tls": true}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], ca
+    server.shutdown()
+    server.server_close()
+
+
+def test_tls_is_verified_against_the_host_name_on_the_pinned_address(tls_server):
+    port, ca = tls_server
+    pem = ca.cert_pem.bytes().decode()
+    allowed = parse_networks("127.0.0.1/32")
+
+    answer = fetch(f"https://localhost:{port}/", max_bytes=100, deadline=5.0,
+                   allowed=allowed, ca_certs_pem=pem)
+    assert json.loads(answer.body) == {"tls": True}
+
+    for url, pem_used in ((f"https://localhost:{port}/", None),  # an unknown CA
+                          (f"https://127.0.0.1:{port}/", pem)):  # not the certificate's name
+        with pytest.raises(OutboundError) as caught:
+            fetch(url, max_bytes=100, deadline=5.0, allowed=allowed, ca_certs_pem=pem_used)
+        assert caught.value.failure is Failure.unreachable
