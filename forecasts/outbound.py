@@ -198,9 +198,6 @@ def _get(
     target: Target, *, max_bytes: int, ends_at: float, deadline: float,
     headers: Mapping[str, str], ca_certs_pem: str | None,
 ) -> Response:
-    remaining = ends_at - time.monotonic()
-    if remaining <= 0:
-        raise OutboundError(Failure.timeout, f"No complete answer within {deadline:g} s.")
     connection = _connect(target, ends_at=ends_at, deadline=deadline, ca_certs_pem=ca_certs_pem)
     expired = threading.Event()
 
@@ -211,7 +208,7 @@ def _get(
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
 
-    watchdog = threading.Timer(remaining, cut)
+    watchdog = threading.Timer(max(ends_at - time.monotonic(), 0.0), cut)
     watchdog.daemon = True
     watchdog.start()
     try:
