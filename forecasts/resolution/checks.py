@@ -1,8 +1,10 @@
 """Checking resolution sources: fetch them concurrently, judge each answer, record, propose.
 
-Fetching and judging happen in worker threads on plain values; every source's result is then
-written in its own transaction, so a process killed mid-run leaves each source either fully
-checked or not at all. A failed check leaves the question untouched and is retried with backoff.
+Fetching and judging happen in worker threads on plain values (at most 16 at once, each fetch
+with a total deadline); results are written as they come, a batch per transaction (all or none;
+a proposal that resolves at once gets its own), so a process killed mid-run leaves each source
+either fully checked or not at all. A failed check leaves the question untouched and is retried
+with backoff; a check never turns a failure into evidence.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ class SourceCheck(SQLModel, table=True):
     status_code: int | None = None
     value: str = Field(default="", sa_type=sa.Text)
     error: str = Field(default="", sa_type=sa.Text)
-
 
 
 def backoff(failures: int) -> timedelta:
@@ -169,10 +170,9 @@ def check_due(
     in_flight: set[Future[tuple[Due, Verdict]]] = set()
     finished: list[tuple[Due, Verdict]] = []
 
-    def collect(block: bool) -> None:
+    def collect() -> None:  # wait for at least one check to finish
         nonlocal in_flight
-        done, in_flight = wait(in_flight, timeout=None if block else 0,
-                               return_when=FIRST_COMPLETED)
+        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
         finished.extend(future.result() for future in done)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
@@ -180,7 +180,7 @@ def check_due(
             session.rollback()  # end the read before the slow fetches
             for due in batch:
                 while len(in_flight) >= 4 * workers:
-                    collect(block=True)
+                    collect()
                 in_flight.add(pool.submit(_verdict, fetcher, due, moment))
                 if len(finished) >= batch_size:
                     # Written in one burst, not one by one while threads parse answers: each
@@ -188,7 +188,7 @@ def check_due(
                     counts.update(_record_batch(session, finished, now))
                     finished = []
         while in_flight:
-            collect(block=True)
+            collect()
             if len(finished) >= batch_size or not in_flight:
                 counts.update(_record_batch(session, finished, now))
                 finished = []
