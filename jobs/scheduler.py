@@ -15,7 +15,7 @@ import threading
 import uuid
 from datetime import UTC, timedelta
 
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
@@ -98,7 +98,9 @@ class Runner:
 
     def publish_schedule(self) -> None:
         """Write each job's next run time where the web can show it."""
-        if not self.holding:
+        # Not while stopping: shutdown(wait=True) holds the job-store lock while it waits for
+        # running jobs, so a job asking for its next run time then would wait for ever.
+        if not self.holding or self.scheduler.state == STATE_STOPPED:
             return
         next_runs = {}
         for spec in JOBS:
