@@ -30,6 +30,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from enum import StrEnum
 from http.client import HTTPException
@@ -46,6 +48,9 @@ MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "forecast-tracker (automatic resolution check)"
 CHUNK = 64 * 1024
+# Lookups run here so each waits at most what is left of its deadline (getaddrinfo itself
+# cannot be interrupted; a stalled one finishes in the background when the resolver gives up).
+_RESOLVER = ThreadPoolExecutor(max_workers=16, thread_name_prefix="resolve")
 
 
 class Failure(StrEnum):
@@ -126,8 +131,10 @@ class Target:
     addresses: tuple[str, ...]
 
 
-def resolve(url: str, allowed: Iterable[IPNetwork] = ()) -> Target:
-    """Check ``url`` and pick the address to connect to; raises OutboundError (bad_url, refused).
+def resolve(url: str, allowed: Iterable[IPNetwork] = (), *, within: float = 10.0) -> Target:
+    """Check ``url`` and its addresses; raises OutboundError (bad_url, refused, timeout).
+
+    The lookup gets ``within`` seconds: a resolver that stalls cannot outlast a deadline.
 
     Every address the host resolves to must be allowed: a name with one private address
     among public ones is refused, since which one a client uses is not ours to decide.
@@ -141,8 +148,11 @@ def resolve(url: str, allowed: Iterable[IPNetwork] = ()) -> Target:
         raise OutboundError(Failure.bad_url, "Only http:// and https:// addresses are fetched.")
     host = parts.hostname
     port = port or (443 if parts.scheme == "https" else 80)
+    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=max(within, 0.0))
+    except FutureTimeout:
+        raise OutboundError(Failure.timeout, f"The host {host} did not resolve in time.") from None
     except (OSError, UnicodeError):
         raise OutboundError(Failure.bad_url, f"The host {host} does not resolve.") from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
@@ -183,7 +193,7 @@ def fetch(
     networks = tuple(allowed)
     ends_at = time.monotonic() + deadline
     for _hop in range(max_redirects + 1):
-        target = resolve(url, networks)
+        target = resolve(url, networks, within=ends_at - time.monotonic())
         response = _get(target, max_bytes=max_bytes, ends_at=ends_at, deadline=deadline,
                         headers=headers or {}, ca_certs_pem=ca_certs_pem)
         location = response.headers.get("location")

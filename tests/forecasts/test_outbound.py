@@ -259,3 +259,21 @@ def test_tls_is_verified_against_the_host_name_on_the_pinned_address(tls_server)
         with pytest.raises(OutboundError) as caught:
             fetch(url, max_bytes=100, deadline=5.0, allowed=allowed, ca_certs_pem=pem_used)
         assert caught.value.failure is Failure.unreachable
+
+
+def test_a_stalled_name_lookup_counts_against_the_deadline(monkeypatch):
+    release = threading.Event()
+
+    def stalled(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        raise OSError("resolver gave up")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stalled)
+    started = time.monotonic()
+    try:
+        with pytest.raises(OutboundError) as caught:
+            fetch("http://stalled-dns.test/", max_bytes=10, deadline=0.3)
+    finally:
+        release.set()
+    assert caught.value.failure is Failure.timeout
+    assert time.monotonic() - started < 3
