@@ -27,7 +27,7 @@ from forecasts import estimative
 from forecasts.briefings import DraftEdit
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
-from forecasts.models import Outcome, Role
+from forecasts.models import MAX_COMMENT_LENGTH, Outcome, Role
 from forecasts.questions import QuestionCreate
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -121,8 +121,14 @@ class ResolveForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField("Why close early?", validators=[Optional(), Length(max=5000)],
+    note = TextAreaField("Why close early?",
+                         validators=[DataRequired(message="Say why the question is closing early."),
+                                     Length(max=5000)],
                          render_kw={"rows": 2})
+    confirm = BooleanField(
+        "I confirm: forecasting stops now for everyone",
+        validators=[DataRequired(message="Tick the box to confirm the early close.")],
+    )
 
 
 class DismissForm(FlaskForm):
@@ -222,3 +228,51 @@ class DraftForm(FlaskForm):
 
 class PromoteForm(FlaskForm):
     sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+
+
+# --- Discussion and reopening (web/discussion.py, web/questions.py) ---------------------
+
+_TOO_LONG = f"Keep it to {MAX_COMMENT_LENGTH:,} characters."
+
+
+class CommentForm(FlaskForm):
+    """A comment, or a request for a clarification (prefixed: ids stay unique on the page)."""
+
+    body = TextAreaField("Comment", validators=[
+        DataRequired(message="Write something first."),
+        Length(max=MAX_COMMENT_LENGTH, message=_TOO_LONG)], render_kw={"rows": 3})
+    request = BooleanField("Ask the managers to clarify the question")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="comment", **kwargs)
+
+
+class ClarificationForm(FlaskForm):
+    body = TextAreaField("Clarification (pinned, and emailed to everyone who has forecast)",
+                         validators=[DataRequired(message="Write the clarification first."),
+                                     Length(max=MAX_COMMENT_LENGTH, message=_TOO_LONG)],
+                         render_kw={"rows": 3})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="clarify", **kwargs)
+
+
+class ShareForm(FlaskForm):
+    forecast_id = SelectField("Rationale of your forecast", coerce=int, validate_choice=False)
+
+    def validate_forecast_id(self, field: Field) -> None:
+        if field.data not in {choice[0] for choice in field.choices or []}:
+            raise ValidationError("Choose one of your own forecasts that has a rationale "
+                                  "not shared yet.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="share", **kwargs)
+
+
+class ReopenForm(FlaskForm):
+    note = TextAreaField("Why reopen?", validators=[
+        DataRequired(message="Say why the question is reopening."), Length(max=5000)],
+        render_kw={"rows": 2})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="reopen", **kwargs)
