@@ -23,8 +23,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from forecasts import estimative
-from forecasts.briefings import DraftEdit
+from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
 from forecasts.models import MAX_COMMENT_LENGTH, Outcome, Role
@@ -170,8 +169,10 @@ class BriefingImportForm(FlaskForm):
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
                                                "Upload a .txt, .md or .html file.")])
-    publication = StringField("Publication", validators=[Optional(), Length(max=200)],
-                              render_kw={"placeholder": "Used where a block names no Source"})
+    publication = StringField(
+        "Publication (pick one or type a new name)", validators=[Optional(), Length(max=200)],
+        render_kw={"placeholder": "Empty: the name the briefing gives (footer, masthead)",
+                   "list": "publication-names", "maxlength": 200})
     published = DateField("Published on", validators=[InputRequired(message="Give a date.")])
     yardstick = SelectField(
         "Yardstick", default=estimative.DEFAULT_YARDSTICK,
@@ -228,6 +229,14 @@ class DraftForm(FlaskForm):
 
 class PromoteForm(FlaskForm):
     sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+
+
+class PublicationForm(FlaskForm):
+    """Credit a briefing to another publication, picked by name or alias, or new."""
+
+    name = StringField("Publication", validators=[InputRequired(message="Name the publication."),
+                                                  Length(max=200)],
+                       render_kw={"list": "publication-names", "maxlength": 200})
 
 
 # --- Discussion and reopening (web/discussion.py, web/questions.py) ---------------------
