@@ -10,9 +10,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 accesslog = "-"
 # The scheduler runs as its own process (see jobs/), never inside a web worker.
 preload_app = False
-# The first request after a resolution recomputes every score; on a million forecasts that takes
-# tens of seconds, longer than gunicorn's default 30 s worker timeout.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
+# Scores are stored per question at resolution time, so no request waits for the whole book;
+# gunicorn's default 30 s worker timeout holds.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]

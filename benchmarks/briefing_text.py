@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/briefing_text.py [--megabytes 2] [--runs 3]
 
 Each shape is built to the same size and read with ``decode_briefing`` (HTML through lexbor with
-the nesting-depth limit, Markdown through markdown-it-py). Shapes that would hold a tree builder
+the nesting-depth limit, Markdown through markdown-it-pyrs). Shapes that would hold a tree builder
 for minutes (a tower of ``<div>``, thousands of unclosed formatting tags) must be refused at
 once with a clear message. The baseline, measured in the same run, is the floor any reader
 pays: decoding the bytes and one regex pass over the tags. Each figure is the best of

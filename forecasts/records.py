@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from forecasts.models import Forecast, Outcome, Question, User
 from forecasts.questions import Status, status
-from forecasts.scoring import brier
+from forecasts.scoring.scores import brier
 
 
 @dataclass(frozen=True)

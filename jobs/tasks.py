@@ -15,11 +15,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import discussion, reminders, snapshots
+from forecasts import discussion, reminders
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import closing, overdue
+from forecasts.scoring import snapshots
 
 
 @dataclass

@@ -10,7 +10,6 @@ from forecasts import (  # noqa: F401  (the scheduler's tables, in their concept
     lease,
     mail,
     profile,
-    snapshots,
 )
 from forecasts.config import Settings
 from forecasts.db import make_engine
@@ -19,6 +18,7 @@ from forecasts.resolution import (  # noqa: F401  (resolution sources, checks an
     proposals,
     sources,
 )
+from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 
 config = context.config
 target_metadata = SQLModel.metadata

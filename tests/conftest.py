@@ -26,7 +26,6 @@ from forecasts import (  # noqa: F401  (modules holding tables register them)
     mail,
     profile,
     schema,
-    snapshots,
 )
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
@@ -37,6 +36,7 @@ from forecasts.resolution import (  # noqa: F401  (modules holding tables regist
     proposals,
     sources,
 )
+from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 from tests.support import builders
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer

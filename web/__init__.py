@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
-from forecasts.scorebook import ScoreCache
+from forecasts.scoring.reader import ScoreCache
 
 
 def create_app(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from forecasts.dashboards import Calibration
+from forecasts.scoring.reports import Calibration
 
 Figure = dict[str, Any]
 

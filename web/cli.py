@@ -14,11 +14,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, briefings, profile, sample, schema, scorebook
+from forecasts import accounts, briefings, profile, sample, schema
 from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role, UserKind
+from forecasts.scoring import book as scorebook
+from forecasts.scoring import store as score_store
 
 
 class CommandError(click.ClickException):
@@ -250,8 +252,7 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
                        csv_path: str | None) -> None:
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
-        forecasts, questions = scorebook.scoring_frames(session)
-        book = scorebook.compute(forecasts, questions)
+        book = scorebook.book_from_rows(score_store.read_rows(session.connection()))
         table = scorebook.ranking(book, by=by, groups=scorebook.groups_for(session, by),
                                   min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
                                   two_term=two_term)
@@ -267,6 +268,22 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
     scale = "0–2 scale" if two_term else "0–1 scale"
     click.echo(f"Leaderboard by {by} (Brier {scale}, before-first policy: {policy})")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+
+
+@scores.command("rebuild")
+@click.option("--batch", type=click.IntRange(min=1, max=100_000),
+              default=score_store.BATCH_QUESTIONS, show_default=True,
+              help="Questions scored per batch (bounds memory).")
+@with_appcontext
+def scores_rebuild(batch: int) -> None:
+    """Recompute every stored question score (run after a change to the scoring rules)."""
+    with _session() as session:
+        connection = session.connection()
+        total = score_store.resolved_count(connection)
+        with click.progressbar(length=total, label="Scoring resolved questions") as bar:
+            rows = score_store.rebuild(connection, batch=batch, progress=bar.update)
+        session.commit()
+    click.echo(f"Stored {rows} score rows for {total} resolved questions.")
 
 
 # --- Passwords ---------------------------------------------------------------------

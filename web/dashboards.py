@@ -1,6 +1,6 @@
 """Managers' dashboards: calibration, estimative language, scores over time; plotly.js served.
 
-Every number comes from the cached score book (`ScoreCache.derived`, keyed per page and
+Every number comes from the score store, read through `ScoreCache.derived` (keyed per page and
 filters), so a page is computed once per change of the resolutions, not per request.
 """
 
@@ -16,24 +16,23 @@ from flask_login import login_required
 
 from forecasts import briefings, forecasting
 from forecasts.briefings import estimative
-from forecasts.dashboards import (
+from forecasts.choices import choices, tagged_questions, team_members
+from forecasts.models import Question, Role, Tag, Team, User, UserKind
+from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
+from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
+from forecasts.scoring.reports import (
     HORIZONS,
     Calibration,
     calibration,
-    choices,
-    crowd_finals,
     crowd_lines,
-    final_forecasts,
     horizon_forecasts,
     monthly_scores,
     question_forecasts,
+    sampled_lines,
     snapshot_series,
-    tagged_questions,
-    team_members,
     term_table,
 )
-from forecasts.models import Question, Role, Tag, Team, User, UserKind
-from forecasts.scorebook import CROWD_IDS, CROWD_NAMES, ScoreBook, ScoreCache
+from forecasts.scoring.store import scoring_frames
 from web.charts import (
     calibration_figure,
     crowd_figure,
@@ -105,24 +104,25 @@ def index():  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class Subject:
-    """Whose forecasts a calibration page shows, and how to pick them from the score book."""
+    """Whose forecasts a calibration page shows, and how to read them from the score store."""
 
     kind: str
     key: str
     title: str
     empty: str
-    sample: Callable[[ScoreBook], pd.DataFrame]
+    sample: Callable[[StoredScores], pd.DataFrame]
     fingerprint: int = 0
 
 
-def _finals(book: ScoreBook) -> pd.DataFrame:
-    return _cache().derived(get_session(), ("finals",),
-                            lambda b: final_forecasts(b.forecasts, b.questions))
+def _finals(scores: StoredScores, selection: Selection) -> pd.DataFrame:
+    return scores.book(selection).finals()
 
 
-def _horizons(book: ScoreBook) -> pd.DataFrame:
-    return _cache().derived(get_session(), ("horizons",),
-                            lambda b: horizon_forecasts(b.forecasts, b.questions))
+def _horizons(scores: StoredScores) -> pd.DataFrame:
+    # every forecast counts here, not just the final one, so this reads the resolved
+    # questions' forecasts once per change of the resolutions
+    return _cache().derived(get_session(), ("horizons",), lambda b: horizon_forecasts(
+        *scoring_frames(get_session().connection(), skip_bad=True)))
 
 
 def _crowd_subject(key: str) -> Subject:
@@ -131,7 +131,8 @@ def _crowd_subject(key: str) -> Subject:
     crowd_id = CROWD_IDS[key]
     return Subject("crowd", key, CROWD_NAMES[crowd_id],
                    "No resolved questions with forecasts yet, so the crowd has no record.",
-                   lambda book: crowd_finals(book.crowds, book.questions, crowd_id))
+                   lambda scores: scores.book(Selection(subjects=[crowd_id])).crowd_finals(
+                       crowd_id))
 
 
 def _forecaster_subject(key: str) -> Subject:
@@ -140,7 +141,7 @@ def _forecaster_subject(key: str) -> Subject:
         abort(403, description="Forecasters may see their own calibration only.")
     return Subject("forecaster", key, user.display_name,
                    f"No resolved questions that {user.display_name} forecast on yet.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+                   lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]
 
 
 def _publication_subject(key: str) -> Subject:
@@ -148,7 +149,7 @@ def _publication_subject(key: str) -> Subject:
     return Subject("publication", key, user.display_name,
                    f"No resolved questions from {user.display_name} yet: publish a briefing's "
                    "drafts and resolve its questions.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"] == user.id])
+                   lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]
 
 
 def _team_subject(key: str) -> Subject:
@@ -158,7 +159,7 @@ def _team_subject(key: str) -> Subject:
     members = team_members(get_session(), team.id)  # type: ignore[arg-type]
     return Subject("team", key, f"Team {team.name}",
                    f"No resolved questions yet for team {team.name}.",
-                   lambda book: _finals(book).loc[lambda f: f["forecaster_id"].isin(members)],
+                   lambda scores: _finals(scores, Selection(team_id=team.id)),
                    hash(tuple(members)))
 
 
@@ -169,7 +170,7 @@ def _tag_subject(key: str) -> Subject:
     tagged = tagged_questions(get_session(), tag.id)  # type: ignore[arg-type]
     return Subject("tag", key, f"Tag {tag.name}",
                    f"No resolved questions tagged {tag.name} yet.",
-                   lambda book: _finals(book).loc[lambda f: f["question_id"].isin(tagged)],
+                   lambda scores: _finals(scores, Selection(tag_id=tag.id)),
                    hash(tuple(tagged)))
 
 
@@ -178,7 +179,7 @@ def _horizon_subject(key: str) -> Subject:
         abort(400, description=f"id must be one of: {', '.join(HORIZONS)}.")
     return Subject("horizon", key, f"Forecasts {HORIZONS[key]}",
                    f"No forecasts {HORIZONS[key]} on resolved questions yet.",
-                   lambda book: _horizons(book).loc[lambda f: f["horizon"] == key])
+                   lambda scores: _horizons(scores).loc[lambda f: f["horizon"] == key])
 
 
 def _id(key: str) -> int:
@@ -210,8 +211,8 @@ def _default_key(kind: str, options: list[tuple[Any, str]]) -> str | None:
 def _options(kind: str) -> list[tuple[Any, str]]:
     """What the page's chooser offers; people and publications only once they have a score."""
     found = choices(get_session())
-    scored = _cache().derived(get_session(), ("scored forecasters",), lambda book: frozenset(
-        int(i) for i in book.forecasts["forecaster_id"].unique()))
+    scored = _cache().derived(get_session(), ("scored forecasters",),
+                              lambda scores: scores.scored_subjects())
     return {
         "crowd": list(AGGREGATE_NAMES.items()), "horizon": list(HORIZONS.items()),
         "forecaster": [(i, n) for i, n in found.forecasters if i in scored],
@@ -249,8 +250,8 @@ def calibration_page():  # type: ignore[no-untyped-def]
 def _horizon_summary(n_bins: int | None, strategy: str,
                      interval: str) -> list[tuple[str, str, Calibration | None]]:
     """Every horizon's scores side by side, to compare how calibration changes with lead time."""
-    def build(book: ScoreBook) -> list[tuple[str, str, Calibration | None]]:
-        sample = _horizons(book)
+    def build(scores: StoredScores) -> list[tuple[str, str, Calibration | None]]:
+        sample = _horizons(scores)
         return [(key, label, calibration(sample.loc[sample["horizon"] == key],
                                          n_bins=n_bins or 10, strategy=strategy,
                                          interval=interval))
@@ -310,8 +311,8 @@ def scores_over_time():  # type: ignore[no-untyped-def]
     else:
         name, members = _user(key, UserKind.person).display_name, [_id(key)]
     cache_key = ("monthly", kind, key, hash(tuple(members)))
-    table, figure = _cache().derived(get_session(), cache_key, lambda book: _monthly(
-        book, members, name))
+    table, figure = _cache().derived(get_session(), cache_key, lambda scores: _monthly(
+        scores, members, name))
     snapshots = snapshot_series(get_session(), kind, _id(key))
     return render_template(
         "dashboards/over_time.html", table=table, figure=figure, name=name,
@@ -321,8 +322,9 @@ def scores_over_time():  # type: ignore[no-untyped-def]
     )
 
 
-def _monthly(book: ScoreBook, members: list[int],
+def _monthly(scores: StoredScores, members: list[int],
              name: str) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    book = scores.book(Selection(subjects=members))
     table = monthly_scores(book.pairs, book.questions, members)
     return table, (monthly_figure(table, name) if not table.empty else None)
 
@@ -330,17 +332,28 @@ def _monthly(book: ScoreBook, members: list[int],
 # ---------------------------------------------------------------- a question's crowd chart
 
 
+CHART_POINTS = 500  # a crowd line drawn from more points than this is sampled down to it
+
+
 def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
-    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it."""
+    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it.
+
+    A busy question's crowd lines are sampled at CHART_POINTS instants, so the page stays light
+    whatever the number of forecasts; its exact values come with ``?crowd_table=all``.
+    """
     aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
+    exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
     session = get_session()
     forecasts = question_forecasts(session, question.id)  # type: ignore[arg-type]
     methods = ["median", aggregate] if show_crowd else []
-    lines = crowd_lines(forecasts, methods)
     moment = now()
     until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
     if until < question.opens_at:
         until = question.opens_at
+    changes = int(forecasts["created_at"].nunique())
+    sampled = changes > CHART_POINTS and not exact_asked
+    lines = (sampled_lines(forecasts, methods, until, CHART_POINTS) if sampled
+             else crowd_lines(forecasts, methods))
     mine_rows = forecasting.history(session, question, user)
     mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
     marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
@@ -348,9 +361,10 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
         marks.append(("Resolved", question.resolved_at))
     drawn = any(not line.empty for line in lines.values()) or bool(mine)
     figure = crowd_figure(lines, AGGREGATE_NAMES, mine, until=until, marks=marks) if drawn else None
-    rows = _crowd_rows(lines)
+    rows = [] if sampled else _crowd_rows(lines)
     return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
-            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine}
+            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine,
+            "sampled": sampled and show_crowd, "changes": changes, "points": CHART_POINTS}
 
 
 def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

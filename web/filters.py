@@ -51,8 +51,14 @@ def external_link(url: object, text: object = None) -> Markup:
     return Markup('<a href="{}" rel="noopener noreferrer nofollow">{}</a>').format(href, label)
 
 
+def relative(value: float | None) -> str:
+    """A relative score with its sign; a dash where there was no peer to be relative to."""
+    return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
     app.add_template_filter(external_link)
+    app.add_template_filter(relative)

@@ -11,7 +11,7 @@ from forecasts import forecasting, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.questions import Status
-from forecasts.scorebook import forecaster_names
+from forecasts.scoring.book import forecaster_names
 from web.dashboards import crowd_chart
 from web.database import get_session, now
 from web.discussion import discussion_view

@@ -1,8 +1,8 @@
-"""The leaderboard page: scores from the cached score book, never recomputed per request."""
+"""The leaderboard page: the stored scores summed by the database, once per change of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
@@ -11,10 +11,11 @@ from flask_login import login_required
 from sqlmodel import Session
 
 from forecasts.accounts import find_team, list_teams
-from forecasts.dashboards import questions_in_period, questions_tagged, team_members
+from forecasts.choices import team_members
 from forecasts.names import name_key
 from forecasts.questions import all_tags
-from forecasts.scorebook import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
+from forecasts.scoring.book import forecaster_names
+from forecasts.scoring.reader import ScoreCache
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
@@ -85,15 +86,6 @@ def _midnight(day: date | None) -> datetime | None:
     return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _filtered(book: ScoreBook, filters: Filters, tagged: frozenset[int] | None) -> ScoreBook:
-    """The book restricted to the questions resolved in the period (and carrying the tag)."""
-    end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `to` is inclusive
-    mask = questions_in_period(book.questions, _midnight(filters.start), end)
-    if tagged is not None:
-        mask &= book.questions["question_id"].isin(tagged)
-    return replace(book, questions=book.questions.loc[mask])
-
-
 @bp.get("/leaderboard")
 @login_required
 def leaderboard():  # type: ignore[no-untyped-def]
@@ -107,14 +99,12 @@ def leaderboard():  # type: ignore[no-untyped-def]
     tags = all_tags(session)
     teams = [team.name for team in list_teams(session)]
     filters = _filters(tags, teams)
-    groups = groups_for(session, by)
-    fingerprint = 0 if groups is None else int(pd.util.hash_pandas_object(groups).sum())
-    tagged = _tagged(session, filters.tag)
-    key = ("ranking", by, minimum, policy, scale, fingerprint, filters.key(),
-           hash(tagged) if tagged is not None else 0)
-    table = score_cache().derived(session, key, lambda book: ranking(
-        _filtered(book, filters, tagged), by=by, groups=groups, min_questions=minimum,
-        before_first=policy, two_term=scale == "two"))  # type: ignore[arg-type]
+    start = _midnight(filters.start)
+    end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `to` is inclusive
+    key = ("ranking", by, minimum, policy, scale, filters.key())
+    table = score_cache().derived(session, key, lambda scores: scores.leaderboard(
+        by=by, before_first=policy, two_term=scale == "two",  # type: ignore[arg-type]
+        min_questions=minimum, start=start, end=end, tag=filters.tag or None))
     table = _only_team(session, table, by, filters.team)
     ascending = sort in ("relative_brier", "brier", "reliability")
     table = table.sort_values(sort, ascending=ascending, kind="stable")
@@ -123,10 +113,6 @@ def leaderboard():  # type: ignore[no-untyped-def]
         scale=scale, sort=sort, minimum=minimum, names=_names(table, by),
         rank_by=RANK_BY, policies=POLICIES, filters=filters, tags=tags, teams=teams,
     )
-
-
-def _tagged(session: Session, tag: str) -> frozenset[int] | None:
-    return questions_tagged(session, tag) if tag else None
 
 
 def _only_team(session: Session, table: pd.DataFrame, by: str, team: str) -> pd.DataFrame:

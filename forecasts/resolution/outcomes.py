@@ -10,6 +10,7 @@ from forecasts import actors
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import Status, require_manager, status
+from forecasts.scoring import store as score_store
 
 
 def resolve(
@@ -49,6 +50,8 @@ def resolve(
     session.add(question)
     session.add(event)
     _annul_dependants(session, question, actor, now)
+    # the scores of exactly these questions change, in this same transaction
+    score_store.rescore_resolved(session)
     session.commit()
     session.refresh(event)
     return event

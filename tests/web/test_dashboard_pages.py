@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from forecasts import accounts, briefings, forecasting, resolution
 from forecasts.models import Tag
-from forecasts.snapshots import ScoreSnapshot
+from forecasts.scoring.snapshots import ScoreSnapshot
 from tests.support.briefing_files import accept, by_title, harbour_desk
 from tests.support.builders import T0, make_question, make_user
 
@@ -262,3 +262,23 @@ def test_plotly_is_served_from_the_installed_package_with_long_caching(app, sign
     assert client.get("/vendor/plotly-0.0.1.min.js").status_code == 404
     index = client.get("/dashboards").get_data(as_text=True)
     assert "/dashboards/calibration?of=horizon" in index
+
+
+def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand(
+        sign_in, session, manager, monkeypatch):
+    import web.dashboards
+
+    monkeypatch.setattr(web.dashboards, "CHART_POINTS", 5)
+    question = make_question(session, manager)
+    people = [make_user(session, f"busy{i}") for i in range(4)]
+    for step in range(8):  # the crowd moves 8 times
+        forecasting.submit_forecast(session, question, forecaster=people[step % 4],
+                                    probability=0.1 + 0.1 * step, now=T0 + step * DAY)
+    boss = sign_in(manager)
+    page = boss.get(f"/questions/{question.id}").get_data(as_text=True)
+    assert 'data-testid="crowd-sampled"' in page and "crowd-table" not in page
+    line = figure(page, "crowd-chart")["data"][0]
+    assert len(line["x"]) == 5 + 1  # the samples, then the line carried to now
+    assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last sample
+    exact = boss.get(f"/questions/{question.id}?crowd_table=all").get_data(as_text=True)
+    assert rows(exact, "crowd-table")[-1][1] == "65 %" and len(rows(exact, "crowd-table")) == 8

@@ -61,3 +61,29 @@ def test_cli_prints_and_writes_the_leaderboard(runner, resolved, tmp_path):
     assert len(lines) == 1 + 2 + 4  # two forecasters and four crowd aggregates
     bad = runner.invoke(args=["scores", "leaderboard", "--by", "planet"])
     assert bad.exit_code == 2
+
+
+def test_a_question_the_scoring_code_cannot_handle_takes_no_page_down(
+        sign_in, session, manager, forecaster, resolved, caplog):
+    from datetime import UTC, datetime
+
+    broken = make_question(session, manager, title="Will the archive reopen?")
+    broken.opens_at = datetime(1, 1, 1, tzinfo=UTC)  # a row no form accepts any more
+    session.add(broken)
+    session.commit()
+    forecasting.submit_forecast(session, broken, forecaster=forecaster, probability=0.6,
+                                now=T0 + timedelta(days=1))
+    resolution.resolve(session, broken, outcome="yes", actor=manager,
+                       now=T0 + timedelta(days=2))
+    assert f"Question {broken.id} cannot be scored" in caplog.text
+    client = sign_in(manager)
+    pages = ["/leaderboard", "/leaderboard?by=tag", "/dashboards/calibration?of=crowd",
+             "/dashboards/calibration?of=horizon&id=short",
+             f"/dashboards/calibration?of=forecaster&id={forecaster.id}",
+             f"/dashboards/scores-over-time?of=forecaster&id={forecaster.id}",
+             f"/forecasters/{forecaster.id}", f"/questions/{broken.id}",
+             f"/questions/{resolved.id}"]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    # the questions that can be scored still are
+    assert "0.040" in client.get("/leaderboard").get_data(as_text=True)

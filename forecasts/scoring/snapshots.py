@@ -15,7 +15,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from forecasts.db import UTCDateTime
 from forecasts.models import User
-from forecasts.scorebook import compute, ranking, scoring_frames
+from forecasts.scoring.book import book_from_rows, ranking
+from forecasts.scoring.store import read_rows
 
 FORECASTER, TEAM = "forecaster", "team"
 
@@ -37,21 +38,17 @@ class ScoreSnapshot(SQLModel, table=True):
     taken_at: datetime = Field(sa_type=UTCDateTime)
 
 
-def _frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Forecasts and questions as the score book loads them, and forecasters' team ids."""
-    forecasts, questions = scoring_frames(session)
+def scores_now(session: Session) -> list[tuple[str, int, int, float, float | None]]:
+    """(kind, subject id, questions, brier, relative brier) for every forecaster and team.
+
+    Aggregated from the score store's rows; relative is None without a question with peers.
+    """
+    book = book_from_rows(read_rows(session.connection()))
     teams = pd.DataFrame(
         session.exec(select(User.id, User.team_id).where(col(User.team_id).is_not(None))).all(),
         columns=["forecaster_id", "team"],
     )
-    return forecasts, questions, teams
-
-
-def scores_now(session: Session) -> list[tuple[str, int, int, float, float | None]]:
-    """(kind, subject id, questions, brier, relative brier) for every forecaster and team."""
-    forecasts, questions, teams = _frames(session)
-    book = compute(forecasts, questions)
-    if book.median is None:
+    if book.rows.empty:
         return []
     tables = [(FORECASTER, "forecaster_id", ranking(book, with_crowd=False))]
     if not teams.empty:

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from forecasts import forecasting, questions, resolution
-from forecasts.scorebook import CROWD_IDS, ScoreCache, ranking, tag_groups
+from forecasts.scoring.book import CROWD_IDS, ranking, tag_groups
+from forecasts.scoring.reader import ScoreCache
 from tests.support.builders import T0, make_publication, make_question, make_user
 
 
@@ -29,7 +31,7 @@ def scored(session, manager, forecaster):
 
 def test_time_weighted_and_relative_brier_from_the_database(session, scored):
     question, a, b = scored
-    book = ScoreCache().book(session)
+    book = ScoreCache().book(session).book()
     rows = book.for_question(question.id).set_index("forecaster_id")
     # A: (20·0.8² + 10·0.4²)/30 = (12.8 + 1.6)/30 = 0.48
     assert rows.loc[a.id, "brier"] == pytest.approx(0.48)
@@ -50,7 +52,7 @@ def test_a_question_closed_early_is_scored_until_it_closed(session, manager, for
                           now=T0 + timedelta(days=5))
     resolution.resolve(session, question, outcome="yes", actor=manager,
                        now=T0 + timedelta(days=6))
-    [row] = ScoreCache().book(session).for_forecaster(forecaster.id).to_dict("records")
+    [row] = ScoreCache().book(session).book().for_forecaster(forecaster.id).to_dict("records")
     assert row["brier"] == pytest.approx(0.49)  # (0.3 − 1)², held the whole 5 days
     assert row["coverage"] == pytest.approx(1.0)
 
@@ -62,7 +64,7 @@ def test_annulled_and_unresolved_questions_are_not_scored(session, manager, fore
     _forecast(session, open_one, forecaster, 0.3, 1)
     resolution.resolve(session, annulled, outcome="annulled", actor=manager,
                        now=T0 + timedelta(days=2))
-    book = ScoreCache().book(session)
+    book = ScoreCache().book(session).book()
     assert book.pairs.empty
     assert ranking(book).empty
 
@@ -87,7 +89,7 @@ def test_scores_are_recomputed_only_when_a_resolution_changes(session, manager, 
 
 
 def test_ranking_by_tag_and_with_the_crowd(session, scored):
-    book = ScoreCache().book(session)
+    book = ScoreCache().book(session).book()
     by_tag = ranking(book, by="tag", groups=tag_groups(session))
     assert set(by_tag["tag"]) == {"Greece", "Shipping"}
     people = ranking(book)
@@ -104,10 +106,12 @@ def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, m
     _forecast(session, question, forecaster, 0.2, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))
-    rows = ScoreCache().book(session).for_question(question.id).set_index("forecaster_id")
+    rows = ScoreCache().book(session).book().for_question(question.id).set_index("forecaster_id")
     # the crowd is the forecaster alone (0.2), so the publication's 0.81 is 0.77 worse than it
     assert rows.loc[stated.id, "relative_brier"] == pytest.approx(0.81 - 0.04)
-    assert rows.loc[forecaster.id, "relative_brier"] == pytest.approx(0.0)
+    # the forecaster alone is the crowd: no peer, so no relative score (0 by construction)
+    assert np.isnan(rows.loc[forecaster.id, "relative_brier"])
+    assert rows.loc[forecaster.id, "peers"] == 0 and rows.loc[stated.id, "peers"] == 1
     assert rows.loc[CROWD_IDS["median"], "brier"] == pytest.approx(0.04)
 
 
@@ -117,7 +121,7 @@ def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
     _forecast(session, question, stated, 0.9, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))
-    book = ScoreCache().book(session)
+    book = ScoreCache().book(session).book()
     assert book.pairs.empty and book.questions.empty
     assert ranking(book).empty
 
@@ -128,4 +132,4 @@ def test_a_crowd_forecast_only_at_the_very_end_scores_nothing(session, manager, 
     forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.4,
                                 now=end)
     resolution.resolve(session, question, outcome="no", actor=manager, now=end)
-    assert ScoreCache().book(session).pairs.empty
+    assert ScoreCache().book(session).book().pairs.empty

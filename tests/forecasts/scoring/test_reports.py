@@ -11,10 +11,11 @@ import pytest
 
 from forecasts import forecasting, resolution
 from forecasts.briefings import TermRecord
-from forecasts.dashboards import (
+from forecasts.scoring.book import compute
+from forecasts.scoring.calibration import calibration_table
+from forecasts.scoring.reports import (
     calibration,
     crowd_lines,
-    final_forecasts,
     horizon_forecasts,
     horizon_of,
     monthly_scores,
@@ -23,8 +24,7 @@ from forecasts.dashboards import (
     term_table,
     wilson,
 )
-from forecasts.scoring import calibration_table
-from forecasts.snapshots import ScoreSnapshot
+from forecasts.scoring.snapshots import ScoreSnapshot
 from tests.support.builders import T0, make_question, make_user
 
 DAY = timedelta(days=1)
@@ -53,7 +53,7 @@ def forecasts_frame(*rows: tuple[int, int, float, float]) -> pd.DataFrame:
     })
 
 
-def test_final_forecasts_take_each_forecasters_last_before_the_end():
+def test_the_stored_final_forecast_is_each_forecasters_last_before_the_end():
     questions = questions_frame((1, 0, 30, 32, 1), (2, 0, 30, 20, 0))  # 2 resolved early
     forecasts = forecasts_frame(
         (1, 7, 0.3, 1), (1, 7, 0.6, 10), (1, 7, 0.9, 31),  # the last came after the close
@@ -61,7 +61,7 @@ def test_final_forecasts_take_each_forecasters_last_before_the_end():
         (2, 7, 0.4, 5), (2, 7, 0.5, 25),  # after the early resolution
         (3, 7, 0.5, 5),  # question 3 is not resolved
     )
-    finals = final_forecasts(forecasts, questions)
+    finals = compute(forecasts, questions).finals()
     assert finals[["question_id", "forecaster_id", "probability", "outcome"]].values.tolist() == [
         [1, 7, 0.6, 1], [1, 8, 0.2, 1], [2, 7, 0.4, 0]]
 

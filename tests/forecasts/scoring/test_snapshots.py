@@ -6,8 +6,9 @@ from threading import Barrier
 
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, resolution, snapshots
+from forecasts import accounts, forecasting, resolution
 from forecasts.models import Outcome
+from forecasts.scoring import snapshots
 from tests.support.builders import T0, make_question
 
 

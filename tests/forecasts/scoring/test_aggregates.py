@@ -1,4 +1,4 @@
-"""Tests for forecasts.aggregate: crowd aggregates, the crowd's history, recalibration."""
+"""Crowd aggregates, the crowd's history over time, and recalibration."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts.aggregate import crowd, crowd_history, recalibrate
+from forecasts.scoring.aggregates import crowd, crowd_at, crowd_history
+from forecasts.scoring.recalibration import recalibrate
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
 HOUR = pd.Timedelta(hours=1)
@@ -249,3 +250,28 @@ def test_recalibrate_refuses_an_empty_side_or_bad_options() -> None:
     with pytest.raises(ValueError):
         recalibrate(probability, [2, *outcome[1:]], resolved, cutoff=CUTOFF)
     assert math.isfinite(recalibrate(probability, outcome, resolved, cutoff=CUTOFF).brier_after)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 5), st.integers(1, 99), st.integers(0, 40)),
+                     min_size=1, max_size=40),
+       method=st.sampled_from(["median", "mean", "recency_weighted_median", "extremized_mean"]))
+def test_the_crowd_at_chosen_instants_is_its_history_there(rows, method):
+    forecasts = make_forecasts([(1, f, p / 100, h) for f, p, h in rows])
+    history = crowd_history(forecasts, method=method)
+    probes = pd.concat([history["created_at"], history["created_at"] + HOUR / 2,
+                        pd.Series([T0 - HOUR])], ignore_index=True)
+    sampled = crowd_at(forecasts, probes, method=method).set_index("created_at")
+    exact = history.set_index("created_at")
+    # at each instant the crowd moved, and half an hour later (the value still standing)
+    for shift in (pd.Timedelta(0), HOUR / 2):
+        at = sampled.loc[exact.index + shift]
+        np.testing.assert_allclose(at["probability"], exact["probability"], rtol=1e-12)
+        assert list(at["forecasters"]) == list(exact["forecasters"])
+    assert np.isnan(sampled.loc[T0 - HOUR, "probability"])  # before anyone forecast
+
+
+def test_the_crowd_at_instants_takes_one_question():
+    forecasts = make_forecasts([(1, 1, 0.3, 0), (2, 1, 0.4, 0)])
+    with pytest.raises(ValueError, match="one question"):
+        crowd_at(forecasts, [T0])

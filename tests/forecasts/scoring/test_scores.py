@@ -15,16 +15,10 @@ from scipy.stats import beta
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
-from forecasts.aggregate import crowd_history
-from forecasts.scoring import (
-    brier,
-    calibration_table,
-    leaderboard,
-    log_score,
-    murphy_decomposition,
-    relative_brier,
-    time_weighted_brier,
-)
+from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring.calibration import calibration_table, murphy_decomposition
+from forecasts.scoring.leaderboard import leaderboard
+from forecasts.scoring.scores import brier, log_score, relative_brier, time_weighted_brier
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
 DAY = pd.Timedelta(days=1)

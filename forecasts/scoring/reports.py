@@ -23,17 +23,17 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.aggregate import crowd_history
-from forecasts.models import QuestionTag, Tag, Team, User, UserKind
-from forecasts.names import name_key
-from forecasts.scoring import (
+from forecasts.crowd import crowd_member_sql
+from forecasts.scoring.aggregates import crowd_histories, crowds_at
+from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
-    log_score,
     murphy_decomposition,
     proportion_interval,
 )
-from forecasts.snapshots import ScoreSnapshot
+from forecasts.scoring.frames import question_ends
+from forecasts.scoring.scores import log_score
+from forecasts.scoring.snapshots import ScoreSnapshot
 
 HORIZONS = {
     "short": "made under 1 month (30 days) before close",
@@ -47,34 +47,11 @@ SHARPNESS_BINS = 20
 # ---------------------------------------------------------------- which forecasts count
 
 
-def _ends(questions: pd.DataFrame) -> pd.Series:
-    """Each question's end: its close, or its resolution if that came first."""
-    return questions[["closes_at", "resolved_at"]].min(axis=1)
-
-
-def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Each forecaster's last forecast before each question's end, with the question's outcome.
-
-    Columns: question_id, forecaster_id, probability, created_at, outcome. Forecasts on questions
-    not in ``questions`` (unresolved or annulled) are left out.
-    """
-    ends = questions.set_index("question_id")
-    merged = forecasts.merge(
-        ends.assign(end=_ends(ends))[["end", "outcome"]], left_on="question_id",
-        right_index=True, how="inner",
-    )
-    merged = merged.loc[merged["created_at"] < merged["end"]]
-    last = merged.sort_values("created_at", kind="stable").drop_duplicates(
-        ["question_id", "forecaster_id"], keep="last")
-    return last.drop(columns="end").sort_values(["question_id", "forecaster_id"],
-                                                ignore_index=True)
-
-
 def horizon_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Every forecast made before its question's end, with its outcome and ``horizon`` key."""
     table = questions.set_index("question_id")
     merged = forecasts.merge(
-        table.assign(end=_ends(table))[["closes_at", "end", "outcome"]],
+        table.assign(end=question_ends(table))[["closes_at", "end", "outcome"]],
         left_on="question_id", right_index=True, how="inner",
     )
     merged = merged.loc[merged["created_at"] < merged["end"]]
@@ -144,11 +121,6 @@ def calibration(
         questions=int(sample["question_id"].nunique()),
         base_rate=float(o.mean()),
     )
-
-
-def crowd_finals(crowds: pd.DataFrame, questions: pd.DataFrame, crowd_id: int) -> pd.DataFrame:
-    """The crowd aggregate ``crowd_id`` standing at each question's end, one row per question."""
-    return final_forecasts(crowds.loc[crowds["forecaster_id"] == crowd_id], questions)
 
 
 # ---------------------------------------------------------------- scores over time
@@ -227,10 +199,11 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- one question's crowd
 
-_QUESTION_FORECASTS_SQL = """
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+_QUESTION_FORECASTS_SQL = f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
-WHERE f.question_id = :question_id AND u.kind <> 'publication' ORDER BY f.created_at, f.id
+WHERE f.question_id = :question_id AND {IN_CROWD} ORDER BY f.created_at, f.id
 """
 
 
@@ -247,56 +220,22 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
     if forecasts.empty:
         return {method: pd.DataFrame(columns=["created_at", "probability", "forecasters"])
                 for method in methods}
-    return {
-        method: crowd_history(forecasts, method=method)[  # type: ignore[arg-type]
-            ["created_at", "probability", "forecasters"]].reset_index(drop=True)
-        for method in dict.fromkeys(methods)
-    }
+    histories = crowd_histories(forecasts, tuple(dict.fromkeys(methods)))
+    return {method: line[["created_at", "probability", "forecasters"]].reset_index(drop=True)
+            for method, line in histories.items()}
 
 
-# ---------------------------------------------------------------- who and what can be chosen
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What a dashboard can be drawn for: (id, name) pairs."""
-
-    forecasters: list[tuple[int, str]]
-    teams: list[tuple[int, str]]
-    tags: list[tuple[int, str]]
-    publications: list[tuple[int, str]]
-
-
-def choices(session: Session) -> Choices:
-    """People, teams, tags and publications, by name."""
-    users = session.exec(select(User.id, User.display_name, User.kind)
-                         .order_by(col(User.display_name))).all()
-    teams = session.exec(select(Team.id, Team.name).order_by(col(Team.name))).all()
-    tags = session.exec(select(Tag.id, Tag.name).order_by(col(Tag.name))).all()
-    return Choices(
-        forecasters=[(i, n) for i, n, kind in users if kind == UserKind.person],
-        teams=[(i, n) for i, n in teams],
-        tags=[(i, n) for i, n in tags],
-        publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],
-    )
-
-
-def team_members(session: Session, team_id: int) -> list[int]:
-    """Ids of the team's members."""
-    return list(session.exec(select(User.id).where(User.team_id == team_id)).all())
-
-
-def tagged_questions(session: Session, tag_id: int) -> list[int]:
-    """Ids of the questions carrying the tag."""
-    return list(session.exec(select(QuestionTag.question_id)
-                             .where(QuestionTag.tag_id == tag_id)).all())
-
-
-def questions_tagged(session: Session, name: str) -> frozenset[int]:
-    """Ids of the questions carrying the tag called ``name``."""
-    query = (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
-             .where(Tag.key == name_key(name)))
-    return frozenset(session.exec(query).all())
+def sampled_lines(
+    forecasts: pd.DataFrame, methods: Iterable[str], until: datetime, points: int
+) -> dict[str, pd.DataFrame]:
+    """Per method, one question's crowd at `points` evenly spaced instants from the first
+    forecast to `until` (crowd_lines' columns): a chart's worth, whatever the forecasts."""
+    if forecasts.empty:
+        return crowd_lines(forecasts, methods)
+    first = forecasts["created_at"].min()
+    last = max(pd.Timestamp(until), forecasts["created_at"].max())
+    instants = pd.date_range(first, last, periods=points)
+    return crowds_at(forecasts, instants, tuple(dict.fromkeys(methods)))
 
 
 def questions_in_period(

@@ -1,0 +1,211 @@
+"""The per-question score store: rows written when a question is resolved, read by every page.
+
+Only a resolution (or its correction, or an annulment) can change a score: forecasts are refused
+once a question closes, and resolved questions cannot be edited. So a question's rows are
+rewritten in the same transaction as its resolution, and only that question's; nothing else
+(a close, a proposal, a dismissal, a new forecast) touches them. `rebuild` rewrites the whole
+table after a change to the scoring rules. Definitions: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Connection, bindparam, text
+from sqlalchemy.orm import Session as ORMSession
+from sqlmodel import Session
+
+from forecasts.crowd import crowd_member_sql
+from forecasts.models import Action, QuestionScore, ResolutionEvent
+from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
+
+logger = logging.getLogger(__name__)
+
+BATCH_QUESTIONS = 1_000  # questions scored per batch by rebuild: bounded memory at any size
+_SCORE_TABLE = QuestionScore.__table__  # type: ignore[attr-defined]
+_RESCORING_ACTIONS = (Action.resolve, Action.correct)
+
+_QUESTIONS_SQL = text("""
+SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
+FROM question WHERE outcome IN ('yes', 'no') AND id IN :ids
+""").bindparams(bindparam("ids", expanding=True))
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+_FORECASTS_SQL = text(f"""
+SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
+       CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd
+FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
+WHERE f.question_id IN :ids
+""").bindparams(bindparam("ids", expanding=True))
+_ALL_QUESTIONS_SQL = text("""
+SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
+FROM question WHERE outcome IN ('yes', 'no')
+""")
+_ALL_FORECASTS_SQL = text(f"""
+SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
+       CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd
+FROM forecast f JOIN question q ON q.id = f.question_id JOIN "user" u ON u.id = f.forecaster_id
+WHERE q.outcome IN ('yes', 'no')
+""")
+_RESOLVED_SQL = text("SELECT id FROM question WHERE outcome IN ('yes', 'no') ORDER BY id")
+
+
+def _utc(values: pd.Series, *, coerce: bool = False) -> pd.Series:
+    # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
+    errors = "coerce" if coerce else "raise"
+    return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)  # type: ignore[call-overload]
+
+
+def scoring_frames(
+    connection: Connection, question_ids: Sequence[int] | None = None, *, skip_bad: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forecasts and questions of these questions (None: all), those resolved YES or NO.
+
+    As the engine takes them (frames.py). A question closed early ends at that moment.
+    `in_crowd` is False for a publication's stated forecasts: the publication is scored against
+    the crowd, not part of it. Raw SQL, because ORM rows would take seconds to build at scale.
+    Raises ValueError (OutOfBoundsDatetime) for an instant pandas cannot hold, unless
+    `skip_bad`, which leaves such questions out (with a warning in the log).
+    """
+    if question_ids is None:
+        questions = pd.read_sql(_ALL_QUESTIONS_SQL, connection)
+        forecasts = pd.read_sql(_ALL_FORECASTS_SQL, connection)
+    else:
+        ids = {"ids": [int(i) for i in question_ids]}
+        questions = pd.read_sql(_QUESTIONS_SQL, connection, params=ids)
+        forecasts = pd.read_sql(_FORECASTS_SQL, connection, params=ids)
+    for column in ("opens_at", "closes_at", "closed_early_at", "resolved_at"):
+        questions[column] = _utc(questions[column], coerce=skip_bad)
+    if skip_bad:
+        bad = questions[["opens_at", "closes_at", "resolved_at"]].isna().any(axis=1)
+        if bad.any():
+            logger.warning("Left out questions with instants out of range: %s",
+                           questions.loc[bad, "question_id"].tolist())
+        questions = questions.loc[~bad]
+    questions["closes_at"] = questions[["closes_at", "closed_early_at"]].min(axis=1)
+    questions["outcome"] = (questions["outcome"] == "yes").astype(np.int8)
+    forecasts["created_at"] = _utc(forecasts["created_at"])
+    forecasts["in_crowd"] = forecasts["in_crowd"].astype(bool)
+    forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
+    return forecasts, questions.drop(columns="closed_early_at")
+
+
+def _rows_for(connection: Connection, question_ids: Sequence[int]) -> pd.DataFrame:
+    """Fresh score rows for these questions; a question the engine refuses is logged, skipped."""
+    try:
+        return score_rows(*scoring_frames(connection, question_ids))
+    except (ValueError, OverflowError):
+        if len(question_ids) == 1:
+            logger.exception("Question %d cannot be scored; it is left out of every score",
+                             question_ids[0])
+            return empty_rows()
+    # one bad question must not cost its whole batch its scores
+    parts = [_rows_for(connection, [question_id]) for question_id in question_ids]
+    return pd.concat(parts, ignore_index=True) if parts else empty_rows()
+
+
+def _write(connection: Connection, question_ids: Sequence[int], rows: pd.DataFrame) -> int:
+    ids = [int(i) for i in question_ids]
+    connection.execute(sa.delete(_SCORE_TABLE).where(_SCORE_TABLE.c.question_id.in_(ids)))
+    if rows.empty:
+        return 0
+    records = rows[list(SCORE_COLUMNS)].to_dict("records")
+    for record in records:
+        record["resolved_at"] = record["resolved_at"].to_pydatetime()
+    connection.execute(sa.insert(_SCORE_TABLE), records)
+    return len(records)
+
+
+def rescore(connection: Connection, question_ids: Iterable[int]) -> int:
+    """Rewrite these questions' rows (none for an unresolved or annulled one); returns rows."""
+    ids = sorted({int(i) for i in question_ids})
+    return _write(connection, ids, _rows_for(connection, ids)) if ids else 0
+
+
+_PENDING = "forecasts.scoring.store:pending"  # session.info key: questions to rescore
+
+
+def _pending_resolutions(session: Session) -> set[int]:
+    return {event.question_id for event in session.new
+            if isinstance(event, ResolutionEvent) and event.action in _RESCORING_ACTIONS}
+
+
+@sa.event.listens_for(ORMSession, "before_flush")
+def _note_resolutions(session: ORMSession, _context: object, _instances: object) -> None:
+    # a query inside resolve() autoflushes the trail entries before the hook runs
+    session.info.setdefault(_PENDING, set()).update(_pending_resolutions(session))  # type: ignore[arg-type]
+
+
+@sa.event.listens_for(ORMSession, "after_commit")
+@sa.event.listens_for(ORMSession, "after_rollback")
+def _forget_resolutions(session: ORMSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def rescore_resolved(session: Session) -> int:
+    """Rescore the questions whose resolution changes in `session` before it commits.
+
+    The hook `resolution.resolve` calls: it finds the resolve and correct entries of the audit
+    trail added in this transaction (an annulment is one of those), so a close, a proposal or a
+    dismissal rescores nothing. Same transaction: the scores commit or roll back with the
+    resolution. Returns the rows written.
+    """
+    ids = session.info.pop(_PENDING, set()) | _pending_resolutions(session)
+    if not ids:
+        return 0
+    session.flush()
+    session.info.pop(_PENDING, None)
+    return rescore(session.connection(), ids)
+
+
+def rebuild(
+    connection: Connection,
+    *,
+    batch: int = BATCH_QUESTIONS,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rewrite the whole table, `batch` questions at a time; returns the rows written.
+
+    `progress` is called with the number of questions each batch finished. The caller commits.
+    """
+    connection.execute(sa.delete(_SCORE_TABLE))
+    ids = [int(i) for i in connection.execute(_RESOLVED_SQL).scalars()]
+    written = 0
+    for start in range(0, len(ids), batch):
+        part = ids[start:start + batch]
+        written += _write(connection, [], _rows_for(connection, part))
+        if progress is not None:
+            progress(len(part))
+    return written
+
+
+def resolved_count(connection: Connection) -> int:
+    """How many questions are resolved YES or NO (what rebuild goes through)."""
+    return int(connection.execute(
+        text("SELECT count(*) FROM question WHERE outcome IN ('yes', 'no')")).scalar_one())
+
+
+_VERSION_SQL = text("""
+SELECT (SELECT max(id) FROM resolution_event WHERE action IN ('resolve', 'correct')),
+       (SELECT max(id) FROM question_score)
+""")
+
+
+def score_version(connection: Connection) -> tuple[int, int]:
+    """Changes exactly when some stored score may have changed: a resolution, or a rebuild."""
+    resolved, stored = connection.execute(_VERSION_SQL).one()
+    return int(resolved or 0), int(stored or 0)
+
+
+_READ_SQL = text("SELECT " + ", ".join(SCORE_COLUMNS) + " FROM question_score")
+
+
+def read_rows(connection: Connection) -> pd.DataFrame:
+    """Every stored row (columns: SCORE_COLUMNS), resolved_at as UTC instants."""
+    rows = pd.read_sql(_READ_SQL, connection)
+    rows["resolved_at"] = _utc(rows["resolved_at"])
+    rows["in_crowd"] = rows["in_crowd"].astype(bool)
+    return rows

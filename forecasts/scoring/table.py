@@ -1,0 +1,106 @@
+"""Per-question score rows: what the score store keeps for each resolved question.
+
+Data in, data out: one row per (question, forecaster) and per (question, crowd aggregate), with
+the final forecast, the time-weighted Brier and the crowd median's Brier over the same period
+under each before-first-forecast policy, the log score of the final forecast, coverage, counts
+and peers. The readers (leaderboards, calibration, records, snapshots) aggregate these rows and
+never go back to raw forecasts. Every question is scored on its own forecasts alone, so scoring
+one question or the whole book gives the same rows. Definitions: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasts.scoring.aggregates import crowd_histories
+from forecasts.scoring.calibration import bin_of
+from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
+from forecasts.scoring.scores import log_score, score_tables
+
+# Crowd aggregates are scored as pseudo-forecasters; negative ids never clash with users'.
+CROWD_IDS = {"median": -1, "mean": -2, "recency_weighted_median": -3, "extremized_mean": -4}
+CROWD_NAMES = {
+    -1: "Crowd: median",
+    -2: "Crowd: mean",
+    -3: "Crowd: recency-weighted median",
+    -4: "Crowd: extremized mean (a = 2.5)",
+}
+DECILES = np.linspace(0.0, 1.0, 11)  # the leaderboard's Murphy bins, stored per row
+BINARY = "binary"  # the `kind` of a yes/no question's rows; multiple choice and numeric come later
+SCORE_COLUMNS: tuple[str, ...] = (
+    "question_id", "kind", "option", "subject_id", "in_crowd", "peers", "resolved_at", "outcome",
+    "probability", "decile", "forecasts", "coverage", "log_score",
+    *(f"brier_{policy}" for policy in POLICIES),
+    *(f"crowd_brier_{policy}" for policy in POLICIES),
+)
+
+
+def crowd_aggregates(members: pd.DataFrame) -> pd.DataFrame:
+    """The step function of every crowd aggregate, as pseudo-forecasters with negative ids."""
+    if members.empty:
+        return members.assign(forecasters=pd.Series(dtype="int64"))
+    histories = crowd_histories(members, tuple(CROWD_IDS))
+    return pd.concat([histories[method].assign(forecaster_id=crowd_id)
+                      for method, crowd_id in CROWD_IDS.items()], ignore_index=True)
+
+
+def crowd_covered(median: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
+    """Questions on which the crowd had a forecast before the question ended."""
+    if median.empty or questions.empty:
+        return pd.Series(dtype="int64")
+    ends = question_ends(questions.set_index("question_id"))
+    before_end = median["created_at"] < median["question_id"].map(ends)
+    return median.loc[before_end, "question_id"].drop_duplicates()
+
+
+def empty_rows() -> pd.DataFrame:
+    """No score rows, with the store's columns."""
+    return pd.DataFrame({column: pd.Series(dtype="float64") for column in SCORE_COLUMNS})
+
+
+def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """The score store's rows for these resolved questions (columns: SCORE_COLUMNS).
+
+    `forecasts` and `questions` as the engine takes them (frames.py), `forecasts` with an
+    optional `in_crowd` column. A question is scored only once someone in the crowd has forecast
+    on it before its end: before that there is nothing to be relative to. Every subject is
+    compared with the crowd median of the crowd members' forecasts. Crowd aggregates' peers are
+    the crowd members less one: with a single member every aggregate equals the median.
+    Raises ValueError (pandas' OutOfBoundsDatetime included) for input the engine refuses.
+    """
+    members = crowd_members(forecasts)
+    crowds = crowd_aggregates(members)
+    median = crowds.loc[crowds["forecaster_id"] == CROWD_IDS["median"]]
+    questions = questions.loc[questions["question_id"].isin(crowd_covered(median, questions))]
+    if questions.empty:
+        return empty_rows()
+    forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
+    people = _by_policy(forecasts, questions, median)
+    people["in_crowd"] = people["forecaster_id"].isin(members["forecaster_id"].unique())
+    aggregates = _by_policy(crowds, questions, median)
+    aggregates["in_crowd"] = False
+    in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()
+    aggregates["peers"] = aggregates["question_id"].map(in_crowd).fillna(0).astype(np.int64) - 1
+    rows = pd.concat([people, aggregates], ignore_index=True)
+    table = questions.set_index("question_id")
+    rows["resolved_at"] = rows["question_id"].map(table["resolved_at"])
+    rows["log_score"] = log_score(rows["probability"].to_numpy(), rows["outcome"].to_numpy())
+    rows["decile"] = bin_of(rows["probability"].to_numpy(), DECILES)
+    rows = rows.rename(columns={"forecaster_id": "subject_id"}).assign(kind=BINARY, option="")
+    return rows[list(SCORE_COLUMNS)].sort_values(
+        ["question_id", "subject_id"], ignore_index=True
+    )
+
+
+def _by_policy(
+    forecasts: pd.DataFrame, questions: pd.DataFrame, median: pd.DataFrame
+) -> pd.DataFrame:
+    """The engine's per-question table under every policy, side by side (brier_<policy>, ...)."""
+    tables = score_tables(forecasts, questions, policies=POLICIES, crowd=median)
+    table = tables[POLICIES[0]][["question_id", "forecaster_id", "coverage", "forecasts", "peers",
+                                 "probability", "outcome"]]
+    for policy, scored in tables.items():
+        table = table.assign(**{f"brier_{policy}": scored["brier"].to_numpy(),
+                                f"crowd_brier_{policy}": scored["crowd_brier"].to_numpy()})
+    return table.reset_index(drop=True)
