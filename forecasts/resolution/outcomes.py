@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from forecasts import actors
 from forecasts.errors import Conflict, ValidationFailed
-from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
+from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
 from forecasts.questions import Status, require_manager, status
 from forecasts.scoring import store as score_store
 
@@ -109,12 +109,13 @@ def _check_condition(session: Session, question: Question, outcome: Outcome) -> 
 
 def _annul_dependants(session: Session, condition: Question, actor: User, now: datetime) -> None:
     """Annul the published questions conditional on ``condition`` that it no longer enables."""
-    actor = actors.scheduler(session, now=now)  # an automatic consequence, not the actor's act
     dependants = session.exec(select(Question).where(Question.condition_id == condition.id))
     for dependant in list(dependants):
         if (condition.outcome is enabling_outcome(dependant) or dependant.published_at is None
                 or dependant.outcome is Outcome.annulled):
             continue
+        if actor.kind is not UserKind.system:  # an automatic consequence, not the actor's act
+            actor = actors.scheduler(session, now=now)
         if status(dependant, now) in (Status.open, Status.upcoming):
             dependant.closed_early_at = now
             session.add(_event(dependant, actor, now, Action.close, None, None,
