@@ -27,7 +27,7 @@ def choices(session: Session) -> Choices:
     teams = session.exec(select(Team.id, Team.name).order_by(col(Team.name))).all()
     tags = session.exec(select(Tag.id, Tag.name).order_by(col(Tag.name))).all()
     return Choices(
-        forecasters=[(i, n) for i, n, kind in users if kind != UserKind.publication],
+        forecasters=[(i, n) for i, n, kind in users if kind == UserKind.person],
         teams=[(i, n) for i, n in teams],
         tags=[(i, n) for i, n in tags],
         publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,16 @@ def parse_int(name: str, raw: str, *, minimum: int = 0) -> int:
     return value
 
 
+def parse_networks_setting(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """A comma-separated CIDR list (``10.0.0.0/8, fd00::/8``); empty means none."""
+    from forecasts.outbound import parse_networks  # the one parser, next to where it is used
+
+    try:
+        return parse_networks(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a comma-separated list of networks: {error}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service can be configured with; see the README's Configuration table."""
@@ -62,6 +73,8 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = False
     mail_from: str = "forecasts@localhost"
+    # Networks outbound fetches may reach although they are not public (an on-premises intranet).
+    source_allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
     # Sign-in rate limits (failed attempts; `limits` notation) and where they are counted.
     login_limit_per_account: str = "10 per 15 minutes"
     login_limit_per_address: str = "50 per 15 minutes"
@@ -127,6 +140,10 @@ class Settings:
                 "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
             )
         values.update(_mail_settings(env))
+        if "SOURCE_ALLOWED_NETWORKS" in env:
+            values["source_allowed_networks"] = parse_networks_setting(
+                "SOURCE_ALLOWED_NETWORKS", env["SOURCE_ALLOWED_NETWORKS"]
+            )
         values.update(_sign_in_settings(env))
         return cls(**values)
 

@@ -47,6 +47,7 @@ class UserKind(StrEnum):
 
     person = "person"
     publication = "publication"
+    system = "system"  # the Scheduler: credited with automatic actions, never signs in
 
 
 class Team(SQLModel, table=True):

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import type_coerce
 from sqlmodel import Session, col, func, select
 
+from forecasts import actors
 from forecasts.db import UTCDateTime
 from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import Forecast, Question, User
@@ -56,7 +57,8 @@ def digest(forecaster: User, stale: list[Stale], *, now: datetime) -> Email:
         days = (now - item.last_forecast_at).days
         lines.append(f"- {item.question.title} (question #{item.question.id}, last forecast "
                      f"{days} days ago, closes {item.question.closed_at:%Y-%m-%d %H:%M} UTC)")
-    lines += ["", "Change how often you are reminded, or stop these emails, on your profile page."]
+    lines += ["", "Change how often you are reminded, or stop these emails, on your profile page.",
+              "", actors.SIGNATURE]
     return Email(to=forecaster.email or "", subject=f"{len(stale)} forecasts to revisit",
                  body="\n".join(lines))
 

@@ -11,6 +11,7 @@ from forecasts.clock import SystemClock
 from forecasts.config import ConfigError, Settings
 from forecasts.db import make_engine
 from forecasts.mail import make_mailer
+from forecasts.resolution.fetching import Fetcher
 from jobs.scheduler import build
 from jobs.tasks import Context
 
@@ -25,7 +26,8 @@ def serve(settings: Settings) -> None:
     try:
         if schema.pending(engine):
             raise NotReady("The database schema is behind; run `forecasts db upgrade` first.")
-        ctx = Context(engine=engine, clock=SystemClock(), mailer=make_mailer(settings))
+        ctx = Context(engine=engine, clock=SystemClock(), mailer=make_mailer(settings),
+                      fetcher=Fetcher(allowed=settings.source_allowed_networks))
         runner = build(ctx)
         # SIGTERM (systemd, make, a supervisor) stops cleanly so the lease is handed over at once.
         signal.signal(signal.SIGTERM, lambda *_: runner.scheduler.shutdown(wait=False))

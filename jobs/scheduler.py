@@ -2,7 +2,8 @@
 
 Every process renews its claim on the database lease every 20 s; only the holder runs jobs.
 A process that gains the lease (at start, or when the previous holder died) first runs, once,
-each job whose recorded next run time has passed: missed runs are coalesced into one.
+each job whose recorded next run time has passed: missed runs are coalesced into one. A job
+with no recorded run time (a fresh database) waits for its next regular time.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import os
 import socket
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
@@ -57,16 +58,20 @@ class Runner:
         return held
 
     def catch_up(self) -> None:
-        """Run now, once, every job whose recorded next run has passed or was never recorded."""
+        """Run now, once, every job whose recorded next run has passed (a missed run).
+
+        A job with no recorded next run has never been scheduled here: it waits for its next
+        regular time, so a first start at 23:08 on a Sunday sends no digest or reminders then.
+        """
         now = self.ctx.clock.now()
         with Session(self.ctx.engine) as session:
             planned = job_runs.schedule(session)
         for spec in JOBS:
             plan = planned.get(spec.job_id)
-            if plan is None or plan.next_run_at is None or plan.next_run_at <= now:
+            if plan is not None and plan.next_run_at is not None and plan.next_run_at <= now:
                 job = self.scheduler.get_job(spec.job_id)
                 if job is not None:
-                    job.modify(next_run_time=datetime.now(UTC))
+                    job.modify(next_run_time=now)
         self.publish_schedule()
 
     def run(self, job_id: str) -> JobRun | None:
@@ -87,13 +92,15 @@ class Runner:
         with Session(self.ctx.engine) as session:
             run = job_runs.finish_run(session, run, now=self.ctx.clock.now(), counts=counts,
                                       error=error)
-        logger.info("Job %s %s: %s", job_id, run.outcome.value, counts or error)
+        logger.info("Scheduler job %s %s: %s", job_id, run.outcome.value, counts or error)
         self.publish_schedule()
         return run
 
     def publish_schedule(self) -> None:
         """Write each job's next run time where the web can show it."""
-        if not self.holding:
+        # Not while stopping: shutdown(wait=True) holds the job-store lock while it waits for
+        # running jobs, so a job asking for its next run time then would wait for ever.
+        if not self.holding or self.scheduler.state == STATE_STOPPED:
             return
         next_runs = {}
         for spec in JOBS:
@@ -132,5 +139,5 @@ def build(
                           name=spec.description, replace_existing=True, **JOB_DEFAULTS)
     scheduler.add_job(keep_lease, IntervalTrigger(seconds=RENEW_EVERY.total_seconds()),
                       args=(runner,), id=LEASE_JOB, name="Renew the scheduler lease",
-                      replace_existing=True, next_run_time=datetime.now(UTC), **JOB_DEFAULTS)
+                      replace_existing=True, next_run_time=ctx.clock.now(), **JOB_DEFAULTS)
     return runner

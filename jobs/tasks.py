@@ -15,9 +15,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import closing, discussion, overdue, reminders, source_checks
+from forecasts import discussion, reminders
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import closing, overdue
 from forecasts.scoring import snapshots
 
 
@@ -41,8 +43,8 @@ def close_questions(ctx: Context) -> dict[str, int]:
 def check_sources(ctx: Context) -> dict[str, int]:
     """Check the resolution sources that are due and propose resolutions."""
     with Session(ctx.engine) as session:
-        return source_checks.check_due(session, now=ctx.clock.now(), fetcher=ctx.fetcher,
-                                       workers=ctx.check_workers)
+        return source_checks.check_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
+                                       fetcher=ctx.fetcher, workers=ctx.check_workers)
 
 
 def send_managers_digest(ctx: Context) -> dict[str, int]:

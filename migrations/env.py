@@ -10,12 +10,14 @@ from forecasts import (  # noqa: F401  (the scheduler's tables, in their concept
     lease,
     mail,
     profile,
-    proposals,
-    source_checks,
-    sources,
 )
 from forecasts.config import Settings
 from forecasts.db import make_engine
+from forecasts.resolution import (  # noqa: F401  (resolution sources, checks and proposals)
+    checks,
+    proposals,
+    sources,
+)
 from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 
 config = context.config

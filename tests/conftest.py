@@ -25,15 +25,17 @@ from forecasts import (  # noqa: F401  (modules holding tables register them)
     lease,
     mail,
     profile,
-    proposals,
     schema,
-    source_checks,
-    sources,
 )
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role, User
+from forecasts.resolution import (  # noqa: F401  (modules holding tables register them)
+    checks,
+    proposals,
+    sources,
+)
 from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 from tests.support import builders
 from tests.support.environment import unavailable
@@ -93,7 +95,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=database_url, instance_path=tmp_path / "instance",
-                    secret_key="test-secret", testing=True)
+                    secret_key="test-secret", testing=True,
+                    source_allowed_networks=builders.LOCAL)  # test servers are on loopback
 
 
 @pytest.fixture

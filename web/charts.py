@@ -25,6 +25,13 @@ DAY_MS = 86_400_000
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
+def _plain(text: object) -> str:
+    """Text for a figure, shown as written: plotly renders tags such as ``<a href>`` in names,
+    labels and hover text, so ``<``, ``>`` and ``&`` become entities (plotly shows them as the
+    characters), and ``%{`` cannot start a hover-template field."""
+    return html.escape(str(text), quote=False).replace("%{", "%&#123;")
+
+
 @cache
 def plotly_version() -> str:
     """The installed plotly package's version (it names the served file, for long caching)."""
@@ -177,7 +184,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
     """Per term, its band as a shaded bar and how often it happened per publication, with 95 %."""
     bands = table.drop_duplicates("term")
     data: list[dict[str, Any]] = [{
-        "type": "bar", "name": "The term's band", "x": list(bands["term"]),
+        "type": "bar", "name": "The term's band", "x": [_plain(t) for t in bands["term"]],
         "base": _floats(bands["low"]), "y": _floats(bands["high"] - bands["low"]),
         "marker": {"color": BAND, "line": {"color": INK, "width": 1}},
         "customdata": [[lo, hi] for lo, hi in zip(_floats(bands["low"]), _floats(bands["high"]),
@@ -187,7 +194,7 @@ def estimative_figure(table: pd.DataFrame) -> Figure:
     for n, (publication, rows) in enumerate(table.groupby("publication", sort=True)):
         data.append({
             "type": "scatter", "mode": "markers", "name": f"{_plain(publication)}: happened",
-            "x": list(rows["term"]), "y": _floats(rows["frequency"]),
+            "x": [_plain(t) for t in rows["term"]], "y": _floats(rows["frequency"]),
             "marker": {"size": 12, "color": _PALETTE[n % len(_PALETTE)]},
             "error_y": {"type": "data", "symmetric": False,
                         "array": _floats(rows["ci_high"] - rows["frequency"]),
@@ -242,7 +249,7 @@ def crowd_figure(
     shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": when.isoformat(),
                "x1": when.isoformat(), "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dash", "width": 1}} for _, when in marks]
-    notes = [{"x": when.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": label,
+    notes = [{"x": when.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": _plain(label),
               "showarrow": False, "xanchor": "left", "yanchor": "bottom",
               "font": {"size": 11}} for label, when in marks]
     return {

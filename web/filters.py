@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 
 def percent(probability: float | None) -> str:
@@ -25,16 +26,29 @@ def score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def http_url(url: str | None) -> str:
-    """``url`` if it is an absolute http(s) address, else '': only those may become links.
+def web_url(url: object) -> str | None:
+    """The URL when it is an absolute http(s) address, else None: the one rule for every
+    address from outside (sources, feed entries, briefings) before it becomes an href."""
+    if not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return candidate
 
-    Stored URLs come from forms, feeds and imports; a ``javascript:`` or ``data:`` one rendered
-    as an href would run in the viewer's session when clicked.
-    """
-    if not url:
-        return ""
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else ""
+
+def external_link(url: object, text: object = None) -> Markup:
+    """``<a href>`` to ``url`` showing ``text`` (the URL itself by default) if the URL is
+    http(s); otherwise just the text, escaped, so ``javascript:`` and the like never link."""
+    label = escape(text if text not in (None, "") else (url or ""))
+    href = web_url(url)
+    if href is None:
+        return Markup(label)
+    return Markup('<a href="{}" rel="noopener noreferrer nofollow">{}</a>').format(href, label)
 
 
 def relative(value: float | None) -> str:
@@ -46,5 +60,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(utc)
     app.add_template_filter(score)
-    app.add_template_filter(http_url)
+    app.add_template_filter(external_link)
     app.add_template_filter(relative)

@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from forecasts import job_runs, lease, overdue, profile, proposals, sources
+from forecasts import job_runs, lease, profile
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
+from forecasts.resolution import overdue, proposals, sources
 from jobs.tasks import JOBS
 from web.database import get_session, now
 from web.permissions import role_required, viewer

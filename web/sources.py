@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forecasts import proposals, questions, source_checks, sources
+from forecasts import questions
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
-from forecasts.sources import Comparison, SourceInput, SourceKind
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import comparison, feeds, proposals, sources
+from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
 from web.forms import ActionForm, DismissForm
 from web.permissions import role_required, viewer
@@ -76,6 +78,8 @@ def automation_for(question: Question) -> dict[str, Any]:
         "form": _form_for(source),
         "action_form": ActionForm(formdata=None),
         "dismiss_form": DismissForm(formdata=None),
+        "comparison_rule": comparison.RULE,
+        "feed_rule": feeds.RULE,
     }
 
 
@@ -96,7 +100,8 @@ def set_source(question_id: int):  # type: ignore[no-untyped-def]
         flash("Source not saved. " + " ".join(messages), "error")
         return _back(question_id), 303
     try:
-        sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now())
+        sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now(),
+                           allowed=current_app.config["SETTINGS"].source_allowed_networks)
     except ValidationFailed as error:
         session.rollback()
         flash("Source not saved. " + str(error), "error")

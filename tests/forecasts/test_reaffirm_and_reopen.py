@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import closing, forecasting, questions, resolution
+from forecasts import forecasting, questions, resolution
 from forecasts.errors import Conflict, NotAllowed, ValidationFailed
 from forecasts.models import Action
 from forecasts.questions import Status
+from forecasts.resolution import closing
 from tests.support.builders import T0, make_question
 
 

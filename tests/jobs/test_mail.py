@@ -9,9 +9,10 @@ from threading import Barrier
 import pytest
 from sqlmodel import Session
 
-from forecasts import forecasting, mail, overdue, profile, reminders
+from forecasts import forecasting, mail, profile, reminders
 from forecasts.config import ConfigError, Settings
 from forecasts.mail import Email, SmtpMailer
+from forecasts.resolution import overdue
 from tests.support.builders import T0, make_question, make_user
 
 

@@ -18,17 +18,19 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import profile, sources
+from forecasts import job_runs, profile
 from forecasts.clock import FixedClock
 from forecasts.job_runs import JobRun, RunOutcome
 from forecasts.mail import ConsoleMailer, EmailLog
 from forecasts.models import Action, ResolutionEvent
-from forecasts.proposals import Proposal
-from forecasts.source_checks import SourceCheck
-from forecasts.sources import SourceInput
+from forecasts.resolution import sources
+from forecasts.resolution.checks import SourceCheck
+from forecasts.resolution.fetching import Fetcher
+from forecasts.resolution.proposals import Proposal
+from forecasts.resolution.sources import SourceInput
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, Context
-from tests.support.builders import make_question
+from tests.support.builders import LOCAL, LOCAL_SPEC, make_question
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60  # seconds: an upper bound for a slow machine, not a sleep
@@ -39,7 +41,7 @@ class Scheduler:
 
     def __init__(self, database_url: str, name: str, lines: queue.Queue[tuple[str, str]]) -> None:
         env = {**os.environ, "DATABASE_URL": database_url, "MAIL_BACKEND": "console",
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", "SOURCE_ALLOWED_NETWORKS": LOCAL_SPEC}
         self.name = name
         self.process = subprocess.Popen([sys.executable, "-m", "jobs"], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -91,8 +93,16 @@ def wait_for(lines: queue.Queue[tuple[str, str]], done, what: str) -> None:  # t
             pytest.fail(f"timed out waiting for {what}")
 
 
+def _missed_runs(session) -> None:  # type: ignore[no-untyped-def]
+    """A previous scheduler planned every job for a minute ago: each is a missed run."""
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    job_runs.record_next_runs(session, {spec.job_id: (spec.description, past) for spec in JOBS},
+                              now=past)
+
+
 def _seed(session, manager, httpserver) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC)
+    _missed_runs(session)
     profile.set_email(session, manager, "maria@example.org")
     make_question(session, manager, opens_at=now - timedelta(days=10),
                   closes_at=now - timedelta(hours=2), resolve_by=now - timedelta(hours=1))
@@ -102,7 +112,7 @@ def _seed(session, manager, httpserver) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/s").respond_with_json({"status": "ended"})
     sources.set_source(session, open_question, SourceInput(
         kind="http_json", url=httpserver.url_for("/s"), pointer="/status", comparison="==",
-        value="ended"), actor=manager, now=now)
+        value="ended"), actor=manager, now=now, allowed=LOCAL)
 
 
 def test_two_scheduler_processes_run_each_job_once(session, engine, manager, httpserver,
@@ -155,8 +165,9 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
             httpserver.expect_request(path).respond_with_json({"status": "ended"})
         sources.set_source(session, question, SourceInput(
             kind="http_json", url=httpserver.url_for(path), pointer="/status",
-            comparison="==", value="ended"), actor=manager, now=now)
+            comparison="==", value="ended"), actor=manager, now=now, allowed=LOCAL)
 
+    _missed_runs(session)
     process = started("doomed")
     wait_for(lines, reached.is_set, "the check of /b to start")
     process.stop(signal.SIGKILL)
@@ -174,7 +185,8 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
     # The next scheduler (after the dead one's lease lapses) completes the work, once each.
     clock = FixedClock(datetime.now(UTC) + timedelta(seconds=61))
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2)
+    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2,
+                  fetcher=Fetcher(allowed=LOCAL))
     runner = build(ctx, scheduler=scheduler, holder="successor")
     scheduler.start(paused=True)
     try:

@@ -10,10 +10,14 @@ from werkzeug.security import generate_password_hash
 
 from forecasts import questions
 from forecasts.models import Role, User, UserKind
+from forecasts.outbound import parse_networks
 from forecasts.questions import QuestionCreate
 
 PASSWORD = "correct-horse-9"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+# SOURCE_ALLOWED_NETWORKS for tests: their HTTP servers listen on loopback.
+LOCAL_SPEC = "127.0.0.0/8, ::1/128"
+LOCAL = parse_networks(LOCAL_SPEC)
 
 
 @cache
@@ -90,8 +94,8 @@ def make_briefing(session: Session, importer: User, text: str = BRIEFING_TEXT, *
 def make_proposal(session: Session, question, manager: User, *,  # type: ignore[no-untyped-def]
                   facts: dict[str, object] | None = None):
     """A pending automatic-resolution proposal (YES) on ``question``, as a source check makes."""
-    from forecasts import proposals
     from forecasts.models import Outcome
+    from forecasts.resolution import proposals
 
     return proposals.propose(session, question, outcome=Outcome.yes,
                              facts=facts or {"reason": "The feed reported the event."},

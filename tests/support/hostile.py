@@ -26,8 +26,8 @@ from forecasts import (
     sources,
 )
 from forecasts.models import Briefing, Outcome, Role, Tag, Team, User
+from forecasts.resolution.checks import SourceCheck
 from forecasts.scoring import snapshots
-from forecasts.source_checks import SourceCheck
 from tests.support import builders
 
 # Each payload sets window.__xss if it ever runs.

@@ -7,18 +7,20 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, job_runs, proposals, sources
+from forecasts import accounts, forecasting, job_runs
 from forecasts.mail import ConsoleMailer
 from forecasts.models import Action, Outcome
 from forecasts.profile import Reminders, reminders_of
+from forecasts.resolution import proposals, sources
+from forecasts.resolution.fetching import Fetcher
 from jobs import tasks
-from tests.support.builders import T0, make_question
+from tests.support.builders import LOCAL, T0, make_question
 
 
 @pytest.fixture
 def ctx(app, clock):  # type: ignore[no-untyped-def]
     context = tasks.Context(engine=app.extensions["engine"], clock=clock, mailer=ConsoleMailer(),
-                            check_workers=2)
+                            check_workers=2, fetcher=Fetcher(allowed=LOCAL))
     yield context
     context.fetcher.close()
 
@@ -110,7 +112,7 @@ def test_the_jobs_page_names_sources_that_keep_failing(sign_in, session, manager
     httpserver.expect_request("/down").respond_with_data("maintenance", status=503)
     source = sources.set_source(session, question, sources.SourceInput(
         kind="feed", url=httpserver.url_for("/down"), pattern="strike"), actor=manager,
-        now=clock.now())
+        now=clock.now(), allowed=LOCAL)
     for _ in range(sources.ALERT_AFTER_FAILURES):
         assert tasks.check_sources(ctx) == {"failed": 1}
         session.refresh(source)

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import proposals, sources
+from forecasts import actors
 from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import Question, Role, User
+from forecasts.resolution import proposals, sources
 
 KIND = "managers-digest"
 
@@ -43,7 +44,7 @@ def digest_body(session: Session, *, now: datetime) -> str | None:
         lines.append(f"Resolution sources failing repeatedly ({len(failing)}):")
         lines += [f"- #{q.id} {q.title}: {s.failures} failures, last: {s.last_error}"
                   for s, q in failing]
-    return "\n".join(lines).strip()
+    return "\n".join(lines).strip() + "\n\n" + actors.SIGNATURE
 
 
 def send_managers_digest(session: Session, mailer: Mailer, *, now: datetime) -> dict[str, int]:

@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import resolution
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import require_manager
+from forecasts.resolution import outcomes
 
 
 class ProposalStatus(StrEnum):
@@ -49,7 +49,8 @@ class Proposal(SQLModel, table=True):
     @property
     def facts(self) -> dict[str, Any]:
         """The evidence: value or entry title and link, fetched-at time, URL."""
-        return json.loads(self.evidence or "{}")  # type: ignore[no-any-return]
+        facts: dict[str, Any] = json.loads(self.evidence or "{}")
+        return facts
 
 
 def summary(outcome: Outcome, facts: dict[str, Any]) -> str:
@@ -73,7 +74,8 @@ def propose(
 ) -> Proposal | None:
     """Record the proposal and its trail entry, resolving at once with ``auto_apply``.
 
-    ``actor`` is the manager who set the source up: the trail names who is answerable. Returns
+    ``actor`` is who proposes (the Scheduler, for automatic checks), credited in the trail;
+    whether a source may auto-apply is the caller's to decide. Returns
     None (and changes nothing) when the question already has a proposal or an outcome.
     """
     if question.outcome is not None:
@@ -93,11 +95,48 @@ def propose(
     if auto_apply:
         proposal.status, proposal.decided_at = ProposalStatus.applied, now
         proposal.decided_by_id = actor.id
-        resolution.resolve(session, question, outcome=outcome, actor=actor,
+        outcomes.resolve(session, question, outcome=outcome, actor=actor,
                            note=f"Applied automatically. {note}", now=now)  # commits
     else:
         session.commit()
     return proposal
+
+
+def propose_many(
+    session: Session,
+    decided: list[tuple[int, Outcome, dict[str, Any], datetime]],
+    *,
+    actor: User,
+) -> set[int]:
+    """Record many proposals (question id, outcome, facts, when) in the caller's transaction.
+
+    The same rows and trail entries as ``propose`` without auto-apply, written in two
+    statements; questions already resolved or proposed are skipped. Returns the ids proposed.
+    Raises IntegrityError when a concurrent run proposed one of them meanwhile (the caller
+    rolls back and proposes one by one).
+    """
+    if not decided:
+        return set()
+    ids = [question_id for question_id, *_ in decided]
+    taken = {i for i in session.exec(select(Question.id).where(
+        col(Question.id).in_(ids), col(Question.outcome).is_not(None))) if i is not None}
+    taken.update(session.exec(select(Proposal.question_id).where(
+        col(Proposal.question_id).in_(ids))))
+    fresh = [item for item in decided if item[0] not in taken]
+    if not fresh:
+        return set()
+    session.execute(sa.insert(Proposal.__table__), [  # type: ignore[attr-defined]
+        {"question_id": question_id, "outcome": outcome, "proposed_at": at,
+         "evidence": json.dumps(facts, sort_keys=True, default=str),
+         "status": ProposalStatus.pending}
+        for question_id, outcome, facts, at in fresh
+    ])
+    session.execute(sa.insert(ResolutionEvent.__table__), [  # type: ignore[attr-defined]
+        {"question_id": question_id, "actor_id": actor.id, "at": at, "action": Action.propose,
+         "to_outcome": outcome, "note": summary(outcome, facts)}
+        for question_id, outcome, facts, at in fresh
+    ])
+    return {question_id for question_id, *_ in fresh}
 
 
 def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime) -> Proposal:
@@ -119,7 +158,7 @@ def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime)
     )
     session.add(proposal)
     note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.facts)
-    resolution.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
+    outcomes.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
                        now=now)  # commits the proposal's status with the resolution
     session.refresh(proposal)
     return proposal

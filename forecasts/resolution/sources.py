@@ -10,21 +10,24 @@ With `no_event_means_no`, a source that has not fired by its deadline (resolve-b
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from jsonpointer import JsonPointer, JsonPointerException
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import proposals
+from forecasts import outbound
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Question, User
+from forecasts.outbound import IPNetwork, OutboundError
 from forecasts.questions import require_manager
+from forecasts.resolution import proposals
+from forecasts.resolution.comparison import Comparison, as_decimal
+from forecasts.resolution.feeds import PatternError, compile_pattern
 
 ALERT_AFTER_FAILURES = 5  # consecutive failed checks before managers are told
 
@@ -34,16 +37,6 @@ class SourceKind(StrEnum):
 
     http_json = "http_json"
     feed = "feed"
-
-
-class Comparison(StrEnum):
-    """How a JSON value is compared with the manager's value."""
-
-    equal = "=="
-    not_equal = "!="
-    at_least = ">="
-    at_most = "<="
-    contains = "contains"
 
 
 class ResolutionSource(SQLModel, table=True):
@@ -102,14 +95,19 @@ class SourceInput:
     auto_apply: bool = False
 
 
-def check_input(data: SourceInput) -> None:
-    """Raise ValidationFailed naming each field that cannot work."""
+def check_input(data: SourceInput, allowed: Iterable[IPNetwork] = ()) -> None:
+    """Raise ValidationFailed naming each field that cannot work.
+
+    The URL must be http(s) and resolve to public addresses (or ones in ``allowed``, the
+    SOURCE_ALLOWED_NETWORKS setting): the same rule every check applies again when it fetches.
+    """
     errors: dict[str, str] = {}
     if data.kind not in set(SourceKind):
         errors["kind"] = "Choose a JSON URL or a feed."
-    parts = urlsplit(data.url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        errors["url"] = "Give an http:// or https:// address."
+    try:
+        outbound.check_url(data.url, allowed)
+    except OutboundError as error:
+        errors["url"] = str(error)
     if data.kind == SourceKind.http_json:
         errors.update(_check_json_rule(data))
     elif data.kind == SourceKind.feed:
@@ -126,40 +124,44 @@ def _check_json_rule(data: SourceInput) -> dict[str, str]:
         errors["pointer"] = "A JSON Pointer is empty or starts with / (e.g. /data/0/status)."
     if data.comparison not in set(Comparison):
         errors["comparison"] = "Choose ==, !=, >=, <= or contains."
-    elif data.comparison in (Comparison.at_least, Comparison.at_most):
-        try:
-            float(data.value)
-        except ValueError:
-            errors["value"] = "Compare >= and <= with a number."
+    elif (data.comparison in (Comparison.at_least, Comparison.at_most)
+            and as_decimal(data.value) is None):
+            errors["value"] = "Compare >= and <= with a number (e.g. 5, -0.25 or 1e3)."
     return errors
 
 
 def _check_feed_rule(data: SourceInput) -> dict[str, str]:
     if not data.pattern.strip():
         return {"pattern": "Give a keyword or a regular expression to look for."}
-    if data.pattern_is_regex:
-        try:
-            re.compile(data.pattern)
-        except re.error as error:
-            return {"pattern": f"Not a valid regular expression: {error}."}
+    try:
+        compile_pattern(data.pattern.strip(), is_regex=data.pattern_is_regex)
+    except PatternError as error:
+        return {"pattern": str(error)}
     return {}
 
 
 def set_source(
-    session: Session, question: Question, data: SourceInput, *, actor: User, now: datetime
+    session: Session,
+    question: Question,
+    data: SourceInput,
+    *,
+    actor: User,
+    now: datetime,
+    allowed: Iterable[IPNetwork] = (),
 ) -> ResolutionSource:
     """Attach or replace the question's source; checking starts afresh at ``now``.
 
-    Raises NotAllowed for non-managers, Conflict for a resolved question, ValidationFailed for
-    a source that cannot work.
+    ``allowed`` are the networks besides public ones the URL may point into. Raises NotAllowed
+    for non-managers, Conflict for a resolved question, ValidationFailed for a source that
+    cannot work (including a refused address or a pattern RE2 cannot compile).
     """
     require_manager(actor)
     if question.outcome is not None:
         raise Conflict("The question is resolved already.")
-    check_input(data)
+    check_input(data, allowed)
     source = source_of(session, question.id) or ResolutionSource(  # type: ignore[arg-type]
-        question_id=question.id, created_by_id=actor.id, created_at=now, next_check_at=now,
-        kind=SourceKind(data.kind), url="",
+        question_id=question.id, created_by_id=actor.id,  # type: ignore[arg-type]
+        created_at=now, next_check_at=now, kind=SourceKind(data.kind), url="",
     )
     is_json = data.kind == SourceKind.http_json
     source.kind = SourceKind(data.kind)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from forecasts import actors
 from forecasts.models import Action, Question, ResolutionEvent
 
 AUTOMATIC_CLOSE_NOTE = "Closed automatically at the close date."
@@ -57,7 +58,8 @@ def close_if_due(session: Session, question_id: int, *, now: datetime) -> bool:
         session.rollback()
         return False
     session.add(ResolutionEvent(
-        question_id=question_id, actor_id=question.created_by_id, at=question.closed_at,
+        question_id=question_id, actor_id=actors.scheduler(session, now=now).id,  # type: ignore[arg-type]
+        at=question.closed_at,
         action=Action.close, note=AUTOMATIC_CLOSE_NOTE,
     ))
     session.commit()

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from forecasts import actors
 from forecasts.errors import Conflict, ValidationFailed
-from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
+from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
 from forecasts.questions import Status, require_manager, status
 from forecasts.scoring import store as score_store
 
@@ -85,7 +86,7 @@ def _event(
 
 # --- Conditional questions ---------------------------------------------------------
 # P(Y | X) is scored only when its condition X resolves the enabling way (YES, or NO for
-# "unless X"); any other outcome of X annuls it, with a trail entry by the same actor.
+# "unless X"); any other outcome of X annuls it automatically, credited to the Scheduler.
 
 
 def enabling_outcome(question: Question) -> Outcome:
@@ -113,6 +114,8 @@ def _annul_dependants(session: Session, condition: Question, actor: User, now: d
         if (condition.outcome is enabling_outcome(dependant) or dependant.published_at is None
                 or dependant.outcome is Outcome.annulled):
             continue
+        if actor.kind is not UserKind.system:  # an automatic consequence, not the actor's act
+            actor = actors.scheduler(session, now=now)
         if status(dependant, now) in (Status.open, Status.upcoming):
             dependant.closed_early_at = now
             session.add(_event(dependant, actor, now, Action.close, None, None,

@@ -6,8 +6,9 @@ from threading import Barrier
 
 from sqlmodel import Session
 
-from forecasts import closing, resolution
-from forecasts.models import Action
+from forecasts import resolution
+from forecasts.models import Action, User
+from forecasts.resolution import closing
 from tests.support.builders import make_question
 
 
@@ -23,6 +24,7 @@ def test_a_question_past_its_close_date_is_closed_once(session, manager, clock):
     events = resolution.trail(session, due)
     assert [(e.action, e.at, e.note) for e in events] == [
         (Action.close, due.closes_at, closing.AUTOMATIC_CLOSE_NOTE)]
+    assert session.get(User, events[0].actor_id).display_name == "Scheduler"
     assert resolution.trail(session, later) == []
 
 
