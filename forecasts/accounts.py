@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User
 
@@ -34,6 +35,8 @@ def create_user(
         )
     if len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    errors |= bounds.text_errors({"display_name": (display_name.strip(), bounds.DISPLAY_NAME),
+                                  "password": (password, bounds.PASSWORD)})
     try:
         role = Role(role)
     except ValueError:
@@ -79,8 +82,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def create_team(session: Session, name: str, *, now: datetime) -> Team:
     """Add a team; raises ValidationFailed for an empty name, Conflict if it exists."""
     name = " ".join(name.split())
-    if not name or len(name) > 80:
+    if not name or len(name) > bounds.TEAM_NAME.max_length:
         raise ValidationFailed({"name": "Give the team a name of 1–80 characters."})
+    bounds.check_texts({"name": (name, bounds.TEAM_NAME)})
     if find_team(session, name) is not None:
         raise Conflict(f"A team called {name!r} exists already.")
     team = Team(name=name, created_at=now)

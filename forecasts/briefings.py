@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from forecasts import briefing_parser, estimative
+from forecasts import bounds, briefing_parser, estimative
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES, BriefingError, ParsedBriefing
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.forecasting import check_probability
@@ -38,6 +38,7 @@ from forecasts.questions import (
     normalise_tags,
     require_manager,
     set_tags,
+    tag_errors,
 )
 
 NO_ASSESSMENTS = (
@@ -49,7 +50,9 @@ STATED = " (stated)"
 
 
 def parse(text: str | bytes, *, published: date, yardstick: str) -> ParsedBriefing:
-    """Parse without storing; raises ValidationFailed for unreadable input or a bad yardstick."""
+    """Parse without storing; raises ValidationFailed for unreadable input, a bad yardstick or
+    a date outside 1970–2200."""
+    bounds.check_dates({"published": published})
     try:
         return briefing_parser.parse_briefing(text, published=published, yardstick=yardstick)
     except estimative.UnknownYardstickError:
@@ -77,13 +80,16 @@ def import_briefing(
     if importer is not None:
         require_manager(importer)
     body = readable_text(text)
+    bounds.check_texts({"text": (body, bounds.BRIEFING_TEXT),
+                        "publication": (publication, bounds.PUBLICATION)})
     parsed = parse(body, published=published, yardstick=yardstick)
     if not parsed.drafts:
         raise ValidationFailed({"text": NO_ASSESSMENTS})
     name = " ".join(publication.split()) or parsed.title or f"Briefing of {parsed.published}"
     briefing = Briefing(
-        title=(parsed.title or "")[:300], publication=name[:200],
-        author=(parsed.author or "")[:200], published=parsed.published,
+        title=bounds.shorten(parsed.title or "", bounds.TITLE),
+        publication=bounds.shorten(name, bounds.PUBLICATION),
+        author=bounds.shorten(parsed.author or "", bounds.AUTHOR), published=parsed.published,
         yardstick=parsed.yardstick, text=body,
         imported_by_id=importer.id if importer else None, imported_at=now,
     )
@@ -125,14 +131,15 @@ def _draft_row(briefing: Briefing, draft: briefing_parser.Draft) -> BriefingDraf
     closes_at = _midnight(draft.closes_at)
     return BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
-        block=draft.block, source=draft.source and draft.source[:200],
-        publication=(draft.source or briefing.publication)[:200],
+        block=draft.block, source=draft.source and bounds.shorten(draft.source, bounds.SOURCE_NAME),
+        publication=bounds.shorten(draft.source or briefing.publication, bounds.PUBLICATION),
         sentence_index=draft.sentence_index, quote=draft.quote,
         term=draft.term, band=draft.band, low=draft.low, high=draft.high,
         yardstick=draft.yardstick, negated=draft.negated,
-        title=draft.title[:300], resolution_criteria=draft.resolution_criteria,
+        title=bounds.shorten(draft.title, bounds.TITLE),
+        resolution_criteria=bounds.shorten(draft.resolution_criteria, bounds.CRITERIA),
         closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
-        probability=draft.probability, tags=", ".join(draft.tags)[:800],
+        probability=draft.probability, tags=bounds.shorten(", ".join(draft.tags), bounds.TAGS),
         conditional=draft.conditional, condition=draft.condition,
         condition_negated=draft.condition_negated, is_condition=draft.is_condition,
     )
@@ -259,17 +266,22 @@ def update_draft(
             errors |= error.fields
     if len(normalise_tags(edit.tags)) > MAX_TAGS:
         errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    errors |= bounds.text_errors({
+        "title": (edit.title, bounds.TITLE), "tags": (", ".join(edit.tags), bounds.TAGS),
+        "resolution_criteria": (edit.resolution_criteria, bounds.CRITERIA)})
+    errors |= tag_errors(edit.tags) | bounds.date_errors({"closes_at": edit.closes_at,
+                                                          "resolve_by": edit.resolve_by})
     if edit.closes_at.tzinfo is None or edit.resolve_by.tzinfo is None:
         errors["closes_at"] = "Give the time zone (times are stored in UTC)."
     elif edit.resolve_by < edit.closes_at:
         errors["resolve_by"] = "The resolve-by date cannot come before the close date."
     if errors:
         raise ValidationFailed(errors)
-    draft.title = " ".join(edit.title.split())[:300]
+    draft.title = " ".join(edit.title.split())
     draft.resolution_criteria = edit.resolution_criteria.strip()
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
-    draft.tags = ", ".join(normalise_tags(edit.tags))[:800]
+    draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
     session.commit()
     session.refresh(draft)
@@ -323,11 +335,13 @@ def promote_sentence(
     sentence = next((c for c in context if c.sentence_index == sentence_index), None)
     if sentence is None:
         raise NotFound("No such sentence in this briefing.")
+    bounds.check_texts({"sentence": (sentence.text, bounds.QUOTE)})
     closes_at = _midnight(briefing.published) + timedelta(days=182)
     draft = BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
-        block=sentence.block, source=sentence.source and sentence.source[:200],
-        publication=(sentence.source or briefing.publication)[:200],
+        block=sentence.block,
+        source=sentence.source and bounds.shorten(sentence.source, bounds.SOURCE_NAME),
+        publication=bounds.shorten(sentence.source or briefing.publication, bounds.PUBLICATION),
         sentence_index=sentence.sentence_index, quote=sentence.text, promoted=True,
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import type_coerce
 from sqlmodel import Field, Session, col, func, select
 
+from forecasts import bounds
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
@@ -26,6 +27,11 @@ from forecasts.models import (
 )
 
 MAX_TAGS = 12
+QUESTION_TEXTS = {
+    "title": bounds.TITLE, "description": bounds.DESCRIPTION,
+    "resolution_criteria": bounds.CRITERIA, "source_name": bounds.SOURCE_NAME,
+    "source_url": bounds.URL, "source_quote": bounds.QUOTE,
+}
 
 
 class Status(StrEnum):
@@ -57,7 +63,7 @@ def status(question: Question, now: datetime) -> Status:
 
 def check_question(data: QuestionCreate) -> None:
     """Raise ValidationFailed naming each field that breaks a rule."""
-    errors: dict[str, str] = {}
+    errors = _bound_errors(data)
     if not data.title.strip():
         errors["title"] = "Write the question."
     if not data.resolution_criteria.strip():
@@ -77,11 +83,34 @@ def check_question(data: QuestionCreate) -> None:
         raise ValidationFailed(errors)
 
 
+def _bound_errors(data: QuestionCreate) -> dict[str, str]:
+    """Each field over its length, holding a control character, or dated outside 1970–2200."""
+    texts = {name: (getattr(data, name), limit) for name, limit in QUESTION_TEXTS.items()}
+    errors = bounds.text_errors({**texts, "tags": (", ".join(data.tags), bounds.TAGS)})
+    errors |= bounds.date_errors({name: getattr(data, name)
+                                  for name in ("opens_at", "closes_at", "resolve_by")})
+    if "tags" not in errors:
+        errors |= tag_errors(data.tags)
+    return errors
+
+
+def tag_errors(tags: list[str]) -> dict[str, str]:
+    """A message for the first tag over ``bounds.TAG``'s length or with a control character."""
+    for tag in tags:
+        problem = bounds.TAG.problem(" ".join(tag.split()))
+        if problem:
+            return {"tags": f"Tag “{bounds.shorten(tag, bounds.TextLimit(40))}”: {problem}"}
+    return {}
+
+
 def normalise_tags(tags: list[str]) -> list[str]:
-    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling."""
+    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling.
+
+    Lengths are checked by ``tag_errors`` first: nothing is cut here.
+    """
     seen: dict[str, str] = {}
     for tag in tags:
-        cleaned = " ".join(tag.split())[:60]
+        cleaned = " ".join(tag.split())
         if cleaned and cleaned.lower() not in seen:
             seen[cleaned.lower()] = cleaned
     return list(seen.values())
@@ -172,6 +201,7 @@ def close_early(
     require_manager(actor)
     if status(question, now) not in (Status.open, Status.upcoming):
         raise Conflict("Only an open question can be closed early.")
+    bounds.check_texts({"note": (note, bounds.NOTE)})
     question.closed_early_at = now
     session.add(question)
     session.add(

@@ -34,6 +34,7 @@ def create_app(
         auth,
         briefings,
         cli,
+        converters,
         dashboards,
         database,
         errors,
@@ -42,15 +43,18 @@ def create_app(
         health,
         jobs,
         people,
+        query,
         questions,
         scores,
         sources,
     )
 
+    converters.init_app(app)  # before any blueprint: rules take their converters when added
     database.init_app(app, settings)
     extensions.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    query.init_app(app)
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,

@@ -14,11 +14,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, briefings, profile, sample, schema, scorebook
+from forecasts import accounts, bounds, briefings, profile, sample, schema, scorebook
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role
+from web.cli_types import BoundedDay, BoundedText, BoundedWhole
 
 
 class CommandError(click.ClickException):
@@ -79,13 +80,16 @@ def users() -> None:
 
 
 @users.command("create")
-@click.argument("username")
+@click.argument("username", type=BoundedText(bounds.USERNAME))
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.forecaster.value,
               show_default=True)
-@click.option("--display-name", default="", help="Shown on pages; defaults to the username.")
-@click.option("--team", "team_name", default=None, help="Team name (created if new).")
-@click.option("--email", default=None, help="Where digests and reminders go.")
-@click.password_option(help="Prompted for when not given.")
+@click.option("--display-name", default="", type=BoundedText(bounds.DISPLAY_NAME),
+              help="Shown on pages; defaults to the username.")
+@click.option("--team", "team_name", default=None, type=BoundedText(bounds.TEAM_NAME),
+              help="Team name (created if new).")
+@click.option("--email", default=None, type=BoundedText(bounds.EMAIL),
+              help="Where digests and reminders go.")
+@click.password_option(help="Prompted for when not given.", type=BoundedText(bounds.PASSWORD))
 @with_appcontext
 def users_create(username: str, role: str, display_name: str, team_name: str | None,
                  password: str, email: str | None) -> None:
@@ -113,7 +117,7 @@ def teams() -> None:
 
 
 @teams.command("create")
-@click.argument("name")
+@click.argument("name", type=BoundedText(bounds.TEAM_NAME))
 @with_appcontext
 def teams_create(name: str) -> None:
     """Add a team."""
@@ -154,17 +158,17 @@ def briefing_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yardstick", default="icd203", show_default=True,
               help="icd203, phia or nato: how estimative words become numbers.")
-@click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
-              help="The briefing's publication date (default: today, UTC).")
-@click.option("--publication", default="",
+@click.option("--date", "published", default=None, type=BoundedDay(),
+              help="The briefing's publication date, 1970–2200 (default: today, UTC).")
+@click.option("--publication", default="", type=BoundedText(bounds.PUBLICATION),
               help="Whose judgements these are when a block names no Source.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the drafts as JSON and store nothing.")
 @with_appcontext
-def briefing_import(file: Path, yardstick: str, published: str | None, publication: str,
+def briefing_import(file: Path, yardstick: str, published: date | None, publication: str,
                     as_json: bool) -> None:
     """Read a briefing (.txt, .md or .html) and store its drafts for a manager's review."""
-    day = _parse_day(published) if published else _now().date()
+    day = published or _now().date()
     raw = _read_briefing(file)
     if as_json:
         try:
@@ -186,13 +190,6 @@ def briefing_import(file: Path, yardstick: str, published: str | None, publicati
         click.echo(f"Stored briefing {stored.id} ({stored.publication}, {stored.published}) "
                    f"with {count} draft{'' if count == 1 else 's'} for review at "
                    f"/briefings/{stored.id}.")
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {text!r}.") from None
 
 
 def _read_briefing(file: Path) -> bytes:
@@ -238,7 +235,7 @@ def scores() -> None:
 @scores.command("leaderboard")
 @click.option("--by", type=click.Choice(["forecaster", "team", "tag"]), default="forecaster",
               show_default=True)
-@click.option("--min-questions", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--min-questions", type=BoundedWhole(1, 10_000), default=1, show_default=True)
 @click.option("--policy", type=click.Choice(["active", "crowd", "ignorance"]), default="active",
               show_default=True, help="How time before a forecaster's first forecast counts.")
 @click.option("--two-term", is_flag=True, help="Report Brier on the 0–2 scale (GJOpen).")

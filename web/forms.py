@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     Field,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -20,10 +19,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from forecasts import estimative
+from forecasts import bounds, estimative
 from forecasts.briefings import DraftEdit
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
@@ -43,9 +42,95 @@ def attach_errors(form: FlaskForm, error: ValidationFailed) -> None:
             field.errors = [*field.errors, message]
 
 
+# --- Bounds: every field takes its limit from forecasts.bounds, shown beside it ------------
+
+
+class Bounded:
+    """The field's text within its ``bounds.TextLimit``: length and control characters.
+
+    Sets ``maxlength`` on the input (WTForms renders validators' field flags as attributes).
+    """
+
+    def __init__(self, limit: bounds.TextLimit) -> None:
+        self.limit = limit
+        self.field_flags = {"maxlength": limit.max_length}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        problem = self.limit.problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+def text_field(label: str, limit: bounds.TextLimit, *validators: object,
+               **kwargs: object) -> StringField:
+    """A text box (a text area when the limit is multi-line) bounded by ``limit``.
+
+    The limit's hint ("at most 300 characters") is the field's description, shown beside it.
+    """
+    kind = TextAreaField if limit.multiline else StringField
+    return kind(label, validators=[*validators, Bounded(limit)],  # type: ignore[arg-type]
+                description=limit.hint, **kwargs)
+
+
+class InDateRange:
+    """A date typed in ASCII digits, from 1970-01-01 to 2200-12-31 (``bounds``)."""
+
+    def __init__(self, *, with_time: bool) -> None:
+        suffix = ("T00:00", "T23:59") if with_time else ("", "")
+        self.field_flags = {"min": bounds.FIRST_DAY.isoformat() + suffix[0],
+                            "max": bounds.LAST_DAY.isoformat() + suffix[1]}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not all(raw.isascii() for raw in field.raw_data or []):
+            raise ValidationError("Write the date with the digits 0–9.")
+        problem = bounds.day_problem(field.data) if field.data is not None else None
+        if problem:
+            raise ValidationError(problem)
+
+
+def date_time_field(label: str, message: str = "Give a date and time.") -> DateTimeLocalField:
+    """A UTC date and time within the bounds."""
+    return DateTimeLocalField(label, format=DATETIME_FORMAT,
+                              validators=[InputRequired(message=message),
+                                          InDateRange(with_time=True)])
+
+
+class WholeField(StringField):
+    """A whole number in ASCII digits from ``low`` to ``high``; ``data`` is an int or None."""
+
+    def __init__(self, label: str | None = None, validators: object = None, *, low: int,
+                 high: int, **kwargs: object) -> None:
+        super().__init__(label, validators, **kwargs)  # type: ignore[arg-type]
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None  # type: ignore[assignment]
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = bounds.parse_whole(valuelist[0], low=self.low, high=self.high,  # type: ignore[assignment]
+                                           name="it")
+        except bounds.OutOfBounds:
+            raise ValueError(f"Give a whole number from {self.low} to {self.high}, "
+                             "in the digits 0–9.") from None
+
+    def _value(self) -> str:
+        if self.data is not None:
+            return str(self.data)
+        return self.raw_data[0] if self.raw_data else ""
+
+
+def row_id_choice(value: object) -> int:
+    """``coerce`` for a select of rows (0 meaning none): ASCII digits only, within the id bound."""
+    if isinstance(value, int):
+        return value
+    return bounds.parse_whole(str(value), low=0, high=bounds.ID_MAX, name="choice")
+
+
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = text_field("Username", bounds.USERNAME, DataRequired())
+    password = PasswordField("Password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
 
 
 class ForecastForm(FlaskForm):
@@ -54,8 +139,8 @@ class ForecastForm(FlaskForm):
         validators=[InputRequired(message="Enter a number from 1 to 99.")],
         render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "e.g. 30"},
     )
-    rationale = TextAreaField(
-        "Rationale", validators=[Optional(), Length(max=10_000)],
+    rationale = text_field(
+        "Rationale", bounds.RATIONALE, Optional(),
         render_kw={"rows": 4, "placeholder": "What moved you? Evidence, base rates, signposts."},
     )
 
@@ -67,26 +152,22 @@ class ForecastForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    title = StringField("Question", validators=[DataRequired(), Length(max=300)],
-                        render_kw={"placeholder": "Will … before …?"})
-    description = TextAreaField("Background", validators=[Optional()], render_kw={"rows": 4})
-    resolution_criteria = TextAreaField(
-        "Resolution criteria",
-        validators=[DataRequired(message="Say exactly what counts as YES, and which source "
-                                         "decides.")],
+    title = text_field("Question", bounds.TITLE, DataRequired(),
+                       render_kw={"placeholder": "Will … before …?"})
+    description = text_field("Background", bounds.DESCRIPTION, Optional(), render_kw={"rows": 4})
+    resolution_criteria = text_field(
+        "Resolution criteria", bounds.CRITERIA,
+        DataRequired(message="Say exactly what counts as YES, and which source decides."),
         render_kw={"rows": 4},
     )
-    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMAT,
-                                  validators=[InputRequired(message="Give a date and time.")])
-    closes_at = DateTimeLocalField("Closes (UTC): forecasting stops", format=DATETIME_FORMAT,
-                                   validators=[InputRequired(message="Give a date and time.")])
-    resolve_by = DateTimeLocalField("Resolve by (UTC)", format=DATETIME_FORMAT,
-                                    validators=[InputRequired(message="Give a date and time.")])
-    source_name = StringField("Source publication", validators=[Optional(), Length(max=200)])
-    source_url = StringField("Source link", validators=[Optional(), URL(), Length(max=1000)])
-    source_quote = TextAreaField("Quoted sentence", validators=[Optional()], render_kw={"rows": 2})
-    tags = StringField("Tags (comma-separated)", validators=[Optional(), Length(max=600)],
-                       render_kw={"placeholder": "Ukraine, NATO"})
+    opens_at = date_time_field("Opens (UTC)")
+    closes_at = date_time_field("Closes (UTC): forecasting stops")
+    resolve_by = date_time_field("Resolve by (UTC)")
+    source_name = text_field("Source publication", bounds.SOURCE_NAME, Optional())
+    source_url = text_field("Source link", bounds.URL, Optional(), URL())
+    source_quote = text_field("Quoted sentence", bounds.QUOTE, Optional(), render_kw={"rows": 2})
+    tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional(),
+                      render_kw={"placeholder": "Ukraine, NATO"})
 
     def to_domain(self) -> QuestionCreate:
         """The form's values as the domain's input (datetimes in UTC)."""
@@ -116,18 +197,17 @@ class ResolveForm(FlaskForm):
                  SelectChoice(Outcome.annulled.value, "Annulled (not scored)")],
         validators=[InputRequired(message="Choose YES, NO or annulled.")],
     )
-    note = TextAreaField("Note (evidence; required to correct a resolution)",
-                         validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    note = text_field("Note (evidence; required to correct a resolution)", bounds.NOTE,
+                      Optional(), render_kw={"rows": 3})
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField("Why close early?", validators=[Optional(), Length(max=5000)],
-                         render_kw={"rows": 2})
+    note = text_field("Why close early?", bounds.NOTE, Optional(), render_kw={"rows": 2})
 
 
 class DismissForm(FlaskForm):
-    note = TextAreaField("Why is the proposal wrong?", validators=[Optional(), Length(max=5000)],
-                         render_kw={"rows": 2})
+    note = text_field("Why is the proposal wrong?", bounds.NOTE, Optional(),
+                      render_kw={"rows": 2})
 
 
 class ActionForm(FlaskForm):
@@ -135,38 +215,40 @@ class ActionForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
-    display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = text_field("Username", bounds.USERNAME, DataRequired())
+    display_name = text_field("Display name", bounds.DISPLAY_NAME, Optional())
+    email = text_field("Email", bounds.EMAIL, Optional())
+    password = PasswordField("Password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role],
                        default=Role.forecaster.value)
-    team_id = SelectField("Team", coerce=int, default=0)
+    team_id = SelectField("Team", coerce=row_id_choice, default=0)
 
 
 class UserUpdateForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
-    team_id = SelectField("Team", coerce=int)
+    team_id = SelectField("Team", coerce=row_id_choice)
     active = BooleanField("Active")
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    email = text_field("Email", bounds.EMAIL, Optional())
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired(), Length(max=80)])
+    name = text_field("Team name", bounds.TEAM_NAME, DataRequired())
 
 
 # --- Briefing import ---------------------------------------------------------------
 
 
 class BriefingImportForm(FlaskForm):
-    text = TextAreaField("Paste the briefing", validators=[Optional()],
-                         render_kw={"rows": 12, "placeholder": "Source: …"})
+    text = text_field("Paste the briefing", bounds.BRIEFING_TEXT, Optional(),
+                      render_kw={"rows": 12, "placeholder": "Source: …"})
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
                                                "Upload a .txt, .md or .html file.")])
-    publication = StringField("Publication", validators=[Optional(), Length(max=200)],
-                              render_kw={"placeholder": "Used where a block names no Source"})
-    published = DateField("Published on", validators=[InputRequired(message="Give a date.")])
+    publication = text_field("Publication", bounds.PUBLICATION, Optional(),
+                             render_kw={"placeholder": "Used where a block names no Source"})
+    published = DateField("Published on", validators=[InputRequired(message="Give a date."),
+                                                      InDateRange(with_time=False)])
     yardstick = SelectField(
         "Yardstick", default=estimative.DEFAULT_YARDSTICK,
         choices=[SelectChoice(name, scale.title) for name, scale in estimative.YARDSTICKS.items()],
@@ -188,17 +270,15 @@ class BriefingImportForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    title = StringField("Question", validators=[Optional(), Length(max=300)])
-    resolution_criteria = TextAreaField("Resolution criteria", validators=[Optional()],
-                                        render_kw={"rows": 4})
-    closes_at = DateTimeLocalField("Closes (UTC)", format=DATETIME_FORMAT,
-                                   validators=[InputRequired(message="Give a date and time.")])
-    resolve_by = DateTimeLocalField("Resolve by (UTC)", format=DATETIME_FORMAT,
-                                    validators=[InputRequired(message="Give a date and time.")])
+    title = text_field("Question", bounds.TITLE, Optional())
+    resolution_criteria = text_field("Resolution criteria", bounds.CRITERIA, Optional(),
+                                     render_kw={"rows": 4})
+    closes_at = date_time_field("Closes (UTC)")
+    resolve_by = date_time_field("Resolve by (UTC)")
     # No Optional(): it would skip validate_probability, which also reads a blank as "none".
     probability = StringField("Probability (%)",
                               render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    tags = StringField("Tags (comma-separated)", validators=[Optional(), Length(max=600)])
+    tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional())
 
     def validate_probability(self, field: Field) -> None:
         self.parsed_probability = None
@@ -221,4 +301,5 @@ class DraftForm(FlaskForm):
 
 
 class PromoteForm(FlaskForm):
-    sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+    sentence_index = WholeField(validators=[InputRequired()], widget=HiddenInput(), low=0,
+                                high=bounds.ID_MAX)

@@ -14,6 +14,7 @@ from forecasts.accounts import find_team, list_teams
 from forecasts.dashboards import questions_in_period, questions_tagged, team_members
 from forecasts.questions import all_tags
 from forecasts.scorebook import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
+from web import query
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
@@ -35,10 +36,7 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 
 def _minimum() -> int:
-    raw = request.args.get("min", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        abort(400, description="min must be a whole number of questions from 1 to 10000.")
-    return int(raw)
+    return query.whole("min", 1, 1, 10_000)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -56,13 +54,7 @@ class Filters:
 
 
 def _day(name: str) -> date | None:
-    raw = request.args.get(name, "")
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a date written YYYY-MM-DD, not {raw!r}.")
+    return query.day(name)
 
 
 def _filters(tags: list[str], teams: list[str]) -> Filters:

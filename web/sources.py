@@ -6,15 +6,15 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Optional
 
-from forecasts import proposals, questions, source_checks, sources
+from forecasts import bounds, proposals, questions, source_checks, sources
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
 from forecasts.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
-from web.forms import ActionForm, DismissForm
+from web.forms import ActionForm, DismissForm, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -27,13 +27,12 @@ class SourceForm(FlaskForm):
         SelectChoice(SourceKind.http_json.value, "JSON at a URL"),
         SelectChoice(SourceKind.feed.value, "RSS/Atom feed"),
     ])
-    url = StringField("URL", validators=[DataRequired(), Length(max=1000)])
-    pointer = StringField("JSON Pointer", validators=[Optional(), Length(max=500)],
-                          render_kw={"placeholder": "/data/0/status"})
+    url = text_field("URL", bounds.URL, DataRequired())
+    pointer = text_field("JSON Pointer", bounds.POINTER, Optional(),
+                         render_kw={"placeholder": "/data/0/status"})
     comparison = SelectField("Comparison", choices=[SelectChoice(c.value) for c in Comparison])
-    value = StringField("Value", validators=[Optional(), Length(max=500)])
-    pattern = StringField("Keyword or regular expression (feeds)",
-                          validators=[Optional(), Length(max=500)])
+    value = text_field("Value", bounds.SOURCE_VALUE, Optional())
+    pattern = text_field("Keyword or regular expression (feeds)", bounds.PATTERN, Optional())
     pattern_is_regex = BooleanField("The keyword is a regular expression")
     no_event_means_no = BooleanField("No event by the deadline proposes NO", default=True)
     auto_apply = BooleanField("Resolve automatically, without waiting for a confirmation")
