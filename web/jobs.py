@@ -45,7 +45,7 @@ class ProfileForm(FlaskForm):
     interval_days = WholeField(
         "Remind me when my latest forecast is older than (days)",
         validators=[InputRequired(message="Give a number of days.")],
-        low=1, high=profile.MAX_INTERVAL_DAYS,
+        low=0, high=bounds.ID_MAX,  # digits 0–9 here; the domain says which days it takes
     )
 
 

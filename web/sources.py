@@ -128,7 +128,9 @@ def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
     proposal = proposals.get_proposal(session, proposal_id)
     form = DismissForm()
     if not form.validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        expired = "csrf_token" in form.errors
+        flash("The form expired; reload the page and try again." if expired else
+              "Not dismissed. " + " ".join(form.errors.get("note", [])), "error")
         return _back(proposal.question_id), 303
     try:
         proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",
