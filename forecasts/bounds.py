@@ -129,7 +129,10 @@ def check_texts(fields: Mapping[str, tuple[str | None, TextLimit]]) -> None:
         raise ValidationFailed(errors)
 
 
-def shorten(text: str, limit: TextLimit, marker: str = " …") -> str:
+SHORTENED = " …"  # ends text the service shortened, so readers see it is not whole
+
+
+def shorten(text: str, limit: TextLimit, marker: str = SHORTENED) -> str:
     """Text made by the service (not typed by a user) brought within ``limit``.
 
     Cuts at the last word boundary that leaves room for ``marker``, which shows that the text

@@ -295,6 +295,9 @@ def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None
     errors: dict[str, str] = {}
     if not draft.title.strip():
         errors["title"] = "Write the question before accepting the draft."
+    elif draft.title.endswith(bounds.SHORTENED):  # a suggestion cut to fit: never published so
+        errors["title"] = (f"The suggested title was shortened to fit ({bounds.TITLE.hint}); "
+                           "rewrite it before accepting.")
     if not draft.resolution_criteria.strip():
         errors["resolution_criteria"] = "Say exactly what counts as YES, and which source decides."
     if errors:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
@@ -178,4 +177,3 @@ def test_every_limit_has_a_hint_for_its_field():
     limits = [v for v in vars(bounds).values() if isinstance(v, bounds.TextLimit)]
     assert len(limits) > 20
     assert all(limit.hint == f"at most {limit.max_length:,} characters" for limit in limits)
-    assert unicodedata.category("\x00") == "Cc"

@@ -281,3 +281,26 @@ def test_a_failed_write_leaves_the_session_usable_for_the_error_page(app, sign_i
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
     assert seen == {"active": True, "reads": True}
+
+
+def test_a_suggested_title_over_300_is_shortened_visibly_and_must_be_rewritten(session, admin,
+                                                                               sign_in):
+    unions = ", ".join(f"the dock workers of pier {i} in the northern district" for i in range(12))
+    text = f"Source: Coastal Monitor\n\nA coalition of {unions} is likely to strike before March."
+    suggested = briefings.parse(text, published=date(2026, 1, 5),
+                                yardstick="icd203").drafts[0].title
+    briefing = briefings.import_briefing(session, text, published=date(2026, 1, 5),
+                                         importer=admin, now=T0)
+    [draft] = briefings.drafts(session, briefing)
+    assert len(suggested) > bounds.TITLE.max_length >= len(draft.title)
+    assert draft.title.endswith(" …") and suggested.startswith(draft.title[:-2])
+    assert suggested[len(draft.title) - 2] == " "  # cut between words, not inside one
+    fields = {"title": draft.title, "resolution_criteria": "YES if they strike.",
+              "closes_at": "2026-06-01T00:00", "resolve_by": "2026-06-15T00:00",
+              "probability": "60", "tags": ""}
+    response = sign_in(admin).post(f"/briefings/{briefing.id}/drafts/{draft.id}", {
+        "action": "accept", **{f"d{draft.id}-{k}": v for k, v in fields.items()}})
+    assert response.status_code == 400
+    assert "rewrite it before accepting" in response.get_data(as_text=True)
+    session.refresh(draft)
+    assert draft.state.value == "pending"
