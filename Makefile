@@ -29,10 +29,11 @@ run: $(VENV)/.run-installed
 	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## test: install the test extra, lint, run the whole suite
+## test: install the test extra, lint, run the whole suite (two processes: most tests wait on
+## a database, a server or a browser, so two share a 2-core machine well)
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -1,6 +1,12 @@
-"""Bringing a database's schema up to date with the Alembic migrations."""
+"""Bringing a database's schema up to date with the Alembic migrations.
+
+The migrations ship inside this package (``forecasts/migrations``, the repository's top-level
+``migrations/`` folder), so an installed wheel migrates its own database without a checkout.
+"""
 
 from __future__ import annotations
+
+from importlib import resources
 
 from alembic import command
 from alembic.config import Config
@@ -8,12 +14,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from forecasts.config import PROJECT_ROOT
-
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    """Alembic's configuration for one database, with the packaged migration scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("forecasts") / "migrations"))
     config.attributes["database_url"] = database_url
     return config
 

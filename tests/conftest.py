@@ -36,16 +36,10 @@ from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role, User
 from tests.support import builders
+from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
 from web import create_app
-
-
-def unavailable(reason: str, required_by: str) -> None:
-    """Skip, or fail when the environment says this part is required."""
-    if os.environ.get(required_by, "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{reason} ({required_by} is set, so this may not be skipped)")
-    pytest.skip(f"{reason}; set {required_by}=1 to make this a failure")
 
 
 @pytest.fixture(scope="session")

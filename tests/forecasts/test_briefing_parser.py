@@ -22,9 +22,9 @@ from forecasts.briefing_parser import (
     tags_for,
 )
 from forecasts.estimative import UnknownYardstickError
+from tests.support.environment import seed_briefing
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "briefings"
-SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "riskline-briefing.txt"
 PUBLISHED = date(2025, 11, 15)
 
 
@@ -551,9 +551,8 @@ def test_two_hundred_paragraphs_parse_in_well_under_a_second():
 
 @pytest.fixture(scope="module")
 def seed() -> ParsedBriefing:
-    if not SEED.is_file():
-        pytest.skip(f"seed briefing not found at {SEED}")
-    return parse_briefing(SEED.read_text(encoding="utf-8"), published=date(2022, 12, 1))
+    text = seed_briefing().read_text(encoding="utf-8")
+    return parse_briefing(text, published=date(2022, 12, 1))
 
 
 def seed_draft(seed: ParsedBriefing, words: str) -> Draft:

@@ -1,5 +1,7 @@
+from forecasts import accounts
+from forecasts.models import Role
 from tests.conftest import csrf_token
-from tests.support.builders import PASSWORD
+from tests.support.builders import PASSWORD, T0
 
 
 def test_pages_need_a_sign_in(client_for_anonymous):
@@ -49,3 +51,17 @@ def test_sign_out(sign_in, forecaster):
     client = sign_in(forecaster)
     assert client.post("/logout").status_code == 302
     assert client.get("/questions").status_code == 302
+
+
+def test_a_user_with_the_products_own_hash_signs_in_through_the_form(client_for_anonymous,
+                                                                      session):
+    # Test users carry a cheap hash; this one is hashed exactly as the product hashes.
+    user = accounts.create_user(session, username="real-hash", password="a-real-long-passphrase",
+                                role=Role.forecaster, now=T0)
+    assert user.password_hash.startswith("scrypt:")
+    client = client_for_anonymous
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"username": "real-hash",
+                                           "password": "a-real-long-passphrase",
+                                           "csrf_token": token})
+    assert response.status_code == 302 and "/login" not in response.location

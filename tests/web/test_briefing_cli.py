@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import func, select
 
 from forecasts.models import Briefing, BriefingDraft
+from tests.support.environment import seed_briefing
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "riskline-briefing.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "briefings"
 
 
@@ -30,9 +30,8 @@ def one_draft(drafts: list[dict], *words: str) -> dict:
 
 
 def test_json_on_the_seed_lists_each_assessment_and_stores_nothing(runner, session):
-    if not SEED.exists():
-        pytest.skip(f"seed briefing not found at {SEED}")
-    result = runner.invoke(args=["briefing", "import", str(SEED), "--json",
+    seed = seed_briefing()
+    result = runner.invoke(args=["briefing", "import", str(seed), "--json",
                                  "--date", "2026-11-25"])
     assert result.exit_code == 0, result.output
     drafts = json.loads(result.output)
@@ -57,7 +56,7 @@ def test_json_on_the_seed_lists_each_assessment_and_stores_nothing(runner, sessi
     assert "weapons of mass destruction" in deployment["condition"]
     assert {"quote", "source", "term", "probability", "low", "high", "conditional", "condition",
             "title", "resolution_criteria", "closes_at", "tags"} <= set(deployment)
-    lines = [line for line in SEED.read_text("utf-8").splitlines() if line.strip()]
+    lines = [line for line in seed.read_text("utf-8").splitlines() if line.strip()]
     byline = next(line for line in lines if line.startswith("By "))
     footer = lines[-1]
     quotes = " ".join(d["quote"] for d in drafts)

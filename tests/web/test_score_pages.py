@@ -4,6 +4,7 @@ import pytest
 
 from forecasts import accounts, forecasting, resolution
 from tests.support.builders import T0, make_question, make_user
+from tests.support.pages import column, table_rows
 
 
 @pytest.fixture
@@ -20,16 +21,22 @@ def resolved(session, manager, forecaster):
 
 def test_leaderboard_ranks_forecasters_and_the_crowd(sign_in, forecaster, resolved):
     page = sign_in(forecaster).get("/leaderboard").get_data(as_text=True)
-    assert "Finn" in page and "Rowena" in page and "Crowd: median" in page
-    assert page.index("Finn") < page.index("Rowena")  # 0.04 beats 0.49
-    assert "0.040" in page and "0.490" in page
+    rows = table_rows(page, "table.leaderboard")
+    names = [row[1] for row in rows]
+    # Scoped to the table: the page header always holds the signed-in user's name.
+    assert "Crowd: median" in names
+    assert names.index("Finn") < names.index("Rowena")  # 0.04 beats 0.49
+    by_name = {row[1]: row for row in rows}
+    assert by_name["Finn"][3] == "0.040" and by_name["Rowena"][3] == "0.490"
 
 
 def test_leaderboard_by_team_and_its_errors(sign_in, session, admin, forecaster, resolved):
     team = accounts.create_team(session, "Aegean desk", now=T0)
     accounts.update_user(session, forecaster, role="forecaster", team=team)
     client = sign_in(forecaster)
-    assert "Aegean desk" in client.get("/leaderboard?by=team").get_data(as_text=True)
+    teams = column(client.get("/leaderboard?by=team").get_data(as_text=True),
+                   "table.leaderboard", 1)
+    assert "Aegean desk" in teams
     bad = client.get("/leaderboard?by=planet")
     assert bad.status_code == 400 and "by must be one of" in bad.get_data(as_text=True)
     assert client.get("/leaderboard?min=-3").status_code == 400
