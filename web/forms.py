@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -68,8 +69,8 @@ def text_field(label: str, limit: bounds.TextLimit, *validators: object,
     The limit's hint ("at most 300 characters") is the field's description, shown beside it.
     """
     kind = TextAreaField if limit.multiline else StringField
-    return kind(label, validators=[*validators, Bounded(limit)],  # type: ignore[arg-type]
-                description=limit.hint, **kwargs)
+    return kind(label, validators=[*validators, Bounded(limit)], description=limit.hint,
+                **kwargs)
 
 
 class InDateRange:
@@ -98,17 +99,19 @@ def date_time_field(label: str, message: str = "Give a date and time.") -> DateT
 class WholeField(StringField):
     """A whole number in ASCII digits from ``low`` to ``high``; ``data`` is an int or None."""
 
+    data: Any  # as WTForms' own fields: an int once processed, None when blank or refused
+
     def __init__(self, label: str | None = None, validators: object = None, *, low: int,
                  high: int, **kwargs: object) -> None:
-        super().__init__(label, validators, **kwargs)  # type: ignore[arg-type]
+        super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None  # type: ignore[assignment]
+        self.data = None
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = bounds.parse_whole(valuelist[0], low=self.low, high=self.high,  # type: ignore[assignment]
+            self.data = bounds.parse_whole(valuelist[0], low=self.low, high=self.high,
                                            name="it")
         except bounds.OutOfBounds:
             raise ValueError(f"Give a whole number from {self.low} to {self.high}, "
