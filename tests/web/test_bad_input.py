@@ -9,9 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from flask import g
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, SQLModel
 
@@ -304,3 +307,25 @@ def test_a_suggested_title_over_300_is_shortened_visibly_and_must_be_rewritten(s
     assert "rewrite it before accepting" in response.get_data(as_text=True)
     session.refresh(draft)
     assert draft.state.value == "pending"
+
+
+@pytest.fixture
+def signed_in_admin(sign_in, admin):  # type: ignore[no-untyped-def]
+    return sign_in(admin)
+
+
+ANY_TEXT = st.text(st.characters(exclude_characters="/?#%"), min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(segment=ANY_TEXT | st.integers(-(2**70), 2**70).map(str), query=ANY_TEXT)
+def test_no_id_or_query_value_whatever_its_text_gives_a_5xx(signed_in_admin, segment, query):
+    client = signed_in_admin  # one sign-in serves every example
+    by_id = client.get(f"/questions/{quote(segment)}")
+    assert by_id.status_code == 404  # no question exists, so even a valid id finds nothing
+    for name in ("min", "from", "to", "team"):
+        assert client.get(f"/leaderboard?{name}={quote(query)}").status_code in (200, 400)
+    for name in ("id", "bins"):
+        page = client.get(f"/dashboards/calibration?of=team&{name}={quote(query)}")
+        assert page.status_code in (200, 400, 404)
