@@ -7,12 +7,21 @@ functions; ``init_app`` refuses control characters in any query-string value bef
 from __future__ import annotations
 
 from datetime import date
+from typing import overload
 
 from flask import Flask, abort, request
 
 from forecasts import bounds
 
 QUERY_TEXT = bounds.TextLimit(1_000)  # a filter value (tag, team, publication ...)
+
+
+@overload
+def whole(name: str, default: int, low: int, high: int) -> int: ...
+
+
+@overload
+def whole(name: str, default: int | None, low: int, high: int) -> int | None: ...
 
 
 def whole(name: str, default: int | None, low: int, high: int) -> int | None:
@@ -24,11 +33,6 @@ def whole(name: str, default: int | None, low: int, high: int) -> int | None:
         return bounds.parse_whole(raw, low=low, high=high, name=name)
     except bounds.OutOfBounds as error:
         abort(400, description=str(error))
-
-
-def row_id(name: str = "id") -> int | None:
-    """``?name=`` as a row id (1 … ``bounds.ID_MAX``); None when absent or blank."""
-    return whole(name, None, 1, bounds.ID_MAX)
 
 
 def parse_row_id(raw: str, name: str = "id") -> int:

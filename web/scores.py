@@ -36,7 +36,7 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 
 def _minimum() -> int:
-    return query.whole("min", 1, 1, 10_000)  # type: ignore[return-value]
+    return query.whole("min", 1, 1, 10_000)
 
 
 @dataclass(frozen=True)
