@@ -60,6 +60,7 @@ def test_each_text_field_shows_its_limit_and_carries_maxlength(page, pages, sign
         assert element.get("maxlength") == str(limit.max_length), (name, element)
         hint = soup.find(id=f"{name}-limit")
         assert hint is not None and hint.get_text() == limit.hint, (name, hint)
+        assert f"{name}-limit" in element.get("aria-describedby", "").split()  # read out too
 
 
 @pytest.mark.parametrize("page", list(DATES))
