@@ -21,15 +21,13 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from forecasts.errors import ValidationFailed
 
 FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2200, 12, 31)
-EARLIEST = datetime.combine(FIRST_DAY, time.min, tzinfo=UTC)
-LATEST = datetime.combine(LAST_DAY, time.max, tzinfo=UTC)
 
 BIGINT_MAX = 2**63 - 1  # the 63-bit bound: no id may ever exceed it
 ID_MAX = 2**31 - 1  # what an INTEGER id column holds on PostgreSQL (and every id column is one)
@@ -166,11 +164,6 @@ def parse_whole(text: str, *, low: int, high: int, name: str) -> int:
 def parse_id(text: str, *, name: str = "id") -> int:
     """A row id: ASCII digits naming 1 … ID_MAX; raises OutOfBounds."""
     return parse_whole(text, low=1, high=ID_MAX, name=name)
-
-
-def is_id(value: object) -> bool:
-    """Whether ``value`` is an int an id column can hold."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX
 
 
 def parse_decimal(text: str, *, name: str = "number") -> Decimal:
