@@ -18,7 +18,6 @@ read these values, so a limit shown beside a field is the limit the database enf
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,6 +35,10 @@ _WHOLE = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MULTILINE_ALLOWED = frozenset("\t\n\r")
+# Unicode's Cc category is exactly U+0000–U+001F and U+007F–U+009F, Cs U+D800–U+DFFF; a regular
+# expression scans a 2 MB briefing in milliseconds, where unicodedata per character takes 1 s.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class OutOfBounds(ValueError):
@@ -67,18 +70,12 @@ def control_problem(value: str, *, multiline: bool = False) -> str | None:
     Control characters (Cc: NUL, escape, DEL ...) and lone surrogates (Cs) are refused; tab,
     line feed and carriage return only where ``multiline``.
     """
-    bad = next((c for c in value if _is_control(c, multiline)), None)
-    if bad is None:
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    if found is None:
         return None
-    if bad in _MULTILINE_ALLOWED:
+    if found.group() in _MULTILINE_ALLOWED:
         return "Keep this on one line (no tabs or line breaks)."
-    return f"Remove the control character {_name(bad)}."
-
-
-def _is_control(char: str, multiline: bool) -> bool:
-    if multiline and char in _MULTILINE_ALLOWED:
-        return False
-    return unicodedata.category(char) in ("Cc", "Cs")
+    return f"Remove the control character {_name(found.group())}."
 
 
 def _name(char: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
@@ -42,6 +43,16 @@ def test_text_within_the_limit_without_control_characters_is_taken(text):
 def test_tabs_and_line_breaks_only_in_multi_line_fields(text):
     assert MULTILINE.problem(text) is None
     assert (LIMIT.problem(text) is None) == (not set(text) & set("\t\n\r"))
+
+
+def test_exactly_the_control_characters_and_surrogates_are_refused():
+    # The check is a regular expression for speed; it must match Unicode's categories exactly.
+    for code in range(0x110000):
+        char = chr(code)
+        refused = bounds.control_problem(char) is not None
+        assert refused == (unicodedata.category(char) in ("Cc", "Cs")), hex(code)
+        if char not in "\t\n\r":
+            assert refused == (bounds.control_problem(char, multiline=True) is not None)
 
 
 def test_the_nul_byte_is_named_in_the_message():
