@@ -20,12 +20,23 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 ## run: install, migrate, load the sample once, serve with gunicorn on $(PORT), with the scheduler
-run: $(VENV)/.run-installed
-	$(BIN)/forecasts db upgrade
-	$(BIN)/forecasts sample load
-	@echo "Serving on http://127.0.0.1:$(PORT), scheduler in the background  (Ctrl-C stops both)"
-	@# One shell: the scheduler runs in the background and is stopped (SIGTERM) when gunicorn exits.
-	@$(BIN)/python -m jobs & scheduler=$$!; \
+# The secret that signs sessions is made once, kept in the instance folder and reused, so sessions
+# survive restarts; a SECRET_KEY in the environment wins.
+INSTANCE_PATH ?= instance
+SECRET_FILE := $(INSTANCE_PATH)/secret_key
+
+$(SECRET_FILE):
+	@mkdir -p $(INSTANCE_PATH)
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@echo "Wrote a new random SECRET_KEY to $@"
+
+run: $(VENV)/.run-installed $(SECRET_FILE)
+	@# One shell: the secret is exported to every command; the scheduler runs in the background
+	@# and is stopped (SIGTERM) when gunicorn exits.
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" INSTANCE_PATH="$(INSTANCE_PATH)"; \
+	$(BIN)/forecasts db upgrade && $(BIN)/forecasts sample load || exit $$?; \
+	echo "Serving on http://127.0.0.1:$(PORT), scheduler in the background  (Ctrl-C stops both)"; \
+	$(BIN)/python -m jobs & scheduler=$$!; \
 	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 

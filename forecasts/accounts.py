@@ -6,14 +6,13 @@ import re
 from datetime import datetime
 
 from sqlmodel import Session, col, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from forecasts import bounds
+from forecasts import bounds, passwords
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.models import Role, Team, User
+from forecasts.models import Role, Team, User, UserKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-MIN_PASSWORD_LENGTH = 8
+MAX_USERNAME_INPUT = 100  # longer input cannot be a username; no need to look it up
 
 
 def create_user(
@@ -33,10 +32,11 @@ def create_user(
         errors["username"] = (
             "Use 2–40 characters: lower-case letters, digits, dots, dashes or underscores."
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    errors |= bounds.text_errors({"display_name": (display_name.strip(), bounds.DISPLAY_NAME),
-                                  "password": (password, bounds.PASSWORD)})
+    try:
+        passwords.check_password(password, username=username)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    errors |= bounds.text_errors({"display_name": (display_name.strip(), bounds.DISPLAY_NAME)})
     try:
         role = Role(role)
     except ValueError:
@@ -48,7 +48,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=generate_password_hash(password),
+        password_hash=passwords.hash_password(password, username=username),
         role=Role(role),
         team_id=team.id if team else None,
         created_at=now,
@@ -72,11 +72,16 @@ def get_user(session: Session, user_id: int) -> User:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (never say which part was wrong)."""
-    user = find_user(session, username)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        return None
-    return user
+    """The active person with these credentials, or None (never say which part was wrong).
+
+    Every attempt verifies one hash, a dummy one for unknown users, so the time taken is the
+    same whether or not the username exists.
+    """
+    user = find_user(session, username[:MAX_USERNAME_INPUT])
+    can_sign_in = user is not None and user.active and user.kind is UserKind.person
+    matches = passwords.verify(user.password_hash if can_sign_in else None,  # type: ignore[union-attr]
+                               password[:passwords.MAX_LENGTH + 1])
+    return user if can_sign_in and matches else None
 
 
 def create_team(session: Session, name: str, *, now: datetime) -> Team:
@@ -108,10 +113,71 @@ def update_user(
         raise ValidationFailed({"role": f"Choose one of: {', '.join(r.value for r in Role)}."}) \
             from None
     user.team_id = team.id if team else None
+    if user.active and not active:
+        user.session_version += 1  # a deactivated user is signed out everywhere at once
     user.active = active
     session.add(user)
     session.commit()
     return user
+
+
+def set_password(session: Session, user: User, password: str, *, temporary: bool = False) -> None:
+    """Give the user a new password and end all their sessions; raises ValidationFailed.
+
+    A ``temporary`` password (an admin's) must be replaced by the user at their next sign-in.
+    """
+    user.password_hash = passwords.hash_password(password, username=user.username)
+    user.must_change_password = temporary
+    end_sessions(session, user)
+
+
+def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+    """The user replaces their own password; raises ValidationFailed when ``current`` is wrong
+    or ``new`` breaks the rules. Every session of theirs ends, including this one."""
+    if not passwords.verify(user.password_hash, current[:passwords.MAX_LENGTH + 1]):
+        raise ValidationFailed({"current": "That is not your current password."})
+    if new == current:
+        raise ValidationFailed({"password": "Choose a password different from the current one."})
+    set_password(session, user, new)
+
+
+MAX_DISPLAY_NAME = bounds.DISPLAY_NAME.max_length
+
+
+def set_display_name(session: Session, user: User, display_name: str) -> User:
+    """Change the name shown on pages; raises ValidationFailed for a blank or long name."""
+    name = " ".join(display_name.split())
+    if not name or len(name) > MAX_DISPLAY_NAME:
+        raise ValidationFailed({"display_name":
+                                f"Give a name of 1–{MAX_DISPLAY_NAME} characters."})
+    if any(not ch.isprintable() for ch in name):
+        raise ValidationFailed({"display_name": "Use letters, digits and punctuation only."})
+    user.display_name = name
+    session.add(user)
+    session.commit()
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out of every browser: their session ids all carry the old version."""
+    user.session_version += 1
+    session.add(user)
+    session.commit()
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The person a session id ("<id>:<version>") belongs to, or None when it no longer holds.
+
+    Only active people sign in: a publication's pseudo-user, a deactivated user, or a session
+    whose version was raised (sign-out, password change) gets None.
+    """
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or user.kind is not UserKind.person:
+        return None
+    return user if user.session_version == int(version) else None
 
 
 def list_users(session: Session) -> list[User]:

@@ -101,7 +101,7 @@ REVISION_VALUE = TextLimit(DESCRIPTION.max_length, multiline=True)  # a question
 USERNAME = TextLimit(40)
 DISPLAY_NAME = TextLimit(80)
 EMAIL = TextLimit(254)  # RFC 5321's limit on a forward path
-PASSWORD = TextLimit(200)  # hashed, so its length is only a bound on the work
+PASSWORD = TextLimit(256)  # hashed, so its length bounds only the work (passwords.py)
 TEAM_NAME = TextLimit(80)
 POINTER = TextLimit(500)  # resolution_source.pointer (RFC 6901 JSON Pointer)
 SOURCE_VALUE = TextLimit(500)  # resolution_source.value

@@ -14,6 +14,12 @@ class ConfigError(ValueError):
     """A setting in the environment cannot be parsed."""
 
 
+# Signs sessions only where FORECASTS_ENV=development (or in tests); anything else refuses it,
+# because anyone can read it here and forge a session cookie with it.
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+ENVIRONMENTS = ("production", "development")
+
+
 def parse_bool(name: str, raw: str) -> bool:
     """Accept only true/false style words, so a typo fails loudly instead of meaning False."""
     lowered = raw.strip().lower()
@@ -40,7 +46,8 @@ class Settings:
     """Everything the service can be configured with; see the README's Configuration table."""
 
     database_url: str = ""
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEV_SECRET_KEY
+    environment: str = "production"
     instance_path: Path = PROJECT_ROOT / "instance"
     sqlite_busy_timeout_ms: int = 5000
     stale_after_days: int = 14
@@ -55,12 +62,31 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = False
     mail_from: str = "forecasts@localhost"
+    # Sign-in rate limits (failed attempts; `limits` notation) and where they are counted.
+    login_limit_per_account: str = "10 per 15 minutes"
+    login_limit_per_address: str = "50 per 15 minutes"
+    ratelimit_storage_uri: str = "memory://"
+    # Where the service is reached; password-reset links are built from it, never from the
+    # request's Host header (which an attacker chooses).
+    public_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: int = 0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.database_url:
             url = f"sqlite:///{Path(self.instance_path) / 'forecasts.db'}"
             object.__setattr__(self, "database_url", url)
+
+    def check_secret(self) -> None:
+        """Refuse the development secret outside development and tests; raises ConfigError."""
+        if self.testing or self.environment == "development":
+            return
+        if self.secret_key.strip() in ("", DEV_SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY is not set. It signs sessions; without it anyone could forge one. "
+                "Set SECRET_KEY to a long random value (python -c 'import secrets; "
+                "print(secrets.token_hex(32))'), or FORECASTS_ENV=development on your own machine."
+            )
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,6 +107,12 @@ class Settings:
             values["database_url"] = normalise_database_url(env["DATABASE_URL"])
         if "SECRET_KEY" in env:
             values["secret_key"] = env["SECRET_KEY"]
+        if "FORECASTS_ENV" in env:
+            environment = env["FORECASTS_ENV"].strip().lower()
+            if environment not in ENVIRONMENTS:
+                raise ConfigError(f"FORECASTS_ENV must be production or development, "
+                                  f"not {env['FORECASTS_ENV']!r}")
+            values["environment"] = environment
         if "SQLITE_BUSY_TIMEOUT_MS" in env:
             values["sqlite_busy_timeout_ms"] = parse_int(
                 "SQLITE_BUSY_TIMEOUT_MS", env["SQLITE_BUSY_TIMEOUT_MS"]
@@ -94,7 +126,37 @@ class Settings:
                 "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
             )
         values.update(_mail_settings(env))
+        values.update(_sign_in_settings(env))
         return cls(**values)
+
+
+def _sign_in_settings(env: Mapping[str, str]) -> dict[str, object]:
+    """Rate limits, their storage and the public URL, each checked now rather than at sign-in."""
+    from limits import parse  # a pure library: the notation Flask-Limiter reads
+
+    values: dict[str, object] = {}
+    for name in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS"):
+        if name in env:
+            try:
+                parse(env[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a rate like '10 per 15 minutes', "
+                                  f"not {env[name]!r}") from None
+            values[name.lower()] = env[name].strip()
+    if "RATELIMIT_STORAGE_URI" in env:
+        uri = env["RATELIMIT_STORAGE_URI"].strip()
+        if "://" not in uri:
+            raise ConfigError(f"RATELIMIT_STORAGE_URI must be a URI like memory:// or "
+                              f"redis://host:6379, not {uri!r}")
+        values["ratelimit_storage_uri"] = uri
+    if "TRUSTED_PROXIES" in env:
+        values["trusted_proxies"] = parse_int("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
+    if "PUBLIC_URL" in env:
+        url = env["PUBLIC_URL"].strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"PUBLIC_URL must start with http:// or https://, not {url!r}")
+        values["public_url"] = url
+    return values
 
 
 MAIL_BACKENDS = ("console", "smtp")

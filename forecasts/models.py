@@ -69,6 +69,12 @@ class User(SQLModel, table=True):
         sa_column_kwargs={"server_default": UserKind.person.value},
     )
     created_at: datetime = _when()  # type: ignore[assignment]
+    # Part of every session's id: raising it ends all of this user's sessions (sign-out,
+    # password change, deactivation).
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Set by an admin's temporary password: the user must choose their own before anything else.
+    must_change_password: bool = Field(default=False,
+                                       sa_column_kwargs={"server_default": sa.false()})
 
     # Flask-Login reads these four names; defining them here keeps Flask out of the domain.
     @property
@@ -84,7 +90,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The session's user id: "<id>:<session version>", so a raised version ends it."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, role: Role) -> bool:
         """Roles are ordered: admins may do what managers may, managers what forecasters may."""

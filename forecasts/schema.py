@@ -34,3 +34,15 @@ def pending(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     return set(current) != set(script.get_heads())
+
+
+def expected_heads() -> frozenset[str]:
+    """The newest migration ids in migrations/ (read the scripts once, at start-up)."""
+    script = ScriptDirectory.from_config(alembic_config(""))
+    return frozenset(script.get_heads())
+
+
+def is_current(engine: Engine, heads: frozenset[str]) -> bool:
+    """True when the database stands at ``heads``: one small query, no script parsing."""
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == set(heads)

@@ -43,6 +43,7 @@ def test_an_installed_wheel_migrates_and_loads_the_sample(tmp_path: Path) -> Non
     env = {key: value for key, value in os.environ.items()
            if key not in {"PYTHONPATH", "DATABASE_URL", "INSTANCE_PATH"}}
     env["DATABASE_URL"] = f"sqlite:///{work / 'service.db'}"
+    env["SECRET_KEY"] = "wheel-test-secret"  # outside development the app refuses to start without
     where = run(venv / "bin" / "python", "-c", "import forecasts; print(forecasts.__file__)",
                 cwd=work, env=env)
     assert str(ROOT) not in where, "the test must import the installed wheel, not the checkout"

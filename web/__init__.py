@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
@@ -16,6 +17,7 @@ def create_app(
 ) -> Flask:
     """Build the app. ``config`` is a Settings, or overrides applied to the environment's."""
     settings = _settings(config)
+    settings.check_secret()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -28,8 +30,14 @@ def create_app(
         SETTINGS=settings,
     )
     app.extensions["clock"] = clock or SystemClock()
+    if settings.trusted_proxies:
+        # The client's address and scheme as the proxies saw them; only as many hops as are
+        # trusted, so a client cannot claim an address by sending X-Forwarded-For itself.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     from web import (
+        account,
         admin,
         auth,
         briefings,
@@ -43,15 +51,19 @@ def create_app(
         health,
         jobs,
         people,
+        plotly_css,
         query,
         questions,
         scores,
+        security,
         sources,
     )
 
     converters.init_app(app)  # before any blueprint: rules take their converters when added
     database.init_app(app, settings)
     extensions.init_app(app)
+    security.init_app(app, settings)
+    health.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     query.init_app(app)
@@ -59,6 +71,8 @@ def create_app(
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
                    dashboards):
+        app.register_blueprint(module.bp)
+    for module in (account, plotly_css):
         app.register_blueprint(module.bp)
     return app
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from wtforms import SelectChoice
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import login_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectChoice
+from wtforms.validators import DataRequired
 
-from forecasts import accounts, profile
+from forecasts import accounts, bounds, passwords, profile
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.models import Role, Team
+from forecasts.models import Role, Team, UserKind
 from web.database import get_session, now
-from web.forms import TeamForm, UserForm, UserUpdateForm
+from web.forms import Bounded, TeamForm, UserForm, UserUpdateForm
 from web.permissions import role_required, viewer
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,6 +53,7 @@ def users():  # type: ignore[no-untyped-def]
     return render_template(
         "admin/users.html", form=form, users=accounts.list_users(session), teams=teams,
         team_choices=_team_choices(), roles=[r.value for r in Role],
+        password_rules=passwords.RULES,
     ), (400 if form.errors else 200)
 
 
@@ -79,6 +83,36 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
         profile.set_email(session, person, email)
     flash(f"{person.username} updated.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required(Role.admin)
+def temporary_password(user_id: int):  # type: ignore[no-untyped-def]
+    """Give a user a temporary password, to be replaced at their next sign-in."""
+    session = get_session()
+    person = accounts.get_user(session, user_id)
+    form = TemporaryPasswordForm()
+    if person.kind is not UserKind.person:
+        abort(404, description="Only people sign in; this account cannot have a password.")
+    if not form.validate_on_submit():
+        flash(f"{person.username}: enter a temporary password.", "error")
+        return redirect(url_for("admin.users")), 303
+    try:
+        accounts.set_password(session, person, form.password.data, temporary=True)
+    except ValidationFailed as error:
+        flash(f"{person.username}: {error.fields['password']}", "error")
+        return redirect(url_for("admin.users")), 303
+    if person.id == viewer().id:
+        login_user(person)  # setting your own keeps you signed in, under the new version
+    flash(f"Temporary password set for {person.username}: they choose their own at their next "
+          "sign-in, and every session of theirs has ended.", "success")
+    return redirect(url_for("admin.users"))
+
+
+class TemporaryPasswordForm(FlaskForm):
+    password = PasswordField("Temporary password",
+                             validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
 
 
 @bp.route("/teams", methods=["GET", "POST"])

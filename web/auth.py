@@ -1,20 +1,47 @@
-"""Signing in and out."""
+"""Signing in and out, with failed sign-ins rate-limited per account and per address."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
-from forecasts.accounts import authenticate
+from forecasts.accounts import MAX_USERNAME_INPUT, authenticate, end_sessions
 from web.database import get_session
+from web.extensions import limiter
 from web.forms import ActionForm, LoginForm
+from web.permissions import viewer
+from web.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
+TOO_MANY = ("Too many failed sign-ins {}. Wait a few minutes and try again, or ask an admin "
+            "to reset your password.")
+
+
+def _failed(response: Response) -> bool:
+    # Only failures count towards the limits: a successful sign-in answers with a redirect.
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    username = request.form.get("username", "").strip().lower()[:MAX_USERNAME_INPUT]
+    return f"account:{username}"
+
+
+def _per_account() -> str:
+    return current_app.config["SETTINGS"].login_limit_per_account
+
+
+def _per_address() -> str:
+    return current_app.config["SETTINGS"].login_limit_per_address
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_per_address, methods=["POST"], deduct_when=_failed,
+               error_message=TOO_MANY.format("from your network"))
+@limiter.limit(_per_account, methods=["POST"], key_func=_account_key, deduct_when=_failed,
+               error_message=TOO_MANY.format("for this account"))
 def login():  # type: ignore[no-untyped-def]
     """Show the sign-in form; on success go where the user was heading."""
     if current_user.is_authenticated:
@@ -24,17 +51,13 @@ def login():  # type: ignore[no-untyped-def]
         user = authenticate(get_session(), form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            if user.must_change_password:
+                flash("An admin set a temporary password for you: choose your own now.", "info")
+                return redirect(url_for("account.password"))
+            return redirect(local_target(request.args.get("next")) or url_for("questions.index"))
         form.password.errors.append("Wrong username or password.")
     status = 400 if form.errors else 200
     return render_template("login.html", form=form), status
-
-
-def _safe_next(target: str | None) -> str:
-    # Only follow local paths, so a crafted link cannot bounce users to another site.
-    if target and not urlsplit(target).netloc and target.startswith("/"):
-        return target
-    return url_for("questions.index")
 
 
 @bp.post("/logout")
@@ -42,6 +65,7 @@ def _safe_next(target: str | None) -> str:
 def logout():  # type: ignore[no-untyped-def]
     """Sign out (a POST, so a stray link cannot do it)."""
     if ActionForm().validate_on_submit():
+        end_sessions(get_session(), viewer())  # a copy of the cookie kept elsewhere dies too
         logout_user()
         flash("Signed out.", "info")
     return redirect(url_for("auth.login"))

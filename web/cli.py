@@ -18,7 +18,7 @@ from forecasts import accounts, bounds, briefings, profile, sample, schema, scor
 from forecasts.briefing_parser import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.models import Role
+from forecasts.models import Role, UserKind
 from web.cli_types import BoundedDay, BoundedText, BoundedWhole
 
 
@@ -263,3 +263,27 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
     scale = "0–2 scale" if two_term else "0–1 scale"
     click.echo(f"Leaderboard by {by} (Brier {scale}, before-first policy: {policy})")
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+
+
+# --- Passwords ---------------------------------------------------------------------
+
+
+@users.command("set-password")
+@click.argument("username", type=BoundedText(bounds.USERNAME))
+@click.option("--temporary", is_flag=True,
+              help="The user must choose their own password at their next sign-in.")
+@click.password_option(help="Prompted for (twice) when not given.",
+                       type=BoundedText(bounds.PASSWORD))
+@with_appcontext
+def users_set_password(username: str, temporary: bool, password: str) -> None:
+    """Set a user's password; every session of theirs ends."""
+    with _session() as session:
+        user = accounts.find_user(session, username)
+        if user is None or user.kind is not UserKind.person:
+            raise CommandError(f"No person with the username {username!r}.")
+        try:
+            accounts.set_password(session, user, password, temporary=temporary)
+        except DomainError as error:
+            raise _refuse(error) from None
+        click.echo(f"Password set for {user.username}"
+                   + (" (temporary: to be changed at the next sign-in)." if temporary else "."))

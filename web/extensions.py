@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
+from forecasts.accounts import user_for_session
 from forecasts.models import User
 from web.database import get_session
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Counts by client address unless a limit says otherwise; limits are set per view, none by
+# default. The storage (memory, or Redis for several hosts) comes from the settings.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
+    limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -22,8 +31,6 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The signed-in person, if the session's id still holds (see accounts.user_for_session)."""
+    return user_for_session(get_session(), session_id)

@@ -7,7 +7,7 @@ when the code does. Rows already over a limit stop the upgrade with a list of th
 cut.
 
 Revision ID: adaab6af4095
-Revises: 86bdae895b36
+Revises: c4e1a7b2d9f3
 Create Date: 2026-11-30 00:20:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'adaab6af4095'
-down_revision: str | None = '86bdae895b36'
+down_revision: str | None = 'c4e1a7b2d9f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -53,6 +53,53 @@ def test_sign_out(sign_in, forecaster):
     assert client.get("/questions").status_code == 302
 
 
+OFF_SITE = ["////evil.example/x", "//evil.example", "/\\evil.example", "\\\\evil.example",
+            "%09//evil.example", "\t//evil.example", "/\t/evil.example", "\n//evil.example",
+            "https:evil.example", "https://evil.example/", "http://127.0.0.1.evil.example/",
+            "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "evil.example",
+            "/\x00/evil.example", "///evil.example", " /questions"]
+
+
+def _sign_in_with_next(app, user, raw_next: str):  # type: ignore[no-untyped-def]
+    from urllib.parse import quote
+
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    return client.post(f"/login?next={quote(raw_next, safe='')}", data={
+        "username": user.username, "password": PASSWORD, "csrf_token": token})
+
+
+def test_next_links_that_leave_the_site_are_refused(app, forecaster):
+    from urllib.parse import unquote
+
+    for raw_next in [*OFF_SITE, unquote("%2F%2F%2F%2Fevil.example%2Fx")]:
+        response = _sign_in_with_next(app, forecaster, raw_next)
+        assert response.status_code == 302, raw_next
+        assert response.headers["Location"] == "/", raw_next  # the home page
+
+
+def test_a_local_next_link_is_kept_exactly(app, forecaster):
+    for raw_next in ("/questions?tag=x", "/leaderboard?from=2026-01-01&to=2026-02-01",
+                     "/questions/1#forecast"):
+        response = _sign_in_with_next(app, forecaster, raw_next)
+        assert response.headers["Location"] == raw_next
+
+
+def test_the_checked_value_is_the_sent_value():
+    from werkzeug.utils import redirect
+
+    from web.redirects import local_target
+
+    for raw in [*OFF_SITE, "/questions?tag=x", "/questions?tag=Gr%C3%A8ce", "/questions?tag=Grèce",
+                "/a//b", "/%2F%2Fevil.example"]:
+        checked = local_target(raw)
+        if checked is not None:
+            sent = redirect(checked).get_wsgi_headers({"SERVER_NAME": "x", "SERVER_PORT": "80",
+                                                       "wsgi.url_scheme": "http"})["Location"]
+            assert sent == checked and sent.startswith("/") and not sent.startswith("//")
+    assert local_target("/questions?tag=Grèce") == "/questions?tag=Gr%C3%A8ce"
+
+
 def test_a_user_with_the_products_own_hash_signs_in_through_the_form(client_for_anonymous,
                                                                       session):
     # Test users carry a cheap hash; this one is hashed exactly as the product hashes.

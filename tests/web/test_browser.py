@@ -16,7 +16,10 @@ class PageWatch:
     def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.csp: list[str] = []  # Chromium reports each CSP violation on the console
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m: self.csp.append(m.text)
+                if "Content Security Policy" in m.text else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("request", self._request)
 

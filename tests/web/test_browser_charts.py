@@ -61,7 +61,8 @@ def drawn(page, url: str, shot: Path, charts: int = 1) -> None:  # type: ignore[
     """Open a page and wait until plotly has drawn every chart on it."""
     response = page.goto(url)
     assert response.status == 200, url
-    page.wait_for_function(f"document.querySelectorAll(\"[data-drawn='true']\").length"
+    assert "script-src 'self'" in response.headers["content-security-policy"], url
+    page.wait_for_function(f"() => document.querySelectorAll(\"[data-drawn='true']\").length"
                            f" === {charts}", timeout=15_000)
     assert page.locator("[data-chart] .main-svg").count() >= charts
     page.screenshot(path=str(shot), full_page=True)
@@ -94,6 +95,7 @@ def test_every_chart_page_draws_offline_on_the_sample(chromium, live_server, art
     assert page.locator("table.leaderboard tbody tr").count() > 0
     page.screenshot(path=str(artifacts / "chart-leaderboard.png"), full_page=True)
     assert watch.errors == []
+    assert watch.csp == []
     assert watch.foreign == []
 
 
@@ -112,7 +114,8 @@ def test_tooltips_legend_and_downloads_work(chromium, live_server, artifacts, tm
     # clicking a legend entry hides its trace
     legend = page.locator(".legend .traces").nth(1)
     legend.click()
-    page.wait_for_function("document.getElementById('calibration-chart').data[1].visible"
+    # a function, not an expression: Playwright evals expressions, which the CSP forbids
+    page.wait_for_function("() => document.getElementById('calibration-chart').data[1].visible"
                            " === 'legendonly'")
     for fmt in ("png", "svg"):
         with page.expect_download() as info:
@@ -125,4 +128,5 @@ def test_tooltips_legend_and_downloads_work(chromium, live_server, artifacts, tm
     # a forecaster may not open the managers' dashboards
     assert page.goto(f"{live_server.url}/dashboards/calibration?of=crowd").status == 403
     assert watch.foreign == []
+    assert watch.csp == []
     assert [e for e in watch.errors if "403" not in e] == []

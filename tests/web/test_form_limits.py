@@ -26,6 +26,8 @@ FIELDS: dict[str, dict[str, bounds.TextLimit]] = {
     "/admin/users": {"username": bounds.USERNAME, "display_name": bounds.DISPLAY_NAME,
                      "email": bounds.EMAIL, "password": bounds.PASSWORD},
     "/admin/teams": {"name": bounds.TEAM_NAME},
+    "/profile/password": {"password": bounds.PASSWORD},
+    "/password/forgot": {"identifier": bounds.EMAIL},
     "/profile": {"email": bounds.EMAIL},
     "/briefings": {"text": bounds.BRIEFING_TEXT, "publication": bounds.PUBLICATION},
     "/briefings/{b}": {"d{d}-title": bounds.TITLE, "d{d}-resolution_criteria": bounds.CRITERIA,

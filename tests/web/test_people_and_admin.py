@@ -41,7 +41,7 @@ def test_admin_form_errors(sign_in, session, admin):
     response = client.post("/admin/users", {"username": "zo", "password": "short",
                                             "role": "forecaster", "team_id": "0"})
     assert response.status_code == 400
-    assert "at least 8 characters" in response.get_data(as_text=True)
+    assert "at least 10 characters" in response.get_data(as_text=True)
     assert accounts.find_user(session, "zo") is None
     duplicate = client.post("/admin/teams", {"name": " "})
     assert duplicate.status_code == 400

@@ -67,5 +67,4 @@ def test_two_workers_take_concurrent_forecasts_without_losing_any(live_server):
     assert codes == [302] * 60
     assert forecast_count(live_server) == before + 60
     health = requests.get(f"{live_server.url}/healthz", timeout=5).json()
-    assert health == {"status": "ok", "database": "ok", "backend": "sqlite",
-                      "migrations": "current"}
+    assert health == {"status": "ok"}  # anonymous callers get the status only

@@ -1,0 +1,167 @@
+"""Account self-service: change your password and display name, reset a forgotten password."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo
+
+from forecasts import accounts, bounds, mail, password_reset, passwords
+from forecasts.errors import ValidationFailed
+from web.database import get_session, now
+from web.extensions import limiter
+from web.forms import Bounded, attach_errors, text_field
+from web.permissions import viewer
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("account", __name__)
+
+# Pages a user with a temporary password may still open: choosing a new one, and leaving.
+OPEN_WHILE_TEMPORARY = {"account.password", "auth.logout", "static", "health.healthz"}
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("password", message="The two passwords differ.")])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+
+
+class DisplayNameForm(FlaskForm):
+    display_name = text_field("Display name", bounds.DISPLAY_NAME, DataRequired())
+
+
+class ForgotForm(FlaskForm):
+    identifier = text_field("Username or email address", bounds.EMAIL, DataRequired())
+
+
+@bp.before_app_request
+def _temporary_password_first():  # type: ignore[no-untyped-def]
+    """Someone signed in with an admin's temporary password must replace it before anything."""
+    if request.endpoint in OPEN_WHILE_TEMPORARY or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return redirect(url_for("account.password"))
+    return None
+
+
+def _changer_key() -> str:
+    return f"change-password:{current_user.get_id().partition(':')[0]}"
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+# Someone holding a stolen session could otherwise guess the current password here.
+@limiter.limit(lambda: current_app.config["SETTINGS"].login_limit_per_account,
+               methods=["POST"], key_func=_changer_key,
+               deduct_when=lambda response: response.status_code != 302,
+               error_message="Too many wrong current passwords. Wait a few minutes.")
+def password():  # type: ignore[no-untyped-def]
+    """Change your own password; every other session of yours ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = viewer()
+        try:
+            accounts.change_password(get_session(), user, current=form.current.data,
+                                     new=form.password.data)
+        except ValidationFailed as error:
+            attach_errors(form, error)
+        else:
+            login_user(user)  # this browser gets a session under the new version
+            flash("Password changed. Other browsers signed in as you are signed out.", "success")
+            return redirect(url_for("jobs.settings"))
+    return render_template("account/password.html", form=form, rules=passwords.RULES,
+                           temporary=viewer().must_change_password), (
+        400 if form.errors else 200)
+
+
+@bp.post("/profile/name")
+@login_required
+def display_name():  # type: ignore[no-untyped-def]
+    """Change the name shown beside your forecasts and on the leaderboard."""
+    form = DisplayNameForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_display_name(get_session(), viewer(), form.display_name.data)
+        except ValidationFailed as error:
+            flash(error.fields["display_name"], "error")
+            return redirect(url_for("jobs.settings")), 303
+        flash("Display name saved.", "success")
+        return redirect(url_for("jobs.settings"))
+    for errors in form.errors.values():
+        flash(f"Display name: {errors[0]}", "error")
+    return redirect(url_for("jobs.settings")), 303
+
+
+def _forgot_key() -> str:
+    return "reset:" + request.form.get("identifier", "").strip().lower()[:254]
+
+
+def _reset_limit() -> str:
+    return current_app.config["SETTINGS"].login_limit_per_account
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SETTINGS"].login_limit_per_address,
+               methods=["POST"], error_message="Too many reset requests from your network. "
+               "Wait a few minutes and try again.")
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_forgot_key,
+               error_message="Too many reset requests for this account. Wait a few minutes.")
+def forgot():  # type: ignore[no-untyped-def]
+    """Ask for a reset link by email; the answer is the same whether or not the account exists."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        settings = current_app.config["SETTINGS"]
+        try:
+            password_reset.send_reset_link(
+                get_session(), mail.make_mailer(settings), form.identifier.data,
+                secret=current_app.secret_key,  # type: ignore[arg-type]
+                link_for=lambda token: settings.public_url + url_for("account.reset",
+                                                                     token=token),
+                now=now())
+        except OSError:  # smtplib's errors are OSErrors; the reply must not differ
+            logger.exception("Could not send a password-reset email")
+        flash("If that account has an email address, a reset link is on its way. "
+              "It works once, within an hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("account/forgot.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):  # type: ignore[no-untyped-def]
+    """Choose a new password through an emailed link."""
+    secret = current_app.secret_key
+    try:
+        password_reset.user_for_token(get_session(), token, secret=secret,  # type: ignore[arg-type]
+                                      now=now())
+    except ValidationFailed as error:
+        flash(error.fields["token"], "error")
+        return redirect(url_for("account.forgot"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(get_session(), token, form.password.data,
+                                          secret=secret, now=now())  # type: ignore[arg-type]
+        except ValidationFailed as error:
+            attach_errors(form, error)
+        else:
+            flash("Password changed: sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("account/reset.html", form=form, rules=passwords.RULES), (
+        400 if form.errors else 200)
