@@ -32,6 +32,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from forecasts import schema  # noqa: E402
 from forecasts.config import Settings  # noqa: E402
+from forecasts.names import name_key  # noqa: E402
 from web import create_app  # noqa: E402
 
 TARGET_MS = 300.0
@@ -62,16 +63,17 @@ def fill(path: Path, seed: int) -> tuple[int, int]:
     created = "2021-12-01 00:00:00.000000"
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA synchronous = OFF")
-        db.executemany("INSERT INTO team (id, name, created_at) VALUES (?, ?, ?)",
-                       [(t, f"Desk {t}", created) for t in range(1, N_TEAMS + 1)])
+        db.executemany("INSERT INTO team (id, name, key, created_at) VALUES (?, ?, ?, ?)",
+                       [(t, f"Desk {t}", name_key(f"Desk {t}"), created)
+                        for t in range(1, N_TEAMS + 1)])
         digest = generate_password_hash(PASSWORD)
         users = [(1, "manager", "Bench Manager", digest, "manager", None, 1, created)]
         users += [(i + 1, f"f{i}", f"Forecaster {i:04d}", "!", "forecaster",
                    i % N_TEAMS + 1, 1, created) for i in range(1, n_forecasters + 1)]
         db.executemany("INSERT INTO user (id, username, display_name, password_hash, role, "
                        "team_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", users)
-        db.executemany("INSERT INTO tag (id, name) VALUES (?, ?)",
-                       [(t, f"Region {t}") for t in range(1, N_TAGS + 1)])
+        db.executemany("INSERT INTO tag (id, name, key) VALUES (?, ?, ?)",
+                       [(t, f"Region {t}", name_key(f"Region {t}")) for t in range(1, N_TAGS + 1)])
         _questions(db, questions)
         tags = rng.integers(1, N_TAGS + 1, (len(questions), 2))
         pairs = {(int(q), int(t)) for q, row in zip(questions["question_id"], tags, strict=True)

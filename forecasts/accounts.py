@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecasts import bounds, passwords
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User, UserKind
+from forecasts.names import name_key, tidy_name
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MAX_USERNAME_INPUT = 100  # longer input cannot be a username; no need to look it up
@@ -85,22 +87,36 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def create_team(session: Session, name: str, *, now: datetime) -> Team:
-    """Add a team; raises ValidationFailed for an empty name, Conflict if it exists."""
-    name = " ".join(name.split())
+    """Add a team; raises ValidationFailed for an empty name, Conflict if it exists.
+
+    Names are compared ignoring case and spacing, so "Eastern Flank cell" and
+    "eastern flank cell" cannot both exist.
+    """
+    name = tidy_name(name)
     if not name or len(name) > bounds.TEAM_NAME.max_length:
         raise ValidationFailed({"name": "Give the team a name of 1–80 characters."})
     bounds.check_texts({"name": (name, bounds.TEAM_NAME)})
-    if find_team(session, name) is not None:
-        raise Conflict(f"A team called {name!r} exists already.")
-    team = Team(name=name, created_at=now)
+    existing = find_team(session, name)
+    if existing is not None:
+        raise Conflict(_team_taken(existing.name))
+    team = Team(name=name, key=name_key(name), created_at=now)
     session.add(team)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # created by someone else since the check above
+        session.rollback()
+        raise Conflict(_team_taken(name)) from None
     session.refresh(team)
     return team
 
 
+def _team_taken(name: str) -> str:
+    return f"A team called “{name}” exists already (team names ignore case)."
+
+
 def find_team(session: Session, name: str) -> Team | None:
-    return session.exec(select(Team).where(Team.name == " ".join(name.split()))).first()
+    """The team with this name, ignoring case and spacing (see forecasts.names)."""
+    return session.exec(select(Team).where(Team.key == name_key(name))).first()
 
 
 def update_user(

@@ -94,7 +94,8 @@ CONDITION = TextLimit(5_000, multiline=True)  # briefing_draft.condition
 TAG = TextLimit(60)  # tag.name
 TAGS = TextLimit(800)  # a comma-separated list of tags (at most 12 of 60 characters)
 RATIONALE = TextLimit(10_000, multiline=True)  # forecast.rationale
-NOTE = TextLimit(5_000, multiline=True)  # a close, resolve, correct or dismiss note as typed
+NOTE = TextLimit(5_000, multiline=True)  # a close, reopen, resolve, correct or dismiss note
+COMMENT = TextLimit(4_000, multiline=True)  # comment.body: a comment or a clarification
 TRAIL_NOTE = TextLimit(20_000, multiline=True)  # resolution_event.note: a typed note + evidence
 EVIDENCE = TextLimit(4_000)  # an automatic check's evidence in one line, within a NOTE
 REVISION_VALUE = TextLimit(DESCRIPTION.max_length, multiline=True)  # a question field's value

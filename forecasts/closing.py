@@ -10,15 +10,27 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from forecasts.models import Action, Question, ResolutionEvent
 
 AUTOMATIC_CLOSE_NOTE = "Closed automatically at the close date."
 
 
+def _closed_in_trail() -> SelectOfScalar[int]:
+    """Ids of questions whose trail ends closed: more close entries than reopen entries."""
+    step = sa.case((ResolutionEvent.action == Action.close, 1), else_=-1)  # type: ignore[arg-type]
+    return (
+        select(ResolutionEvent.question_id)
+        .where(col(ResolutionEvent.action).in_([Action.close, Action.reopen]))
+        .group_by(col(ResolutionEvent.question_id))
+        .having(sa.func.sum(step) > 0)
+    )
+
+
 def due_for_closing(session: Session, *, now: datetime) -> list[int]:
-    """Ids of published, unresolved questions past their close date with no close entry yet."""
-    closed = select(ResolutionEvent.question_id).where(ResolutionEvent.action == Action.close)
+    """Ids of published, unresolved questions past their close date whose trail is not closed."""
+    closed = _closed_in_trail()
     query = select(Question.id).where(
         col(Question.published_at).is_not(None),
         col(Question.outcome).is_(None),
@@ -36,9 +48,7 @@ def close_if_due(session: Session, question_id: int, *, now: datetime) -> bool:
     session.execute(sa.update(table).where(table.c.id == question_id).values(id=table.c.id))
     question = session.get(Question, question_id, populate_existing=True)
     already = session.exec(
-        select(ResolutionEvent.id).where(
-            ResolutionEvent.question_id == question_id, ResolutionEvent.action == Action.close
-        )
+        _closed_in_trail().where(col(ResolutionEvent.question_id) == question_id)
     ).first()
     if question is None or already is not None or question.outcome is not None:
         session.rollback()

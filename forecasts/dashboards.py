@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from forecasts.aggregate import crowd_history
 from forecasts.models import QuestionTag, Tag, Team, User, UserKind
+from forecasts.names import name_key
 from forecasts.scoring import (
     MurphyDecomposition,
     calibration_table,
@@ -294,7 +295,7 @@ def tagged_questions(session: Session, tag_id: int) -> list[int]:
 def questions_tagged(session: Session, name: str) -> frozenset[int]:
     """Ids of the questions carrying the tag called ``name``."""
     query = (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
-             .where(Tag.name == name))
+             .where(Tag.key == name_key(name)))
     return frozenset(session.exec(query).all())
 
 

@@ -62,11 +62,7 @@ def submit_forecast(
     Raises NotFound for an unpublished question, Conflict when it is not open,
     ValidationFailed for a bad probability or an over-long rationale.
     """
-    question_status = status(question, now)
-    if question_status is Status.draft:
-        raise NotFound("No such question.")
-    if question_status is not Status.open:
-        raise Conflict(_closed_message(question_status))
+    require_open(question, now)
     check_probability(probability)
     bounds.check_texts({"rationale": (rationale, bounds.RATIONALE)})
     forecast = Forecast(
@@ -80,6 +76,15 @@ def submit_forecast(
     session.commit()
     session.refresh(forecast)
     return forecast
+
+
+def require_open(question: Question, now: datetime) -> None:
+    """Raise NotFound for a draft, Conflict unless the question takes forecasts at ``now``."""
+    question_status = status(question, now)
+    if question_status is Status.draft:
+        raise NotFound("No such question.")
+    if question_status is not Status.open:
+        raise Conflict(_closed_message(question_status))
 
 
 def _closed_message(question_status: Status) -> str:
@@ -156,3 +161,20 @@ def may_see_crowd(session: Session, question: Question, viewer: User, now: datet
         Forecast.question_id == question.id, Forecast.forecaster_id == viewer.id
     )
     return session.exec(query.limit(1)).first() is not None
+
+
+REAFFIRMED = "Reaffirmed"
+
+
+def reaffirm(session: Session, question: Question, *, forecaster: User, now: datetime) -> Forecast:
+    """Record the forecaster's latest probability again at ``now``: unchanged, but still held.
+
+    A new row (forecasts are append-only) with the rationale "Reaffirmed". Raises Conflict when
+    the forecaster has no forecast here or the question is not open, NotFound for a draft.
+    """
+    require_open(question, now)
+    latest = history(session, question, forecaster)
+    if not latest:
+        raise Conflict("There is no forecast of yours to reaffirm: make one first.")
+    return submit_forecast(session, question, forecaster=forecaster,
+                           probability=latest[0].probability, rationale=REAFFIRMED, now=now)

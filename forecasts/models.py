@@ -40,6 +40,7 @@ class Action(StrEnum):
     correct = "correct"
     propose = "propose"  # an automatic check suggests an outcome; a manager confirms it
     dismiss = "dismiss"  # a manager rejects an automatic proposal
+    reopen = "reopen"  # a manager undoes an early close before the scheduled close
 
 
 class UserKind(StrEnum):
@@ -52,6 +53,7 @@ class UserKind(StrEnum):
 class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=bounds.TEAM_NAME.max_length, unique=True)
+    key: str = Field(max_length=255, unique=True, index=True)  # forecasts.names.name_key(name)
     created_at: datetime = _when()  # type: ignore[assignment]
 
 
@@ -116,6 +118,7 @@ class QuestionTag(SQLModel, table=True):
 class Tag(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=bounds.TAG.max_length, unique=True, index=True)
+    key: str = Field(max_length=255, unique=True, index=True)  # forecasts.names.name_key(name)
 
 
 class QuestionBase(SQLModel):
@@ -277,3 +280,36 @@ class BriefingDraft(SQLModel, table=True):
         default=None, foreign_key="briefing_draft.id", ondelete="SET NULL"
     )
     is_condition: bool = False
+
+
+# --- Discussion: the domain rules are in forecasts/discussion.py ---
+
+MAX_COMMENT_LENGTH = bounds.COMMENT.max_length
+
+
+class CommentKind(StrEnum):
+    comment = "comment"
+    rationale = "rationale"  # a forecast's rationale shared with the thread (text stays there)
+    request = "request"  # a forecaster asks the managers to clarify the question
+    clarification = "clarification"  # a manager's pinned ruling on what the question means
+
+
+class Comment(SQLModel, table=True):
+    """One post in a question's discussion. Kept for good: clarifications are its history."""
+
+    __table_args__ = (
+        sa.CheckConstraint(f"length(body) <= {MAX_COMMENT_LENGTH}", name="comment_body_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id")
+    kind: CommentKind = Field(sa_type=text_enum(CommentKind))
+    body: str = Field(default="", sa_type=sa.Text)  # empty for a shared rationale
+    # A shared rationale points at its forecast; each forecast is shared at most once.
+    forecast_id: int | None = Field(
+        default=None, foreign_key="forecast.id", unique=True, ondelete="CASCADE"
+    )
+    created_at: datetime = _when()  # type: ignore[assignment]
+    # Clarifications only: when every forecaster's email was handed to the mailer.
+    mailed_at: datetime | None = _when(nullable=True)  # type: ignore[assignment]

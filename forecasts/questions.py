@@ -25,6 +25,7 @@ from forecasts.models import (
     Tag,
     User,
 )
+from forecasts.names import name_key, tidy_name
 
 MAX_TAGS = 12
 QUESTION_TEXTS = {
@@ -97,7 +98,7 @@ def _bound_errors(data: QuestionCreate) -> dict[str, str]:
 def tag_errors(tags: list[str]) -> dict[str, str]:
     """A message for the first tag over ``bounds.TAG``'s length or with a control character."""
     for tag in tags:
-        problem = bounds.TAG.problem(" ".join(tag.split()))
+        problem = bounds.TAG.problem(tidy_name(tag))
         if problem:
             return {"tags": f"Tag “{bounds.shorten(tag, bounds.TextLimit(40))}”: {problem}"}
     return {}
@@ -110,9 +111,9 @@ def normalise_tags(tags: list[str]) -> list[str]:
     """
     seen: dict[str, str] = {}
     for tag in tags:
-        cleaned = " ".join(tag.split())
-        if cleaned and cleaned.lower() not in seen:
-            seen[cleaned.lower()] = cleaned
+        cleaned = tidy_name(tag)
+        if cleaned and name_key(cleaned) not in seen:
+            seen[name_key(cleaned)] = cleaned
     return list(seen.values())
 
 
@@ -197,8 +198,13 @@ def publish_question(session: Session, question: Question, *, actor: User, now: 
 def close_early(
     session: Session, question: Question, *, actor: User, note: str, now: datetime
 ) -> None:
-    """Stop forecasting now (the event happened, or the question broke); recorded in the trail."""
+    """Stop forecasting now (the event happened, or the question broke); recorded in the trail.
+
+    Raises NotAllowed for non-managers, ValidationFailed without a reason, Conflict unless open.
+    """
     require_manager(actor)
+    if not note.strip():
+        raise ValidationFailed({"note": "Say why the question is closing early."})
     if status(question, now) not in (Status.open, Status.upcoming):
         raise Conflict("Only an open question can be closed early.")
     bounds.check_texts({"note": (note, bounds.NOTE)})
@@ -211,6 +217,46 @@ def close_early(
         )
     )
     session.commit()
+
+
+def reopen(
+    session: Session, question: Question, *, actor: User, note: str, now: datetime
+) -> None:
+    """Undo an early close: forecasting resumes until the scheduled close; kept in the trail.
+
+    Raises NotAllowed for non-managers, ValidationFailed without a reason, Conflict unless the
+    question was closed early, is unresolved, and its scheduled close is still ahead.
+    """
+    require_manager(actor)
+    if not note.strip():
+        raise ValidationFailed({"note": "Say why the question is reopening."})
+    if not reopenable(question, now):
+        raise Conflict(_why_not_reopenable(question))
+    question.closed_early_at = None
+    session.add(question)
+    session.add(
+        ResolutionEvent(
+            question_id=question.id, actor_id=actor.id, at=now,  # type: ignore[arg-type]
+            action=Action.reopen,
+            note=note.strip(),
+        )
+    )
+    session.commit()
+
+
+def reopenable(question: Question, now: datetime) -> bool:
+    """True for an unresolved question closed early whose scheduled close is still ahead."""
+    closed_early = (question.closed_early_at is not None
+                    and question.closed_early_at < question.closes_at)
+    return question.outcome is None and closed_early and now < question.closes_at
+
+
+def _why_not_reopenable(question: Question) -> str:
+    if question.outcome is not None:
+        return "A resolved question cannot be reopened; correct its resolution instead."
+    if question.closed_early_at is None or question.closed_early_at >= question.closes_at:
+        return "Only a question closed early can be reopened."
+    return "Its scheduled close has passed, so the question stays closed."
 
 
 def require_manager(user: User) -> None:
@@ -252,23 +298,33 @@ def tags_by_question(session: Session, question_ids: list[int | None]) -> dict[i
     return tags
 
 
-def all_tags(session: Session) -> list[str]:
-    """Tags used by at least one question."""
-    query = select(Tag.name).join(QuestionTag, col(QuestionTag.tag_id) == Tag.id).distinct()
-    return sorted(session.exec(query))
+def all_tags(session: Session, *, drafts: bool = False) -> list[str]:
+    """Tags used by at least one published question (or draft too, for managers' lists)."""
+    query = select(Tag.name).join(QuestionTag, col(QuestionTag.tag_id) == Tag.id)
+    if not drafts:
+        query = query.join(Question, col(Question.id) == QuestionTag.question_id).where(
+            col(Question.published_at).is_not(None)
+        )
+    return sorted(set(session.exec(query)), key=name_key)
+
+
+def find_tag(session: Session, name: str) -> Tag | None:
+    """The tag with this name, ignoring case and spacing (see forecasts.names)."""
+    return session.exec(select(Tag).where(Tag.key == name_key(name))).first()
 
 
 def set_tags(session: Session, question: Question, names: list[str]) -> None:
     """Replace the question's tags (creating new ones); flushes, the caller commits."""
     names = normalise_tags(names)
-    existing = {t.name.lower(): t for t in session.exec(select(Tag))} if names else {}
+    keys = [name_key(name) for name in names]
+    existing = {t.key: t for t in session.exec(select(Tag).where(col(Tag.key).in_(keys)))}
     for link in session.exec(select(QuestionTag).where(QuestionTag.question_id == question.id)):
         session.delete(link)
     session.flush()
     for name in names:
-        tag = existing.get(name.lower())
+        tag = existing.get(name_key(name))
         if tag is None:
-            tag = Tag(name=name)
+            tag = Tag(name=name, key=name_key(name))
             session.add(tag)
             session.flush()
         session.add(QuestionTag(question_id=question.id, tag_id=tag.id))  # type: ignore[arg-type]
@@ -306,7 +362,7 @@ def list_questions(
             col(Question.id).in_(
                 select(QuestionTag.question_id)
                 .join(Tag, col(Tag.id) == QuestionTag.tag_id)
-                .where(func.lower(Tag.name) == tag.strip().lower())
+                .where(Tag.key == name_key(tag))
             )
         )
     order = col(Question.closes_at).desc() if newest_first else col(Question.closes_at).asc()

@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import closing, overdue, reminders, snapshots, source_checks
+from forecasts import closing, discussion, overdue, reminders, snapshots, source_checks
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
 
@@ -56,6 +56,12 @@ def send_reminders(ctx: Context) -> dict[str, int]:
         return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now())
 
 
+def send_clarifications(ctx: Context) -> dict[str, int]:
+    """Email each new clarification to everyone who had forecast on its question."""
+    with Session(ctx.engine) as session:
+        return discussion.send_clarifications(session, ctx.mailer, now=ctx.clock.now())
+
+
 def snapshot_scores(ctx: Context) -> dict[str, int]:
     """Store today's scores per forecaster and team (once per day)."""
     with Session(ctx.engine) as session:
@@ -83,6 +89,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("reminders", send_reminders,
             lambda: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=UTC),
             "Email forecasters their stale forecasts (Mondays, 08:00 UTC)"),
+    JobSpec("clarification-emails", send_clarifications, lambda: IntervalTrigger(minutes=1),
+            "Email new clarifications to the questions' forecasters (every minute)"),
     JobSpec("score-snapshot", snapshot_scores,
             lambda: CronTrigger(hour=0, minute=30, timezone=UTC),
             "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),

@@ -25,10 +25,9 @@ target_metadata = SQLModel.metadata
 def run(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
-        # Batch mode rebuilds a table by copying it and dropping the old one. With foreign keys
-        # on, SQLite's DROP TABLE first deletes every row, firing ON DELETE CASCADE (forecasts
-        # would vanish with their questions) or failing. The pragma only takes effect outside
-        # a transaction; the keys are checked once the migrations are done.
+        # Batch mode rebuilds a table by copying it and dropping the old one; with foreign keys
+        # on, that DROP cascades into the rows referring to it (a question's forecasts, a tag's
+        # links, a team's members). The pragma only takes effect outside a transaction.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
     try:
@@ -42,7 +41,7 @@ def run(connection: Connection) -> None:
         with context.begin_transaction():
             context.run_migrations()
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                raise RuntimeError("The migration left rows whose foreign keys point nowhere.")
+                raise RuntimeError("A migration left rows pointing at missing rows; rolled back.")
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")

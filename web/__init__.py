@@ -45,6 +45,7 @@ def create_app(
         converters,
         dashboards,
         database,
+        discussion,
         errors,
         extensions,
         filters,
@@ -70,7 +71,7 @@ def create_app(
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
-                   dashboards):
+                   dashboards, discussion):
         app.register_blueprint(module.bp)
     for module in (account, plotly_css):
         app.register_blueprint(module.bp)

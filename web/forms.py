@@ -205,7 +205,13 @@ class ResolveForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    note = text_field("Why close early?", bounds.NOTE, Optional(), render_kw={"rows": 2})
+    note = text_field("Why close early?", bounds.NOTE,
+                      DataRequired(message="Say why the question is closing early."),
+                      render_kw={"rows": 2})
+    confirm = BooleanField(
+        "I confirm: forecasting stops now for everyone",
+        validators=[DataRequired(message="Tick the box to confirm the early close.")],
+    )
 
 
 class DismissForm(FlaskForm):
@@ -306,3 +312,47 @@ class DraftForm(FlaskForm):
 class PromoteForm(FlaskForm):
     sentence_index = WholeField(validators=[InputRequired()], widget=HiddenInput(), low=0,
                                 high=bounds.ID_MAX)
+
+
+# --- Discussion and reopening (web/discussion.py, web/questions.py) ---------------------
+
+class CommentForm(FlaskForm):
+    """A comment, or a request for a clarification (prefixed: ids stay unique on the page)."""
+
+    body = text_field("Comment", bounds.COMMENT, DataRequired(message="Write something first."),
+                      render_kw={"rows": 3})
+    request = BooleanField("Ask the managers to clarify the question")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="comment", **kwargs)
+
+
+class ClarificationForm(FlaskForm):
+    body = text_field("Clarification (pinned, and emailed to everyone who has forecast)",
+                      bounds.COMMENT, DataRequired(message="Write the clarification first."),
+                      render_kw={"rows": 3})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="clarify", **kwargs)
+
+
+class ShareForm(FlaskForm):
+    forecast_id = SelectField("Rationale of your forecast", coerce=row_id_choice,
+                              validate_choice=False)
+
+    def validate_forecast_id(self, field: Field) -> None:
+        if field.data not in {choice[0] for choice in field.choices or []}:
+            raise ValidationError("Choose one of your own forecasts that has a rationale "
+                                  "not shared yet.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="share", **kwargs)
+
+
+class ReopenForm(FlaskForm):
+    note = text_field("Why reopen?", bounds.NOTE,
+                      DataRequired(message="Say why the question is reopening."),
+                      render_kw={"rows": 2})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, prefix="reopen", **kwargs)

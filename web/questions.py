@@ -15,12 +15,14 @@ from forecasts.scorebook import forecaster_names
 from web import query
 from web.dashboards import crowd_chart
 from web.database import get_session, now
+from web.discussion import discussion_view
 from web.errors import status_of
 from web.forms import (
     ActionForm,
     CloseForm,
     ForecastForm,
     QuestionForm,
+    ReopenForm,
     ResolveForm,
     attach_errors,
 )
@@ -62,7 +64,8 @@ def listing():  # type: ignore[no-untyped-def]
     )
     return render_template(
         "questions/list.html", rows=rows, shown=shown, tag=tag, newest_first=newest_first,
-        tags=questions.all_tags(session), filters=list(LIST_FILTERS),
+        tags=questions.all_tags(session, drafts=user.has_role(Role.manager)),
+        filters=list(LIST_FILTERS),
     )
 
 
@@ -99,6 +102,9 @@ def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # 
         scores=_question_scores(question, user),
         # the crowd's probability over time (crowd line only if show_crowd)
         crowd_chart=crowd_chart(question, user, show_crowd),
+        # the discussion, clarifications, reaffirming and reopening (web/discussion.py)
+        discussion=discussion_view(question, user, moment),
+        reopen_form=ReopenForm() if questions.reopenable(question, moment) else None,
     )
     return page, code
 
@@ -217,10 +223,38 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
     form = CloseForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return _render_detail(question, ForecastForm(), 400)
     return _act(question, lambda: questions.close_early(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Closed: no more forecasts are accepted.")
+
+
+@bp.post("/questions/<int:question_id>/reopen")
+@role_required(Role.manager)
+def reopen(question_id: int):  # type: ignore[no-untyped-def]
+    """Undo an early close while the question is unresolved and before its scheduled close."""
+    session = get_session()
+    question = questions.visible_question(session, question_id, viewer())
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return _render_detail(question, ForecastForm(), 400)
+    return _act(question, lambda: questions.reopen(
+        session, question, actor=viewer(), note=form.note.data or "", now=now()),
+        "Reopened: forecasts are accepted until the scheduled close.")
+
+
+@bp.post("/questions/<int:question_id>/reaffirm")
+@login_required
+def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
+    """Record the viewer's latest forecast again, unchanged, at the current time."""
+    session = get_session()
+    question = questions.visible_question(session, question_id, viewer())
+    ActionForm().validate_on_submit()
+    return _act(question, lambda: forecasting.reaffirm(
+        session, question, forecaster=viewer(), now=now()), "Forecast reaffirmed.")
 
 
 @bp.post("/questions/<int:question_id>/resolve")

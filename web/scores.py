@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from forecasts.accounts import find_team, list_teams
 from forecasts.dashboards import questions_in_period, questions_tagged, team_members
+from forecasts.names import name_key
 from forecasts.questions import all_tags
 from forecasts.scorebook import ScoreBook, ScoreCache, forecaster_names, groups_for, ranking
 from web import query
@@ -59,10 +60,13 @@ def _day(name: str) -> date | None:
 
 def _filters(tags: list[str], teams: list[str]) -> Filters:
     tag, team = request.args.get("tag", ""), request.args.get("team", "")
-    if tag and tag not in tags:
+    # Names match ignoring case (forecasts.names); the filters then carry the stored spelling.
+    tag_names, team_names = {name_key(t): t for t in tags}, {name_key(t): t for t in teams}
+    if tag and name_key(tag) not in tag_names:
         abort(400, description=f"No tag named {tag!r}.")
-    if team and team not in teams:
+    if team and name_key(team) not in team_names:
         abort(400, description=f"No team named {team!r}.")
+    tag, team = tag_names.get(name_key(tag), ""), team_names.get(name_key(team), "")
     start, end = _day("from"), _day("to")
     if start and end and start > end:
         abort(400, description="The period's start (from) must not be after its end (to).")

@@ -7,7 +7,7 @@ when the code does. Rows already over a limit stop the upgrade with a list of th
 cut.
 
 Revision ID: adaab6af4095
-Revises: c4e1a7b2d9f3
+Revises: c4d1e0a7b2f9
 Create Date: 2026-11-30 00:20:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'adaab6af4095'
-down_revision: str | None = 'c4e1a7b2d9f3'
+down_revision: str | None = 'c4d1e0a7b2f9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -65,7 +65,9 @@ LIMITS: list[tuple[str, str, int, bool, bool]] = [
     ('resolution_source', 'pattern', 500, False, False),
     ('score_snapshot', 'subject_kind', 16, False, False),
     ('tag', 'name', 60, False, False),
+    ('tag', 'key', 255, False, False),
     ('team', 'name', 80, False, False),
+    ('team', 'key', 255, False, False),
     ('user', 'username', 40, False, False),
     ('user', 'display_name', 80, False, False),
     ('user', 'email', 254, False, True),

@@ -46,7 +46,8 @@ def test_time_weighted_and_relative_brier_from_the_database(session, scored):
 def test_a_question_closed_early_is_scored_until_it_closed(session, manager, forecaster):
     question = make_question(session, manager)
     _forecast(session, question, forecaster, 0.3, 0)
-    questions.close_early(session, question, actor=manager, note="", now=T0 + timedelta(days=5))
+    questions.close_early(session, question, actor=manager, note="Called off.",
+                          now=T0 + timedelta(days=5))
     resolution.resolve(session, question, outcome="yes", actor=manager,
                        now=T0 + timedelta(days=6))
     [row] = ScoreCache().book(session).for_forecaster(forecaster.id).to_dict("records")

@@ -73,6 +73,7 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
 
     boss.goto(question_url)
     boss.get_by_label("Why close early?").fill("The union called the strike off.")
+    boss.get_by_label("I confirm").check()
     boss.get_by_role("button", name="Close early").click()
     assert boss.get_by_test_id("status").text_content() == "closed"
     boss.get_by_role("radio", name="NO", exact=True).check()

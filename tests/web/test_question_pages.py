@@ -111,6 +111,7 @@ def test_forecast_on_a_draft_is_not_found(sign_in, session, manager, forecaster)
     ("path", "data"),
     [("/questions/new", QUESTION_FORM), ("/questions/{id}/publish", {}),
      ("/questions/{id}/close", {"note": "x"}), ("/questions/{id}/resolve", {"outcome": "yes"}),
+     ("/questions/{id}/reopen", {"reopen-note": "x"}),
      ("/questions/{id}/edit", QUESTION_FORM)],
 )
 def test_forecasters_get_403_on_managers_routes(sign_in, session, manager, forecaster, path,
@@ -126,8 +127,8 @@ def test_manager_closes_resolves_and_corrects_with_a_visible_trail(sign_in, sess
                                                                    forecaster, clock):
     question = make_question(session, manager)
     boss = sign_in(manager)
-    assert boss.post(f"/questions/{question.id}/close", {"note": "Strike called off."}
-                     ).status_code == 302
+    assert boss.post(f"/questions/{question.id}/close",
+                     {"note": "Strike called off.", "confirm": "y"}).status_code == 302
     clock.advance(hours=1)
     assert boss.post(f"/questions/{question.id}/resolve",
                      {"outcome": "no", "note": "Union statement."}).status_code == 302

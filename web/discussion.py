@@ -1,0 +1,140 @@
+"""Discussion pages: comments, shared rationales, clarification requests and clarifications.
+
+The thread is drawn on the question page (``questions/_discussion.html``) from
+``discussion_view``; the posts here answer with a redirect back to it, or re-show the page
+with the form's errors and a 4xx.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, make_response, redirect, url_for
+from flask_wtf import FlaskForm
+from linkify_it import LinkifyIt  # type: ignore[import-untyped]
+from markupsafe import Markup, escape
+
+from forecasts import discussion, questions
+from forecasts.errors import DomainError, ValidationFailed
+from forecasts.models import Question, Role, User
+from web.database import get_session, now
+from web.errors import status_of
+from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors
+from web.permissions import role_required, viewer
+
+bp = Blueprint("discussion", __name__)
+
+LINK_SCHEMES = ("http:", "https:")
+_local = threading.local()  # LinkifyIt keeps match state on itself: one per thread
+
+
+def linkify(text: str) -> Markup:
+    """``text`` escaped, with its http(s) addresses (and only those) as links."""
+    finder = getattr(_local, "finder", None)
+    if finder is None:
+        finder = _local.finder = LinkifyIt()
+    parts: list[Markup] = []
+    at = 0
+    for match in finder.match(text) or []:
+        if match.schema.lower() not in LINK_SCHEMES:
+            continue
+        parts.append(escape(text[at:match.index]))
+        parts.append(Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>')
+                     .format(match.url, match.text))
+        at = match.last_index
+    parts.append(escape(text[at:]))
+    return Markup("").join(parts)
+
+
+bp.add_app_template_filter(linkify, "linkify")
+
+
+def discussion_view(question: Question, user: User, moment: Any) -> dict[str, Any]:
+    """What ``questions/_discussion.html`` needs for one viewer (forms with errors kept)."""
+    thread = discussion.thread(get_session(), question, user, moment)
+    forms = getattr(g, "discussion_forms", {})
+    share = forms.get("share") or ShareForm()
+    share.forecast_id.choices = [(f.id, f"{f.probability * 100:g} % of "
+                                        f"{f.created_at:%Y-%m-%d %H:%M} UTC")
+                                 for f in thread.shareable]
+    return {
+        "thread": thread,
+        "comment_form": forms.get("comment") or CommentForm(),
+        "clarification_form": forms.get("clarification") or ClarificationForm(),
+        "share_form": share,
+        "is_manager": user.has_role(Role.manager),
+    }
+
+
+def _back(question_id: int):  # type: ignore[no-untyped-def]
+    return redirect(url_for("questions.detail", question_id=question_id, _anchor="discussion"),
+                    303)
+
+
+def _reshow(question: Question, name: str, form: FlaskForm, code: int):  # type: ignore[no-untyped-def]
+    """The question page again (its own view draws it), this form's text and errors kept."""
+    if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    g.discussion_forms = {name: form}
+    response = make_response(current_app.view_functions["questions.detail"](
+        question_id=question.id))
+    response.status_code = code
+    return response
+
+
+def _post(question_id: int, name: str, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]
+    session, user = get_session(), viewer()
+    question = questions.visible_question(session, question_id, user)
+    if not form.validate_on_submit():
+        return _reshow(question, name, form, 400)
+    try:
+        action(session, question, user)
+    except ValidationFailed as error:
+        session.rollback()
+        attach_errors(form, error)
+        return _reshow(question, name, form, 400)
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _reshow(question, name, form, status_of(error))
+    flash(done, "success")
+    return _back(question_id)
+
+
+@bp.post("/questions/<int:question_id>/comments")
+@role_required(Role.forecaster)
+def comment(question_id: int):  # type: ignore[no-untyped-def]
+    """Add a comment, or a request for a clarification."""
+    form = CommentForm()
+    asking = bool(form.request.data)
+    return _post(question_id, "comment", form, lambda session, question, user:
+                 discussion.post_comment(session, question, author=user, body=form.body.data,
+                                         request=asking, now=now()),
+                 "Request sent to the managers." if asking else "Comment posted.")
+
+
+@bp.post("/questions/<int:question_id>/rationales")
+@role_required(Role.forecaster)
+def share(question_id: int):  # type: ignore[no-untyped-def]
+    """Share the rationale of one of the viewer's forecasts with the thread."""
+    form = ShareForm()
+    session, user = get_session(), viewer()
+    question = questions.visible_question(session, question_id, user)
+    form.forecast_id.choices = [(f.id, "") for f in
+                                discussion.thread(session, question, user, now()).shareable]
+    return _post(question_id, "share", form, lambda session, question, user:
+                 discussion.share_rationale(session, question, forecaster=user,
+                                            forecast_id=form.forecast_id.data, now=now()),
+                 "Rationale shared with the discussion.")
+
+
+@bp.post("/questions/<int:question_id>/clarifications")
+@role_required(Role.manager)
+def clarify(question_id: int):  # type: ignore[no-untyped-def]
+    """Pin a clarification; the scheduler emails it to the question's forecasters."""
+    form = ClarificationForm()
+    return _post(question_id, "clarification", form, lambda session, question, user:
+                 discussion.post_clarification(session, question, author=user,
+                                               body=form.body.data, now=now()),
+                 "Clarification pinned; its forecasters will be emailed within a minute.")
