@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session
 
 from forecasts import briefings, schema
-from forecasts.briefing_parser import parse_briefing
+from forecasts.briefings import parse_briefing
 from forecasts.config import Settings
 from forecasts.db import make_engine
 

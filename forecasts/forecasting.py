@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlmodel import Session, col, func, select
 
 from forecasts import bounds
+from forecasts.crowd import crowd_member
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.models import Forecast, Question, Role, User, UserKind
+from forecasts.models import Forecast, Question, Role, User
 from forecasts.questions import Status, status
 
 MIN_PERCENT = Decimal("1")
@@ -127,9 +128,7 @@ def latest_forecasts(
     if as_of is not None:
         inner = inner.where(Forecast.created_at <= as_of)
     if crowd_only:
-        inner = inner.join(User, col(User.id) == Forecast.forecaster_id).where(
-            User.kind != UserKind.publication
-        )
+        inner = inner.join(User, col(User.id) == Forecast.forecaster_id).where(crowd_member())
     ranked = inner.subquery()
     query = select(Forecast).join(ranked, col(Forecast.id) == ranked.c.id).where(ranked.c.rank == 1)
     return list(session.exec(query.order_by(col(Forecast.forecaster_id))))

@@ -163,6 +163,10 @@ class Question(QuestionBase, table=True):
     condition_negated: bool = Field(  # "unless X": the enabling outcome of X is NO
         default=False, sa_column_kwargs={"server_default": sa.false()}
     )
+    # An imported question's cited source carries its own date, apart from the source's name.
+    source_date: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    # ICD 203's analytic confidence (low, moderate, high): shown, never a probability.
+    confidence: str | None = Field(default=None, max_length=20)
 
     @property
     def closed_at(self) -> datetime:
@@ -220,7 +224,7 @@ class ResolutionEvent(SQLModel, table=True):
     note: str = Field(default="", max_length=bounds.TRAIL_NOTE.max_length)
 
 
-# --- Briefing import: the domain rules are in forecasts/briefings.py ---
+# --- Briefing import: the domain rules are in the forecasts/briefings/ package ---
 
 
 class DraftState(StrEnum):
@@ -242,6 +246,12 @@ class Briefing(SQLModel, table=True):
     text: str = Field(max_length=bounds.BRIEFING_TEXT.max_length)
     imported_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: the CLI
     imported_at: datetime = _when()  # type: ignore[assignment]
+    # Whose words these are; ``publication`` and ``author`` keep the names as shown on import.
+    publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="publication_author.id")
+    # The parser's one sentence numbering, as JSON [{index, block, paragraph, text}]: drafts
+    # and the review page's highlights both point into it.
+    sentences: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class BriefingDraft(SQLModel, table=True):
@@ -254,8 +264,8 @@ class BriefingDraft(SQLModel, table=True):
     state: DraftState = Field(default=DraftState.pending, sa_type=text_enum(DraftState))
     # Where it came from: the link back from the published question.
     block: int
-    source: str | None = Field(default=None, max_length=bounds.SOURCE_NAME.max_length)
-    publication: str = Field(max_length=bounds.PUBLICATION.max_length)
+    source: str | None = Field(default=None, max_length=bounds.SOURCE_NAME.max_length)  # cited
+    source_date: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     sentence_index: int
     quote: str = Field(max_length=bounds.QUOTE.max_length)
     promoted: bool = False  # a context sentence a manager turned into a draft by hand
@@ -280,6 +290,46 @@ class BriefingDraft(SQLModel, table=True):
         default=None, foreign_key="briefing_draft.id", ondelete="SET NULL"
     )
     is_condition: bool = False
+    confidence: str | None = Field(default=None, max_length=20)  # analytic confidence, if stated
+    # The horizon named no date the parser could compute: a manager must set the close date.
+    date_needed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    horizon: str | None = Field(default=None, max_length=120)  # the horizon phrase as written
+    # Criteria follow the title and dates until a manager writes them by hand.
+    criteria_edited: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+# --- Publications: whose judgments a briefing states (rules in forecasts/briefings/publications.py)
+
+
+class Publication(SQLModel, table=True):
+    """A newsletter or report series; its stated forecasts are made by ``forecaster``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    forecaster_id: int = Field(foreign_key="user.id", unique=True)
+    created_at: datetime = _when()  # type: ignore[assignment]
+
+
+class PublicationAlias(SQLModel, table=True):
+    """Another name the same publication goes by (a masthead, a footer's wording)."""
+
+    __tablename__ = "publication_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True, ondelete="CASCADE")
+    alias: str = Field(max_length=200, unique=True)
+
+
+class PublicationAuthor(SQLModel, table=True):
+    """An author seen in a publication's bylines."""
+
+    __tablename__ = "publication_author"
+    __table_args__ = (sa.UniqueConstraint("publication_id", "name",
+                                          name="uq_publication_author_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    publication_id: int = Field(foreign_key="publication.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
 
 
 # --- Discussion: the domain rules are in forecasts/discussion.py ---

@@ -11,6 +11,7 @@ from sqlalchemy import type_coerce
 from sqlmodel import Field, Session, col, func, select
 
 from forecasts import bounds
+from forecasts.crowd import crowd_member
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
@@ -396,9 +397,11 @@ def _forecast_stats(
     if not ids:
         return {}, {}
     in_ids = col(Forecast.question_id).in_(ids)
+    # The same crowd as the question page's count and median: publications are not in it.
     counts = session.exec(
         select(Forecast.question_id, func.count(func.distinct(Forecast.forecaster_id)))
-        .where(in_ids)
+        .join(User, col(User.id) == Forecast.forecaster_id)
+        .where(in_ids, crowd_member())
         .group_by(Forecast.question_id)
     )
     mine = session.exec(

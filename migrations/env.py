@@ -56,7 +56,20 @@ def run_online() -> None:
     url = config.attributes.get("database_url") or Settings.from_env().database_url
     engine = make_engine(Settings(database_url=url))
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by dropping it; with foreign keys on, the drop fires
+            # ON DELETE CASCADE / SET NULL in the tables that point at it, losing their rows.
+            # The pragma only takes effect outside a transaction, hence the commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         run(connection)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"Migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()
 
 

@@ -10,7 +10,14 @@ from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
 from web import query
 from web.database import get_session, now
 from web.errors import status_of
-from web.forms import ActionForm, BriefingImportForm, DraftForm, PromoteForm, attach_errors
+from web.forms import (
+    ActionForm,
+    BriefingImportForm,
+    DraftForm,
+    PromoteForm,
+    PublicationForm,
+    attach_errors,
+)
 from web.permissions import role_required, viewer
 
 bp = Blueprint("briefings", __name__, url_prefix="/briefings")
@@ -47,7 +54,8 @@ def index():  # type: ignore[no-untyped-def]
             return redirect(url_for("briefings.review", briefing_id=briefing.id))
     listed = briefings.list_briefings(session)
     page = render_template("briefings/index.html", form=form, briefings=listed,
-                           counts=briefings.draft_counts(session, listed))
+                           counts=briefings.draft_counts(session, listed),
+                           publications=briefings.list_publications(session))
     return page, 400 if form.errors else 200
 
 
@@ -59,7 +67,8 @@ def review(briefing_id: int):  # type: ignore[no-untyped-def]
 
 
 def _render_review(  # type: ignore[no-untyped-def]
-    briefing: Briefing, failed: tuple[int, DraftForm] | None = None, code: int = 200
+    briefing: Briefing, failed: tuple[int, DraftForm] | None = None, code: int = 200,
+    publication_form: PublicationForm | None = None,
 ):
     session = get_session()
     rows = briefings.drafts(session, briefing)
@@ -73,6 +82,10 @@ def _render_review(  # type: ignore[no-untyped-def]
         text=briefings.review_text(briefing, rows), importer=_importer(briefing),
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
+        publication_form=publication_form or PublicationForm(formdata=None,
+                                                             name=briefing.publication),
+        publications=briefings.list_publications(session),
+        any_published=any(row.state is DraftState.published for row in rows),
     )
     return page, code
 
@@ -166,10 +179,44 @@ def promote(briefing_id: int):  # type: ignore[no-untyped-def]
                             _anchor=f"draft-{draft.id}"))
 
 
+@bp.post("/<int:briefing_id>/publication")
+@role_required(Role.manager)
+def publication(briefing_id: int):  # type: ignore[no-untyped-def]
+    """Credit the briefing to another publication (picked by name or alias, or created)."""
+    session = get_session()
+    briefing = briefings.get_briefing(session, briefing_id)
+    form = PublicationForm()
+    if not form.validate_on_submit():
+        return _render_review(briefing, code=400, publication_form=form)
+    try:
+        chosen = briefings.set_briefing_publication(session, briefing, form.name.data or "",
+                                                    now=now())
+    except ValidationFailed as error:
+        session.rollback()
+        form.name.errors = [*form.name.errors, *error.fields.values()]
+        return _render_review(briefing, code=400, publication_form=form)
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_review(briefing, code=status_of(error))
+    flash(f"Credited to {chosen.name}.", "success")
+    return redirect(url_for("briefings.review", briefing_id=briefing.id))
+
+
+@bp.get("/publications")
+@role_required(Role.manager)
+def publications():  # type: ignore[no-untyped-def]
+    """Every publication with its aliases, the authors of its bylines and its briefings."""
+    return render_template("briefings/publications.html",
+                           publications=briefings.list_publications(get_session()))
+
+
 @bp.get("/terms")
 @role_required(Role.manager)
 def terms():  # type: ignore[no-untyped-def]
-    """How often each publication's estimative terms came true."""
+    """How often each publication's estimative terms came true, optionally for one author."""
     publication = query.text("publication").strip() or None
-    records = briefings.term_record(get_session(), publication)
-    return render_template("briefings/terms.html", records=records, publication=publication)
+    author = query.text("author").strip() or None
+    records = briefings.term_record(get_session(), publication, author)
+    return render_template("briefings/terms.html", records=records, publication=publication,
+                           author=author)

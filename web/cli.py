@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
 from forecasts import accounts, bounds, briefings, profile, sample, schema, scorebook
-from forecasts.briefing_parser import MAX_BRIEFING_BYTES
+from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Role, UserKind
@@ -161,7 +161,8 @@ def briefing_group() -> None:
 @click.option("--date", "published", default=None, type=BoundedDay(),
               help="The briefing's publication date, 1970–2200 (default: today, UTC).")
 @click.option("--publication", default="", type=BoundedText(bounds.PUBLICATION),
-              help="Whose judgements these are when a block names no Source.")
+              help="Whose judgements these are (a name or alias; created if new). Default: the "
+                   "name the briefing gives in its footer or masthead.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the drafts as JSON and store nothing.")
 @with_appcontext

@@ -14,7 +14,8 @@ import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import login_required
 
-from forecasts import briefings, estimative, forecasting
+from forecasts import briefings, forecasting
+from forecasts.briefings import estimative
 from forecasts.dashboards import (
     HORIZONS,
     Calibration,

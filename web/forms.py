@@ -23,8 +23,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from forecasts import bounds, estimative
-from forecasts.briefings import DraftEdit
+from forecasts import bounds
+from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
 from forecasts.models import Outcome, Role
@@ -254,8 +254,10 @@ class BriefingImportForm(FlaskForm):
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
                                                "Upload a .txt, .md or .html file.")])
-    publication = text_field("Publication", bounds.PUBLICATION, Optional(),
-                             render_kw={"placeholder": "Used where a block names no Source"})
+    publication = text_field(
+        "Publication (pick one or type a new name)", bounds.PUBLICATION, Optional(),
+        render_kw={"placeholder": "Empty: the name the briefing gives (footer, masthead)",
+                   "list": "publication-names"})
     published = DateField("Published on", validators=[InputRequired(message="Give a date."),
                                                       InDateRange(with_time=False)])
     yardstick = SelectField(
@@ -312,6 +314,14 @@ class DraftForm(FlaskForm):
 class PromoteForm(FlaskForm):
     sentence_index = WholeField(validators=[InputRequired()], widget=HiddenInput(), low=0,
                                 high=bounds.ID_MAX)
+
+
+class PublicationForm(FlaskForm):
+    """Credit a briefing to another publication, picked by name or alias, or new."""
+
+    name = text_field("Publication", bounds.PUBLICATION,
+                      InputRequired(message="Name the publication."),
+                      render_kw={"list": "publication-names"})
 
 
 # --- Discussion and reopening (web/discussion.py, web/questions.py) ---------------------

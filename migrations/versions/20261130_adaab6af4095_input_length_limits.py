@@ -7,7 +7,7 @@ when the code does. Rows already over a limit stop the upgrade with a list of th
 cut.
 
 Revision ID: adaab6af4095
-Revises: c4d1e0a7b2f9
+Revises: c7e2b1d4a8f3
 Create Date: 2026-11-30 00:20:00
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'adaab6af4095'
-down_revision: str | None = 'c4d1e0a7b2f9'
+down_revision: str | None = 'c7e2b1d4a8f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -29,7 +29,6 @@ LIMITS: list[tuple[str, str, int, bool, bool]] = [
     ('briefing', 'yardstick', 16, False, False),
     ('briefing', 'text', 2097152, True, False),
     ('briefing_draft', 'source', 200, False, True),
-    ('briefing_draft', 'publication', 200, False, False),
     ('briefing_draft', 'quote', 5000, True, False),
     ('briefing_draft', 'term', 60, False, True),
     ('briefing_draft', 'band', 60, False, True),
@@ -38,6 +37,8 @@ LIMITS: list[tuple[str, str, int, bool, bool]] = [
     ('briefing_draft', 'resolution_criteria', 5000, True, False),
     ('briefing_draft', 'tags', 800, False, False),
     ('briefing_draft', 'condition', 5000, True, True),
+    ('briefing_draft', 'confidence', 20, False, True),
+    ('briefing_draft', 'horizon', 120, False, True),
     ('email_log', 'kind', 40, False, False),
     ('email_log', 'recipient', 254, False, False),
     ('email_log', 'period', 20, False, False),
@@ -55,6 +56,10 @@ LIMITS: list[tuple[str, str, int, bool, bool]] = [
     ('question', 'source_name', 200, False, False),
     ('question', 'source_url', 1000, False, False),
     ('question', 'source_quote', 5000, True, False),
+    ('question', 'confidence', 20, False, True),
+    ('publication', 'name', 200, False, False),
+    ('publication_alias', 'alias', 200, False, False),
+    ('publication_author', 'name', 200, False, False),
     ('question_revision', 'field_name', 40, False, False),
     ('question_revision', 'old_value', 10000, True, False),
     ('question_revision', 'new_value', 10000, True, False),

@@ -15,7 +15,7 @@ from forecasts import schema
 from forecasts.models import Forecast, Question, Team
 from tests.support.builders import T0, make_question
 
-BEFORE_LIMITS = "c4d1e0a7b2f9"  # the revision before the length limits
+BEFORE_LIMITS = "c7e2b1d4a8f3"  # the revision before the length limits
 
 
 def bounded_columns() -> list[tuple[str, str, int]]:

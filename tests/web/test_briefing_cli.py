@@ -10,10 +10,8 @@ import pytest
 from sqlmodel import func, select
 
 from forecasts.models import Briefing, BriefingDraft
+from tests.support.briefing_files import FIXTURES
 from tests.support.environment import seed_briefing
-
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "briefings"
 
 
 def stored(session) -> tuple[int, int]:  # type: ignore[no-untyped-def]

@@ -200,7 +200,7 @@ def test_the_term_record_page_shows_how_often_terms_came_true(sign_in, session, 
     resolution.resolve(session, question, outcome=Outcome.yes, actor=manager, now=question.opens_at
                        .replace(day=20))
     page = boss.get("/briefings/terms").get_data(as_text=True)
-    row = re.search(r"<tr><td><a[^>]*>Coastal Monitor</a></td>(.*?)</tr>", page, re.S)
+    row = re.search(r"<tr><td><a[^>]*>Harbour Desk Weekly</a></td>(.*?)</tr>", page, re.S)
     assert row is not None
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
     assert cells == ["icd203", "unlikely", "unlikely · 20–45 %", "1", "1", "1", "100 %"]

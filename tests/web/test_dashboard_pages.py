@@ -12,7 +12,7 @@ from sqlmodel import select
 from forecasts import accounts, briefings, forecasting, resolution
 from forecasts.models import Tag
 from forecasts.snapshots import ScoreSnapshot
-from tests.forecasts.test_briefings import accept, by_title, harbour_desk
+from tests.support.briefing_files import accept, by_title, harbour_desk
 from tests.support.builders import T0, make_question, make_user
 
 DAY = timedelta(days=1)

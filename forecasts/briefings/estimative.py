@@ -23,7 +23,9 @@ probability"):
 Phrases outside every scale ("will", "will continue to", "is expected to", "probably", "will
 not" ...) are decided once, in ``OUT_OF_SCALE``, each with its reason. A negated phrase reads as
 the mirror band of its positive form: "will not" is the remote band, "not likely" the unlikely band.
-Bare hedges with no likelihood ("could", "may", "might") are listed in ``VAGUE_HEDGES``.
+Hedges analysts write outside the yardsticks ("chances are", "we doubt", "a real possibility",
+"little chance" ...) are put on the ladder once, in ``COMMON_HEDGES``, each with its source. Bare
+hedges with no likelihood ("could", "may", "might") are listed in ``VAGUE_HEDGES``.
 
 Public API::
 
@@ -200,10 +202,50 @@ OUT_OF_SCALE: dict[str, tuple[int, str]] = {
     "toss-up": (EVEN, "an even chance in words"),
 }
 
+# Hedges analysts commonly write outside the yardsticks, each put on the ladder once, with where
+# the reading comes from. "Kent" is Sherman Kent, "Words of Estimative Probability" (1964), whose
+# table groups these wordings with his bands (as commonly quoted; verify before citing).
+COMMON_HEDGES: dict[str, tuple[int, str]] = {
+    "chances are": (LIKELY, "Kent lists 'chances are good' with 'probable' (about 75 %)"),
+    "good chance": (LIKELY, "Kent: 'chances are good' sits with 'probable'"),
+    "strong chance": (LIKELY, "as 'good chance'"),
+    "better than even": (LIKELY, "above 50 % by definition; the likely band's floor"),
+    "in all likelihood": (LIKELY, "as 'probably'"),
+    "in all probability": (LIKELY, "as 'probably'"),
+    "very good chance": (VERY_LIKELY, "stronger than 'good chance'; ICD 203's 'very likely'"),
+    "high probability": (VERY_LIKELY, "ICD 203's 'highly probable'"),
+    "high likelihood": (VERY_LIKELY, "as 'high probability'"),
+    "real possibility": (EVEN, "a live possibility not favoured either way; PHIA's 'realistic "
+                         "possibility' (40-50 %)"),
+    "serious possibility": (EVEN, "as 'real possibility'"),
+    "distinct possibility": (EVEN, "as 'real possibility'"),
+    "could well": (EVEN, "a hedge stronger than 'could'; read as a realistic possibility"),
+    "may well": (EVEN, "as 'could well'"),
+    "might well": (EVEN, "as 'could well'"),
+    "doubtful": (UNLIKELY, "Kent groups 'we doubt' and 'doubtful' with 'probably not' (about "
+                 "30 %)"),
+    "doubt": (UNLIKELY, "'we doubt that X' as Kent's 'probably not'"),
+    "highly doubtful": (VERY_UNLIKELY, "Kent groups it with 'almost certainly not' (about 7 %)"),
+    "slight chance": (VERY_UNLIKELY, "Kent: 'chances are slight' sits with 'almost certainly "
+                      "not'"),
+    "little chance": (VERY_UNLIKELY, "as 'slight chance'"),
+    "small chance": (VERY_UNLIKELY, "as 'slight chance'"),
+    "low probability": (VERY_UNLIKELY, "ICD 203's 'highly improbable'"),
+    "low likelihood": (VERY_UNLIKELY, "as 'low probability'"),
+    "long shot": (VERY_UNLIKELY, "an outside chance; as 'slight chance'"),
+    "virtually impossible": (REMOTE, "Kent groups it with 'almost certainly not'; the remote "
+                             "band"),
+    "all but certain": (ALMOST_CERTAIN, "synonym of 'almost certain'"),
+    "near certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
+    "near-certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
+}
+
 # Hedges that carry no likelihood at all: a sentence resting on one is context, not a forecast.
 VAGUE_HEDGES: tuple[str, ...] = ("could", "may", "might", "can", "possibly", "perhaps", "possible")
 
-PHRASES: dict[str, int] = {**SCALE_PHRASES, **{k: rung for k, (rung, _) in OUT_OF_SCALE.items()}}
+PHRASES: dict[str, int] = {**SCALE_PHRASES,
+                           **{k: rung for k, (rung, _) in OUT_OF_SCALE.items()},
+                           **{k: rung for k, (rung, _) in COMMON_HEDGES.items()}}
 
 _NEGATIONS = re.compile(r"\b(?:not|never)\b")
 _LEADING_FRAME = re.compile(r"^(?:(?:it|there)\s+is\s+|is\s+|are\s+|a\s+|an\s+)+")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecasts import estimative
-from forecasts.estimative import (
+from forecasts.briefings import estimative
+from forecasts.briefings.estimative import (
     OUT_OF_SCALE,
     PHRASES,
     VAGUE_HEDGES,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -23,20 +23,16 @@ from forecasts.models import (
     UserKind,
 )
 from forecasts.questions import Status, status
+from tests.support.briefing_files import (
+    FIXTURES,
+    HARBOUR_DESK_DATE,
+    accept,
+    by_title,
+    harbour_desk,
+)
 from tests.support.builders import make_question
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
-PUBLISHED = date(2026, 1, 5)
-OPENS = datetime(2026, 1, 5, tzinfo=UTC)
-
-
-def harbour_desk(session: Session, manager: User, now: datetime, **options: object) -> Briefing:
-    return briefings.import_briefing(session, FIXTURE.read_text("utf-8"), published=PUBLISHED,
-                                     importer=manager, now=now, **options)  # type: ignore[arg-type]
-
-
-def by_title(rows: list[BriefingDraft], start: str) -> BriefingDraft:
-    return next(row for row in rows if row.title.startswith(start))
+PUBLISHED = HARBOUR_DESK_DATE
 
 
 def stored_counts(session: Session) -> tuple[int, int, int]:
@@ -51,12 +47,13 @@ def test_import_keeps_the_briefing_and_a_draft_per_assessment(session, manager, 
         "Harbour Desk Weekly", "Ana Ortiz", PUBLISHED)
     assert (briefing.yardstick, briefing.imported_by_id) == ("icd203", manager.id)
     assert briefing.imported_at == clock.now()
-    assert briefing.text == FIXTURE.read_text("utf-8")  # kept as written, byline and all
+    # Kept as written, byline and all.
+    assert briefing.text == (FIXTURES / "harbour-desk.txt").read_text("utf-8")
     rows = briefings.drafts(session, briefing)
     assert [row.state for row in rows] == [DraftState.pending] * 4
     strike = by_title(rows, "Will the dock strike spread")
-    assert (strike.block, strike.source, strike.publication) == (0, "Coastal Monitor",
-                                                                 "Coastal Monitor")
+    assert (strike.block, strike.source, briefing.publication) == (0, "Coastal Monitor",
+                                                                   "Harbour Desk Weekly")
     assert strike.quote.startswith("The dock strike is unlikely")
     assert (strike.term, strike.low, strike.high, strike.yardstick) == ("unlikely", 0.2, 0.45,
                                                                         "icd203")
@@ -103,11 +100,6 @@ def test_html_briefings_lose_their_scripts(session, manager, clock):
     assert len(briefings.drafts(session, briefing)) == 1
 
 
-def accept(session: Session, manager: User, *rows: BriefingDraft) -> None:
-    for row in rows:
-        briefings.accept_draft(session, row, actor=manager)
-
-
 def test_publishing_opens_questions_with_the_publications_stated_forecast(session, manager,
                                                                           clock):
     briefing = harbour_desk(session, manager, clock.now())
@@ -120,13 +112,16 @@ def test_publishing_opens_questions_with_the_publications_stated_forecast(sessio
     assert len(created) == 2
     question = next(q for q in created if q.briefing_draft_id == strike.id)
     assert status(question, clock.now()) is Status.open
-    assert (question.opens_at, question.briefing_id) == (OPENS, briefing.id)
+    # It opens when published, not at 00:00 on the briefing's date, before anyone could see it.
+    assert (question.opens_at, question.briefing_id) == (clock.now(), briefing.id)
     assert question.source_quote == strike.quote and question.source_name == "Coastal Monitor"
     stated = session.exec(select(Forecast).where(Forecast.question_id == question.id)).one()
-    assert (stated.probability, stated.created_at) == (0.325, OPENS)
+    # Held from the opening for scoring; the briefing's date stays with what was said.
+    assert (stated.probability, stated.created_at) == (0.325, clock.now())
+    assert "2026-01-05" in stated.rationale and "Harbour Desk Weekly" in stated.rationale
     publication = session.get(User, stated.forecaster_id)
     assert publication.kind is UserKind.publication
-    assert publication.display_name == "Coastal Monitor (stated)"
+    assert publication.display_name == "Harbour Desk Weekly (stated)"
     assert accounts.authenticate(session, publication.username, "") is None
     assert accounts.authenticate(session, publication.username, "!") is None
     assert strike.state is DraftState.published
@@ -140,7 +135,7 @@ def test_a_publication_keeps_one_pseudo_forecaster_across_briefings(session, man
         accept(session, manager, by_title(briefings.drafts(session, briefing), "Will the dock"))
         briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
     kinds = session.exec(select(User).where(User.kind == UserKind.publication)).all()
-    assert [u.display_name for u in kinds] == ["Coastal Monitor (stated)"]
+    assert [u.display_name for u in kinds] == ["Harbour Desk Weekly (stated)"]
 
 
 def test_a_conditional_draft_needs_its_condition_accepted(session, manager, clock):
@@ -315,13 +310,15 @@ def test_term_record_counts_what_each_publication_said_and_what_happened(session
         resolution.resolve(session, question, outcome=outcome, actor=manager, now=clock.now())
     records = briefings.term_record(session)
     assert [(r.publication, r.term, r.said, r.resolved, r.happened) for r in records] == [
-        ("Coastal Monitor", "unlikely", 3, 2, 1),
-        ("Gulf Ledger", "very likely", 3, 0, 0),
+        ("Harbour Desk Weekly", "unlikely", 3, 2, 1),
+        ("Harbour Desk Weekly", "very likely", 3, 0, 0),
     ]
-    [coastal] = briefings.term_record(session, publication="Coastal Monitor")
+    coastal, _ = briefings.term_record(session, publication="Harbour Desk Weekly")
     assert (coastal.yardstick, coastal.band, coastal.low, coastal.high) == (
         "icd203", "unlikely", 0.2, 0.45)
     assert briefings.term_record(session, publication="Nobody") == []
+    assert len(briefings.term_record(session, author="Ana Ortiz")) == 2
+    assert briefings.term_record(session, author="Someone Else") == []
 
 
 def test_question_origin_names_the_briefing_condition_and_dependants(session, manager, clock):
@@ -338,3 +335,62 @@ def test_question_origin_names_the_briefing_condition_and_dependants(session, ma
     assert origin.condition.id == parent.id
     assert [q.id for q in briefings.question_origin(session, parent).dependants] == [child.id]
     assert timedelta(0) < child.closes_at - child.opens_at
+
+
+def test_criteria_follow_the_title_and_dates_until_edited_by_hand(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    strike = by_title(briefings.drafts(session, briefing), "Will the dock strike")
+    generated = strike.resolution_criteria
+    retitled = "Will the dock strike close a northern terminal before 2026-04-01?"
+    briefings.update_draft(session, strike, edit(
+        title=retitled, resolution_criteria=generated,
+        closes_at=datetime(2026, 4, 1, tzinfo=UTC), resolve_by=datetime(2026, 4, 9, tzinfo=UTC)),
+        actor=manager)
+    # Untouched criteria are regenerated: the new title and date, never the stale ones.
+    assert retitled in strike.resolution_criteria and "2026-04-01" in strike.resolution_criteria
+    assert "northern terminals before 2026-03-01?" not in strike.resolution_criteria
+    assert not strike.criteria_edited
+    by_hand = "YES if the port authority confirms a terminal closed by the strike."
+    briefings.update_draft(session, strike, edit(title=retitled, resolution_criteria=by_hand),
+                           actor=manager)
+    assert strike.resolution_criteria == by_hand and strike.criteria_edited
+    briefings.update_draft(session, strike, edit(title="Will the strike end?",
+                                                 resolution_criteria=by_hand), actor=manager)
+    assert strike.resolution_criteria == by_hand  # a manager's words are never overwritten
+
+
+def test_a_draft_without_a_computable_date_waits_for_the_manager(session, manager, clock):
+    text = ("Port notes\n\nSource: Coastal Monitor\nThe dock strike is unlikely to end before "
+            "the harbour board's annual review.")
+    briefing = briefings.import_briefing(session, text, published=HARBOUR_DESK_DATE,
+                                         importer=manager, now=clock.now())
+    [row] = briefings.drafts(session, briefing)
+    assert row.date_needed and row.horizon == "before the harbour board's annual review"
+    assert "annual review" in row.resolution_criteria
+    accept(session, manager, row)
+    with pytest.raises(Conflict, match="set its close date"):
+        briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+    briefings.update_draft(session, row, edit(title=row.title,
+                                              resolution_criteria=row.resolution_criteria),
+                           actor=manager)
+    assert not row.date_needed
+    accept(session, manager, row)
+    assert briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
+
+
+def test_the_review_marks_sentences_in_the_numbering_stored_at_import(session, manager, clock):
+    briefing = harbour_desk(session, manager, clock.now())
+    rows = briefings.drafts(session, briefing)
+    stored = json.loads(briefing.sentences)
+    text = briefings.review_text(briefing, rows)
+    marked = {s.index: s.text for block in text.blocks for paragraph in block.paragraphs
+              for s in paragraph if s.drafted}
+    assert marked == {row.sentence_index: row.quote for row in rows}
+    assert [s["index"] for s in stored["sentences"]] == sorted(
+        [s.index for block in text.blocks for paragraph in block.paragraphs for s in paragraph])
+    # The review reads the stored numbering, not a fresh parse: what was stored is what shows.
+    first = stored["sentences"][0]
+    first["text"] = "Dock workers in Valmora walked out on a Monday."
+    briefing.sentences = json.dumps(stored)
+    shown = briefings.review_text(briefing, rows).blocks[0].paragraphs[0][0]
+    assert shown.text == first["text"]

@@ -1,0 +1,309 @@
+"""Assembly: walk a briefing's sentences and turn every judgment into a draft question.
+
+``closes_at`` comes from a horizon in the clause relative to ``published``, else
+``published + default_horizon_months``. Statements of fact and bare hedges go to ``context``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+
+from forecasts.briefings import estimative
+from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
+from forecasts.briefings.gazetteer import tags_for
+from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
+from forecasts.briefings.judgments import (
+    ANCHOR,
+    EXPECT,
+    Condition,
+    Reading,
+    analytic_confidence,
+    lead_in,
+)
+from forecasts.briefings.layout import blocks_of, read_layout
+from forecasts.briefings.numbers import ODDS_STATEMENT, STATED_ESTIMATE, probability_in
+from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
+from forecasts.briefings.sentences import split_sentences
+from forecasts.briefings.text import validated_text
+from forecasts.briefings.wording import (
+    CONTINUING,
+    Casing,
+    casing_of,
+    clause_question,
+    criteria_for,
+    deadline_phrase,
+    gerund_question,
+    question_title,
+    trim,
+)
+
+# These connectives take a noun phrase ("barring a ceasefire"), not a clause.
+_NOUN_PHRASE_CONDITIONS = frozenset((
+    "in the event of", "barring", "absent", "in the absence of", "contingent on",
+    "conditional on", "dependent on", "depending on",
+))
+# Longer "sentences" are tables or run-on dumps; matching them costs time and yields nonsense.
+MAX_SENTENCE_CHARS = 1500
+
+
+@dataclass
+class _Sentence:
+    block: int
+    source: str | None
+    index: int
+    text: str
+    source_date: date | None = None
+
+
+@dataclass
+class _State:
+    """What parsing one briefing accumulates as it walks the sentences."""
+
+    published: date
+    yardstick: str
+    default_close: date
+    casing: Casing
+    drafts: list[Draft] = field(default_factory=list)
+    context: list[ContextSentence] = field(default_factory=list)
+    last_condition: Condition | None = None
+    condition_drafts: dict[str, int] = field(default_factory=dict)
+
+
+def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd203",
+                   default_horizon_months: int = 6, plain: bool = False) -> ParsedBriefing:
+    """Find every estimative judgement in a briefing and draft a question for each.
+
+    ``text`` is plain text, Markdown or HTML (str), or the raw bytes of an upload; ``plain``
+    says it is already the readable text (as stored), so it is not converted again. Raises
+    BriefingError for an empty, binary, undecodable, oversized or too deeply nested briefing,
+    estimative.UnknownYardstickError for an unknown yardstick and ValueError for a horizon under
+    one month. No assessments is not an error: the result has no drafts.
+    """
+    scale = estimative.yardstick(yardstick)
+    if default_horizon_months < 1:
+        raise ValueError(f"default_horizon_months must be at least 1, not {default_horizon_months}")
+    if isinstance(published, datetime):
+        published = published.date()
+    body = text if plain and isinstance(text, str) else validated_text(text)
+    layout = read_layout(body)
+    blocks = blocks_of(layout)
+    state = _State(published=published, yardstick=scale.name,
+                   default_close=published + relativedelta(months=default_horizon_months),
+                   casing=casing_of(body))
+    numbered = number_sentences(blocks)
+    for sentence in numbered:
+        block = blocks[sentence.block]
+        _read_sentence(_Sentence(block.index, block.source, sentence.index, sentence.text,
+                                 block.source_date), state)
+    return ParsedBriefing(title=layout.title, author=layout.author, published=published,
+                          yardstick=scale.name, blocks=tuple(blocks), drafts=tuple(state.drafts),
+                          context=tuple(state.context), sentences=tuple(numbered),
+                          publication=layout.publication)
+
+
+def number_sentences(blocks: list[Block]) -> list[Sentence]:
+    """Every sentence of the briefing in order: the one numbering drafts and the review share."""
+    numbered: list[Sentence] = []
+    paragraph_index = 0
+    for block in blocks:
+        for paragraph in block.paragraphs:
+            for text in split_sentences(paragraph):
+                numbered.append(Sentence(len(numbered), block.index, paragraph_index, text))
+            paragraph_index += 1
+    return numbered
+
+
+# "There's a small chance", "it's likely": read as their full forms.
+_CONTRACTED_IS = re.compile(r"\b(there|it|that|this|what)['’]s\b", re.IGNORECASE)
+
+
+def _sentence_readings(text: str, state: _State) -> list[Reading]:
+    text = _CONTRACTED_IS.sub(r"\1 is", text)
+    stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
+    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
+                                              or stated or lead_in(text)[1]):
+        return []
+    readings: list[Reading] = []
+    for clause in clauses_of(text):
+        stripped, horizon, unknown = _horizon_of(clause, state.published)
+        for reading in readings_in(stripped, state.last_condition):
+            reading.horizon, reading.open_horizon = horizon, unknown
+            readings.append(reading)
+    return _with_stated_number(stated, readings, state) if stated else readings
+
+
+def _horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:
+    """The clause without its deadline phrases, the date they name, and an undated deadline.
+
+    Every deadline phrase leaves the clause, so a title carries exactly one: with several
+    ("in the coming months, before March") the earliest date holds; a deadline with no date
+    ("before the next G20 summit") is returned as written for the manager to date.
+    """
+    found = find_horizons(clause, published)
+    for _, phrase in found:
+        clause = _remove_phrase(clause, phrase)
+    unknown = open_horizon(clause)
+    if unknown is not None:
+        clause = _remove_phrase(clause, unknown)
+        # "before the October elections" still names its month.
+        if month := month_named(unknown, published):
+            found, unknown = [(month, unknown)], None
+    if not found:
+        return clause, None, unknown
+    when = min(when for when, _ in found)
+    return clause, (when, " ".join(phrase for _, phrase in found)), unknown
+
+
+def _with_stated_number(stated: re.Match[str], readings: list[Reading],
+                        state: _State) -> list[Reading]:
+    """A number the sentence states for its judgment wins over the word ("likely ... we put the
+    chance at about 60 %"); on its own ("we put the chance of a ceasefire at 20 %") it is one."""
+    found = probability_in(stated["number"])
+    if found is None:
+        return readings
+    term = " ".join(stated["number"].split())
+    pending = [r for r in readings if r.numbers is None]
+    if pending:
+        # The estimate follows the judgment it quantifies: the nearest one before it.
+        reading = pending[-1]
+        reading.numbers, reading.negated = found, False
+        number_tail = rf"\s+(?:at|to\s+be|as)\s+[^,;]*?{re.escape(stated['number'])}.*$"
+        if reading.vp is not None:
+            reading.vp = re.sub(number_tail, "", reading.vp)
+        reading.rest = re.sub(number_tail, "", reading.rest)
+        reading.term = f"{reading.term} ({term})"
+        return readings
+    after = stated.groupdict().get("after")
+    if readings or not (stated["what"] or after):
+        return readings
+    what = stated["what"] or after
+    said_that = after is not None or \
+        re.search(rf"\bthat\s+{re.escape(what)}", stated[0]) is not None
+    what, horizon, unknown = _horizon_of(what, state.published)
+    subject, vp = gerund_question(trim(what))
+    if vp is None and said_that and (parsed := clause_question(trim(what))) and parsed[1]:
+        subject, vp = parsed
+    return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
+                    negated=False, horizon=horizon, open_horizon=unknown)]
+
+
+def _read_sentence(sentence: _Sentence, state: _State) -> None:
+    readings = _sentence_readings(sentence.text, state)
+    if not readings:
+        state.context.append(ContextSentence(sentence.block, sentence.source, sentence.index,
+                                             sentence.text))
+        return
+    confidence = analytic_confidence(sentence.text)
+    for reading in readings:
+        _add_drafts(reading, sentence, state)
+        state.drafts[-1].confidence = confidence
+
+
+def _remove_phrase(text: str, phrase: str) -> str:
+    cleaned = text.replace(phrase, " ", 1)
+    cleaned = re.sub(r"\s+([,.;:!?])", r"\1", cleaned)
+    cleaned = re.sub(r"^[\s,;:]+", "", cleaned)
+    return re.sub(r",\s*,", ",", " ".join(cleaned.split()))
+
+
+def _probability(reading: Reading, yardstick: str) -> tuple[float, float, float, str | None]:
+    """(point, low, high, band) for YES, numbers first, a negated judgement mirrored."""
+    if reading.numbers is not None:
+        low, high = reading.numbers
+        if reading.negated:
+            low, high = 1 - high, 1 - low
+        point = min(max((low + high) / 2, 0.01), 0.99)
+        return round(point, 4), round(low, 4), round(high, 4), \
+            estimative.band_for(point, yardstick).term
+    scale = estimative.yardstick(yardstick)
+    rung = reading.rung if reading.rung is not None else estimative.EVEN
+    if reading.negated:
+        rung = estimative.TOP_RUNG + 1 - rung
+    band = scale.band_at(rung)
+    return band.point, band.low, band.high, band.term
+
+
+def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
+    closes_at = reading.horizon[0] if reading.horizon else state.default_close
+    condition = reading.condition
+    if condition is not None and condition.ref is None:
+        condition.ref = _condition_draft(condition, sentence, closes_at, state,
+                                         subject_of(reading.subject))
+    if condition is not None:
+        state.last_condition = condition
+    state.drafts.append(_draft(reading, sentence, closes_at, state))
+
+
+def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State) -> Draft:
+    subject = state.casing.lower_first(subject_of(reading.subject))
+    vp = trim(REASON.sub("", reading.vp)) if reading.vp is not None else None
+    rest = REASON.sub("", trim(reading.rest)) if reading.vp is None else ""
+    rest = f" {rest}" if rest and not rest.startswith(",") else rest
+    question = question_title(subject, vp, rest, deadline_phrase(vp, closes_at))
+    condition = reading.condition
+    if condition is not None:
+        question = f"{condition.connective.capitalize()} {condition.text}, {question[0].lower()}" \
+                   f"{question[1:]}"
+    point, low, high, band = _probability(reading, state.yardstick)
+    tag_text = sentence.text
+    for sibling in reading.siblings:
+        tag_text = tag_text.replace(sibling, " ")
+    unknown = reading.open_horizon if reading.horizon is None else None
+    return Draft(
+        date_needed=unknown is not None, horizon=unknown,
+        quote=sentence.text, source=sentence.source, block=sentence.block,
+        sentence_index=sentence.index, term=reading.term, probability=point, low=low, high=high,
+        yardstick=state.yardstick, band=band, negated=reading.negated,
+        conditional=condition is not None, condition=condition.text if condition else None,
+        title=question,
+        resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
+                                        condition, bool(vp and CONTINUING.match(vp)), unknown),
+        closes_at=closes_at, tags=tags_for(tag_text),
+        condition_negated=bool(condition and condition.negated),
+        condition_ref=condition.ref if condition else None, source_date=sentence.source_date,
+    )
+
+
+def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
+                     state: _State, judged: str) -> int:
+    """Add (once per distinct condition) a draft asking whether the condition itself happens."""
+    key = " ".join(condition.text.lower().split())
+    if key in state.condition_drafts:
+        return state.condition_drafts[key]
+    question = _condition_question(condition, closes_at, state.casing, judged)
+    draft = Draft(
+        quote=sentence.text, source=sentence.source, block=sentence.block,
+        sentence_index=sentence.index, term=None, probability=None, low=None, high=None,
+        yardstick=state.yardstick, band=None, negated=False, conditional=False, condition=None,
+        title=question,
+        resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
+                                        None, continuing=False),
+        closes_at=closes_at, tags=tags_for(condition.text) or tags_for(sentence.text),
+        is_condition=True, source_date=sentence.source_date,
+    )
+    state.drafts.append(draft)
+    state.condition_drafts[key] = len(state.drafts) - 1
+    return len(state.drafts) - 1
+
+
+def _condition_question(condition: Condition, closes_at: date, casing: Casing,
+                        judged: str = "") -> str:
+    """The question whether the condition itself happens; "it" or "they" in it stands for the
+    subject of the judgment ("Egypt will ..., provided it lets the pound float")."""
+    deadline = f"before {closes_at.isoformat()}"
+    text = condition.text
+    if condition.connective == "were":  # "were Minsk to release them" asks "Will Minsk release"
+        text = re.sub(r"\bto\s+", "", text, count=1)
+    if condition.connective in _NOUN_PHRASE_CONDITIONS:
+        subject, vp = gerund_question(text)
+    else:
+        subject, vp = clause_question(text) or (text, "")
+        if vp == "":
+            return f"Will the following happen {deadline}: {text}?"
+    if subject.lower() in ("it", "they") and judged:
+        subject = judged
+    return question_title(casing.lower_first(subject), vp, "", deadline)

@@ -1,0 +1,252 @@
+"""Judgments: where a clause states a likelihood, and what term, number and negation it has."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from forecasts.briefings import estimative, numbers
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+_MODAL_WORDS = {"will", "would", "will continue to"}
+# Read as modals ("X could well Y") or as lead-ins ("We doubt that ...", "Chances are ..."), not
+# after a copula.
+_HEDGED_MODALS = ("could well", "may well", "might well")
+_LEAD_INS = ("chances are", "doubt", "in all likelihood", "in all probability")
+_JUDGEMENTS = [p for p in estimative.known_phrases()
+               if p not in _MODAL_WORDS and p not in _HEDGED_MODALS and p not in _LEAD_INS]
+_ADVERBS = [p for p in _JUDGEMENTS if (p.endswith("ly") and "unlikely" not in p) or p == "probably"]
+_ADVERBS += ["in all likelihood", "in all probability"]
+# After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
+_PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
+_NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
+               "likelihood")
+_J = _alternation(_JUDGEMENTS)
+_ADV = _alternation(_ADVERBS)
+_NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
+# Comparatives ("more likely", "less likely") compare; they are not judgements, so not listed.
+_QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|thus|even|however|"
+               r"equally|similarly|so|already)\s+)*")
+_COPULA = r"is|are|was|were|remains?|seems?|appears?|looks?"
+_PLURAL_COPULA = {"are", "were", "remain", "seem", "appear", "look"}
+_ABOUT = r"(?:(?:about|around|roughly|some|perhaps|at\s+least|at\s+most|approximately)\s+)?"
+ANCHOR = re.compile(
+    rf"(?<![\w'’])(?:"
+    rf"(?P<cop>{_COPULA})\s+(?P<neg>not\s+)?{_QUALIFIERS}(?P<neg2>not\s+)?(?P<article>an?\s+)?"
+    rf"(?P<term>{_J})(?![\w-])(?:{_NUM_PAREN.format(name='num')})?"
+    rf"|(?P<pctverb>{_COPULA}|has|have|stands?|gives?)\s+(?:only\s+)?{_ABOUT}(?:an?\s+)?{_ABOUT}"
+    rf"(?P<pct>{numbers.ANY})\s+"
+    rf"(?P<pctkind>chance|probability|likelihood|risk)"
+    rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
+    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)\s+(?P<mneg>not\s+)?"
+    rf"(?:(?P<adv>{_ADV}|possibly|perhaps)\s+)?(?:{_NUM_PAREN.format(name='mnum')}\s+)?"
+    rf"(?P<mneg2>not\s+)?(?P<cont>continue\s+to\s+)?"
+    rf")",
+    re.IGNORECASE,
+)
+_RELATIVE_END = re.compile(r"(?:^|[\s,])(?:which|who|whom|whose|that|where|when)$", re.IGNORECASE)
+EXPECT = re.compile(
+    r"^(?:we|i|analysts?|officials|observers)\s+(?P<neg>do\s+not\s+|don['’]t\s+)?(?:also\s+)?"
+    r"expect\s+(?P<subject>.+?)\s+to\s+(?P<vp>.+)$",
+    re.IGNORECASE,
+)
+_HEDGE_ADVERBS = {"possibly", "perhaps"}
+# Reported speech: the judgment is the speaker's, not the publication's.
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|announces|claimed|claims|stated|states|"
+                       r"insisted|insists|promised|promises|pledged|pledges|vowed|vows)\b",
+                       re.IGNORECASE)
+
+
+@dataclass
+class Condition:
+    text: str
+    connective: str
+    negated: bool
+    ref: int | None = None  # index of its draft, once added
+
+
+@dataclass
+class Reading:
+    """One judgement found in a clause, before it becomes a Draft."""
+
+    subject: str
+    vp: str | None  # a base-form verb phrase, or None when the judgement is about a noun phrase
+    rest: str
+    term: str
+    rung: int | None
+    numbers: tuple[float, float] | None
+    negated: bool
+    distributive: bool = False  # "X and Y are unlikely": one judgement for each
+    condition: Condition | None = None
+    horizon: tuple[date, str] | None = None
+    open_horizon: str | None = None  # a deadline named without a date: a manager sets it
+    siblings: list[str] = field(default_factory=list)
+
+
+def parse_percent(text: str) -> tuple[float, float] | None:
+    """(low, high) for a number phrase: a percentage or range, "1 in 5", odds."""
+    return numbers.probability_in(text)
+
+
+def _paren_number(match: re.Match[str], group: str) -> tuple[float, float] | None:
+    return parse_percent(match[group]) if match[group] else None
+
+
+def _judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float, float] | None, bool]:
+    """(term as found, ladder rung, numbers, negated) for an anchor match."""
+    if match["term"]:
+        negated = bool(match["neg"]) != bool(match["neg2"])
+        term = " ".join(match["term"].lower().split())
+        numbers = _paren_number(match, "num")
+        found = f"not {term}" if negated else term
+        found = f"{found} ({match['num'].strip()})" if numbers else found
+        return found, estimative.PHRASES[term], numbers, negated
+    if match["pct"]:
+        return f"{match['pct']} {match['pctkind']}", None, parse_percent(match["pct"]), False
+    return _modal_judgement(match)
+
+
+def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float, float] | None,
+                                                   bool]:
+    modal = match["modal"].lower().replace("’", "'")
+    negated = (bool(match["mneg"]) != bool(match["mneg2"])) != ("n't" in modal)
+    base = "would" if modal.startswith("would") else "will"
+    adverb = match["pre"] or match["adv"]
+    numbers = _paren_number(match, "prenum") or _paren_number(match, "mnum")
+    number = f" ({(match['prenum'] or match['mnum']).strip()})" if numbers else ""
+    if adverb:
+        word = " ".join(adverb.lower().split())
+        found = word + (" not" if negated else "") + number
+        return found, estimative.PHRASES[word], numbers, negated
+    hedged = " ".join(modal.split())
+    if hedged in _HEDGED_MODALS:  # "could well": a realistic possibility, never a certainty
+        return hedged + (" not" if negated else "") + number, estimative.PHRASES[hedged], \
+            numbers, negated
+    phrase = "will continue to" if match["cont"] else base
+    found = (f"{base} not" if negated else phrase) + number
+    return found, estimative.PHRASES[phrase], numbers, negated
+
+
+def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bool:
+    """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
+    not someone else's words reported ("officials said the road will reopen")."""
+    if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
+        return False
+    if _REPORTED.search(subject):
+        return False
+    if (match["adv"] or "").lower() in _HEDGE_ADVERBS:
+        return False
+    term = " ".join((match["term"] or "").lower().split())
+    if match["article"] and not term.endswith(_NOUN_TERMS):
+        return False  # "a likely outcome": an adjective before a noun, not a judgement
+    modal = (match["modal"] or "").lower()
+    return has_condition or not modal.startswith("would")  # "would" without "if" is a hedge
+
+
+def _reading_at(clause: str, match: re.Match[str], has_condition: bool) -> Reading | None:
+    """Read the judgement anchored at ``match``, or None if the anchor is not one."""
+    subject = clause[: match.start()]
+    if not _is_judgement(match, subject, has_condition):
+        return None
+    term, rung, numbers, negated = _judgement(match)
+    vp, rest = _split_predicate(match, clause[match.end():])
+    if match["term"] and vp is None and term in _PRESENT_ADVERBS:
+        return None
+    copula = (match["cop"] or "").lower()
+    distributive = copula in _PLURAL_COPULA and (
+        vp is None or bool(re.search(r"\b(?:both|each)\b", match[0], re.IGNORECASE)))
+    return Reading(subject=subject, vp=vp, rest=rest, term=term, rung=rung, numbers=numbers,
+                    negated=negated, distributive=distributive)
+
+
+def _split_predicate(match: re.Match[str], after: str) -> tuple[str | None, str]:
+    if match["modal"]:
+        return ("continue to " if match["cont"] else "") + after, ""
+    infinitive = re.match(r"\s+(?P<not>not\s+)?(?:going\s+)?to\s+(?!the\b|a\b|an\b)(?P<vp>\S.*)$",
+                          after, re.IGNORECASE)
+    if infinitive:  # "likely not to X" keeps its "not" for _negated_vp
+        return ("not " if infinitive["not"] else "") + infinitive["vp"], ""
+    return None, after
+
+
+def first_reading(clause: str, has_condition: bool) -> Reading | None:
+    for match in ANCHOR.finditer(clause):
+        reading = _reading_at(clause, match, has_condition)
+        if reading is not None:
+            return reading
+    return None
+
+
+def expectation(clause: str) -> Reading | None:
+    """'We expect X to Y' reads as 'X is expected to Y'."""
+    match = EXPECT.match(clause)
+    if not match:
+        return None
+    return Reading(subject=match["subject"], vp=match["vp"], rest="", term="expected",
+                    rung=estimative.PHRASES["expected"], numbers=None, negated=bool(match["neg"]))
+
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
+    r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
+    r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
+    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
+    r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
+    rf"\s+(?:an?\s+|only\s+an?\s+)?(?:(?P<nterm>{_J})|{_ABOUT}(?P<num>{numbers.ANY}))"
+    r"(?:\s+(?:chance|odds|probability|likelihood))?)"
+    r"\s*,?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+
+
+def lead_in(clause: str) -> tuple[str, str | None]:
+    """The clause without a leading hedge ("Chances are", "We doubt that", "In all likelihood,")
+    and that hedge's phrase, which then judges the clause's bare "will"."""
+    match = _LEAD_IN.match(clause)
+    if match is None:
+        return clause, None
+    if match["num"]:  # "we estimate a 70 percent probability that"
+        phrase = " ".join(match["num"].split())
+    elif match["term"] or match["nterm"]:  # "we judge it unlikely that", "we see a good chance"
+        phrase = " ".join((match["term"] or match["nterm"]).lower().split())
+    elif match["chances"]:
+        phrase = "chances are"
+    else:
+        phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
+    return clause[match.end():], phrase
+
+
+def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
+    """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y"), or its
+    number ("we estimate a 70 % probability that X will Y")."""
+    if phrase is None or reading.term not in ("will", "will continue to", "would") \
+            or reading.numbers is not None:
+        return reading
+    stated = numbers.probability_in(phrase) if phrase not in estimative.PHRASES else None
+    if stated is not None:
+        reading.term, reading.rung, reading.numbers = phrase, None, stated
+    elif phrase in estimative.PHRASES:
+        reading.term, reading.rung = phrase, estimative.PHRASES[phrase]
+    return reading
+
+
+_CONFIDENCE = re.compile(r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b",
+                         re.IGNORECASE)
+
+
+def analytic_confidence(sentence: str) -> str | None:
+    """ICD 203's analytic confidence stated in the sentence ("low", "moderate", "high"), if any.
+
+    It says how well founded the judgment is, not how likely: it never changes a probability.
+    """
+    match = _CONFIDENCE.search(sentence)
+    if match is None:
+        return None
+    level = match["level"].lower()
+    return "moderate" if level == "medium" else level

@@ -1,0 +1,184 @@
+"""Briefing input: bytes, HTML and Markdown to plain text, and the refusals.
+
+HTML goes through lexbor (selectolax), Markdown through markdown-it's CommonMark rules (the Rust
+port, markdown-it-pyrs: the Python port reads about 0.15 MB/s, too slow for a 2 MB upload) and
+then the same HTML path, so ``**probably not**`` reads as "probably not". A briefing is refused
+(:class:`BriefingError`) when it is empty, binary, undecodable, over ``MAX_BRIEFING_BYTES``, or
+HTML nested deeper than ``MAX_HTML_DEPTH``: HTML tree builders spend time growing with the
+square of the nesting depth, so a 150 KB tower of ``<div>`` would hold a worker for minutes.
+The depth is counted by one linear scan of the tags before any tree is built.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it_pyrs import MarkdownIt
+from selectolax.lexbor import LexborHTMLParser
+
+MAX_BRIEFING_BYTES = 2 * 1024 * 1024
+# Real pages nest a few dozen elements deep; past this the parser's cost runs away.
+MAX_HTML_DEPTH = 400
+
+
+class BriefingError(ValueError):
+    """The briefing cannot be read: empty, binary or undecodable, too large or too deeply nested."""
+
+
+_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)|<(?:p|div|h[1-6]|br)\b",
+                         re.IGNORECASE)
+_MARKDOWN_SNIFF = re.compile(
+    r"^#{1,6}\s+\S|\*\*[^*\n]+\*\*|__[^_\n]+__|(?<![\w*])\*[^*\s][^*\n]*\*(?![\w*])|"
+    r"\[[^\]\n]+\]\([^)\s]+\)|^>\s",
+    re.MULTILINE,
+)
+_BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article",
+               "header", "footer", "blockquote", "pre", "table", "ul", "ol", "dd", "dt", "br",
+               "main", "aside", "figure", "figcaption", "address", "hr", "td", "th")
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe", "nav",
+                   "form", "button", "select", "object", "canvas")
+_TAG = re.compile(r"<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9-]{0,30})\b[^<>]*?(?P<self>/)?>")
+# Elements that never hold children, or whose end tag the parser implies at the next sibling.
+_NOT_NESTING = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+    "tbody", "tfoot", "colgroup", "rp", "rt", "caption", "html", "head", "body",
+))
+_FOREIGN = frozenset(("svg", "math"))
+# CommonMark's rules without raw HTML, which is shown as text and never interpreted.
+_MARKDOWN = MarkdownIt("zero").enable_many([
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+])
+
+
+def decode_briefing(raw: bytes) -> str:
+    """Decode an uploaded briefing (UTF-8, or UTF-16 with a byte-order mark) to readable text.
+
+    HTML and Markdown become plain text (see :func:`readable`). Raises BriefingError if it is
+    larger than MAX_BRIEFING_BYTES, binary, not valid text or nested too deeply.
+    """
+    _check_size(len(raw))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _decode(raw, "utf-16")
+    else:
+        if b"\x00" in raw:
+            raise BriefingError("This file looks binary (it contains NUL bytes); upload the "
+                                "briefing as plain text, Markdown or HTML.")
+        text = _decode(raw, "utf-8-sig")
+    _check_text(text)
+    return readable(text)
+
+
+def validated_text(text: str | bytes) -> str:
+    """The briefing as the parser reads it, from a string or an upload's bytes.
+
+    Raises BriefingError as :func:`decode_briefing` does.
+    """
+    if isinstance(text, bytes):
+        return decode_briefing(text)
+    if len(text) > MAX_BRIEFING_BYTES:
+        _check_size(len(text))
+    _check_size(len(text.encode("utf-8", errors="surrogatepass")))
+    _check_text(text)
+    return readable(text)
+
+
+def readable(text: str) -> str:
+    """Plain text for the parser: HTML and Markdown converted, plain text kept as written."""
+    if looks_like_html(text):
+        return html_to_text(text)
+    if looks_like_markdown(text):
+        return markdown_to_text(text)
+    return text
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text is an HTML document or fragment rather than plain text."""
+    return bool(_HTML_SNIFF.search(text[:4096]))
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when the text uses Markdown markup: headings, emphasis, links or quotes."""
+    return bool(_MARKDOWN_SNIFF.search(text))
+
+
+def markdown_to_text(markdown: str) -> str:
+    """The text of a Markdown document, one block a line; emphasis and links reduced to words.
+
+    Raw HTML inside the Markdown is shown as text, never interpreted.
+    """
+    return html_to_text(_MARKDOWN.render(markdown))
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML page, one block element a line; scripts, styles, navigation
+    and comments dropped. Raises BriefingError for nesting deeper than MAX_HTML_DEPTH."""
+    check_html_depth(html)
+    page = LexborHTMLParser(html)
+    title_node = page.css_first("title")
+    title = " ".join(title_node.text().split()) if title_node is not None else ""
+    for node in page.css(", ".join(_INVISIBLE_TAGS)):
+        node.decompose()
+    root = page.body or page.root
+    if root is None:
+        return title
+    for node in root.css(", ".join(_BLOCK_TAGS)):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    lines = [" ".join(line.split()) for line in root.text(separator="").splitlines()]
+    lines = [line for line in lines if line]
+    if title and root.css_first("h1") is None:
+        lines.insert(0, title)
+    return "\n".join(lines)
+
+
+def check_html_depth(html: str) -> int:
+    """The deepest nesting of elements in ``html``, by one linear scan of its tags.
+
+    Raises BriefingError when it exceeds MAX_HTML_DEPTH, before any tree is built.
+    """
+    depth = deepest = foreign = 0
+    for tag in _TAG.finditer(html):
+        name = tag["name"].lower()
+        if name in _FOREIGN:
+            foreign = max(foreign - 1, 0) if tag["close"] else foreign + 1
+        # "<div/>" opens a div in HTML; only SVG and MathML close an element with "/>".
+        if name in _NOT_NESTING or (tag["self"] and foreign):
+            continue
+        depth = max(depth - 1, 0) if tag["close"] else depth + 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_HTML_DEPTH:
+            raise BriefingError(
+                f"This HTML nests elements more than {MAX_HTML_DEPTH} deep (near character "
+                f"{tag.start()}), so it cannot be read safely; save the briefing as plain text or "
+                "simplify the page and try again."
+            )
+    return deepest
+
+
+def _decode(raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise BriefingError(
+            f"This file is not readable text (byte {error.start} is not valid "
+            f"{encoding.upper()}); save the briefing as UTF-8 and try again."
+        ) from None
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BRIEFING_BYTES:
+        limit = MAX_BRIEFING_BYTES // (1024 * 1024)
+        raise BriefingError(
+            f"This briefing is {size / 1024 / 1024:.1f} MB; the limit is {limit} MB. "
+            "Split it and import the parts."
+        )
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise BriefingError("This text contains NUL characters, so it looks binary; paste or "
+                            "upload the briefing as plain text, Markdown or HTML.")
+    if not text.strip():
+        raise BriefingError("The briefing is empty: there is no text to read.")

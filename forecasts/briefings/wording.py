@@ -1,0 +1,198 @@
+"""Wording: from a reading to a yes/no question title and its resolution criteria."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from forecasts.briefings.gazetteer import gazetteer
+from forecasts.briefings.judgments import Condition
+from forecasts.briefings.sentences import ABBREVIATIONS
+
+CONTINUING = re.compile(r"^(?:continue|remain|stay|keep|persist|endure)\b", re.IGNORECASE)
+
+_VERBS = frozenset((
+    "accept", "achieve", "acquire", "advance", "agree", "align", "allow", "annex", "announce",
+    "approve", "arm", "arrest", "attack", "attempt", "back", "ban", "become", "begin", "block",
+    "bomb", "borrow", "boycott", "break", "bring", "build", "call", "cancel", "cap", "capture",
+    "cease", "change", "clash", "close", "collapse", "commit", "complete", "conduct", "confront",
+    "continue", "control", "cooperate", "coordinate", "cross", "cut", "deal", "declare", "default",
+    "defeat", "defend", "deliver", "deny", "deploy", "destroy", "deteriorate", "detonate",
+    "devalue", "die", "disrupt", "dissolve", "do", "drop", "ease", "elect", "embargo", "emerge",
+    "end", "enforce", "engage", "enter", "erupt", "escalate", "establish", "evacuate", "exit",
+    "expand", "expel", "extend", "face", "fail", "fall", "fight", "fire", "flee", "follow", "form",
+    "fracture", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have", "hike",
+    "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene", "introduce",
+    "invade", "invest", "invoke", "join", "kill", "launch", "lead", "leave", "lift", "loosen",
+    "lose", "maintain", "make", "meet", "merge", "mobilise", "mobilize", "move", "nationalise",
+    "nationalize", "negotiate", "normalise", "normalize", "occupy", "offer", "open", "order",
+    "oust", "overthrow", "pass", "pay", "permit", "prompt", "protest", "provide", "provoke", "pull",
+    "push", "quit", "raise", "ratify", "reach", "rebel", "recapture", "recognise", "recognize",
+    "reconcile", "recover", "reduce", "reform", "reject", "rejoin", "release", "remain", "remove",
+    "renew", "reopen", "replace", "resign", "resist", "respond", "restart", "restore", "restrict",
+    "resume", "retake", "retaliate", "retreat", "return", "revoke", "riot", "rise", "sanction",
+    "secure", "seize", "sell", "send", "sever", "shift", "shoot", "shut", "sign", "sink", "split",
+    "spread", "stabilise", "stabilize", "stage", "start", "stay", "step", "stop", "strike",
+    "succeed", "supply", "support", "surrender", "suspend", "take", "target", "test", "threaten",
+    "tighten", "topple", "trade", "trigger", "unite", "use", "utilise", "utilize", "veto",
+    "violate", "vote", "wage", "win", "withdraw", "worsen", "yield",
+))
+_IRREGULAR = {
+    "took": "take", "struck": "strike", "fell": "fall", "began": "begin", "broke": "break",
+    "held": "hold", "left": "leave", "lost": "lose", "made": "make", "sent": "send",
+    "shot": "shoot", "withdrew": "withdraw", "became": "become", "brought": "bring",
+    "built": "build",
+    "fought": "fight", "gave": "give", "grew": "grow", "led": "lead", "met": "meet", "paid": "pay",
+    "rose": "rise", "sold": "sell", "sank": "sink", "went": "go", "did": "do", "does": "do",
+    "has": "have", "had": "have", "won": "win", "goes": "go",
+}
+_AUX_BE = {"is", "are", "was", "were"}
+_DEFINITE = re.compile(r"^(?:the|this|that|these|those|its|their|his|her|our)\b|^\S+['’]s\b",
+                       re.IGNORECASE)
+
+
+def trim(text: str) -> str:
+    """The text without surrounding spaces, clause punctuation or a closing full stop."""
+    return text.strip().strip(",;:").strip().rstrip(".!?").strip()
+
+
+def _base_form(word: str) -> str | None:
+    """The base form of a known verb in -s, -es, -ies, -ed or -ing form (or already base)."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _IRREGULAR[lower]
+    candidates = [lower]
+    if lower.endswith("ing"):
+        stem = lower[:-3]
+        candidates += [stem, stem + "e", stem[:-1]]
+    elif lower.endswith("ied"):
+        candidates.append(lower[:-3] + "y")
+    elif lower.endswith("ed"):
+        candidates += [lower[:-2], lower[:-1], lower[:-3]]
+    elif lower.endswith("ies"):
+        candidates.append(lower[:-3] + "y")
+    elif lower.endswith("s"):
+        candidates += [lower[:-1], lower[:-2]]
+    return next((c for c in candidates if c in _VERBS), None)
+
+
+def clause_question(clause: str) -> tuple[str, str | None] | None:
+    """(subject, base-form verb phrase) for a finite clause such as 'Russia uses WMDs'."""
+    words = clause.split()
+    will = next((i for i, w in enumerate(words) if w.lower() == "will"), None)
+    if will:
+        return " ".join(words[:will]), " ".join(words[will + 1:])
+    for index in range(1, len(words)):
+        word = words[index]
+        if not word[:1].islower():
+            continue
+        if word in _AUX_BE:
+            return " ".join(words[:index]), " ".join(["be", *words[index + 1:]])
+        if words[index - 1].lower() in _DETERMINERS:  # "the strike spreads": a noun after "the"
+            continue
+        base = _base_form(word)
+        following = words[index + 1] if index + 1 < len(words) else ""
+        # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
+        noun_like = word.endswith("s") and _base_form(following) == following.lower() \
+            and base not in _COPULAR
+        # "the dock strike spreads": a bare form before an inflected verb is part of the noun.
+        following_base = _base_form(following)
+        noun_like = noun_like or (base == word.lower() and following_base is not None
+                                  and following_base != following.lower()
+                                  and following.lower().endswith("s"))
+        if base and not noun_like:
+            return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
+    return _guessed_clause(words)
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "its", "their",
+                          "his", "her", "our", "any", "some", "no", "every", "each"))
+_COPULAR = frozenset(("remain", "stay", "become", "grow", "turn", "prove", "keep"))
+_NOT_VERBS = frozenset((
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "and", "or", "new", "more",
+    "its", "their", "his", "her", "our", "this", "that", "these", "those", "other", "further",
+    "main", "local", "foreign", "armed", "ruling", "national", "federal", "regional", "own",
+))
+
+
+def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
+    """An unlisted verb: the first lower-case word after the subject ("donors fund the
+    mission", "Yerevan amends its constitution"), in its base form."""
+    for index in range(1, len(words)):
+        word = words[index]
+        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
+            continue
+        base = word[:-3] + "y" if word.endswith("ies") else \
+            word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
+            word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+        return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
+    return None
+
+
+def gerund_question(phrase: str) -> tuple[str, str | None]:
+    """(subject, verb phrase) for 'Russia utilising WMDs'; (phrase, None) for a noun phrase."""
+    words = trim(phrase).split()
+    for index in range(1, len(words)):
+        if words[index].lower().endswith("ing") and (base := _base_form(words[index])):
+            return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
+    return phrase, None
+
+
+@dataclass(frozen=True)
+class Casing:
+    """Proper nouns seen mid-sentence in the briefing keep their capital at a question's start."""
+
+    proper: frozenset[str]
+
+    def lower_first(self, text: str) -> str:
+        first, _, rest = text.partition(" ")
+        keep = (first in self.proper or (len(first) > 1 and first.isupper())
+                or first.lower().rstrip(".") in ABBREVIATIONS
+                or bool(gazetteer()[0].match(text)) or any(ch.isupper() for ch in first[1:]))
+        return text if keep or not first else f"{first[0].lower()}{first[1:]} {rest}".rstrip()
+
+
+def casing_of(text: str) -> Casing:
+    found = re.findall(r"(?<=[a-z,;:] )([A-Z][\w'’-]+)", text)
+    return Casing(frozenset(found))
+
+
+def question_title(subject: str, vp: str | None, rest: str, deadline: str) -> str:
+    """'Will X do Y before D?', or about a noun phrase 'Will there be X before D?'"""
+    if vp is not None:
+        body = f"{subject} {vp}".strip()
+    elif _DEFINITE.match(subject):
+        body = f"{subject}{rest} happen".strip()
+    else:
+        body = f"there be {subject}{rest}".strip()
+    # "Will there be X, including Y and Z, before D?": close an NP's aside before the deadline.
+    joiner = ", " if vp is None and "," in subject else " "
+    return f"Will {trim(body)}{joiner}{deadline}?"
+
+
+def deadline_phrase(vp: str | None, closes_at: date) -> str:
+    word = "until" if vp and CONTINUING.match(vp) else "before"
+    return f"{word} {closes_at.isoformat()}"
+
+
+def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
+                condition: Condition | None, continuing: bool, horizon: str | None = None) -> str:
+    """Resolution criteria for a drafted question: what counts as YES by when, the question,
+    the quoted sentence and its source, the condition that annuls it, and the horizon phrase
+    as written when it named no computable date."""
+    when = closes_at.isoformat()
+    test = (f"the state it describes still holds on {when}" if continuing
+            else f"the event it describes happens before {when}")
+    criteria = (f"Resolves YES if credible public reporting shows that {test}; otherwise NO. "
+                f"Question: {question} Prefilled from {source or 'the briefing'}: "
+                f"\u201c{quote}\u201d")
+    if condition is not None:
+        met = "happens" if condition.negated else "has not happened"
+        criteria += (f" Conditional: annulled if the condition "
+                     f"(\u201c{condition.text}\u201d) {met} before {when}.")
+    if horizon:
+        criteria += (f" The briefing's horizon was \u201c{horizon}\u201d: check the close date "
+                     "matches it.")
+    return criteria
+
