@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecasts import passwords
+from forecasts import bounds, passwords
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User, UserKind
 from forecasts.names import name_key, tidy_name
@@ -38,6 +38,7 @@ def create_user(
         passwords.check_password(password, username=username)
     except ValidationFailed as error:
         errors.update(error.fields)
+    errors |= bounds.text_errors({"display_name": (display_name.strip(), bounds.DISPLAY_NAME)})
     try:
         role = Role(role)
     except ValueError:
@@ -92,8 +93,9 @@ def create_team(session: Session, name: str, *, now: datetime) -> Team:
     "eastern flank cell" cannot both exist.
     """
     name = tidy_name(name)
-    if not name or len(name) > 80:
+    if not name or len(name) > bounds.TEAM_NAME.max_length:
         raise ValidationFailed({"name": "Give the team a name of 1–80 characters."})
+    bounds.check_texts({"name": (name, bounds.TEAM_NAME)})
     existing = find_team(session, name)
     if existing is not None:
         raise Conflict(_team_taken(existing.name))
@@ -155,7 +157,7 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
     set_password(session, user, new)
 
 
-MAX_DISPLAY_NAME = 80
+MAX_DISPLAY_NAME = bounds.DISPLAY_NAME.max_length
 
 
 def set_display_name(session: Session, user: User, display_name: str) -> User:

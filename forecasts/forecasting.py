@@ -6,10 +6,11 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
+from forecasts import bounds
 from forecasts.crowd import crowd_member
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Forecast, Question, Role, User
@@ -17,7 +18,6 @@ from forecasts.questions import Status, status
 
 MIN_PERCENT = Decimal("1")
 MAX_PERCENT = Decimal("99")
-MAX_RATIONALE = 10_000
 
 
 def probability_from_percent(text: str) -> float:
@@ -27,11 +27,9 @@ def probability_from_percent(text: str) -> float:
     """
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     try:
-        percent = Decimal(cleaned)
-    except InvalidOperation:
+        percent = bounds.parse_decimal(cleaned)  # digits 0–9 only: not "٣٠", "1e1" or "nan"
+    except bounds.OutOfBounds:
         raise ValidationFailed({"probability": "Enter a number from 1 to 99."}) from None
-    if not percent.is_finite():
-        raise ValidationFailed({"probability": "Enter a number from 1 to 99."})
     if not MIN_PERCENT <= percent <= MAX_PERCENT:
         raise ValidationFailed(
             {"probability": "Enter a probability from 1 % to 99 %: nothing is certain."}
@@ -67,10 +65,7 @@ def submit_forecast(
     """
     require_open(question, now)
     check_probability(probability)
-    if len(rationale) > MAX_RATIONALE:
-        raise ValidationFailed(
-            {"rationale": f"Keep the rationale under {MAX_RATIONALE:,} characters."}
-        )
+    bounds.check_texts({"rationale": (rationale, bounds.RATIONALE)})
     forecast = Forecast(
         question_id=question.id,  # type: ignore[arg-type]
         forecaster_id=forecaster.id,  # type: ignore[arg-type]

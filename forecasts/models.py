@@ -8,6 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from forecasts import bounds
 from forecasts.db import UTCDateTime, text_enum
 
 
@@ -52,16 +53,16 @@ class UserKind(StrEnum):
 
 class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=bounds.TEAM_NAME.max_length, unique=True)
     key: str = Field(max_length=255, unique=True, index=True)  # forecasts.names.name_key(name)
     created_at: datetime = _when()  # type: ignore[assignment]
 
 
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=40, unique=True, index=True)
-    display_name: str = Field(max_length=80)
-    email: str | None = Field(default=None, max_length=254)
+    username: str = Field(max_length=bounds.USERNAME.max_length, unique=True, index=True)
+    display_name: str = Field(max_length=bounds.DISPLAY_NAME.max_length)
+    email: str | None = Field(default=None, max_length=bounds.EMAIL.max_length)
     password_hash: str = Field(max_length=255)
     role: Role = Field(default=Role.forecaster, sa_type=text_enum(Role))
     team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
@@ -117,22 +118,23 @@ class QuestionTag(SQLModel, table=True):
 
 class Tag(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=bounds.TAG.max_length, unique=True, index=True)
     key: str = Field(max_length=255, unique=True, index=True)  # forecasts.names.name_key(name)
 
 
 class QuestionBase(SQLModel):
     """The fields a manager writes."""
 
-    title: str = Field(max_length=300)
-    description: str = Field(default="", sa_type=sa.Text)
-    resolution_criteria: str = Field(sa_type=sa.Text)
+    # Lengths come from forecasts.bounds; the database checks them too (CHECK length(...)).
+    title: str = Field(max_length=bounds.TITLE.max_length)
+    description: str = Field(default="", max_length=bounds.DESCRIPTION.max_length)
+    resolution_criteria: str = Field(max_length=bounds.CRITERIA.max_length)
     opens_at: datetime = Field(sa_type=UTCDateTime)
     closes_at: datetime = Field(sa_type=UTCDateTime, index=True)
     resolve_by: datetime = Field(sa_type=UTCDateTime)
-    source_name: str = Field(default="", max_length=200)
-    source_url: str = Field(default="", max_length=1000)
-    source_quote: str = Field(default="", sa_type=sa.Text)
+    source_name: str = Field(default="", max_length=bounds.SOURCE_NAME.max_length)
+    source_url: str = Field(default="", max_length=bounds.URL.max_length)
+    source_quote: str = Field(default="", max_length=bounds.QUOTE.max_length)
 
 
 class Question(QuestionBase, table=True):
@@ -185,8 +187,8 @@ class QuestionRevision(SQLModel, table=True):
     editor_id: int = Field(foreign_key="user.id")
     changed_at: datetime = _when()  # type: ignore[assignment]
     field_name: str = Field(max_length=40)
-    old_value: str = Field(sa_type=sa.Text)
-    new_value: str = Field(sa_type=sa.Text)
+    old_value: str = Field(max_length=bounds.REVISION_VALUE.max_length)
+    new_value: str = Field(max_length=bounds.REVISION_VALUE.max_length)
 
 
 class Forecast(SQLModel, table=True):
@@ -204,7 +206,7 @@ class Forecast(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", ondelete="CASCADE")
     forecaster_id: int = Field(foreign_key="user.id")
     probability: float
-    rationale: str = Field(default="", sa_type=sa.Text)
+    rationale: str = Field(default="", max_length=bounds.RATIONALE.max_length)
     created_at: datetime = _when()  # type: ignore[assignment]
 
 
@@ -220,7 +222,7 @@ class ResolutionEvent(SQLModel, table=True):
     action: Action = Field(sa_type=text_enum(Action))
     from_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
     to_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
-    note: str = Field(default="", sa_type=sa.Text)
+    note: str = Field(default="", max_length=bounds.TRAIL_NOTE.max_length)
 
 
 # --- Briefing import: the domain rules are in the forecasts/briefings/ package ---
@@ -237,12 +239,12 @@ class Briefing(SQLModel, table=True):
     """An imported briefing as read: its text, date and yardstick, and who imported it."""
 
     id: int | None = Field(default=None, primary_key=True)
-    title: str = Field(default="", max_length=300)
-    publication: str = Field(max_length=200)
-    author: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=bounds.TITLE.max_length)
+    publication: str = Field(max_length=bounds.PUBLICATION.max_length)
+    author: str = Field(default="", max_length=bounds.AUTHOR.max_length)
     published: date = Field(sa_type=sa.Date)
     yardstick: str = Field(max_length=16)
-    text: str = Field(sa_type=sa.Text)
+    text: str = Field(max_length=bounds.BRIEFING_TEXT.max_length)
     imported_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: the CLI
     imported_at: datetime = _when()  # type: ignore[assignment]
     # Whose words these are; ``publication`` and ``author`` keep the names as shown on import.
@@ -263,27 +265,27 @@ class BriefingDraft(SQLModel, table=True):
     state: DraftState = Field(default=DraftState.pending, sa_type=text_enum(DraftState))
     # Where it came from: the link back from the published question.
     block: int
-    source: str | None = Field(default=None, max_length=200)  # the cited source's name
+    source: str | None = Field(default=None, max_length=bounds.SOURCE_NAME.max_length)  # cited
     source_date: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     sentence_index: int
-    quote: str = Field(sa_type=sa.Text)
+    quote: str = Field(max_length=bounds.QUOTE.max_length)
     promoted: bool = False  # a context sentence a manager turned into a draft by hand
     # What the briefing said, kept so each term's record per publication can be computed.
-    term: str | None = Field(default=None, max_length=60)
-    band: str | None = Field(default=None, max_length=60)
+    term: str | None = Field(default=None, max_length=bounds.TERM.max_length)
+    band: str | None = Field(default=None, max_length=bounds.TERM.max_length)
     low: float | None = None
     high: float | None = None
     yardstick: str = Field(max_length=16)
     negated: bool = False
     # The question as the manager will publish it.
-    title: str = Field(default="", max_length=300)
-    resolution_criteria: str = Field(default="", sa_type=sa.Text)
+    title: str = Field(default="", max_length=bounds.TITLE.max_length)
+    resolution_criteria: str = Field(default="", max_length=bounds.CRITERIA.max_length)
     closes_at: datetime = Field(sa_type=UTCDateTime)
     resolve_by: datetime = Field(sa_type=UTCDateTime)
     probability: float | None = None
-    tags: str = Field(default="", max_length=800)  # comma-separated, as the form shows them
+    tags: str = Field(default="", max_length=bounds.TAGS.max_length)  # comma-separated
     conditional: bool = False
-    condition: str | None = Field(default=None, sa_type=sa.Text)
+    condition: str | None = Field(default=None, max_length=bounds.CONDITION.max_length)
     condition_negated: bool = False
     condition_draft_id: int | None = Field(
         default=None, foreign_key="briefing_draft.id", ondelete="SET NULL"
@@ -333,7 +335,7 @@ class PublicationAuthor(SQLModel, table=True):
 
 # --- Discussion: the domain rules are in forecasts/discussion.py ---
 
-MAX_COMMENT_LENGTH = 4000
+MAX_COMMENT_LENGTH = bounds.COMMENT.max_length
 
 
 class CommentKind(StrEnum):

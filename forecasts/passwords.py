@@ -13,10 +13,11 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]
 
+from forecasts import bounds
 from forecasts.errors import ValidationFailed
 
 MIN_LENGTH = 10
-MAX_LENGTH = 256  # long enough for any passphrase, short enough that hashing stays cheap
+MAX_LENGTH = bounds.PASSWORD.max_length  # 256: any passphrase, yet hashing stays cheap
 RULES = f"At least {MIN_LENGTH} characters, not a commonly used password and not your username."
 
 

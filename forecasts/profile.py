@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Field, Session, SQLModel
 
+from forecasts import bounds
 from forecasts.errors import ValidationFailed
 from forecasts.models import User
 
@@ -38,7 +39,7 @@ def clean_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     if not email:
         return None
-    if len(email) > 254 or not EMAIL.match(email):
+    if bounds.EMAIL.problem(email) or not EMAIL.match(email):
         raise ValidationFailed({"email": "Give an address like name@example.org."})
     return email
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import type_coerce
 from sqlmodel import Field, Session, col, func, select
 
+from forecasts import bounds
 from forecasts.crowd import crowd_member
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -28,6 +29,11 @@ from forecasts.models import (
 from forecasts.names import name_key, tidy_name
 
 MAX_TAGS = 12
+QUESTION_TEXTS = {
+    "title": bounds.TITLE, "description": bounds.DESCRIPTION,
+    "resolution_criteria": bounds.CRITERIA, "source_name": bounds.SOURCE_NAME,
+    "source_url": bounds.URL, "source_quote": bounds.QUOTE,
+}
 
 
 class Status(StrEnum):
@@ -59,7 +65,7 @@ def status(question: Question, now: datetime) -> Status:
 
 def check_question(data: QuestionCreate) -> None:
     """Raise ValidationFailed naming each field that breaks a rule."""
-    errors: dict[str, str] = {}
+    errors = _bound_errors(data)
     if not data.title.strip():
         errors["title"] = "Write the question."
     if not data.resolution_criteria.strip():
@@ -79,11 +85,34 @@ def check_question(data: QuestionCreate) -> None:
         raise ValidationFailed(errors)
 
 
+def _bound_errors(data: QuestionCreate) -> dict[str, str]:
+    """Each field over its length, holding a control character, or dated outside 1970–2200."""
+    texts = {name: (getattr(data, name), limit) for name, limit in QUESTION_TEXTS.items()}
+    errors = bounds.text_errors({**texts, "tags": (", ".join(data.tags), bounds.TAGS)})
+    errors |= bounds.date_errors({name: getattr(data, name)
+                                  for name in ("opens_at", "closes_at", "resolve_by")})
+    if "tags" not in errors:
+        errors |= tag_errors(data.tags)
+    return errors
+
+
+def tag_errors(tags: list[str]) -> dict[str, str]:
+    """A message for the first tag over ``bounds.TAG``'s length or with a control character."""
+    for tag in tags:
+        problem = bounds.TAG.problem(tidy_name(tag))
+        if problem:
+            return {"tags": f"Tag “{bounds.shorten(tag, bounds.TextLimit(40))}”: {problem}"}
+    return {}
+
+
 def normalise_tags(tags: list[str]) -> list[str]:
-    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling."""
+    """Trim, drop empties and duplicates (case-insensitively), keep the first spelling.
+
+    Lengths are checked by ``tag_errors`` first: nothing is cut here.
+    """
     seen: dict[str, str] = {}
     for tag in tags:
-        cleaned = tidy_name(tag)[:60]
+        cleaned = tidy_name(tag)
         if cleaned and name_key(cleaned) not in seen:
             seen[name_key(cleaned)] = cleaned
     return list(seen.values())
@@ -179,6 +208,7 @@ def close_early(
         raise ValidationFailed({"note": "Say why the question is closing early."})
     if status(question, now) not in (Status.open, Status.upcoming):
         raise Conflict("Only an open question can be closed early.")
+    bounds.check_texts({"note": (note, bounds.NOTE)})
     question.closed_early_at = now
     session.add(question)
     session.add(

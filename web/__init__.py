@@ -42,6 +42,7 @@ def create_app(
         auth,
         briefings,
         cli,
+        converters,
         dashboards,
         database,
         discussion,
@@ -52,18 +53,21 @@ def create_app(
         jobs,
         people,
         plotly_css,
+        query,
         questions,
         scores,
         security,
         sources,
     )
 
+    converters.init_app(app)  # before any blueprint: rules take their converters when added
     database.init_app(app, settings)
     extensions.init_app(app)
     security.init_app(app, settings)
     health.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    query.init_app(app)
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,

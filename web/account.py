@@ -15,14 +15,14 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo
 
-from forecasts import accounts, mail, password_reset, passwords
+from forecasts import accounts, bounds, mail, password_reset, passwords
 from forecasts.errors import ValidationFailed
 from web.database import get_session, now
 from web.extensions import limiter
-from web.forms import attach_errors
+from web.forms import Bounded, attach_errors, text_field
 from web.permissions import viewer
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ OPEN_WHILE_TEMPORARY = {"account.password", "auth.logout", "static", "health.hea
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[
-        DataRequired(), Length(max=passwords.MAX_LENGTH)])
+    password = PasswordField("New password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
     confirm = PasswordField("New password again", validators=[
         DataRequired(), EqualTo("password", message="The two passwords differ.")])
 
@@ -44,13 +44,11 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class DisplayNameForm(FlaskForm):
-    display_name = StringField("Display name", validators=[
-        DataRequired(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    display_name = text_field("Display name", bounds.DISPLAY_NAME, DataRequired())
 
 
 class ForgotForm(FlaskForm):
-    identifier = StringField("Username or email address", validators=[
-        DataRequired(), Length(max=254)])
+    identifier = text_field("Username or email address", bounds.EMAIL, DataRequired())
 
 
 @bp.before_app_request

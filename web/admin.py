@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from forecasts import accounts, passwords, profile
+from forecasts import accounts, bounds, passwords, profile
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, UserKind
 from web.database import get_session, now
-from web.forms import TeamForm, UserForm, UserUpdateForm
+from web.forms import Bounded, TeamForm, UserForm, UserUpdateForm
 from web.permissions import role_required, viewer
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -110,8 +110,9 @@ def temporary_password(user_id: int):  # type: ignore[no-untyped-def]
 
 
 class TemporaryPasswordForm(FlaskForm):
-    password = PasswordField("Temporary password", validators=[
-        DataRequired(), Length(max=passwords.MAX_LENGTH)])
+    password = PasswordField("Temporary password",
+                             validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
 
 
 @bp.route("/teams", methods=["GET", "POST"])

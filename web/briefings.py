@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forecasts import briefings
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
+from web import query
 from web.database import get_session, now
 from web.errors import status_of
 from web.forms import (
@@ -214,8 +215,8 @@ def publications():  # type: ignore[no-untyped-def]
 @role_required(Role.manager)
 def terms():  # type: ignore[no-untyped-def]
     """How often each publication's estimative terms came true, optionally for one author."""
-    publication = request.args.get("publication", "").strip()[:200] or None
-    author = request.args.get("author", "").strip()[:200] or None
+    publication = query.text("publication").strip() or None
+    author = query.text("author").strip() or None
     records = briefings.term_record(get_session(), publication, author)
     return render_template("briefings/terms.html", records=records, publication=publication,
                            author=author)

@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, briefings, profile, sample, schema
+from forecasts import accounts, bounds, briefings, profile, sample, schema
 from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
@@ -22,6 +22,7 @@ from forecasts.exports.cells import write_table
 from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
 from forecasts.scoring import store as score_store
+from web.cli_types import BoundedDay, BoundedText, BoundedWhole
 from web.exports_cli import export_command, import_command
 
 
@@ -85,13 +86,16 @@ def users() -> None:
 
 
 @users.command("create")
-@click.argument("username")
+@click.argument("username", type=BoundedText(bounds.USERNAME))
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.forecaster.value,
               show_default=True)
-@click.option("--display-name", default="", help="Shown on pages; defaults to the username.")
-@click.option("--team", "team_name", default=None, help="Team name (created if new).")
-@click.option("--email", default=None, help="Where digests and reminders go.")
-@click.password_option(help="Prompted for when not given.")
+@click.option("--display-name", default="", type=BoundedText(bounds.DISPLAY_NAME),
+              help="Shown on pages; defaults to the username.")
+@click.option("--team", "team_name", default=None, type=BoundedText(bounds.TEAM_NAME),
+              help="Team name (created if new).")
+@click.option("--email", default=None, type=BoundedText(bounds.EMAIL),
+              help="Where digests and reminders go.")
+@click.password_option(help="Prompted for when not given.", type=BoundedText(bounds.PASSWORD))
 @with_appcontext
 def users_create(username: str, role: str, display_name: str, team_name: str | None,
                  password: str, email: str | None) -> None:
@@ -119,7 +123,7 @@ def teams() -> None:
 
 
 @teams.command("create")
-@click.argument("name")
+@click.argument("name", type=BoundedText(bounds.TEAM_NAME))
 @with_appcontext
 def teams_create(name: str) -> None:
     """Add a team."""
@@ -160,18 +164,18 @@ def briefing_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yardstick", default="icd203", show_default=True,
               help="icd203, phia or nato: how estimative words become numbers.")
-@click.option("--date", "published", default=None, metavar="YYYY-MM-DD",
-              help="The briefing's publication date (default: today, UTC).")
-@click.option("--publication", default="",
+@click.option("--date", "published", default=None, type=BoundedDay(),
+              help="The briefing's publication date, 1970–2200 (default: today, UTC).")
+@click.option("--publication", default="", type=BoundedText(bounds.PUBLICATION),
               help="Whose judgements these are (a name or alias; created if new). Default: the "
                    "name the briefing gives in its footer or masthead.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the drafts as JSON and store nothing.")
 @with_appcontext
-def briefing_import(file: Path, yardstick: str, published: str | None, publication: str,
+def briefing_import(file: Path, yardstick: str, published: date | None, publication: str,
                     as_json: bool) -> None:
     """Read a briefing (.txt, .md or .html) and store its drafts for a manager's review."""
-    day = _parse_day(published) if published else _now().date()
+    day = published or _now().date()
     raw = _read_briefing(file)
     if as_json:
         try:
@@ -193,13 +197,6 @@ def briefing_import(file: Path, yardstick: str, published: str | None, publicati
         click.echo(f"Stored briefing {stored.id} ({stored.publication}, {stored.published}) "
                    f"with {count} draft{'' if count == 1 else 's'} for review at "
                    f"/briefings/{stored.id}.")
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {text!r}.") from None
 
 
 def _read_briefing(file: Path) -> bytes:
@@ -245,7 +242,7 @@ def scores() -> None:
 @scores.command("leaderboard")
 @click.option("--by", type=click.Choice(["forecaster", "team", "tag"]), default="forecaster",
               show_default=True)
-@click.option("--min-questions", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--min-questions", type=BoundedWhole(1, 10_000), default=1, show_default=True)
 @click.option("--policy", type=click.Choice(["active", "crowd", "ignorance"]), default="active",
               show_default=True, help="How time before a forecaster's first forecast counts.")
 @click.option("--two-term", is_flag=True, help="Report Brier on the 0–2 scale (GJOpen).")
@@ -295,10 +292,11 @@ def scores_rebuild(batch: int) -> None:
 
 
 @users.command("set-password")
-@click.argument("username")
+@click.argument("username", type=BoundedText(bounds.USERNAME))
 @click.option("--temporary", is_flag=True,
               help="The user must choose their own password at their next sign-in.")
-@click.password_option(help="Prompted for (twice) when not given.")
+@click.password_option(help="Prompted for (twice) when not given.",
+                       type=BoundedText(bounds.PASSWORD))
 @with_appcontext
 def users_set_password(username: str, temporary: bool, password: str) -> None:
     """Set a user's password; every session of theirs ends."""

@@ -33,6 +33,7 @@ from forecasts.scoring.reports import (
     term_table,
 )
 from forecasts.scoring.store import scoring_frames
+from web import query
 from web.charts import (
     calibration_figure,
     crowd_figure,
@@ -67,12 +68,7 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 
 def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
-    raw = request.args.get(name, "")
-    if raw == "":
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        abort(400, description=f"{name} must be a whole number from {low} to {high}.")
-    return int(raw)
+    return query.whole(name, default, low, high)
 
 
 @bp.get("/vendor/plotly-<version>.min.js")
@@ -183,9 +179,7 @@ def _horizon_subject(key: str) -> Subject:
 
 
 def _id(key: str) -> int:
-    if not key.isdigit():
-        abort(400, description="id must be a whole number.")
-    return int(key)
+    return query.parse_row_id(key)
 
 
 def _user(key: str, kind: UserKind) -> User:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
@@ -29,7 +29,23 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
+def rollback_request_session() -> None:
+    """End the request's failed transaction, so the error page can still read the database.
+
+    Without this a failed flush (a NUL byte on PostgreSQL, a broken constraint) leaves the
+    session unusable and the error page itself fails with PendingRollbackError.
+    """
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # the connection itself may be gone; the page must render regardless
+        logger.exception("Rolling back the request's session failed")
+
+
 def error_response(code: int, title: str, message: str) -> tuple[Response | str, int]:
+    rollback_request_session()
     if request.path.startswith(API_PREFIX):  # API clients get RFC 9457 problems, never HTML
         return problem_response(code, message), code
     if wants_json():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -12,7 +13,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     Field,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -20,13 +20,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from forecasts import bounds
 from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
-from forecasts.models import MAX_COMMENT_LENGTH, Outcome, Role
+from forecasts.models import Outcome, Role
 from forecasts.questions import QuestionCreate
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -42,9 +43,97 @@ def attach_errors(form: FlaskForm, error: ValidationFailed) -> None:
             field.errors = [*field.errors, message]
 
 
+# --- Bounds: every field takes its limit from forecasts.bounds, shown beside it ------------
+
+
+class Bounded:
+    """The field's text within its ``bounds.TextLimit``: length and control characters.
+
+    Sets ``maxlength`` on the input (WTForms renders validators' field flags as attributes).
+    """
+
+    def __init__(self, limit: bounds.TextLimit) -> None:
+        self.limit = limit
+        self.field_flags = {"maxlength": limit.max_length}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        problem = self.limit.problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+def text_field(label: str, limit: bounds.TextLimit, *validators: object,
+               **kwargs: object) -> StringField:
+    """A text box (a text area when the limit is multi-line) bounded by ``limit``.
+
+    The limit's hint ("at most 300 characters") is the field's description, shown beside it.
+    """
+    kind = TextAreaField if limit.multiline else StringField
+    return kind(label, validators=[*validators, Bounded(limit)], description=limit.hint,
+                **kwargs)
+
+
+class InDateRange:
+    """A date typed in ASCII digits, from 1970-01-01 to 2200-12-31 (``bounds``)."""
+
+    def __init__(self, *, with_time: bool) -> None:
+        suffix = ("T00:00", "T23:59") if with_time else ("", "")
+        self.field_flags = {"min": bounds.FIRST_DAY.isoformat() + suffix[0],
+                            "max": bounds.LAST_DAY.isoformat() + suffix[1]}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not all(raw.isascii() for raw in field.raw_data or []):
+            raise ValidationError("Write the date with the digits 0–9.")
+        problem = bounds.day_problem(field.data) if field.data is not None else None
+        if problem:
+            raise ValidationError(problem)
+
+
+def date_time_field(label: str, message: str = "Give a date and time.") -> DateTimeLocalField:
+    """A UTC date and time within the bounds."""
+    return DateTimeLocalField(label, format=DATETIME_FORMAT,
+                              validators=[InputRequired(message=message),
+                                          InDateRange(with_time=True)])
+
+
+class WholeField(StringField):
+    """A whole number in ASCII digits from ``low`` to ``high``; ``data`` is an int or None."""
+
+    data: Any  # as WTForms' own fields: an int once processed, None when blank or refused
+
+    def __init__(self, label: str | None = None, validators: object = None, *, low: int,
+                 high: int, **kwargs: object) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.low, self.high = low, high
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = bounds.parse_whole(valuelist[0], low=self.low, high=self.high,
+                                           name="it")
+        except bounds.OutOfBounds:
+            raise ValueError(f"Give a whole number from {self.low} to {self.high}, "
+                             "in the digits 0–9.") from None
+
+    def _value(self) -> str:
+        if self.data is not None:
+            return str(self.data)
+        return self.raw_data[0] if self.raw_data else ""
+
+
+def row_id_choice(value: object) -> int:
+    """``coerce`` for a select of rows (0 meaning none): ASCII digits only, within the id bound."""
+    if isinstance(value, int):
+        return value
+    return bounds.parse_whole(str(value), low=0, high=bounds.ID_MAX, name="choice")
+
+
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = text_field("Username", bounds.USERNAME, DataRequired())
+    password = PasswordField("Password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
 
 
 class ForecastForm(FlaskForm):
@@ -53,8 +142,8 @@ class ForecastForm(FlaskForm):
         validators=[InputRequired(message="Enter a number from 1 to 99.")],
         render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "e.g. 30"},
     )
-    rationale = TextAreaField(
-        "Rationale", validators=[Optional(), Length(max=10_000)],
+    rationale = text_field(
+        "Rationale", bounds.RATIONALE, Optional(),
         render_kw={"rows": 4, "placeholder": "What moved you? Evidence, base rates, signposts."},
     )
 
@@ -66,26 +155,22 @@ class ForecastForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    title = StringField("Question", validators=[DataRequired(), Length(max=300)],
-                        render_kw={"placeholder": "Will … before …?"})
-    description = TextAreaField("Background", validators=[Optional()], render_kw={"rows": 4})
-    resolution_criteria = TextAreaField(
-        "Resolution criteria",
-        validators=[DataRequired(message="Say exactly what counts as YES, and which source "
-                                         "decides.")],
+    title = text_field("Question", bounds.TITLE, DataRequired(),
+                       render_kw={"placeholder": "Will … before …?"})
+    description = text_field("Background", bounds.DESCRIPTION, Optional(), render_kw={"rows": 4})
+    resolution_criteria = text_field(
+        "Resolution criteria", bounds.CRITERIA,
+        DataRequired(message="Say exactly what counts as YES, and which source decides."),
         render_kw={"rows": 4},
     )
-    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMAT,
-                                  validators=[InputRequired(message="Give a date and time.")])
-    closes_at = DateTimeLocalField("Closes (UTC): forecasting stops", format=DATETIME_FORMAT,
-                                   validators=[InputRequired(message="Give a date and time.")])
-    resolve_by = DateTimeLocalField("Resolve by (UTC)", format=DATETIME_FORMAT,
-                                    validators=[InputRequired(message="Give a date and time.")])
-    source_name = StringField("Source publication", validators=[Optional(), Length(max=200)])
-    source_url = StringField("Source link", validators=[Optional(), URL(), Length(max=1000)])
-    source_quote = TextAreaField("Quoted sentence", validators=[Optional()], render_kw={"rows": 2})
-    tags = StringField("Tags (comma-separated)", validators=[Optional(), Length(max=600)],
-                       render_kw={"placeholder": "Ukraine, NATO"})
+    opens_at = date_time_field("Opens (UTC)")
+    closes_at = date_time_field("Closes (UTC): forecasting stops")
+    resolve_by = date_time_field("Resolve by (UTC)")
+    source_name = text_field("Source publication", bounds.SOURCE_NAME, Optional())
+    source_url = text_field("Source link", bounds.URL, Optional(), URL())
+    source_quote = text_field("Quoted sentence", bounds.QUOTE, Optional(), render_kw={"rows": 2})
+    tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional(),
+                      render_kw={"placeholder": "Ukraine, NATO"})
 
     def to_domain(self) -> QuestionCreate:
         """The form's values as the domain's input (datetimes in UTC)."""
@@ -115,15 +200,14 @@ class ResolveForm(FlaskForm):
                  SelectChoice(Outcome.annulled.value, "Annulled (not scored)")],
         validators=[InputRequired(message="Choose YES, NO or annulled.")],
     )
-    note = TextAreaField("Note (evidence; required to correct a resolution)",
-                         validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    note = text_field("Note (evidence; required to correct a resolution)", bounds.NOTE,
+                      Optional(), render_kw={"rows": 3})
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField("Why close early?",
-                         validators=[DataRequired(message="Say why the question is closing early."),
-                                     Length(max=5000)],
-                         render_kw={"rows": 2})
+    note = text_field("Why close early?", bounds.NOTE,
+                      DataRequired(message="Say why the question is closing early."),
+                      render_kw={"rows": 2})
     confirm = BooleanField(
         "I confirm: forecasting stops now for everyone",
         validators=[DataRequired(message="Tick the box to confirm the early close.")],
@@ -131,8 +215,8 @@ class CloseForm(FlaskForm):
 
 
 class DismissForm(FlaskForm):
-    note = TextAreaField("Why is the proposal wrong?", validators=[Optional(), Length(max=5000)],
-                         render_kw={"rows": 2})
+    note = text_field("Why is the proposal wrong?", bounds.NOTE, Optional(),
+                      render_kw={"rows": 2})
 
 
 class ActionForm(FlaskForm):
@@ -140,40 +224,42 @@ class ActionForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=40)])
-    display_name = StringField("Display name", validators=[Optional(), Length(max=80)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = text_field("Username", bounds.USERNAME, DataRequired())
+    display_name = text_field("Display name", bounds.DISPLAY_NAME, Optional())
+    email = text_field("Email", bounds.EMAIL, Optional())
+    password = PasswordField("Password", validators=[DataRequired(), Bounded(bounds.PASSWORD)],
+                             description=bounds.PASSWORD.hint)
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role],
                        default=Role.forecaster.value)
-    team_id = SelectField("Team", coerce=int, default=0)
+    team_id = SelectField("Team", coerce=row_id_choice, default=0)
 
 
 class UserUpdateForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
-    team_id = SelectField("Team", coerce=int)
+    team_id = SelectField("Team", coerce=row_id_choice)
     active = BooleanField("Active")
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    email = text_field("Email", bounds.EMAIL, Optional())
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[DataRequired(), Length(max=80)])
+    name = text_field("Team name", bounds.TEAM_NAME, DataRequired())
 
 
 # --- Briefing import ---------------------------------------------------------------
 
 
 class BriefingImportForm(FlaskForm):
-    text = TextAreaField("Paste the briefing", validators=[Optional()],
-                         render_kw={"rows": 12, "placeholder": "Source: …"})
+    text = text_field("Paste the briefing", bounds.BRIEFING_TEXT, Optional(),
+                      render_kw={"rows": 12, "placeholder": "Source: …"})
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
                                                "Upload a .txt, .md or .html file.")])
-    publication = StringField(
-        "Publication (pick one or type a new name)", validators=[Optional(), Length(max=200)],
+    publication = text_field(
+        "Publication (pick one or type a new name)", bounds.PUBLICATION, Optional(),
         render_kw={"placeholder": "Empty: the name the briefing gives (footer, masthead)",
-                   "list": "publication-names", "maxlength": 200})
-    published = DateField("Published on", validators=[InputRequired(message="Give a date.")])
+                   "list": "publication-names"})
+    published = DateField("Published on", validators=[InputRequired(message="Give a date."),
+                                                      InDateRange(with_time=False)])
     yardstick = SelectField(
         "Yardstick", default=estimative.DEFAULT_YARDSTICK,
         choices=[SelectChoice(name, scale.title) for name, scale in estimative.YARDSTICKS.items()],
@@ -195,17 +281,15 @@ class BriefingImportForm(FlaskForm):
 
 
 class DraftForm(FlaskForm):
-    title = StringField("Question", validators=[Optional(), Length(max=300)])
-    resolution_criteria = TextAreaField("Resolution criteria", validators=[Optional()],
-                                        render_kw={"rows": 4})
-    closes_at = DateTimeLocalField("Closes (UTC)", format=DATETIME_FORMAT,
-                                   validators=[InputRequired(message="Give a date and time.")])
-    resolve_by = DateTimeLocalField("Resolve by (UTC)", format=DATETIME_FORMAT,
-                                    validators=[InputRequired(message="Give a date and time.")])
+    title = text_field("Question", bounds.TITLE, Optional())
+    resolution_criteria = text_field("Resolution criteria", bounds.CRITERIA, Optional(),
+                                     render_kw={"rows": 4})
+    closes_at = date_time_field("Closes (UTC)")
+    resolve_by = date_time_field("Resolve by (UTC)")
     # No Optional(): it would skip validate_probability, which also reads a blank as "none".
     probability = StringField("Probability (%)",
                               render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    tags = StringField("Tags (comma-separated)", validators=[Optional(), Length(max=600)])
+    tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional())
 
     def validate_probability(self, field: Field) -> None:
         self.parsed_probability = None
@@ -228,28 +312,25 @@ class DraftForm(FlaskForm):
 
 
 class PromoteForm(FlaskForm):
-    sentence_index = IntegerField(validators=[InputRequired()], widget=HiddenInput())
+    sentence_index = WholeField(validators=[InputRequired()], widget=HiddenInput(), low=0,
+                                high=bounds.ID_MAX)
 
 
 class PublicationForm(FlaskForm):
     """Credit a briefing to another publication, picked by name or alias, or new."""
 
-    name = StringField("Publication", validators=[InputRequired(message="Name the publication."),
-                                                  Length(max=200)],
-                       render_kw={"list": "publication-names", "maxlength": 200})
+    name = text_field("Publication", bounds.PUBLICATION,
+                      InputRequired(message="Name the publication."),
+                      render_kw={"list": "publication-names"})
 
 
 # --- Discussion and reopening (web/discussion.py, web/questions.py) ---------------------
 
-_TOO_LONG = f"Keep it to {MAX_COMMENT_LENGTH:,} characters."
-
-
 class CommentForm(FlaskForm):
     """A comment, or a request for a clarification (prefixed: ids stay unique on the page)."""
 
-    body = TextAreaField("Comment", validators=[
-        DataRequired(message="Write something first."),
-        Length(max=MAX_COMMENT_LENGTH, message=_TOO_LONG)], render_kw={"rows": 3})
+    body = text_field("Comment", bounds.COMMENT, DataRequired(message="Write something first."),
+                      render_kw={"rows": 3})
     request = BooleanField("Ask the managers to clarify the question")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -257,17 +338,17 @@ class CommentForm(FlaskForm):
 
 
 class ClarificationForm(FlaskForm):
-    body = TextAreaField("Clarification (pinned, and emailed to everyone who has forecast)",
-                         validators=[DataRequired(message="Write the clarification first."),
-                                     Length(max=MAX_COMMENT_LENGTH, message=_TOO_LONG)],
-                         render_kw={"rows": 3})
+    body = text_field("Clarification (pinned, and emailed to everyone who has forecast)",
+                      bounds.COMMENT, DataRequired(message="Write the clarification first."),
+                      render_kw={"rows": 3})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, prefix="clarify", **kwargs)
 
 
 class ShareForm(FlaskForm):
-    forecast_id = SelectField("Rationale of your forecast", coerce=int, validate_choice=False)
+    forecast_id = SelectField("Rationale of your forecast", coerce=row_id_choice,
+                              validate_choice=False)
 
     def validate_forecast_id(self, field: Field) -> None:
         if field.data not in {choice[0] for choice in field.choices or []}:
@@ -279,9 +360,9 @@ class ShareForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    note = TextAreaField("Why reopen?", validators=[
-        DataRequired(message="Say why the question is reopening."), Length(max=5000)],
-        render_kw={"rows": 2})
+    note = text_field("Why reopen?", bounds.NOTE,
+                      DataRequired(message="Say why the question is reopening."),
+                      render_kw={"rows": 2})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, prefix="reopen", **kwargs)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField
+from wtforms.validators import InputRequired, Optional
 
-from forecasts import job_runs, lease, profile
+from forecasts import bounds, job_runs, lease, profile
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
 from jobs.tasks import JOBS
 from web.database import get_session, now
+from web.forms import WholeField, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("jobs", __name__)
@@ -40,11 +41,12 @@ def index():  # type: ignore[no-untyped-def]
 class ProfileForm(FlaskForm):
     """A user's email address and reminder settings."""
 
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    email = text_field("Email", bounds.EMAIL, Optional())
     reminders = BooleanField("Email me a weekly reminder of forecasts I have let go stale")
-    interval_days = IntegerField(
+    interval_days = WholeField(
         "Remind me when my latest forecast is older than (days)",
         validators=[InputRequired(message="Give a number of days.")],
+        low=0, high=bounds.ID_MAX,  # digits 0–9 here; the domain says which days it takes
     )
 
 

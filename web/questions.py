@@ -12,6 +12,7 @@ from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.questions import Status
 from forecasts.scoring.book import forecaster_names
+from web import query
 from web.dashboards import crowd_chart
 from web.database import get_session, now
 from web.discussion import discussion_view
@@ -54,7 +55,7 @@ def listing():  # type: ignore[no-untyped-def]
     shown = request.args.get("status", "open")
     if shown not in LIST_FILTERS or (shown == "drafts" and not user.has_role(Role.manager)):
         shown = "open"
-    tag = request.args.get("tag", "").strip() or None
+    tag = query.text("tag").strip() or None
     newest_first = request.args.get("sort") == "closes-desc"
     session = get_session()
     rows = questions.list_questions(

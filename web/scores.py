@@ -15,6 +15,7 @@ from forecasts.names import name_key
 from forecasts.questions import all_tags
 from forecasts.scoring.book import forecaster_names
 from forecasts.scoring.reader import ScoreCache
+from web import query
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
@@ -36,10 +37,7 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 
 def _minimum() -> int:
-    raw = request.args.get("min", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        abort(400, description="min must be a whole number of questions from 1 to 10000.")
-    return int(raw)
+    return query.whole("min", 1, 1, 10_000)
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,7 @@ class Filters:
 
 
 def _day(name: str) -> date | None:
-    raw = request.args.get(name, "")
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a date written YYYY-MM-DD, not {raw!r}.")
+    return query.day(name)
 
 
 def _filters(tags: list[str], teams: list[str]) -> Filters:

@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Optional
 
-from forecasts import questions
+from forecasts import bounds, questions
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
-from web.forms import ActionForm, DismissForm
+from web.forms import ActionForm, DismissForm, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -29,13 +29,12 @@ class SourceForm(FlaskForm):
         SelectChoice(SourceKind.http_json.value, "JSON at a URL"),
         SelectChoice(SourceKind.feed.value, "RSS/Atom feed"),
     ])
-    url = StringField("URL", validators=[DataRequired(), Length(max=1000)])
-    pointer = StringField("JSON Pointer", validators=[Optional(), Length(max=500)],
-                          render_kw={"placeholder": "/data/0/status"})
+    url = text_field("URL", bounds.URL, DataRequired())
+    pointer = text_field("JSON Pointer", bounds.POINTER, Optional(),
+                         render_kw={"placeholder": "/data/0/status"})
     comparison = SelectField("Comparison", choices=[SelectChoice(c.value) for c in Comparison])
-    value = StringField("Value", validators=[Optional(), Length(max=500)])
-    pattern = StringField("Keyword or regular expression (feeds)",
-                          validators=[Optional(), Length(max=500)])
+    value = text_field("Value", bounds.SOURCE_VALUE, Optional())
+    pattern = text_field("Keyword or regular expression (feeds)", bounds.PATTERN, Optional())
     pattern_is_regex = BooleanField("The keyword is a regular expression")
     no_event_means_no = BooleanField("No event by the deadline proposes NO", default=True)
     auto_apply = BooleanField("Resolve automatically, without waiting for a confirmation")
@@ -134,7 +133,9 @@ def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
     proposal = proposals.get_proposal(session, proposal_id)
     form = DismissForm()
     if not form.validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        expired = "csrf_token" in form.errors
+        flash("The form expired; reload the page and try again." if expired else
+              "Not dismissed. " + " ".join(form.errors.get("note", [])), "error")
         return _back(proposal.question_id), 303
     try:
         proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",

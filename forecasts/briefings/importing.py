@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from forecasts import bounds
 from forecasts.briefings import estimative
 from forecasts.briefings.assembly import parse_briefing
 from forecasts.briefings.parsed import Draft, ParsedBriefing, layout_record
@@ -32,7 +33,9 @@ RESOLVE_GRACE = timedelta(days=14)
 
 def parse(text: str | bytes, *, published: date, yardstick: str,
           plain: bool = False) -> ParsedBriefing:
-    """Parse without storing; raises ValidationFailed for unreadable input or a bad yardstick."""
+    """Parse without storing; raises ValidationFailed for unreadable input, a bad yardstick or
+    a date outside 1970–2200."""
+    bounds.check_dates({"published": published})
     try:
         return parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
     except estimative.UnknownYardstickError:
@@ -64,6 +67,8 @@ def import_briefing(
     if importer is not None:
         require_manager(importer)
     body = readable_text(text)
+    bounds.check_texts({"text": (body, bounds.BRIEFING_TEXT),
+                        "publication": (publication, bounds.PUBLICATION)})
     parsed = parse(body, published=published, yardstick=yardstick, plain=True)
     if not parsed.drafts:
         raise ValidationFailed({"text": NO_ASSESSMENTS})
@@ -73,8 +78,8 @@ def import_briefing(
                                also_known_as=parsed.publication if named else None)
     author = record_author(session, credited, parsed.author)
     briefing = Briefing(
-        title=(parsed.title or "")[:300], publication=credited.name,
-        author=(parsed.author or "")[:200], published=parsed.published,
+        title=bounds.shorten(parsed.title or "", bounds.TITLE), publication=credited.name,
+        author=bounds.shorten(parsed.author or "", bounds.AUTHOR), published=parsed.published,
         yardstick=parsed.yardstick, text=body,
         imported_by_id=importer.id if importer else None, imported_at=now,
         publication_id=credited.id, author_id=author.id if author else None,
@@ -113,15 +118,16 @@ def _draft_row(briefing: Briefing, draft: Draft) -> BriefingDraft:
     closes_at = midnight(draft.closes_at)
     return BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
-        block=draft.block, source=draft.source and draft.source[:200],
+        block=draft.block, source=draft.source and bounds.shorten(draft.source, bounds.SOURCE_NAME),
         source_date=draft.source_date, confidence=draft.confidence, date_needed=draft.date_needed,
         horizon=draft.horizon and draft.horizon[:120],
         sentence_index=draft.sentence_index, quote=draft.quote,
         term=draft.term, band=draft.band, low=draft.low, high=draft.high,
         yardstick=draft.yardstick, negated=draft.negated,
-        title=draft.title[:300], resolution_criteria=draft.resolution_criteria,
+        title=bounds.shorten(draft.title, bounds.TITLE),
+        resolution_criteria=bounds.shorten(draft.resolution_criteria, bounds.CRITERIA),
         closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
-        probability=draft.probability, tags=", ".join(draft.tags)[:800],
+        probability=draft.probability, tags=bounds.shorten(", ".join(draft.tags), bounds.TAGS),
         conditional=draft.conditional, condition=draft.condition,
         condition_negated=draft.condition_negated, is_condition=draft.is_condition,
     )

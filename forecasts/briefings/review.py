@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from forecasts import bounds
 from forecasts.briefings.assembly import parse_briefing
 from forecasts.briefings.importing import RESOLVE_GRACE, midnight
 from forecasts.briefings.judgments import Condition
@@ -25,7 +26,7 @@ from forecasts.models import (
     Question,
     User,
 )
-from forecasts.questions import MAX_TAGS, normalise_tags, require_manager
+from forecasts.questions import MAX_TAGS, normalise_tags, require_manager, tag_errors
 
 
 def get_briefing(session: Session, briefing_id: int) -> Briefing:
@@ -158,6 +159,11 @@ def update_draft(
             errors |= error.fields
     if len(normalise_tags(edit.tags)) > MAX_TAGS:
         errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    errors |= bounds.text_errors({
+        "title": (edit.title, bounds.TITLE), "tags": (", ".join(edit.tags), bounds.TAGS),
+        "resolution_criteria": (edit.resolution_criteria, bounds.CRITERIA)})
+    errors |= tag_errors(edit.tags) | bounds.date_errors({"closes_at": edit.closes_at,
+                                                          "resolve_by": edit.resolve_by})
     if edit.closes_at.tzinfo is None or edit.resolve_by.tzinfo is None:
         errors["closes_at"] = "Give the time zone (times are stored in UTC)."
     elif edit.resolve_by < edit.closes_at:
@@ -169,12 +175,12 @@ def update_draft(
     hand_written = draft.criteria_edited or typed != draft.resolution_criteria.strip()
     if edit.closes_at != draft.closes_at:
         draft.date_needed = False
-    draft.title = " ".join(edit.title.split())[:300]
+    draft.title = " ".join(edit.title.split())
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
     draft.criteria_edited = hand_written
     draft.resolution_criteria = typed if hand_written else draft_criteria(draft)
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
-    draft.tags = ", ".join(normalise_tags(edit.tags))[:800]
+    draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
     session.commit()
     session.refresh(draft)
@@ -197,6 +203,9 @@ def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None
     errors: dict[str, str] = {}
     if not draft.title.strip():
         errors["title"] = "Write the question before accepting the draft."
+    elif draft.title.endswith(bounds.SHORTENED):  # a suggestion cut to fit: never published so
+        errors["title"] = (f"The suggested title was shortened to fit ({bounds.TITLE.hint}); "
+                           "rewrite it before accepting.")
     if not draft.resolution_criteria.strip():
         errors["resolution_criteria"] = "Say exactly what counts as YES, and which source decides."
     if errors:
@@ -237,10 +246,12 @@ def promote_sentence(
     sentence = next((c for c in context if c.sentence_index == sentence_index), None)
     if sentence is None:
         raise NotFound("No such sentence in this briefing.")
+    bounds.check_texts({"sentence": (sentence.text, bounds.QUOTE)})
     closes_at = midnight(briefing.published) + timedelta(days=182)
     draft = BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
-        block=sentence.block, source=sentence.source and sentence.source[:200],
+        block=sentence.block,
+        source=sentence.source and bounds.shorten(sentence.source, bounds.SOURCE_NAME),
         sentence_index=sentence.sentence_index, quote=sentence.text, promoted=True,
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )

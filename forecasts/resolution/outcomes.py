@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors
+from forecasts import actors, bounds
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
 from forecasts.questions import Status, require_manager, status
@@ -30,6 +30,7 @@ def resolve(
     without a note.
     """
     require_manager(actor)
+    bounds.check_texts({"note": (note, bounds.NOTE)})
     outcome = _parse_outcome(outcome)
     current = status(question, now)
     if current is Status.draft:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from forecasts import bounds
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
@@ -59,7 +60,7 @@ def summary(outcome: Outcome, facts: dict[str, Any]) -> str:
     for key in ("reason", "value", "title", "link", "url", "fetched_at"):
         if facts.get(key) not in (None, ""):
             parts.append(f"{key.replace('_', ' ')}: {facts[key]}")
-    return "; ".join(parts) + "."
+    return bounds.shorten("; ".join(parts) + ".", bounds.EVIDENCE)  # fetched, so bounded
 
 
 def propose(
@@ -178,6 +179,7 @@ def dismiss(
         raise Conflict("This proposal has been decided already.")
     if not note.strip():
         raise ValidationFailed({"note": "Say why the proposal is wrong."})
+    bounds.check_texts({"note": (note, bounds.NOTE)})
     proposal.status, proposal.decided_at, proposal.decided_by_id = (
         ProposalStatus.dismissed, now, actor.id
     )

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from jsonpointer import JsonPointer, JsonPointerException
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import outbound
+from forecasts import bounds, outbound
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Question, User
@@ -47,13 +47,13 @@ class ResolutionSource(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
     kind: SourceKind = Field(sa_type=text_enum(SourceKind))
-    url: str = Field(max_length=1000)
-    pointer: str = Field(default="", max_length=500)
+    url: str = Field(max_length=bounds.URL.max_length)
+    pointer: str = Field(default="", max_length=bounds.POINTER.max_length)
     comparison: Comparison | None = Field(
         default=None, sa_type=text_enum(Comparison), nullable=True
     )
-    value: str = Field(default="", max_length=500)
-    pattern: str = Field(default="", max_length=500)
+    value: str = Field(default="", max_length=bounds.SOURCE_VALUE.max_length)
+    pattern: str = Field(default="", max_length=bounds.PATTERN.max_length)
     pattern_is_regex: bool = False
     no_event_means_no: bool = True
     auto_apply: bool = False
@@ -112,6 +112,10 @@ def check_input(data: SourceInput, allowed: Iterable[IPNetwork] = ()) -> None:
         errors.update(_check_json_rule(data))
     elif data.kind == SourceKind.feed:
         errors.update(_check_feed_rule(data))
+    errors.update(bounds.text_errors({
+        "url": (data.url, bounds.URL), "pointer": (data.pointer, bounds.POINTER),
+        "value": (data.value, bounds.SOURCE_VALUE), "pattern": (data.pattern, bounds.PATTERN),
+    }))
     if errors:
         raise ValidationFailed(errors)
 

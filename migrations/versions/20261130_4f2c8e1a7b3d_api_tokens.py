@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: 4f2c8e1a7b3d
-Revises: c7e2b1d4a8f3
+Revises: adaab6af4095
 Create Date: 2026-11-30 00:20:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import forecasts.db
 
 
 revision: str = '4f2c8e1a7b3d'
-down_revision: str | None = 'c7e2b1d4a8f3'
+down_revision: str | None = 'adaab6af4095'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -31,7 +31,11 @@ def upgrade() -> None:
     sa.Column('last_used_at', forecasts.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', forecasts.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    # SQLite ignores VARCHAR's length: the checks hold the limits there too (see adaab6af4095)
+    sa.CheckConstraint('length("name") <= 80', name='ck_api_token_name_length'),
+    sa.CheckConstraint('length("token_hash") <= 64', name='ck_api_token_token_hash_length'),
+    sa.CheckConstraint('length("prefix") <= 16', name='ck_api_token_prefix_length'),
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_token_hash'), ['token_hash'], unique=True)

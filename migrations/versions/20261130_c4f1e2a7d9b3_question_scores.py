@@ -46,7 +46,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['question_id'], ['question.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('question_id', 'kind', 'option', 'subject_id',
-                        name='one_score_per_subject')
+                        name='one_score_per_subject'),
+    # SQLite ignores VARCHAR's length: the checks hold the limits there too (see adaab6af4095)
+    sa.CheckConstraint('length("kind") <= 16', name='ck_question_score_kind_length'),
+    sa.CheckConstraint('length("option") <= 200', name='ck_question_score_option_length'),
     )
     with op.batch_alter_table('question_score', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_question_score_question_id'), ['question_id'],

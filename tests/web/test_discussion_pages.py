@@ -64,7 +64,7 @@ def test_an_over_long_comment_is_refused_and_the_text_kept(sign_in, session, man
                                      {"comment-body": text})
     assert response.status_code == 400
     form = _soup(response).select_one("form.comment-form")
-    assert "Keep it to 4,000 characters." in form.get_text()
+    assert "Use at most 4,000 characters (this has 4,001)." in form.get_text()
     assert form.select_one("textarea").get_text().strip() == text
     assert "Up to 4,000 characters" in form.get_text()
     assert discussion.thread(session, question, manager, T0).posts == []
