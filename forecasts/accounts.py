@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecasts import bounds, passwords
+from forecasts import bounds, passwords, tokens
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User, UserKind
 from forecasts.names import name_key, tidy_name
@@ -137,13 +137,20 @@ def update_user(
     return user
 
 
-def set_password(session: Session, user: User, password: str, *, temporary: bool = False) -> None:
+def set_password(session: Session, user: User, password: str, *, temporary: bool = False,
+                 now: datetime | None = None) -> None:
     """Give the user a new password and end all their sessions; raises ValidationFailed.
 
-    A ``temporary`` password (an admin's) must be replaced by the user at their next sign-in.
+    A ``temporary`` password (an admin's) must be replaced by the user at their next sign-in,
+    and revokes their API tokens as of ``now`` (required then): an admin resets an account
+    because it may be in other hands, and a token would keep those hands in.
     """
     user.password_hash = passwords.hash_password(password, username=user.username)
     user.must_change_password = temporary
+    if temporary:
+        if now is None:
+            raise ValueError("a temporary password needs the time its tokens are revoked")
+        tokens.revoke_all(session, user, now=now)
     end_sessions(session, user)
 
 

@@ -116,7 +116,8 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         if "INSTANCE_PATH" in env:
-            values["instance_path"] = Path(env["INSTANCE_PATH"])
+            # absolute, as Flask requires: `make run` passes the relative default "instance"
+            values["instance_path"] = Path(env["INSTANCE_PATH"]).resolve()
         if "DATABASE_URL" in env:
             values["database_url"] = normalise_database_url(env["DATABASE_URL"])
         if "SECRET_KEY" in env:

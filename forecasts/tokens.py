@@ -106,3 +106,14 @@ def authenticate_token(
         session.add(token)
         session.commit()
     return user, token
+
+
+def revoke_all(session: Session, owner: User, *, now: datetime) -> int:
+    """Revoke every live token of ``owner`` (an admin's reset after a compromise); returns how
+    many. Flushes; the caller's transaction commits."""
+    live = [t for t in tokens_of(session, owner) if t.revoked_at is None]
+    for token in live:
+        token.revoked_at = now
+        session.add(token)
+    session.flush()
+    return len(live)

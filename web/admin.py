@@ -98,7 +98,7 @@ def temporary_password(user_id: int):  # type: ignore[no-untyped-def]
         flash(f"{person.username}: enter a temporary password.", "error")
         return redirect(url_for("admin.users")), 303
     try:
-        accounts.set_password(session, person, form.password.data, temporary=True)
+        accounts.set_password(session, person, form.password.data, temporary=True, now=now())
     except ValidationFailed as error:
         flash(f"{person.username}: {error.fields['password']}", "error")
         return redirect(url_for("admin.users")), 303

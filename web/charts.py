@@ -44,12 +44,6 @@ def plotly_js_path() -> Path:
     return Path(str(resources.files("plotly").joinpath("package_data/plotly.min.js")))
 
 
-def _plain(text: str) -> str:
-    """``text`` as plotly should show it: plotly reads trace names and hover text as HTML
-    (links, bold), and names come from users and briefings, so its markup is escaped."""
-    return html.escape(text, quote=False)
-
-
 def _layout(**changes: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "font": _FONT,

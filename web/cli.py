@@ -305,7 +305,7 @@ def users_set_password(username: str, temporary: bool, password: str) -> None:
         if user is None or user.kind is not UserKind.person:
             raise CommandError(f"No person with the username {username!r}.")
         try:
-            accounts.set_password(session, user, password, temporary=temporary)
+            accounts.set_password(session, user, password, temporary=temporary, now=_now())
         except DomainError as error:
             raise _refuse(error) from None
         click.echo(f"Password set for {user.username}"

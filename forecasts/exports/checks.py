@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,20 +13,19 @@ from forecasts.models import Question, User
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 # The longest text each imported field may hold: the table's own limits (PostgreSQL enforces
 # them), and the forms' limits for the free-text fields.
-TEXT_LIMITS = {"title": 300, "description": 20_000, "resolution_criteria": 10_000,
-               "source_name": 200, "source_url": 1000, "source_quote": 10_000, "note": 2_000}
-# NUL cannot be stored by PostgreSQL; other control characters hide text. Newlines and tabs stay.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Each imported column's limit is the bound the forms and the database hold (forecasts/bounds.py).
+TEXT_LIMITS = {"title": bounds.TITLE, "description": bounds.DESCRIPTION,
+               "resolution_criteria": bounds.CRITERIA, "source_name": bounds.SOURCE_NAME,
+               "source_url": bounds.URL, "source_quote": bounds.QUOTE, "note": bounds.TRAIL_NOTE}
 
 
 def check_text(values: dict[str, str]) -> None:
     """Raise ValueError naming the first field that is too long or holds control characters."""
     for name, value in values.items():
-        limit = TEXT_LIMITS.get(name)
-        if limit is not None and len(value) > limit:
-            raise ValueError(f"{name} is longer than {limit:,} characters")
-        if CONTROL.search(value):
-            raise ValueError(f"{name} holds a control character (such as NUL)")
+        limit = TEXT_LIMITS.get(name, bounds.TextLimit(len(value) or 1, multiline=True))
+        problem = limit.problem(value)
+        if problem:
+            raise ValueError(f"{name}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -95,8 +93,6 @@ def checked_forecast(question: Question, forecaster: User, probability: str,
     except ValueError:
         raise ValueError(f"probability {probability!r} is not a number") from None
     check_probability(value)
-    if CONTROL.search(rationale):
-        raise ValueError("rationale holds a control character (such as NUL)")
     problem = bounds.RATIONALE.problem(rationale)
     if problem:
         raise ValueError(f"rationale: {problem}")

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)  # 0–9 only
 WORDS = {"true": True, "false": False, "null": None}
 RULE = ("Numbers and numeric text compare as exact decimals (5, 5.0 and \"5.00\" are equal); "
         "other text compares exactly, case included; true, false and null match only those "

@@ -20,12 +20,11 @@ from forecasts import (
     discussion,
     forecasting,
     job_runs,
-    proposals,
     questions,
     resolution,
-    sources,
 )
 from forecasts.models import Briefing, Outcome, Role, Tag, Team, User
+from forecasts.resolution import proposals, sources
 from forecasts.resolution.checks import SourceCheck
 from forecasts.scoring import snapshots
 from tests.support import builders

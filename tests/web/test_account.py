@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from forecasts import accounts, profile
+from forecasts import accounts, profile, tokens
 from tests.conftest import csrf_token
 from tests.jobs.conftest import smtp_server  # noqa: F401  (a real SMTP server on loopback)
 from tests.support.builders import PASSWORD
@@ -55,14 +55,20 @@ def test_changing_your_display_name(sign_in, session, forecaster):
 
 
 def test_an_admins_temporary_password_must_be_replaced(app, sign_in, session, admin,
-                                                        forecaster):
+                                                        forecaster, clock):
     before = sign_in(forecaster)
+    issued = tokens.create_token(session, forecaster, name="laptop script", can_write=True,
+                                 now=clock.now())
     boss = sign_in(admin)
     assert boss.post(f"/admin/users/{forecaster.id}/password",
                      data={"password": "password"}).status_code == 303  # too common
     assert boss.post(f"/admin/users/{forecaster.id}/password",
                      data={"password": "temporary-pass-77"}).status_code == 302
     assert before.get("/questions").status_code == 302  # old sessions end
+    # and so do API tokens: a reset answers a compromise, and a token would outlive it
+    api = app.test_client().get("/api/v1/me",
+                                headers={"Authorization": f"Bearer {issued.secret}"})
+    assert api.status_code == 401
     client = app.test_client()
     token = csrf_token(client, "/login")
     response = client.post("/login", data={"username": forecaster.username,

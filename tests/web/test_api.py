@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -151,6 +153,11 @@ def test_list_filters_and_pages_with_a_cursor(api, session, manager, forecaster)
     found = client.get("/questions", query_string={"q": "grain"}).json["items"]
     assert [item["title"] for item in found] == ["Grain corridor"]
     assert client.get("/questions", query_string={"cursor": "garbage!"}).status_code == 400
+    # well-formed JSON that this API never wrote: a naive time, a boolean or a fractional id
+    for forged in (["2026-11-09T12:00:00", 1], ["2026-11-09T12:00:00+00:00", True],
+                   ["2026-11-09T12:00:00+00:00", 1.5], ["2026-11-09T12:00:00+00:00", "1"]):
+        raw = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode()
+        assert client.get("/questions", query_string={"cursor": raw}).status_code == 400
     assert client.get("/questions", query_string={"status": "sideways"}).status_code == 422
 
 

@@ -28,7 +28,8 @@ def test_an_http_source_url_is_a_link(sign_in, session, manager):
                                       source_url="https://example.org/ferries",
                                       source_quote="Ferries are unlikely to sail.")
     page = sign_in(manager).get(f"/questions/{question.id}").get_data(as_text=True)
-    link = '<a href="https://example.org/ferries" rel="noopener noreferrer">Harbour wire</a>'
+    link = ('<a href="https://example.org/ferries" rel="noopener noreferrer nofollow">'
+            'Harbour wire</a>')
     assert link in page
 
 

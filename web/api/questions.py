@@ -58,7 +58,11 @@ def _encode(row: QuestionRow) -> str:
 def _decode(cursor: str) -> tuple[datetime, int]:
     try:
         closes_at, question_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(closes_at), int(question_id)
+        when = datetime.fromisoformat(closes_at)
+        # exactly what _encode writes: an aware time and a whole id (not True, 1.5 or "1")
+        if when.tzinfo is None or type(question_id) is not int:
+            raise ValueError("not a cursor this API wrote")
+        return when, question_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise Problem(400, "The cursor is not one this API gave out.") from None
 
