@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors, bounds
+from forecasts import actors, bounds, webhooks
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
 from forecasts.questions import Status, require_manager, status
@@ -53,6 +53,10 @@ def resolve(
     _annul_dependants(session, question, actor, now)
     # the scores of exactly these questions change, in this same transaction
     score_store.rescore_resolved(session)
+    session.flush()  # the trail entry's id names the event
+    webhooks.enqueue(session, "question.resolved", f"question.resolved:{question.id}:{event.id}",
+                     {**webhooks.question_data(question), "outcome": outcome.value,
+                      "corrected": previous is not None, "note": event.note}, now=now)
     session.commit()
     session.refresh(event)
     return event
