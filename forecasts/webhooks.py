@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from forecasts import bounds, outbound
-from forecasts.errors import NotAllowed, ValidationFailed
+from forecasts.errors import NotAllowed, NotFound, ValidationFailed
 from forecasts.models import Role, User, Webhook, WebhookDelivery
 from forecasts.outbound import IPNetwork, OutboundError
 
@@ -93,12 +93,19 @@ def register(
     return webhook
 
 
-def remove(session: Session, webhook: Webhook, *, actor: User, now: datetime) -> None:
-    """Stop sending to ``webhook`` (its delivery log stays); raises NotAllowed for non-managers."""
+def remove(session: Session, webhook_id: int, *, actor: User, now: datetime) -> Webhook:
+    """Stop sending to a webhook (its delivery log stays).
+
+    Raises NotAllowed for non-managers, NotFound for an unknown or already removed webhook.
+    """
     _require_manager(actor)
+    webhook = session.get(Webhook, webhook_id)
+    if webhook is None or webhook.removed_at is not None:
+        raise NotFound("No such webhook.")
     webhook.removed_at = now
     session.add(webhook)
     session.commit()
+    return webhook
 
 
 def active(session: Session) -> list[Webhook]:
