@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
+from forecasts import bounds
 from forecasts.config import Settings
 from forecasts.db import UTCDateTime
 
@@ -108,7 +109,8 @@ def send_once(
     Raises what the mailer raises, after removing the log row so a later run retries.
     """
     entry = EmailLog(kind=kind, recipient=email.to.lower(), period=period,
-                     subject=email.subject[:200], created_at=now)
+                     subject=bounds.shorten(email.subject, bounds.TextLimit(200)),
+                     created_at=now)
     session.add(entry)
     try:
         session.commit()  # claim the send before sending: a crash now loses one email, not doubles

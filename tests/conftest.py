@@ -198,6 +198,16 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
+@pytest.fixture
+def live_server_on_each_engine(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """gunicorn with two workers on each engine's empty, migrated test database."""
+    (tmp_path / "live").mkdir()
+    server = LiveServer(tmp_path / "live", database_url=database_url)
+    server.start()
+    yield server
+    server.stop()
+
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]

@@ -120,7 +120,7 @@ def _draft_row(briefing: Briefing, draft: Draft) -> BriefingDraft:
         briefing_id=briefing.id,  # type: ignore[arg-type]
         block=draft.block, source=draft.source and bounds.shorten(draft.source, bounds.SOURCE_NAME),
         source_date=draft.source_date, confidence=draft.confidence, date_needed=draft.date_needed,
-        horizon=draft.horizon and draft.horizon[:120],
+        horizon=draft.horizon and bounds.shorten(draft.horizon, bounds.TextLimit(120)),
         sentence_index=draft.sentence_index, quote=draft.quote,
         term=draft.term, band=draft.band, low=draft.low, high=draft.high,
         yardstick=draft.yardstick, negated=draft.negated,

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import (
     Briefing,
@@ -77,7 +78,7 @@ def publication_for(session: Session, name: str, *, now: datetime,
 
 def add_alias(session: Session, publication: Publication, alias: str) -> None:
     """Record another name for the publication, unless it is its name or anyone's already."""
-    cleaned = " ".join(alias.split())[:MAX_NAME]
+    cleaned = bounds.shorten(" ".join(alias.split()), bounds.PUBLICATION)
     if not cleaned or find_publication(session, cleaned) is not None:
         return
     session.add(PublicationAlias(publication_id=publication.id, alias=cleaned))  # type: ignore[arg-type]
@@ -87,7 +88,7 @@ def add_alias(session: Session, publication: Publication, alias: str) -> None:
 def record_author(session: Session, publication: Publication,
                   name: str | None) -> PublicationAuthor | None:
     """The author from a byline, remembered per publication; None when there is no byline."""
-    cleaned = " ".join((name or "").split())[:MAX_NAME]
+    cleaned = bounds.shorten(" ".join((name or "").split()), bounds.AUTHOR)
     if not cleaned:
         return None
     query = select(PublicationAuthor).where(PublicationAuthor.publication_id == publication.id,
@@ -115,7 +116,9 @@ def _new_forecaster(session: Session, name: str, now: datetime) -> User:
     while session.exec(select(User.id).where(User.username == username)).first() is not None:
         n += 1
         username = f"pub-{slug}-{n}"
-    user = User(username=username, display_name=name[: 80 - len(STATED)] + STATED,
+    # the display name is the service's own text: shortened visibly, never cut mid-word
+    display = bounds.shorten(name, bounds.TextLimit(bounds.DISPLAY_NAME.max_length - len(STATED)))
+    user = User(username=username, display_name=display + STATED,
                 password_hash="!", kind=UserKind.publication, created_at=now)
     session.add(user)
     session.flush()

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from forecasts import bounds
 from forecasts.errors import DomainError
-from forecasts.forecasting import MAX_RATIONALE, check_probability
+from forecasts.forecasting import check_probability
 from forecasts.models import Question, User
 
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
@@ -96,8 +97,9 @@ def checked_forecast(question: Question, forecaster: User, probability: str,
     check_probability(value)
     if CONTROL.search(rationale):
         raise ValueError("rationale holds a control character (such as NUL)")
-    if len(rationale) > MAX_RATIONALE:
-        raise ValueError(f"rationale is longer than {MAX_RATIONALE:,} characters")
+    problem = bounds.RATIONALE.problem(rationale)
+    if problem:
+        raise ValueError(f"rationale: {problem}")
     if question.published_at is None and question.id is not None:
         raise ValueError("the question is a draft")
     if not question.opens_at <= created_at < question.closed_at:

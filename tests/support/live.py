@@ -1,4 +1,5 @@
-"""A real gunicorn serving the app from a temporary SQLite file, set up through the real CLI."""
+"""A real gunicorn serving the app, set up through the real CLI: on a temporary SQLite file, or
+on a database the caller gives (the PostgreSQL test database, say)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, instance: Path, workers: int = 2) -> None:
+    def __init__(self, instance: Path, workers: int = 2, database_url: str | None = None) -> None:
         self.port = free_port()
+        self.database_url = database_url or f"sqlite:///{instance / 'forecasts.db'}"
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = instance / "gunicorn.log"
         self.env = {**os.environ, "INSTANCE_PATH": str(instance), "PORT": str(self.port),
                     "WEB_CONCURRENCY": str(workers), "SECRET_KEY": "live-test-secret"}
-        self.env.pop("DATABASE_URL", None)
+        self.env["DATABASE_URL"] = self.database_url
         self.process: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> str:

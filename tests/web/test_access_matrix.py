@@ -2,7 +2,7 @@
 
 The table ACCESS below is the one statement of each endpoint's lowest allowed role; the test
 generates its cases from ``app.url_map``, so a new route without an entry fails until someone
-decides who may use it. Permissions do not differ between engines, so this runs on SQLite only.
+decides who may use it. It runs on both engines, as every database test does.
 
 Expected answers: anonymous → a redirect to the sign-in page (401 for the JSON API); a role
 below the entry → 403; the entry's role or above → neither 401 nor 403, and never a 5xx.
@@ -10,10 +10,8 @@ below the entry → 403; the entry's role or above → neither 401 nor 403, and 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,14 +147,6 @@ class World:
     people: dict[str, User]
     other: User
     params: dict[str, Any]
-
-
-@pytest.fixture
-def database_url(sqlite_template: Path, tmp_path: Path) -> str:
-    """SQLite only: who may do what does not depend on the engine."""
-    path = tmp_path / "forecasts.db"
-    shutil.copyfile(sqlite_template, path)
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ HARBOUR_DESK = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / 
 
 
 def live_session(server) -> Session:  # type: ignore[no-untyped-def]
-    """A session on the live server's own SQLite file."""
-    url = f"sqlite:///{Path(server.env['INSTANCE_PATH']) / 'forecasts.db'}"
-    return Session(make_engine(Settings(database_url=url)))
+    """A session on the live server's own database."""
+    return Session(make_engine(Settings(database_url=server.database_url)))
 
 
 def publish_and_resolve_a_briefing(server) -> None:  # type: ignore[no-untyped-def]

@@ -176,7 +176,8 @@ def forecaster_pages(base: str, ids: hostile.Seeded) -> list[str]:
     ]
 
 
-def test_no_payload_runs_on_any_page(chromium, live_server, artifacts) -> None:  # type: ignore[no-untyped-def]
+def test_no_payload_runs_on_any_page(chromium, live_server_on_each_engine, artifacts) -> None:
+    live_server = live_server_on_each_engine  # type: ignore[no-untyped-def]
     with live_session(live_server) as session:
         ids = hostile.seed(session, datetime.now(UTC))
     base, report = live_server.url, Report()
