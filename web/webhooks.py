@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Optional
 
 from forecasts import bounds, webhooks
@@ -22,10 +22,11 @@ class WebhookForm(FlaskForm):
 
     url = text_field("Receiver URL (http:// or https://)", bounds.URL, DataRequired())
     events = SelectMultipleField(
-        "Events", choices=list(webhooks.EVENTS.items()),
+        "Events", choices=[SelectChoice(k, v) for k, v in webhooks.EVENTS.items()],
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
         validators=[DataRequired(message="Choose at least one event.")])
-    style = SelectField("Format", choices=list(webhooks.STYLES.items()))
+    style = SelectField("Format",
+                        choices=[SelectChoice(k, v) for k, v in webhooks.STYLES.items()])
     secret = text_field("Signing secret (leave empty to generate one)", bounds.WEBHOOK_SECRET,
                         Optional())
 
