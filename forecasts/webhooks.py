@@ -168,9 +168,10 @@ def summary(event: str, data: dict[str, Any]) -> str:
     if event == "proposal.waiting":
         return f"Proposed {str(data.get('outcome', '')).upper()}, waiting for a manager: {title}"
     if event == "digest.weekly":
-        return (f"This week: {data.get('published', 0)} questions published, "
-                f"{data.get('resolved', 0)} resolved, {data.get('proposals_waiting', 0)} "
-                "proposals waiting.")
+        published, waiting = data.get("published", 0), data.get("proposals_waiting", 0)
+        return (f"This week: {published} question{'' if published == 1 else 's'} published, "
+                f"{data.get('resolved', 0)} resolved, {waiting} "
+                f"proposal{'' if waiting == 1 else 's'} waiting.")
     return event
 
 

@@ -188,3 +188,20 @@ def test_only_managers_register_and_only_http_urls_with_known_events(session, ma
     made = webhooks.register(session, url="https://example.org/h", events=["digest.weekly"],
                              style="json", secret="", actor=manager, now=clock.now())
     assert len(made.secret) >= 40  # a random secret when none is given
+
+
+def test_the_weekly_digest_counts_the_past_week_and_is_queued_once_per_week(
+        session, engine, manager, clock: FixedClock, httpserver):
+    hook(session, manager, httpserver, events=("digest.weekly",))
+    clock.set(clock.now() - timedelta(days=10))  # the builders publish at T0
+    question = make_question(session, manager)
+    outcomes.resolve(session, question, outcome="yes", actor=manager, now=clock.now())
+    clock.advance(days=2)
+
+    assert webhooks.queue_weekly_digest(session, now=clock.now()) == {"queued": 1}
+    assert webhooks.queue_weekly_digest(session, now=clock.now()) == {"queued": 0}
+    [digest] = deliveries(engine)
+    data = json.loads(digest.payload)["data"]
+    assert (data["published"], data["resolved"], data["proposals_waiting"]) == (1, 1, 0)
+    assert webhooks.summary("digest.weekly", data)== (
+        "This week: 1 question published, 1 resolved, 0 proposals waiting.")
