@@ -205,3 +205,19 @@ def test_the_weekly_digest_counts_the_past_week_and_is_queued_once_per_week(
     assert (data["published"], data["resolved"], data["proposals_waiting"]) == (1, 1, 0)
     assert webhooks.summary("digest.weekly", data)== (
         "This week: 1 question published, 1 resolved, 0 proposals waiting.")
+
+
+def test_a_conditional_annulled_by_its_condition_is_a_resolved_event_too(
+        session, engine, manager, clock, httpserver):
+    hook(session, manager, httpserver)
+    condition = make_question(session, manager, title="Will the budget pass?")
+    conditional = make_question(session, manager, title="Will dredging start?")
+    conditional.condition_id = condition.id
+    session.add(conditional)
+    session.commit()
+
+    outcomes.resolve(session, condition, outcome="no", actor=manager, now=clock.now())
+
+    sent = sorted((json.loads(d.payload)["data"]["title"], json.loads(d.payload)["data"]["outcome"])
+                  for d in deliveries(engine))
+    assert sent == [("Will dredging start?", "annulled"), ("Will the budget pass?", "no")]
