@@ -111,6 +111,8 @@ PUBLICATION = TextLimit(200)  # briefing.publication, briefing_draft.publication
 AUTHOR = TextLimit(200)
 TERM = TextLimit(60)  # an estimative term or band name
 BRIEFING_TEXT = TextLimit(2 * 1024 * 1024, multiline=True)  # the parser's 2 MB, in characters
+WEBHOOK_SECRET = TextLimit(200)  # webhook.secret, the HMAC key a receiver shares
+DELIVERY_ERROR = TextLimit(500)  # webhook_delivery.last_error, one attempt's failure
 
 
 def text_errors(fields: Mapping[str, tuple[str | None, TextLimit]]) -> dict[str, str]:

@@ -181,8 +181,11 @@ def fetch(
     max_redirects: int = MAX_REDIRECTS,
     headers: Mapping[str, str] | None = None,
     ca_certs_pem: str | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> Response:
-    """GET ``url`` following at most ``max_redirects`` redirects, each hop checked again.
+    """GET ``url`` (or send ``method`` with ``body``: a webhook's POST), following at most
+    ``max_redirects`` redirects, each hop checked again (a redirect resends the same request).
 
     ``deadline`` is the total time in seconds for every hop's connect and reads together;
     ``max_bytes`` caps the (decoded) body. An HTTP error status is an answer, not a failure.
@@ -194,8 +197,9 @@ def fetch(
     ends_at = time.monotonic() + deadline
     for _hop in range(max_redirects + 1):
         target = resolve(url, networks, within=ends_at - time.monotonic())
-        response = _get(target, max_bytes=max_bytes, ends_at=ends_at, deadline=deadline,
-                        headers=headers or {}, ca_certs_pem=ca_certs_pem)
+        response = _send(target, max_bytes=max_bytes, ends_at=ends_at, deadline=deadline,
+                         headers=headers or {}, ca_certs_pem=ca_certs_pem, method=method,
+                         body=body)
         location = response.headers.get("location")
         if response.status not in REDIRECTS or not location:
             return Response(response.status, response.headers, response.body, url)
@@ -204,9 +208,9 @@ def fetch(
                         f"Redirected more than {max_redirects} times.", status=response.status)
 
 
-def _get(
+def _send(
     target: Target, *, max_bytes: int, ends_at: float, deadline: float,
-    headers: Mapping[str, str], ca_certs_pem: str | None,
+    headers: Mapping[str, str], ca_certs_pem: str | None, method: str, body: bytes | None,
 ) -> Response:
     connection = _connect(target, ends_at=ends_at, deadline=deadline, ca_certs_pem=ca_certs_pem)
     expired = threading.Event()
@@ -222,7 +226,7 @@ def _get(
     watchdog.daemon = True
     watchdog.start()
     try:
-        connection.request("GET", target.path, headers={
+        connection.request(method, target.path, body=body, headers={
             "Host": _host_header(target), "User-Agent": USER_AGENT, "Accept-Encoding": "gzip",
             **headers,
         }, preload_content=False)

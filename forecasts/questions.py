@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import type_coerce
 from sqlmodel import Field, Session, col, func, select
 
-from forecasts import bounds
+from forecasts import bounds, webhooks
 from forecasts.crowd import crowd_member
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -193,6 +193,8 @@ def publish_question(session: Session, question: Question, *, actor: User, now: 
         raise Conflict("The close date has passed; move it before publishing.")
     question.published_at = now
     session.add(question)
+    webhooks.enqueue(session, "question.published", f"question.published:{question.id}",
+                     webhooks.question_data(question), now=now)
     session.commit()
 
 

@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import discussion, reminders
+from forecasts import discussion, reminders, webhooks
 from forecasts.clock import Clock
 from forecasts.mail import Mailer
 from forecasts.resolution import checks as source_checks
@@ -71,6 +71,18 @@ def snapshot_scores(ctx: Context) -> dict[str, int]:
         return {"rows": snapshots.take_snapshot(session, now=ctx.clock.now())}
 
 
+def deliver_webhooks(ctx: Context) -> dict[str, int]:
+    """Send the webhook deliveries that are due (first attempts and retries)."""
+    with Session(ctx.engine) as session:
+        return webhooks.deliver_due(session, now=ctx.clock.now(), allowed=ctx.fetcher.allowed)
+
+
+def queue_webhook_digest(ctx: Context) -> dict[str, int]:
+    """Queue the weekly digest for the webhooks that take it (sent by deliver-webhooks)."""
+    with Session(ctx.engine) as session:
+        return webhooks.queue_weekly_digest(session, now=ctx.clock.now())
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """A job's stable id, what it runs, and when."""
@@ -97,5 +109,10 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("score-snapshot", snapshot_scores,
             lambda: CronTrigger(hour=0, minute=30, timezone=UTC),
             "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),
+    JobSpec("deliver-webhooks", deliver_webhooks, lambda: IntervalTrigger(minutes=1),
+            "Send due webhook deliveries and retries (every minute)"),
+    JobSpec("webhook-digest", queue_webhook_digest,
+            lambda: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=UTC),
+            "Queue the weekly digest for webhooks (Mondays, 08:00 UTC)"),
 )
 JOBS_BY_ID = {spec.job_id: spec for spec in JOBS}

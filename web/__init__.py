@@ -80,6 +80,9 @@ def create_app(
     app.register_blueprint(api.bp)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(exports.bp)
+    from web import webhooks
+
+    app.register_blueprint(webhooks.bp)
     return app
 
 

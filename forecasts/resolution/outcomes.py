@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors, bounds
+from forecasts import actors, bounds, webhooks
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
 from forecasts.questions import Status, require_manager, status
@@ -53,6 +53,7 @@ def resolve(
     _annul_dependants(session, question, actor, now)
     # the scores of exactly these questions change, in this same transaction
     score_store.rescore_resolved(session)
+    _queue_resolved(session, question, event, now)
     session.commit()
     session.refresh(event)
     return event
@@ -127,8 +128,20 @@ def _annul_dependants(session: Session, condition: Question, actor: User, now: d
         note = f"Annulled automatically: its condition “{condition.title}” resolved {outcome}."
         action = Action.resolve if previous is None else Action.correct
         session.add(dependant)
-        session.add(_event(dependant, actor, now, action, previous, Outcome.annulled, note))
+        event = _event(dependant, actor, now, action, previous, Outcome.annulled, note)
+        session.add(event)
+        _queue_resolved(session, dependant, event, now)
         _annul_dependants(session, dependant, actor, now)
+
+
+def _queue_resolved(
+    session: Session, question: Question, event: ResolutionEvent, now: datetime
+) -> None:
+    """Queue the question.resolved webhook event, named by its trail entry, in this transaction."""
+    session.flush()  # gives the trail entry its id
+    webhooks.enqueue(session, "question.resolved", f"question.resolved:{question.id}:{event.id}",
+                     {**webhooks.question_data(question), "outcome": event.to_outcome,
+                      "corrected": event.from_outcome is not None, "note": event.note}, now=now)
 
 
 def trail(session: Session, question: Question) -> list[ResolutionEvent]:

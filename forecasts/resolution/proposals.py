@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from forecasts import bounds
+from forecasts import bounds, webhooks
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
@@ -99,6 +99,10 @@ def propose(
         outcomes.resolve(session, question, outcome=outcome, actor=actor,
                            note=f"Applied automatically. {note}", now=now)  # commits
     else:
+        webhooks.enqueue(
+            session, "proposal.waiting", f"proposal.waiting:{question.id}:{now.isoformat()}",
+            {**webhooks.question_data(question), "outcome": outcome.value, "evidence": note},
+            now=now)
         session.commit()
     return proposal
 
@@ -137,6 +141,14 @@ def propose_many(
          "to_outcome": outcome, "note": summary(outcome, facts)}
         for question_id, outcome, facts, at in fresh
     ])
+    if hooks := webhooks.subscribers(session, "proposal.waiting"):  # one query when none
+        titled = {q.id: q for q in session.exec(select(Question).where(
+            col(Question.id).in_([question_id for question_id, *_ in fresh])))}
+        for question_id, outcome, facts, at in fresh:
+            webhooks.enqueue(
+                session, "proposal.waiting", f"proposal.waiting:{question_id}:{at.isoformat()}",
+                {**webhooks.question_data(titled[question_id]), "outcome": outcome.value,
+                 "evidence": summary(outcome, facts)}, now=at, hooks=hooks)
     return {question_id for question_id, *_ in fresh}
 
 

@@ -277,3 +277,14 @@ def test_a_stalled_name_lookup_counts_against_the_deadline(monkeypatch):
         release.set()
     assert caught.value.failure is Failure.timeout
     assert time.monotonic() - started < 3
+
+
+def test_a_post_sends_its_body_and_headers_through_the_same_guard(httpserver):
+    httpserver.expect_request("/hook", method="POST", data=b'{"a": 1}',
+                              headers={"X-Test": "yes"}).respond_with_data("taken", status=202)
+
+    answer = fetch(httpserver.url_for("/hook"), method="POST", body=b'{"a": 1}',
+                   headers={"X-Test": "yes"}, max_bytes=1000, deadline=2.0, allowed=LOCAL)
+
+    assert (answer.status, answer.body) == (202, b"taken")
+    assert refused(httpserver.url_for("/hook")).failure is Failure.refused  # still guarded

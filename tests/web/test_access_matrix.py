@@ -22,7 +22,7 @@ from sqlmodel import Session
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import MapAdapter, Rule
 
-from forecasts import briefings, tokens
+from forecasts import briefings, tokens, webhooks
 from forecasts.models import Role, User
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
@@ -90,6 +90,8 @@ ACCESS: dict[str, str] = {
     "exports.import_page": "manager",
     "tokens.index": "forecaster",
     "tokens.revoke": "forecaster",  # one's own; someone else's is 404 unless a manager asks
+    "webhooks.index": "manager",
+    "webhooks.remove": "manager",
     "api.openapi_document": ANONYMOUS,
     "api.docs": ANONYMOUS,
     "api.docs_asset": ANONYMOUS,
@@ -163,6 +165,9 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
         "dataset": "forecasts", "fmt": "csv", "name": "swagger-ui.css",
         "token_id": tokens.create_token(session, other, name="olga's script", can_write=False,
                                         now=builders.T0).token.id,
+        "webhook_id": webhooks.register(session, url="https://example.org/hook",
+                                        events=["question.resolved"], style="json", secret="",
+                                        actor=manager, now=builders.T0).id,
     }
     return World(app, {"forecaster": forecaster, "manager": manager, "admin": admin}, other,
                  params)
