@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from forecasts.errors import ValidationFailed
 
@@ -221,3 +222,20 @@ def parse_day(text: str, *, name: str = "date") -> date:
     if day_problem(day):
         raise OutOfBounds(f"{name} must be a date {DATE_RANGE}.")
     return day
+
+
+# --- Addresses ----------------------------------------------------------------------------
+
+
+def url_problem(value: str) -> str | None:
+    """Why a stored address from outside is not an absolute http(s) URL, or None (empty is fine).
+
+    Every path that stores one (forms, API, import) asks this, so a ``javascript:`` or
+    ``data:`` address is refused wherever it comes in, not only where it is rendered.
+    """
+    if not value:
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "Give an http:// or https:// address."
+    return None

@@ -81,6 +81,8 @@ def check_question(data: QuestionCreate) -> None:
         errors["resolve_by"] = "The resolve-by date cannot come before the close date."
     if len(normalise_tags(data.tags)) > MAX_TAGS:
         errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    if "source_url" not in errors and (problem := bounds.url_problem(data.source_url)):
+        errors["source_url"] = problem
     if errors:
         raise ValidationFailed(errors)
 

@@ -88,10 +88,11 @@ def find_user(users: dict[str, User], username: str, what: str) -> User:
 def checked_forecast(question: Question, forecaster: User, probability: str,
                      created_at: datetime, rationale: str) -> dict[str, object]:
     """A forecast row to insert, after the product's rules; raises ValueError with the reason."""
-    try:
-        value = float(probability.strip().rstrip("%")) / (100 if "%" in probability else 1)
-    except ValueError:
+    try:  # digits 0-9 only: float() would also read "١٢" or "1e-1"
+        number = bounds.parse_decimal(probability.strip().rstrip("%"), name="probability")
+    except bounds.OutOfBounds:
         raise ValueError(f"probability {probability!r} is not a number") from None
+    value = float(number) / (100 if "%" in probability else 1)
     check_probability(value)
     problem = bounds.RATIONALE.problem(rationale)
     if problem:

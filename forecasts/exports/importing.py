@@ -12,9 +12,10 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecasts.errors import ValidationFailed
 from forecasts.exports import fatebook
@@ -84,7 +85,11 @@ def import_rows(session: Session, rows: list[dict[str, str]], *, kind: str, acto
     elif kind == "questions" and columns >= {"title", "resolution_criteria", "opens_at"}:
         plan = _plan_questions(rows, users, _titles(session), actor, progress)
     elif kind == "forecasts" and columns >= {"question_title", "forecaster", "probability"}:
-        plan = _plan_forecasts(rows, users, _questions_by_title(session), progress)
+        by_title = _questions_by_title(session)
+        named = {q.id for row in rows
+                 for q in by_title.get(row.get("question_title", "").strip().casefold(), [])}
+        plan = _plan_forecasts(rows, users, by_title, progress,
+                               stored=_stored_forecasts(session, named))
     else:
         wanted = QUESTION_COLUMNS if kind == "questions" else FORECAST_COLUMNS
         raise ValidationFailed({"file": f"Unknown columns. Expected this product's {kind} "
@@ -196,9 +201,20 @@ def _trail(text: str, users: dict[str, User]) -> list[dict[str, object]]:
     return trail
 
 
+def _stored_forecasts(session: Session,
+                      question_ids: set[int | None]) -> set[tuple[int, int, datetime]]:
+    """(question, forecaster, time) of the stored forecasts on these questions: an import never
+    repeats one."""
+    rows = session.exec(select(Forecast.question_id, Forecast.forecaster_id, Forecast.created_at)
+                        .where(col(Forecast.question_id).in_(question_ids)))
+    return {(q, f, t) for q, f, t in rows}
+
+
 def _plan_forecasts(rows: list[dict[str, str]], users: dict[str, User],
-                    by_title: dict[str, list[Question]], progress: Progress | None) -> ImportPlan:
+                    by_title: dict[str, list[Question]], progress: Progress | None, *,
+                    stored: set[tuple[int, int, datetime]]) -> ImportPlan:
     plan = ImportPlan()
+    seen = set(stored)
     for index, row in enumerate(rows):
         _tick(progress, index)
         try:
@@ -206,10 +222,18 @@ def _plan_forecasts(rows: list[dict[str, str]], users: dict[str, User],
             if len(matches) != 1:
                 raise ValueError(f"{'no' if not matches else 'more than one'} question titled "
                                  f"{row.get('question_title', '')!r}")
-            plan.forecasts.append(checked_forecast(
+            forecast = checked_forecast(
                 matches[0], find_user(users, row.get("forecaster", ""), "forecaster"),
                 row.get("probability", ""), parse_time(row.get("created_at", ""), "created_at"),
-                row.get("rationale", "")))
+                row.get("rationale", ""))
+            # Forecasts are append-only history: the same forecaster cannot have forecast the
+            # same question twice at one instant, so a repeat is a re-imported row, refused.
+            key = (matches[0].id, forecast["forecaster_id"], forecast["created_at"])
+            if key in seen:
+                raise ValueError("this forecaster already has a forecast on this question at "
+                                 "this time (was the file imported before?)")
+            seen.add(key)  # type: ignore[arg-type]
+            plan.forecasts.append(forecast)
         except (ValueError, ValidationFailed) as error:
             plan.bad.append(BadRow(index + 1, _reason(error)))
     return plan

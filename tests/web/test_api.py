@@ -47,6 +47,9 @@ def test_a_manager_drafts_publishes_and_resolves_a_question(api, session, manage
     question_id = created.json["id"]
     assert created.json["status"] == "draft" and created.json["tags"] == ["Ports"]
     assert client.post(f"/questions/{question_id}/publish").json["status"] == "open"
+    # only http(s) addresses are stored, whichever way they come in (the form refuses them too)
+    refused = client.patch(f"/questions/{question_id}", {"source_url": "javascript:alert(1)"})
+    assert refused.status_code == 422 and "http" in str(refused.json)
     edited = client.patch(f"/questions/{question_id}", {"title": "Will the port reopen?"})
     assert edited.status_code == 200 and edited.json["title"] == "Will the port reopen?"
     resolved = client.post(f"/questions/{question_id}/resolve", {"outcome": "yes"})

@@ -87,6 +87,18 @@ def test_export_then_import_into_an_empty_database_round_trips(runner, session, 
     assert len(after[2]) == 3 and after[3]  # the trail and the scores came back
 
 
+def test_importing_the_same_forecasts_again_adds_nothing(runner, session, manager, history,
+                                                        tmp_path):
+    path = tmp_path / "forecasts.csv"
+    assert runner.invoke(args=["export", "forecasts", "-o", str(path)]).exit_code == 0
+    before = len(session.exec(select(Forecast)).all())
+    again = runner.invoke(args=["import", "forecasts", str(path), "--as", "maria"])
+    assert again.exit_code == 2
+    assert "row 1: this forecaster already has a forecast on this question" in again.output
+    session.expire_all()
+    assert len(session.exec(select(Forecast)).all()) == before  # history is not doubled
+
+
 def test_json_export_round_trips_too(runner, session, manager, history, tmp_path):
     before = _snapshot(session)
     for dataset in ("questions", "forecasts"):
