@@ -33,7 +33,8 @@ $(SECRET_FILE):
 run: $(VENV)/.run-installed $(SECRET_FILE)
 	@# One shell: the secret is exported to every command; the scheduler runs in the background
 	@# and is stopped (SIGTERM) when gunicorn exits.
-	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" INSTANCE_PATH="$(INSTANCE_PATH)"; \
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" INSTANCE_PATH="$(INSTANCE_PATH)" \
+	  PUBLIC_URL="$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/forecasts db upgrade && $(BIN)/forecasts sample load || exit $$?; \
 	echo "Serving on http://127.0.0.1:$(PORT), scheduler in the background  (Ctrl-C stops both)"; \
 	$(BIN)/python -m jobs & scheduler=$$!; \

@@ -20,7 +20,7 @@ from web.permissions import role_required, viewer
 
 bp = Blueprint("exports", __name__)
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_BYTES = 8 * 1024 * 1024  # the app's MAX_CONTENT_LENGTH caps an upload anyway
 
 
 class ImportForm(FlaskForm):
@@ -98,7 +98,7 @@ def import_page():  # type: ignore[no-untyped-def]
         name = form.file.data.filename or ""
         try:
             if len(data) > MAX_IMPORT_BYTES:
-                raise ValidationFailed({"file": "The file is over 50 MB."})
+                raise ValidationFailed({"file": "The file is over 8 MB: import it with the forecasts import command."})
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             form.file.errors = ["The file is not UTF-8 text."]
