@@ -98,7 +98,8 @@ def import_page():  # type: ignore[no-untyped-def]
         name = form.file.data.filename or ""
         try:
             if len(data) > MAX_IMPORT_BYTES:
-                raise ValidationFailed({"file": "The file is over 8 MB: import it with the forecasts import command."})
+                raise ValidationFailed({"file": "The file is over 8 MB: import it with the "
+                                                "forecasts import command."})
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             form.file.errors = ["The file is not UTF-8 text."]
