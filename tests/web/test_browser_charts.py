@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +22,16 @@ pytestmark = pytest.mark.browser
 HARBOUR_DESK = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
 
 
-def live_session(server) -> Session:  # type: ignore[no-untyped-def]
-    """A session on the live server's own database."""
-    return Session(make_engine(Settings(database_url=server.database_url)))
+@contextmanager
+def live_session(server) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """A session on the live server's own database; its engine is disposed afterwards, so no
+    PostgreSQL connection is left for the garbage collector."""
+    engine = make_engine(Settings(database_url=server.database_url))
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def publish_and_resolve_a_briefing(server) -> None:  # type: ignore[no-untyped-def]
