@@ -67,7 +67,7 @@ def review(briefing_id: int):  # type: ignore[no-untyped-def]
 
 
 def _render_review(  # type: ignore[no-untyped-def]
-    briefing: Briefing, failed: tuple[int, DraftForm] | None = None, code: int = 200,
+    briefing: Briefing, failed: tuple[int | None, DraftForm] | None = None, code: int = 200,
     publication_form: PublicationForm | None = None,
 ):
     session = get_session()

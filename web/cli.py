@@ -258,8 +258,7 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
                                   min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
                                   two_term=two_term)
         if by == "forecaster":
-            names = {u.id: u.display_name for u in accounts.list_users(session)}
-            names.update(scorebook.CROWD_NAMES)
+            names = scorebook.forecaster_names(session, table["forecaster_id"])
             table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])
     if table.empty:
         click.echo("No scored questions yet: resolve a question that has forecasts.")

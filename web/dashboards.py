@@ -207,12 +207,13 @@ def _options(kind: str) -> list[tuple[Any, str]]:
     found = choices(get_session())
     scored = _cache().derived(get_session(), ("scored forecasters",),
                               lambda scores: scores.scored_subjects())
-    return {
+    options: dict[str, list[tuple[Any, str]]] = {
         "crowd": list(AGGREGATE_NAMES.items()), "horizon": list(HORIZONS.items()),
         "forecaster": [(i, n) for i, n in found.forecasters if i in scored],
         "team": found.teams, "tag": found.tags,
         "publication": [(i, n) for i, n in found.publications if i in scored],
-    }[kind]
+    }
+    return options[kind]
 
 
 @bp.get("/dashboards/calibration")

@@ -152,7 +152,7 @@ def time_weighted_brier(
 
     - `active` (default): left out; only the covered period is scored and coverage shows how much.
     - `crowd`: scored with the crowd's forecast standing then (`crowd`, a step function such as
-      aggregate.crowd_history returns; None = the median of `forecasts`). Time before anyone
+      aggregates.crowd_history returns; None = the median of `forecasts`). Time before anyone
       forecast stays unscored.
     - `ignorance`: scored as a 50 % forecast (0.25; 0.5 on the two-term scale).
 
@@ -180,7 +180,7 @@ def relative_brier(
     """Time-weighted Brier minus the crowd's over the same period: negative beats the crowd.
 
     The crowd (default: median of every forecaster's latest forecast at each instant, from
-    `forecasts` itself; or a step function as from aggregate.crowd_history) is scored like a
+    `forecasts` itself; or a step function as from aggregates.crowd_history) is scored like a
     forecaster under the same `before_first` policy over the period the forecaster is scored on,
     so the crowd scored as a forecaster gets 0. Columns: question_id, forecaster_id, brier,
     crowd_brier, relative_brier, coverage, forecasts, peers (other crowd members scored on the
