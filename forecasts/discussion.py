@@ -15,8 +15,10 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from forecasts import emails, profile
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.forecasting import may_see_crowd
+from forecasts.links import NO_LINKS, Links
 from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import (
     MAX_COMMENT_LENGTH,
@@ -31,7 +33,7 @@ from forecasts.questions import require_manager
 
 logger = logging.getLogger(__name__)
 
-MAIL_KIND = "clarification"
+MAIL_KIND = profile.CLARIFICATION
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ def _save(session: Session, comment: Comment) -> Comment:
 
 
 def recipients(session: Session, clarification: Comment) -> list[User]:
-    """Active people with an email address who had forecast on the question by then."""
+    """Active people with an email address who had forecast on the question by then and
+    have not switched clarification emails off on their profile."""
     forecasters = (
         select(Forecast.forecaster_id)
         .where(Forecast.question_id == clarification.question_id,
@@ -204,24 +207,23 @@ def recipients(session: Session, clarification: Comment) -> list[User]:
         col(User.id).in_(forecasters), col(User.active), col(User.email).is_not(None),
         User.kind == UserKind.person,
     )
-    return list(session.exec(query.order_by(col(User.id))))
+    people = session.exec(query.order_by(col(User.id)))
+    return [person for person in people if profile.wants(session, person, MAIL_KIND)]
 
 
-def clarification_email(clarification: Comment, question: Question, to: User) -> Email:
-    """The message telling one forecaster about a clarification."""
+def clarification_email(clarification: Comment, question: Question, to: User, *,
+                        time_zone: str | None = None, links: Links = NO_LINKS) -> Email:
+    """The message telling one forecaster about a clarification (``clarification.txt``)."""
     title = question.title if len(question.title) <= 120 else question.title[:119] + "…"
-    body = "\n".join([
-        f"Hello {to.display_name},", "",
-        f"A manager clarified question #{question.id}, which you have forecast:",
-        f"“{question.title}”", "",
-        f"Clarification of {clarification.created_at:%Y-%m-%d %H:%M} UTC:", "",
-        clarification.body, "",
-        "You may want to review your forecast.",
-    ])
-    return Email(to=to.email or "", subject=f"Clarified: {title}", body=body)
+    return emails.email(to.email or "", f"Clarified: {title}", "clarification.txt",
+                        time_zone=time_zone, person=to, question=question,
+                        clarification=clarification,
+                        question_url=links.question(question.id),  # type: ignore[arg-type]
+                        profile_url=links.profile())
 
 
-def send_clarifications(session: Session, mailer: Mailer, *, now: datetime) -> dict[str, int]:
+def send_clarifications(session: Session, mailer: Mailer, *, now: datetime,
+                        links: Links = NO_LINKS) -> dict[str, int]:
     """Email each clarification not yet mailed to its recipients, once each (``send_once``).
 
     A recipient whose send fails is retried on the next run; the clarification counts as
@@ -237,7 +239,9 @@ def send_clarifications(session: Session, mailer: Mailer, *, now: datetime) -> d
         question = session.get(Question, clarification.question_id)
         failed = 0
         for person in recipients(session, clarification):
-            email = clarification_email(clarification, question, person)  # type: ignore[arg-type]
+            email = clarification_email(clarification, question, person,  # type: ignore[arg-type]
+                                        time_zone=profile.time_zone_of(session, person),
+                                        links=links)
             try:
                 sent = send_once(session, mailer, email, kind=MAIL_KIND,
                                  period=f"comment-{clarification.id}", now=now)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from forecasts.messages import sentences
+
 
 class DomainError(Exception):
     """A refused request. ``str(error)`` is safe to show to the user."""
 
 
 class ValidationFailed(DomainError):
-    """Input that breaks a rule; ``fields`` maps a field name to its message."""
+    """Input that breaks a rule; ``fields`` maps a field name to its message.
+
+    ``str(error)`` is the messages as sentences (``forecasts.messages``): each message is
+    written to stand alone, so the field names, meant for forms, are not shown.
+    """
 
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
-        super().__init__("; ".join(f"{name}: {message}" for name, message in fields.items()))
+        super().__init__(sentences(fields.values()))
 
 
 class NotAllowed(DomainError):

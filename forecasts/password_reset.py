@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from forecasts import accounts
+from forecasts import accounts, emails, profile
 from forecasts.errors import ValidationFailed
-from forecasts.mail import Email, Mailer
+from forecasts.mail import Mailer
 from forecasts.models import User, UserKind
 
 SALT = "password-reset"
@@ -88,13 +88,8 @@ def send_reset_link(session: Session, mailer: Mailer, identifier: str, *, secret
     if user is None or not user.email:
         return False
     link = link_for(make_token(user, secret=secret, now=now))
-    hours = int(LIFETIME.total_seconds() // 3600)
-    body = (f"Hello {user.display_name},\n\n"
-            f"Someone (we hope you) asked to reset the password of {user.username}.\n"
-            f"Choose a new one here within {hours} hour{'s' if hours != 1 else ''}:\n\n"
-            f"{link}\n\n"
-            "The link works once. If you did not ask, ignore this email: your password "
-            "stays as it is.\n")
-    mailer.send(Email(to=user.email, subject="Reset your forecast tracker password",
-                      body=body))
+    mailer.send(emails.email(user.email, "Reset your forecast tracker password",
+                             "password_reset.txt", time_zone=profile.time_zone_of(session, user),
+                             person=user, link=link,
+                             hours=int(LIFETIME.total_seconds() // 3600)))
     return True

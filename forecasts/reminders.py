@@ -8,14 +8,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import type_coerce
 from sqlmodel import Session, col, func, select
 
-from forecasts import actors
+from forecasts import emails
 from forecasts.db import UTCDateTime
+from forecasts.links import NO_LINKS, Links
 from forecasts.mail import Email, Mailer, send_once
+from forecasts.messages import counted
 from forecasts.models import Forecast, Question, User
-from forecasts.profile import reminders_of
+from forecasts.profile import REMINDER, reminders_of, time_zone_of
 from forecasts.questions import Status, status
 
-KIND = "reminder"
+KIND = REMINDER
 
 
 @dataclass(frozen=True)
@@ -49,21 +51,17 @@ def stale_forecasts(
     ]
 
 
-def digest(forecaster: User, stale: list[Stale], *, now: datetime) -> Email:
-    """The reminder email for one forecaster."""
-    lines = [f"Hello {forecaster.display_name},", "",
-             "Your forecasts on these open questions have not been updated for a while:", ""]
-    for item in stale:
-        days = (now - item.last_forecast_at).days
-        lines.append(f"- {item.question.title} (question #{item.question.id}, last forecast "
-                     f"{days} days ago, closes {item.question.closed_at:%Y-%m-%d %H:%M} UTC)")
-    lines += ["", "Change how often you are reminded, or stop these emails, on your profile page.",
-              "", actors.SIGNATURE]
-    return Email(to=forecaster.email or "", subject=f"{len(stale)} forecasts to revisit",
-                 body="\n".join(lines))
+def digest(forecaster: User, stale: list[Stale], *, now: datetime, time_zone: str | None = None,
+           links: Links = NO_LINKS) -> Email:
+    """The reminder email for one forecaster (``reminder.txt``), times in their zone."""
+    return emails.email(forecaster.email or "",
+                        f"{counted(len(stale), 'forecast')} to revisit", "reminder.txt",
+                        time_zone=time_zone, person=forecaster, stale=stale, now=now,
+                        profile_url=links.profile())
 
 
-def send_reminders(session: Session, mailer: Mailer, *, now: datetime) -> dict[str, int]:
+def send_reminders(session: Session, mailer: Mailer, *, now: datetime,
+                   links: Links = NO_LINKS) -> dict[str, int]:
     """Send this week's digest to each forecaster who wants one and has something stale."""
     counts = {"sent": 0, "already_sent": 0}
     people = session.exec(
@@ -77,7 +75,9 @@ def send_reminders(session: Session, mailer: Mailer, *, now: datetime) -> dict[s
                                 interval=timedelta(days=wanted.interval_days))
         if not stale:
             continue
-        if send_once(session, mailer, digest(person, stale, now=now), kind=KIND,
+        email = digest(person, stale, now=now, time_zone=time_zone_of(session, person),
+                       links=links)
+        if send_once(session, mailer, email, kind=KIND,
                      period=week_of(now), now=now):
             counts["sent"] += 1
         else:

@@ -27,7 +27,8 @@ def serve(settings: Settings) -> None:
         if schema.pending(engine):
             raise NotReady("The database schema is behind; run `forecasts db upgrade` first.")
         ctx = Context(engine=engine, clock=SystemClock(), mailer=make_mailer(settings),
-                      fetcher=Fetcher(allowed=settings.source_allowed_networks))
+                      fetcher=Fetcher(allowed=settings.source_allowed_networks),
+                      public_url=settings.public_url)
         runner = build(ctx)
         # SIGTERM (systemd, make, a supervisor) stops cleanly so the lease is handed over at once.
         signal.signal(signal.SIGTERM, lambda *_: runner.scheduler.shutdown(wait=False))

@@ -15,8 +15,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import discussion, reminders, webhooks
+from forecasts import discussion, reminders, resolution_emails, webhooks
 from forecasts.clock import Clock
+from forecasts.links import Links
 from forecasts.mail import Mailer
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import closing, overdue
@@ -32,6 +33,12 @@ class Context:
     mailer: Mailer
     fetcher: source_checks.Fetcher = field(default_factory=source_checks.Fetcher)
     check_workers: int = 16
+    public_url: str = ""  # PUBLIC_URL: emails link to pages under it (none when empty)
+
+    @property
+    def links(self) -> Links:
+        """Where emails link to."""
+        return Links(self.public_url)
 
 
 def close_questions(ctx: Context) -> dict[str, int]:
@@ -50,19 +57,29 @@ def check_sources(ctx: Context) -> dict[str, int]:
 def send_managers_digest(ctx: Context) -> dict[str, int]:
     """Email managers the overdue questions, pending proposals and failing sources."""
     with Session(ctx.engine) as session:
-        return overdue.send_managers_digest(session, ctx.mailer, now=ctx.clock.now())
+        return overdue.send_managers_digest(session, ctx.mailer, now=ctx.clock.now(),
+                                            links=ctx.links)
 
 
 def send_reminders(ctx: Context) -> dict[str, int]:
     """Email forecasters the open questions where their forecast has gone stale."""
     with Session(ctx.engine) as session:
-        return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now())
+        return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now(),
+                                        links=ctx.links)
 
 
 def send_clarifications(ctx: Context) -> dict[str, int]:
     """Email each new clarification to everyone who had forecast on its question."""
     with Session(ctx.engine) as session:
-        return discussion.send_clarifications(session, ctx.mailer, now=ctx.clock.now())
+        return discussion.send_clarifications(session, ctx.mailer, now=ctx.clock.now(),
+                                              links=ctx.links)
+
+
+def send_resolution_emails(ctx: Context) -> dict[str, int]:
+    """Email each new resolution or correction, with their score, to its forecasters."""
+    with Session(ctx.engine) as session:
+        return resolution_emails.send_resolution_emails(session, ctx.mailer,
+                                                        now=ctx.clock.now(), links=ctx.links)
 
 
 def snapshot_scores(ctx: Context) -> dict[str, int]:
@@ -106,6 +123,8 @@ JOBS: tuple[JobSpec, ...] = (
             "Email forecasters their stale forecasts (Mondays, 08:00 UTC)"),
     JobSpec("clarification-emails", send_clarifications, lambda: IntervalTrigger(minutes=1),
             "Email new clarifications to the questions' forecasters (every minute)"),
+    JobSpec("resolution-emails", send_resolution_emails, lambda: IntervalTrigger(minutes=1),
+            "Email resolutions and corrections, with scores, to the forecasters (every minute)"),
     JobSpec("score-snapshot", snapshot_scores,
             lambda: CronTrigger(hour=0, minute=30, timezone=UTC),
             "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),

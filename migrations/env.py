@@ -9,6 +9,7 @@ from forecasts import (  # noqa: F401  (the scheduler's tables, in their concept
     job_runs,
     lease,
     mail,
+    preferences,
     profile,
 )
 from forecasts.config import Settings

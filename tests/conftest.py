@@ -24,6 +24,7 @@ from forecasts import (  # noqa: F401  (modules holding tables register them)
     job_runs,
     lease,
     mail,
+    preferences,
     profile,
     schema,
 )

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, EqualTo
 
 from forecasts import accounts, bounds, mail, password_reset, passwords
 from forecasts.errors import ValidationFailed
+from forecasts.messages import sentences
 from web.database import get_session, now
 from web.extensions import limiter
 from web.forms import Bounded, attach_errors, text_field
@@ -105,7 +106,7 @@ def display_name():  # type: ignore[no-untyped-def]
         flash("Display name saved.", "success")
         return redirect(url_for("jobs.settings"))
     for errors in form.errors.values():
-        flash(f"Display name: {errors[0]}", "error")
+        flash(sentences(errors, lead="Display name not saved."), "error")
     return redirect(url_for("jobs.settings")), 303
 
 

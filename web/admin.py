@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired
 
 from forecasts import accounts, bounds, passwords, profile
 from forecasts.errors import Conflict, NotFound, ValidationFailed
+from forecasts.messages import sentences
 from forecasts.models import Role, Team, UserKind
 from web.database import get_session, now
 from web.forms import Bounded, TeamForm, UserForm, UserUpdateForm
@@ -74,7 +75,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
     try:
         email = profile.clean_email(form.email.data)
     except ValidationFailed as error:
-        flash(f"{person.username}: {error.fields['email']}", "error")
+        flash(sentences([str(error)], lead=f"{person.username} not updated."), "error")
         return redirect(url_for("admin.users")), 303
     team = session.get(Team, form.team_id.data) if form.team_id.data else None
     accounts.update_user(session, person, role=form.role.data, team=team,
@@ -95,12 +96,13 @@ def temporary_password(user_id: int):  # type: ignore[no-untyped-def]
     if person.kind is not UserKind.person:
         abort(404, description="Only people sign in; this account cannot have a password.")
     if not form.validate_on_submit():
-        flash(f"{person.username}: enter a temporary password.", "error")
+        flash(f"Enter a temporary password for {person.username}.", "error")
         return redirect(url_for("admin.users")), 303
     try:
         accounts.set_password(session, person, form.password.data, temporary=True, now=now())
     except ValidationFailed as error:
-        flash(f"{person.username}: {error.fields['password']}", "error")
+        flash(sentences([str(error)], lead=f"No temporary password set for {person.username}."),
+              "error")
         return redirect(url_for("admin.users")), 303
     if person.id == viewer().id:
         login_user(person)  # setting your own keeps you signed in, under the new version

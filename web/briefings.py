@@ -150,7 +150,7 @@ def publish(briefing_id: int):  # type: ignore[no-untyped-def]
         created = briefings.publish_accepted(session, briefing, actor=viewer(), now=now())
     except DomainError as error:
         session.rollback()
-        message = " ".join(error.fields.values()) if isinstance(error, ValidationFailed) else error
+        message = str(error)  # a ValidationFailed reads as its messages, in sentences
         flash(str(message), "error")
         return _render_review(briefing, code=status_of(error))
     flash(f"Published {len(created)} question{'' if len(created) == 1 else 's'}.", "success")

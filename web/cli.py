@@ -61,9 +61,7 @@ def _now():  # type: ignore[no-untyped-def]
 
 
 def _refuse(error: DomainError) -> CommandError:
-    if isinstance(error, ValidationFailed):
-        return CommandError("; ".join(f"{k}: {v}" for k, v in error.fields.items()))
-    return CommandError(str(error))
+    return CommandError(str(error))  # a ValidationFailed's text is its messages as sentences
 
 
 @click.group()
@@ -181,7 +179,7 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
         try:
             parsed = briefings.parse(raw, published=day, yardstick=yardstick)
         except ValidationFailed as error:
-            raise CommandError(" ".join(error.fields.values())) from None
+            raise CommandError(str(error)) from None
         if not parsed.drafts:
             raise CommandError(briefings.NO_ASSESSMENTS)
         click.echo(json.dumps([d.to_dict() for d in parsed.drafts], indent=2, ensure_ascii=False))
@@ -192,7 +190,7 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
                                                publication=publication, importer=None,
                                                now=_now())
         except ValidationFailed as error:
-            raise CommandError(" ".join(error.fields.values())) from None
+            raise CommandError(str(error)) from None
         count = len(briefings.drafts(session, stored))
         click.echo(f"Stored briefing {stored.id} ({stored.publication}, {stored.published}) "
                    f"with {count} draft{'' if count == 1 else 's'} for review at "

@@ -20,7 +20,7 @@ from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role, User
 from web.database import get_session, now
 from web.errors import status_of
-from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors
+from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors, form_messages
 from web.permissions import role_required, viewer
 
 bp = Blueprint("discussion", __name__)
@@ -75,7 +75,7 @@ def _back(question_id: int):  # type: ignore[no-untyped-def]
 def _reshow(question: Question, name: str, form: FlaskForm, code: int):  # type: ignore[no-untyped-def]
     """The question page again (its own view draws it), this form's text and errors kept."""
     if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_messages(form), "error")
     g.discussion_forms = {name: form}
     response = make_response(current_app.view_functions["questions.detail"](
         question_id=question.id))

@@ -27,10 +27,24 @@ from forecasts import bounds
 from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.forecasting import probability_from_percent
+from forecasts.messages import sentences
 from forecasts.models import Outcome, Role
 from forecasts.questions import QuestionCreate
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+CSRF_EXPIRED = "The form expired; reload the page and try again."
+
+
+def form_messages(form: FlaskForm, *, lead: str = "") -> str:
+    """The form's error messages as sentences, after an optional lead sentence.
+
+    The one formatter (``forecasts.messages.sentences``) that domain errors use too; a stale
+    CSRF token reads as the expired form it is.
+    """
+    found = [CSRF_EXPIRED if name == "csrf_token" else message
+             for name, errors in form.errors.items() for message in errors
+             if isinstance(message, str)]
+    return sentences(found, lead=lead)
 
 
 def attach_errors(form: FlaskForm, error: ValidationFailed) -> None:

@@ -13,6 +13,13 @@ from forecasts.models import Role, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
+# Who may, in words: roles are ordered, so each names everyone at or above it.
+ONLY = {
+    Role.forecaster: "Only people who forecast can do this.",
+    Role.manager: "Only managers and admins can do this.",
+    Role.admin: "Only admins can do this.",
+}
+
 
 def role_required(role: Role) -> Callable[[View], View]:
     """Signed-in users below ``role`` get 403."""
@@ -22,7 +29,7 @@ def role_required(role: Role) -> Callable[[View], View]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(role):
-                abort(403, description=f"Only a {role.value} or above can do this.")
+                abort(403, description=ONLY[role])
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

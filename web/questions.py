@@ -25,6 +25,7 @@ from web.forms import (
     ReopenForm,
     ResolveForm,
     attach_errors,
+    form_messages,
 )
 from web.permissions import role_required, viewer
 from web.scores import score_cache
@@ -224,7 +225,7 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = CloseForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_messages(form), "error")
         return _render_detail(question, ForecastForm(), 400)
     return _act(question, lambda: questions.close_early(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
@@ -239,7 +240,7 @@ def reopen(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ReopenForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_messages(form), "error")
         return _render_detail(question, ForecastForm(), 400)
     return _act(question, lambda: questions.reopen(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
@@ -265,7 +266,7 @@ def resolve(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ResolveForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_messages(form), "error")
         return _render_detail(question, ForecastForm(), 400)
     return _act(question, lambda: resolution.resolve(
         session, question, outcome=form.outcome.data, actor=viewer(),

@@ -11,12 +11,13 @@ from wtforms.validators import DataRequired, Optional
 
 from forecasts import bounds, questions
 from forecasts.errors import DomainError, ValidationFailed
+from forecasts.messages import sentences
 from forecasts.models import Question, Role
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
 from web.database import get_session, now
-from web.forms import ActionForm, DismissForm, text_field
+from web.forms import CSRF_EXPIRED, ActionForm, DismissForm, form_messages, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -94,16 +95,14 @@ def set_source(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = SourceForm()
     if not form.validate_on_submit():
-        messages = [f"{form[name].label.text}: {' '.join(errors)}"
-                    for name, errors in form.errors.items()]
-        flash("Source not saved. " + " ".join(messages), "error")
+        flash(form_messages(form, lead="Source not saved."), "error")
         return _back(question_id), 303
     try:
         sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now(),
                            allowed=current_app.config["SETTINGS"].source_allowed_networks)
     except ValidationFailed as error:
         session.rollback()
-        flash("Source not saved. " + str(error), "error")
+        flash(sentences([str(error)], lead="Source not saved."), "error")
         return _back(question_id), 303
     except DomainError as error:
         session.rollback()
@@ -133,9 +132,7 @@ def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
     proposal = proposals.get_proposal(session, proposal_id)
     form = DismissForm()
     if not form.validate_on_submit():
-        expired = "csrf_token" in form.errors
-        flash("The form expired; reload the page and try again." if expired else
-              "Not dismissed. " + " ".join(form.errors.get("note", [])), "error")
+        flash(form_messages(form, lead="Not dismissed."), "error")
         return _back(proposal.question_id), 303
     try:
         proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",
@@ -155,7 +152,7 @@ def confirm(proposal_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     proposal = proposals.get_proposal(session, proposal_id)
     if not ActionForm().validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
+        flash(CSRF_EXPIRED, "error")
         return _back(proposal.question_id), 303
     try:
         proposals.confirm(session, proposal, actor=viewer(), now=now())

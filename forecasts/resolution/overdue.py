@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors
+from forecasts import emails, profile
+from forecasts.links import NO_LINKS, Links
 from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import Question, Role, User
 from forecasts.resolution import proposals, sources
+from forecasts.timezones import format_moment
 
-KIND = "managers-digest"
+KIND = profile.DIGEST
 
 
 def overdue_questions(session: Session, *, now: datetime) -> list[Question]:
@@ -24,43 +27,44 @@ def overdue_questions(session: Session, *, now: datetime) -> list[Question]:
     return list(session.exec(query.order_by(col(Question.resolve_by), col(Question.id))))
 
 
-def digest_body(session: Session, *, now: datetime) -> str | None:
-    """The digest's text, or None when nothing needs a manager."""
-    overdue = overdue_questions(session, now=now)
-    failing = sources.failing_sources(session)
-    waiting = proposals.pending(session)
-    if not (overdue or failing or waiting):
-        return None
-    lines: list[str] = []
-    if overdue:
-        lines.append(f"Overdue for resolution ({len(overdue)}):")
-        lines += [f"- #{q.id} {q.title} (resolve by {q.resolve_by:%Y-%m-%d})" for q in overdue]
-        lines.append("")
-    if waiting:
-        lines.append(f"Proposed resolutions to confirm ({len(waiting)}):")
-        lines += [f"- #{q.id} {q.title}: {p.outcome.value.upper()}" for p, q in waiting]
-        lines.append("")
-    if failing:
-        lines.append(f"Resolution sources failing repeatedly ({len(failing)}):")
-        lines += [f"- #{q.id} {q.title}: {s.failures} failures, last: {s.last_error}"
-                  for s, q in failing]
-    return "\n".join(lines).strip() + "\n\n" + actors.SIGNATURE
+def digest_contents(session: Session, *, now: datetime) -> dict[str, list[Any]] | None:
+    """What the digest lists (overdue, waiting, failing), or None when nothing needs a manager."""
+    contents: dict[str, list[Any]] = {
+        "overdue": overdue_questions(session, now=now),
+        "waiting": proposals.pending(session),
+        "failing": sources.failing_sources(session),
+    }
+    return contents if any(contents.values()) else None
 
 
-def send_managers_digest(session: Session, mailer: Mailer, *, now: datetime) -> dict[str, int]:
-    """Email today's digest once to each active manager and admin with an address."""
+def digest_email(manager: User, contents: dict[str, list[Any]], *, now: datetime,
+                 time_zone: str | None = None, links: Links = NO_LINKS) -> Email:
+    """One manager's digest (``managers_digest.txt``), dates in their zone."""
+    day = format_moment(now, time_zone, with_time=False)
+    subject = f"Forecast tracker: what needs a manager on {day}"
+    return emails.email(manager.email or "", subject, "managers_digest.txt",
+                        time_zone=time_zone, person=manager, now=now,
+                        profile_url=links.profile(), **contents)
+
+
+def send_managers_digest(session: Session, mailer: Mailer, *, now: datetime,
+                         links: Links = NO_LINKS) -> dict[str, int]:
+    """Email today's digest once to each active manager and admin with an address who wants
+    it (``profile.wants``)."""
     counts = {"sent": 0, "already_sent": 0}
-    body = digest_body(session, now=now)
-    if body is None:
+    contents = digest_contents(session, now=now)
+    if contents is None:
         return counts
     managers = session.exec(
         select(User).where(col(User.active), col(User.email).is_not(None),
                            col(User.role).in_([Role.manager, Role.admin]))
         .order_by(col(User.id))
     )
-    subject = f"Forecast tracker: what needs a manager on {now:%Y-%m-%d}"
     for manager in list(managers):
-        email = Email(to=manager.email or "", subject=subject, body=body)
+        if not profile.wants(session, manager, KIND):
+            continue
+        email = digest_email(manager, contents, now=now, links=links,
+                             time_zone=profile.time_zone_of(session, manager))
         if send_once(session, mailer, email, kind=KIND, period=f"{now:%Y-%m-%d}", now=now):
             counts["sent"] += 1
         else:

@@ -174,7 +174,10 @@ def test_failures_back_off_then_managers_are_told_and_a_good_answer_resets(
         clock.set(source.next_check_at)
     assert waits == [timedelta(minutes=m) for m in (5, 10, 20, 40, 80)]
     assert [s.id for s, _ in sources.failing_sources(session)] == [source.id]
-    assert "failing repeatedly" in overdue.digest_body(session, now=clock.now())
+    contents = overdue.digest_contents(session, now=clock.now())
+    assert contents is not None
+    body = overdue.digest_email(manager, contents, now=clock.now()).body
+    assert "failing repeatedly" in body and "5 failed checks in a row" in body
 
     httpserver.clear()
     httpserver.expect_request("/x").respond_with_json({"data": {"status": "ongoing"}})
