@@ -90,7 +90,7 @@ def clean_email(email: str | None) -> str | None:
     if not email:
         return None
     if bounds.EMAIL.problem(email) or not EMAIL.match(email):
-        raise ValidationFailed({"email": "Give an address like name@example.org."})
+        raise ValidationFailed({"email": "Give an email address like name@example.org."})
     return email
 
 

@@ -181,8 +181,8 @@ def _revision(
 
 
 def _as_text(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, datetime):  # ISO 8601, so pages show it in each reader's zone
+        return value.isoformat()
     return str(value)
 
 

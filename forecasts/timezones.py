@@ -8,6 +8,7 @@ for UTC itself — ``2026-11-29 23:12 UTC``, ``2026-11-30 01:12 +02:00``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from forecasts.errors import ValidationFailed
 
 DEFAULT_ZONE = "UTC"
+ISO_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 MAX_NAME_LENGTH = 64  # the longest IANA name is 32 characters; room for future ones
 UNKNOWN = "Choose a time zone from the list, such as Europe/Berlin or UTC."
 
@@ -53,10 +55,13 @@ def _moment(value: datetime | date | str) -> datetime | date | None:
     """A datetime or date; ISO 8601 text (as JSON evidence stores it) is parsed, else None."""
     if isinstance(value, datetime | date):
         return value
+    if not isinstance(value, str) or not ISO_TEXT.match(value.strip()):
+        return None  # other text (a title, a number) is never read as a date
     try:
-        return datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
         return None
+    return moment if "T" in value or " " in value.strip() else moment.date()
 
 
 def format_moment(value: datetime | date | str | None, zone_name: str | None = DEFAULT_ZONE,

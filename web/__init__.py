@@ -51,6 +51,7 @@ def create_app(
         filters,
         health,
         jobs,
+        menus,
         people,
         plotly_css,
         query,
@@ -66,6 +67,7 @@ def create_app(
     security.init_app(app, settings)
     health.init_app(app)
     filters.init_app(app)
+    menus.init_app(app)
     errors.init_app(app)
     query.init_app(app)
     cli.init_app(app)

@@ -1,4 +1,5 @@
-"""Account self-service: change your password and display name, reset a forgotten password."""
+"""Account self-service: your profile (email, time zone, which emails), password and display
+name, and resetting a forgotten password."""
 
 from __future__ import annotations
 
@@ -15,15 +16,16 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms import BooleanField, PasswordField, SelectField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 
-from forecasts import accounts, bounds, mail, password_reset, passwords
+from forecasts import accounts, bounds, mail, password_reset, passwords, profile, timezones
 from forecasts.errors import ValidationFailed
 from forecasts.messages import sentences
+from forecasts.models import User
 from web.database import get_session, now
 from web.extensions import limiter
-from web.forms import Bounded, attach_errors, text_field
+from web.forms import Bounded, WholeField, attach_errors, text_field
 from web.permissions import viewer
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,61 @@ class ChangePasswordForm(NewPasswordForm):
 
 class DisplayNameForm(FlaskForm):
     display_name = text_field("Display name", bounds.DISPLAY_NAME, DataRequired())
+
+
+class ProfileForm(FlaskForm):
+    """A user's email address, time zone, and which emails they want."""
+
+    email = text_field("Email", bounds.EMAIL, Optional())
+    time_zone = SelectField("Time zone", validate_choice=False)  # the domain checks the name
+    interval_days = WholeField(
+        "Remind me when my latest forecast is older than (days)",
+        validators=[InputRequired(message="Give a number of days.")],
+        low=0, high=bounds.ID_MAX,  # digits 0–9 here; the domain says which days it takes
+    )
+
+
+# One switch per kind of email (profile.EMAIL_KINDS), named for the form.
+SWITCHES = {f"email_{kind.key.replace('-', '_')}": kind for kind in profile.EMAIL_KINDS}
+for _name, _kind in SWITCHES.items():
+    setattr(ProfileForm, _name, BooleanField(_kind.label))
+
+
+def _switches(user: User) -> list[tuple[str, profile.EmailKind]]:
+    """The form's switches this user sees (the digest only for managers)."""
+    mine = {kind.key for kind in profile.email_kinds_for(user)}
+    return [(name, kind) for name, kind in SWITCHES.items() if kind.key in mine]
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile_page():  # type: ignore[no-untyped-def]
+    """The signed-in user's email address, time zone, emails wanted and reminder interval."""
+    session, user = get_session(), viewer()
+    form = ProfileForm()
+    form.time_zone.choices = list(timezones.zone_names())
+    switches = _switches(user)
+    if form.validate_on_submit():
+        try:
+            profile.update_profile(
+                session, user, email=form.email.data, time_zone=form.time_zone.data,
+                emails={kind.key: bool(form[name].data) for name, kind in switches},
+                interval_days=form.interval_days.data or 0)
+        except ValidationFailed as error:
+            session.rollback()
+            attach_errors(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("account.profile_page"))
+    elif not form.is_submitted():
+        form.email.data = user.email or ""
+        form.time_zone.data = profile.time_zone_of(session, user)
+        form.interval_days.data = profile.reminders_of(session, user).interval_days
+        for name, kind in switches:
+            form[name].data = profile.wants(session, user, kind.key)
+    return render_template("account/profile.html", form=form,
+                           switches=[form[name] for name, _ in switches]), (
+        400 if form.errors else 200)
 
 
 class ForgotForm(FlaskForm):
@@ -86,7 +143,7 @@ def password():  # type: ignore[no-untyped-def]
         else:
             login_user(user)  # this browser gets a session under the new version
             flash("Password changed. Other browsers signed in as you are signed out.", "success")
-            return redirect(url_for("jobs.settings"))
+            return redirect(url_for("account.profile_page"))
     return render_template("account/password.html", form=form, rules=passwords.RULES,
                            temporary=viewer().must_change_password), (
         400 if form.errors else 200)
@@ -102,12 +159,12 @@ def display_name():  # type: ignore[no-untyped-def]
             accounts.set_display_name(get_session(), viewer(), form.display_name.data)
         except ValidationFailed as error:
             flash(error.fields["display_name"], "error")
-            return redirect(url_for("jobs.settings")), 303
+            return redirect(url_for("account.profile_page")), 303
         flash("Display name saved.", "success")
-        return redirect(url_for("jobs.settings"))
+        return redirect(url_for("account.profile_page"))
     for errors in form.errors.values():
         flash(sentences(errors, lead="Display name not saved."), "error")
-    return redirect(url_for("jobs.settings")), 303
+    return redirect(url_for("account.profile_page")), 303
 
 
 def _forgot_key() -> str:

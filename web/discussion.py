@@ -20,6 +20,7 @@ from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role, User
 from web.database import get_session, now
 from web.errors import status_of
+from web.filters import percent, when
 from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors, form_messages
 from web.permissions import role_required, viewer
 
@@ -55,8 +56,7 @@ def discussion_view(question: Question, user: User, moment: Any) -> dict[str, An
     thread = discussion.thread(get_session(), question, user, moment)
     forms = getattr(g, "discussion_forms", {})
     share = forms.get("share") or ShareForm()
-    share.forecast_id.choices = [(f.id, f"{f.probability * 100:g} % of "
-                                        f"{f.created_at:%Y-%m-%d %H:%M} UTC")
+    share.forecast_id.choices = [(f.id, f"{percent(f.probability)} of {when(f.created_at)}")
                                  for f in thread.shareable]
     return {
         "thread": thread,

@@ -1,29 +1,31 @@
-"""Template filters: percentages, UTC times and scores shown the same way everywhere."""
+"""Template filters: percentages, times and scores shown the same way everywhere."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, g
+from flask_login import current_user
 from markupsafe import Markup, escape
 
-
-def percent(probability: float | None) -> str:
-    """0.305 → '30.5 %'; one decimal at most, as forecasters enter them."""
-    if probability is None:
-        return "—"
-    return f"{probability * 100:.1f}".removesuffix(".0") + " %"
+from forecasts import profile, timezones
+from forecasts.messages import percent, score, source_failures
+from web.database import get_session
 
 
-def utc(moment: datetime | None, with_time: bool = True) -> str:
-    if moment is None:
-        return "—"
-    return moment.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+def viewer_zone() -> str:
+    """The IANA zone the signed-in user reads times in (UTC when signed out), once a request."""
+    if "time_zone" not in g:
+        g.time_zone = (profile.time_zone_of(get_session(), current_user._get_current_object())
+                       if current_user.is_authenticated else timezones.DEFAULT_ZONE)
+    return g.time_zone  # type: ignore[no-any-return]
 
 
-def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+def when(moment: datetime | date | str | None, with_time: bool = True) -> str:
+    """The one way a page writes a moment: ISO 8601, 24-hour clock, in the viewer's zone
+    (``2026-11-29 23:12 UTC``, ``2026-11-30 01:12 +02:00``); ``with_time=False``: the date."""
+    return timezones.format_moment(moment, viewer_zone(), with_time=with_time)
 
 
 def web_url(url: object) -> str | None:
@@ -58,7 +60,9 @@ def relative(value: float | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
-    app.add_template_filter(utc)
+    app.add_template_filter(when)
     app.add_template_filter(score)
+    app.add_template_global(viewer_zone)
+    app.add_template_global(source_failures)
     app.add_template_filter(external_link)
     app.add_template_filter(relative)

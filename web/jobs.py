@@ -1,21 +1,15 @@
-"""The scheduler's pages: managers' Jobs page and dashboard, and each user's profile."""
+"""The scheduler's page: managers' Jobs page (each user's profile is in web/account.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField
-from wtforms.validators import InputRequired, Optional
+from flask import Blueprint, render_template
 
-from forecasts import bounds, job_runs, lease, profile
-from forecasts.errors import ValidationFailed
+from forecasts import job_runs, lease
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
 from jobs.tasks import JOBS
 from web.database import get_session, now
-from web.forms import WholeField, text_field
-from web.permissions import role_required, viewer
+from web.permissions import role_required
 
 bp = Blueprint("jobs", __name__)
 
@@ -37,40 +31,3 @@ def index():  # type: ignore[no-untyped-def]
         now=moment,
     )
 
-
-class ProfileForm(FlaskForm):
-    """A user's email address and reminder settings."""
-
-    email = text_field("Email", bounds.EMAIL, Optional())
-    reminders = BooleanField("Email me a weekly reminder of forecasts I have let go stale")
-    interval_days = WholeField(
-        "Remind me when my latest forecast is older than (days)",
-        validators=[InputRequired(message="Give a number of days.")],
-        low=0, high=bounds.ID_MAX,  # digits 0–9 here; the domain says which days it takes
-    )
-
-
-@bp.route("/profile", methods=["GET", "POST"])
-@login_required
-def settings():  # type: ignore[no-untyped-def]
-    """The signed-in user's email address and reminder settings."""
-    session, user = get_session(), viewer()
-    form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            profile.update_profile(session, user, email=form.email.data,
-                                   enabled=bool(form.reminders.data),
-                                   interval_days=form.interval_days.data or 0)
-        except ValidationFailed as error:
-            session.rollback()
-            for name, message in error.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            flash("Profile saved.", "success")
-            return redirect(url_for("jobs.settings"))
-    elif not form.is_submitted():
-        wanted = profile.reminders_of(session, user)
-        form.email.data = user.email or ""
-        form.reminders.data = wanted.enabled
-        form.interval_days.data = wanted.interval_days
-    return render_template("jobs/profile.html", form=form), (400 if form.errors else 200)

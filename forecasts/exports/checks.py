@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from forecasts import bounds
 from forecasts.errors import DomainError
 from forecasts.forecasting import check_probability
+from forecasts.messages import counted, sentences
 from forecasts.models import Question, User
+from forecasts.timezones import format_moment
 
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 # The longest text each imported field may hold: the table's own limits (PostgreSQL enforces
@@ -25,7 +27,7 @@ def check_text(values: dict[str, str]) -> None:
         limit = TEXT_LIMITS.get(name, bounds.TextLimit(len(value) or 1, multiline=True))
         problem = limit.problem(value)
         if problem:
-            raise ValueError(f"{name}: {problem}")
+            raise ValueError(f"in column {name}, {problem[:1].lower()}{problem[1:]}")
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,11 @@ class ImportRefused(DomainError):
 
     def __init__(self, bad_rows: list[BadRow]) -> None:
         self.bad_rows = bad_rows
-        shown = "; ".join(f"row {b.row}: {b.reason}" for b in bad_rows[:20])
-        more = f" (and {len(bad_rows) - 20} more)" if len(bad_rows) > 20 else ""
-        super().__init__(f"Nothing was imported: {len(bad_rows)} bad rows. {shown}{more}")
+        shown = [f"Row {b.row}: {b.reason}" for b in bad_rows[:20]]
+        if len(bad_rows) > 20:
+            shown.append(f"And {counted(len(bad_rows) - 20, 'more bad row')}")
+        super().__init__(sentences(shown, lead=f"Nothing was imported: "
+                                               f"{counted(len(bad_rows), 'bad row')}"))
 
 
 @dataclass
@@ -96,11 +100,12 @@ def checked_forecast(question: Question, forecaster: User, probability: str,
     check_probability(value)
     problem = bounds.RATIONALE.problem(rationale)
     if problem:
-        raise ValueError(f"rationale: {problem}")
+        raise ValueError(f"in column rationale, {problem[:1].lower()}{problem[1:]}")
     if question.published_at is None and question.id is not None:
         raise ValueError("the question is a draft")
     if not question.opens_at <= created_at < question.closed_at:
-        raise ValueError(f"made at {created_at.isoformat()}, outside the question's open time")
+        raise ValueError(f"made at {format_moment(created_at)}, outside the question's open "
+                         "time")
     return {"question": question, "forecaster_id": forecaster.id,
             "probability": round(value, 4), "rationale": rationale.strip(),
             "created_at": created_at}

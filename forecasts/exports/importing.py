@@ -132,9 +132,7 @@ def _plan_questions(rows: list[dict[str, str]], users: dict[str, User], titles: 
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationFailed):
-        return "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-    return str(error)
+    return str(error)  # a ValidationFailed's text is its messages, as sentences
 
 
 def own_question(row: dict[str, str], users: dict[str, User], titles: set[str],

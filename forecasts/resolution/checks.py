@@ -231,7 +231,9 @@ def _facts(due: Due, verdict: Verdict) -> dict[str, Any]:
     """The evidence for a proposal: what was seen, or why no event counts as NO."""
     if verdict.fired:
         return verdict.facts
-    return {**verdict.facts, "reason": f"No event by the deadline ({due.deadline.isoformat()})."}
+    # the deadline stays a time, so each reader sees it in their own zone
+    return {**verdict.facts, "reason": "No event by the deadline.",
+            "deadline": due.deadline.isoformat()}
 
 
 def record_quietly(

@@ -60,7 +60,7 @@ ACCESS: dict[str, str] = {
     "sources.dismiss": "manager",
     "people.me": "forecaster",
     "people.forecaster": "manager",  # another person's record (one's own: see VARIANTS)
-    "jobs.settings": "forecaster",
+    "account.profile_page": "forecaster",
     "jobs.index": "manager",
     "scores.leaderboard": "forecaster",
     "dashboards.index": "manager",

@@ -94,7 +94,7 @@ def test_importing_the_same_forecasts_again_adds_nothing(runner, session, manage
     before = len(session.exec(select(Forecast)).all())
     again = runner.invoke(args=["import", "forecasts", str(path), "--as", "maria"])
     assert again.exit_code == 2
-    assert "row 1: this forecaster already has a forecast on this question" in again.output
+    assert "Row 1: this forecaster already has a forecast on this question" in again.output
     session.expire_all()
     assert len(session.exec(select(Forecast)).all()) == before  # history is not doubled
 
@@ -199,10 +199,10 @@ def test_a_file_with_bad_rows_stores_nothing_and_names_each(runner, session, man
     ]))
     result = runner.invoke(args=["import", "forecasts", str(path), "--as", "maria"])
     assert result.exit_code == 2
-    assert "row 2: forecaster 'nobody-here'" in result.output
-    assert "row 3: probability" in result.output
-    assert "row 4: Forecast created at 'yesterday'" in result.output
-    assert "row 1:" not in result.output
+    assert "Row 2: forecaster 'nobody-here'" in result.output
+    assert "Row 3: probability" in result.output
+    assert "Row 4: Forecast created at 'yesterday'" in result.output
+    assert "Row 1:" not in result.output
     assert session.exec(select(Question)).all() == []
     assert session.exec(select(Forecast)).all() == []
     refused = runner.invoke(args=["import", "questions", str(path), "--as", "finn"])
@@ -228,9 +228,9 @@ def test_bad_text_in_our_own_format_is_named_and_nothing_stored(runner, session,
     path.write_text(buffer.getvalue())
     result = runner.invoke(args=["import", "questions", str(path), "--as", "maria"])
     assert result.exit_code == 2
-    assert "row 2: title: Remove the control character U+0000 (NUL)" in result.output
-    assert "row 3: source_name: Use at most 200 characters" in result.output
-    assert "row 4:" in result.output and "at most 60 characters" in result.output
-    assert "row 5: a question titled 'Will the port reopen?' already exists" in result.output
-    assert "row 1:" not in result.output
+    assert "Row 2: in column title, remove the control character U+0000 (NUL)" in result.output
+    assert "Row 3: in column source_name, use at most 200 characters" in result.output
+    assert "Row 4:" in result.output and "at most 60 characters" in result.output
+    assert "Row 5: a question titled 'Will the port reopen?' already exists" in result.output
+    assert "Row 1:" not in result.output
     assert session.exec(select(Question)).all() == []

@@ -119,7 +119,9 @@ def test_the_jobs_page_names_sources_that_keep_failing(sign_in, session, manager
         clock.set(source.next_check_at)
     page = sign_in(manager).get("/jobs").get_data(as_text=True)
     failing = page.split('data-testid="failing"')[1]
-    assert question.title in failing and "5 failures in a row, HTTP 503" in failing
+    entry = failing.split("</li>")[0]
+    assert question.title in entry and "5 failed checks in a row: HTTP 503." in entry
+    assert entry.count("HTTP 503") == 1  # the status is said once, not "(HTTP 503): HTTP 503"
 
 
 def test_users_set_their_email_and_reminders_on_their_profile(sign_in, session, forecaster):
@@ -130,7 +132,7 @@ def test_users_set_their_email_and_reminders_on_their_profile(sign_in, session, 
     session.refresh(forecaster)
     assert forecaster.email == "finn@example.org"
     assert reminders_of(session, forecaster) == Reminders(False, 7)  # the box was unticked
-    bad = client.post("/profile", {"email": "not-an-address", "reminders": "y",
+    bad = client.post("/profile", {"email": "not-an-address", "email_reminder": "y",
                                    "interval_days": "0"})
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
