@@ -75,7 +75,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
     try:
         email = profile.clean_email(form.email.data)
     except ValidationFailed as error:
-        flash(sentences([str(error)], lead=f"{person.username} not updated."), "error")
+        flash(sentences([str(error)], lead=f"User {person.username} not updated."), "error")
         return redirect(url_for("admin.users")), 303
     team = session.get(Team, form.team_id.data) if form.team_id.data else None
     accounts.update_user(session, person, role=form.role.data, team=team,

@@ -18,9 +18,11 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from forecasts import bounds, webhooks
 from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, NotFound, ValidationFailed
+from forecasts.messages import sentences
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
 from forecasts.questions import require_manager
 from forecasts.resolution import outcomes
+from forecasts.timezones import format_moment
 
 
 class ProposalStatus(StrEnum):
@@ -55,12 +57,21 @@ class Proposal(SQLModel, table=True):
 
 
 def summary(outcome: Outcome, facts: dict[str, Any]) -> str:
-    """The evidence in one line, for the trail."""
-    parts = [f"Automatic check proposes {outcome.value.upper()}"]
-    for key in ("reason", "value", "title", "link", "url", "fetched_at"):
-        if facts.get(key) not in (None, ""):
-            parts.append(f"{key.replace('_', ' ')}: {facts[key]}")
-    return bounds.shorten("; ".join(parts) + ".", bounds.EVIDENCE)  # fetched, so bounded
+    """The evidence in sentences, for the trail; its times in UTC, as the note is stored once."""
+    given = {key: facts.get(key) for key in ("reason", "value", "title", "link", "url",
+                                             "fetched_at") if facts.get(key) not in (None, "")}
+    parts = [f"Automatic check proposes {outcome.value.upper()}", str(given.get("reason", ""))]
+    if "value" in given:
+        parts.append(f"Value seen: {given['value']}")
+    if "title" in given or "link" in given:
+        entry = f"“{given['title']}”" if "title" in given else ""
+        parts.append(f"Entry: {entry} ({given['link']})" if "link" in given and entry
+                     else f"Entry: {entry or given['link']}")
+    if "url" in given:
+        parts.append(f"Source: {given['url']}")
+    if "fetched_at" in given:
+        parts.append(f"Fetched {format_moment(given['fetched_at'])}")
+    return bounds.shorten(sentences(parts), bounds.EVIDENCE)  # fetched, so bounded
 
 
 def propose(

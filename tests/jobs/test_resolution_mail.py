@@ -73,7 +73,7 @@ def test_a_correction_is_emailed_with_the_new_score_and_the_note(
                        note="The strike was called off on the eve.", now=clock.now())
 
     assert _job(engine, clock, _smtp(controller))["sent"] == 1
-    first, second = inbox.to("finn@example.org")
+    _, second = inbox.to("finn@example.org")
     assert second["Subject"] == f"Corrected to NO: {forecast_question.title}"
     body = second.get_payload()
     assert "it is now NO (it was YES)" in body and "The strike was called off" in body
