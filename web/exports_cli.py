@@ -15,6 +15,7 @@ from forecasts.accounts import find_user
 from forecasts.errors import DomainError
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
+from forecasts.messages import counted
 from forecasts.models import Role, User
 
 EVERYONE = User(username="export", display_name="Export", password_hash="-", role=Role.admin)
@@ -114,4 +115,5 @@ def import_command(kind: str, path: Path, username: str) -> None:
             raise _Refused(f"Nothing was imported: {len(error.bad_rows)} bad rows.") from None
         except DomainError as error:
             raise _Refused(str(error)) from None
-    click.echo(f"Imported {report.questions} questions and {report.forecasts} forecasts.")
+    click.echo(f"Imported {counted(report.questions, 'question')} and "
+               f"{counted(report.forecasts, 'forecast')}.")

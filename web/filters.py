@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from forecasts import profile, timezones
-from forecasts.messages import percent, score, source_failures
+from forecasts.messages import counted, percent, score, source_failures
 from web.database import get_session
 
 
@@ -64,5 +64,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(score)
     app.add_template_global(viewer_zone)
     app.add_template_global(source_failures)
+    app.add_template_global(counted)
     app.add_template_filter(external_link)
     app.add_template_filter(relative)

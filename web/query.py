@@ -59,7 +59,7 @@ def text(name: str, default: str = "") -> str:
     raw = request.args.get(name, default)
     problem = QUERY_TEXT.problem(raw)
     if problem:
-        abort(400, description=f"{name}: {problem}")
+        abort(400, description=f"In ?{name}=, {problem[:1].lower()}{problem[1:]}")
     return raw
 
 

@@ -128,8 +128,6 @@ def plan(rows: list[dict[str, str]], users: dict[str, User], titles: set[str], *
                 found, person(row[FORECASTER]), row[PROBABILITY],
                 fatebook_time(row[FORECAST_AT], FORECAST_AT), ""))
         except (ValueError, ValidationFailed) as error:
-            reason = ("; ".join(f"{k}: {v}" for k, v in error.fields.items())
-                      if isinstance(error, ValidationFailed) else str(error))
-            result.bad.append(BadRow(index + 1, reason))
+            result.bad.append(BadRow(index + 1, str(error)))  # ValidationFailed: sentences
     titles.update(key for key, _ in made)
     return result

@@ -8,6 +8,7 @@ from typing import Any
 
 from jsonpointer import JsonPointer, JsonPointerException
 
+from forecasts.messages import counted
 from forecasts.resolution.comparison import BadAnswer, compare, parse_json, shown
 from forecasts.resolution.feeds import PatternError, compile_pattern, read_feed
 from forecasts.resolution.fetching import Fetcher, FetchFailed
@@ -105,7 +106,8 @@ def _judge_feed(due: Due, body: bytes, status: int | None, now: datetime) -> Ver
                              "date (RFC 2822 or ISO 8601 with a zone): not evidence either way")
     if finding.malformed:
         return Verdict(ok=True, undecided=True, status=status, facts=facts,
-                       value=f"{finding.entries} entries, none matching, but the feed is "
+                       value=f"{counted(finding.entries, 'entry', 'entries')}, none matching, "
+                             "but the feed is "
                              "malformed: not evidence for NO")
-    return Verdict(ok=True, status=status, value=f"{finding.entries} entries, none matching",
-                   facts=facts)
+    return Verdict(ok=True, status=status, facts=facts,
+                   value=f"{counted(finding.entries, 'entry', 'entries')}, none matching")
