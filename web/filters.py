@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, g
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from forecasts import profile, timezones
 from forecasts.messages import counted, percent, score, source_failures
 from web.database import get_session
 
+logger = logging.getLogger(__name__)
+
 
 def viewer_zone() -> str:
-    """The IANA zone the signed-in user reads times in (UTC when signed out), once a request."""
+    """The IANA zone the signed-in user reads times in (UTC when signed out), once a request.
+
+    An error page drawn while the database fails still renders, in UTC.
+    """
     if "time_zone" not in g:
-        g.time_zone = (profile.time_zone_of(get_session(), current_user._get_current_object())
-                       if current_user.is_authenticated else timezones.DEFAULT_ZONE)
+        g.time_zone = timezones.DEFAULT_ZONE
+        if current_user.is_authenticated:
+            try:
+                g.time_zone = profile.time_zone_of(get_session(),
+                                                   current_user._get_current_object())
+            except SQLAlchemyError:
+                logger.exception("Reading the viewer's time zone failed; showing UTC")
     return g.time_zone  # type: ignore[no-any-return]
 
 

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from forecasts import drafts
 from forecasts.models import Role
 from web.database import get_session
 
+logger = logging.getLogger(__name__)
+
 
 def drafts_menu() -> drafts.DraftsWaiting | None:
-    """Drafts waiting for a manager (None for anyone else), counted once a request."""
+    """Drafts waiting for a manager, counted once a request; None for anyone else, or when
+    the database fails (an error page then shows a plain link)."""
     if not (current_user.is_authenticated and current_user.has_role(Role.manager)):
         return None
     if "drafts_menu" not in g:
-        g.drafts_menu = drafts.drafts_waiting(get_session())
+        try:
+            g.drafts_menu = drafts.drafts_waiting(get_session())
+        except SQLAlchemyError:
+            logger.exception("Counting drafts for the menu failed")
+            g.drafts_menu = None
     return g.drafts_menu  # type: ignore[no-any-return]
 
 

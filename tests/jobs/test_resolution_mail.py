@@ -12,6 +12,7 @@ from forecasts.config import Settings
 from forecasts.models import Role
 from jobs.tasks import JOBS_BY_ID, Context
 from tests.support.builders import T0, make_question, make_user
+from tests.support.smtp import body_of
 
 
 def _smtp(controller) -> mail.Mailer:  # type: ignore[no-untyped-def]
@@ -51,13 +52,13 @@ def test_a_forecaster_is_emailed_the_resolution_with_their_score_once(
     assert _job(engine, clock, _smtp(controller)) == {"sent": 0, "already_sent": 0, "failed": 0}
     (message,) = inbox.to("finn@example.org")
     assert message["Subject"] == f"Resolved YES: {forecast_question.title}"
-    body = message.get_payload()
+    body = body_of(message)
     # 30 % on a YES: (0.3 − 1)² = 0.490, from the stored per-question score
     assert "Your last forecast before the end was 30 %" in body
     assert "your Brier score is 0.490" in body
     assert f"https://forecasts.example.org/questions/{forecast_question.id}" in body
     assert "was resolved YES on 2026-" in body and " UTC." in body
-    olga = inbox.to("olga@example.org")[0].get_payload()
+    olga = body_of(inbox.to("olga@example.org")[0])
     assert "your Brier score is 0.010" in olga  # (0.9 − 1)²
     assert [m["To"] for m in inbox.messages if m["To"] == "maria@example.org"] == []
 
@@ -75,7 +76,7 @@ def test_a_correction_is_emailed_with_the_new_score_and_the_note(
     assert _job(engine, clock, _smtp(controller))["sent"] == 1
     _, second = inbox.to("finn@example.org")
     assert second["Subject"] == f"Corrected to NO: {forecast_question.title}"
-    body = second.get_payload()
+    body = body_of(second)
     assert "it is now NO (it was YES)" in body and "The strike was called off" in body
     assert "your Brier score is 0.090" in body  # (0.3 − 0)²
 
@@ -86,7 +87,7 @@ def test_an_annulment_says_it_is_not_scored(engine, session, manager, forecaster
     resolution.resolve(session, forecast_question, outcome="annulled", actor=manager,
                        now=clock.now())
     _job(engine, clock, _smtp(controller))
-    body = inbox.to("finn@example.org")[0].get_payload()
+    body = body_of(inbox.to("finn@example.org")[0])
     assert "annulled" in body and "not scored" in body and "Brier score is" not in body
 
 
@@ -115,7 +116,7 @@ def test_the_email_is_written_in_the_recipients_time_zone(
     resolution.resolve(session, forecast_question, outcome="yes", actor=manager,
                        now=clock.now())
     _job(engine, clock, _smtp(controller))
-    body = inbox.to("finn@example.org")[0].get_payload()
+    body = body_of(inbox.to("finn@example.org")[0])
     local = clock.now() + timedelta(hours=5, minutes=30)
     assert f"was resolved YES on {local:%Y-%m-%d %H:%M} +05:30." in body
 

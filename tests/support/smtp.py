@@ -38,3 +38,10 @@ def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     controller.start()
     yield controller, inbox
     controller.stop()
+
+
+def body_of(message: Message) -> str:
+    """The text body as the reader sees it (decoded from quoted-printable or base64)."""
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes), "expected a single-part text message"
+    return payload.decode(message.get_content_charset() or "utf-8")
