@@ -11,20 +11,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Session, select
 
-from forecasts.db import UTCDateTime
+from forecasts.models import Lease
 
 SCHEDULER = "scheduler"
 LEASE_TTL = timedelta(seconds=60)
-
-
-class Lease(SQLModel, table=True):
-    """Who holds the named lease, until when."""
-
-    name: str = Field(primary_key=True, max_length=40)
-    holder: str = Field(max_length=200)
-    expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
 def acquire(

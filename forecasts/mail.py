@@ -13,31 +13,14 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Session, select
 
 from forecasts import bounds
 from forecasts.config import Settings
-from forecasts.db import UTCDateTime
+from forecasts.models import EmailLog
 
 logger = logging.getLogger(__name__)
-
-
-class EmailLog(SQLModel, table=True):
-    """One email sent (or being sent) to one recipient for one period."""
-
-    __tablename__ = "email_log"
-    __table_args__ = (sa.UniqueConstraint("kind", "recipient", "period",
-                                          name="one_email_per_period"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=40)
-    recipient: str = Field(max_length=254)
-    period: str = Field(max_length=20)
-    subject: str = Field(max_length=200)
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 @dataclass(frozen=True)

@@ -5,25 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Session
 
 from forecasts import bounds
 from forecasts.errors import ValidationFailed
-from forecasts.models import User
+from forecasts.models import ReminderPreference, User
+from forecasts.models.notifications import DEFAULT_INTERVAL_DAYS
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DEFAULT_INTERVAL_DAYS = 14
 MAX_INTERVAL_DAYS = 365
-
-
-class ReminderPreference(SQLModel, table=True):
-    """Whether and when a forecaster wants the weekly reminder digest (absent: the defaults)."""
-
-    __tablename__ = "reminder_preference"
-
-    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
-    enabled: bool = True
-    interval_days: int = DEFAULT_INTERVAL_DAYS
 
 
 @dataclass(frozen=True)

@@ -263,8 +263,7 @@ def question_data(question: Any) -> dict[str, Any]:
 def queue_weekly_digest(session: Session, *, now: datetime) -> dict[str, int]:
     """Queue this ISO week's digest (the past 7 days' counts) once per webhook; commits."""
     # Imported here: the resolution package imports questions, which imports this module.
-    from forecasts.models import Question
-    from forecasts.resolution.proposals import Proposal, ProposalStatus
+    from forecasts.models import Proposal, ProposalStatus, Question
 
     since = now - timedelta(days=7)
     published = session.exec(select(Question.id).where(

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from forecasts import job_runs, lease
-from forecasts.job_runs import JobRun
+from forecasts.models import JobRun
 from jobs.tasks import JOBS, JOBS_BY_ID, Context
 
 logger = logging.getLogger(__name__)

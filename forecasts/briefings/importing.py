@@ -17,11 +17,7 @@ from forecasts.briefings.text import (
     validated_text,
 )
 from forecasts.errors import ValidationFailed
-from forecasts.models import (
-    Briefing,
-    BriefingDraft,
-    User,
-)
+from forecasts.models import Briefing, BriefingDraft, User
 from forecasts.questions import require_manager
 
 NO_ASSESSMENTS = (

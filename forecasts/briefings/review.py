@@ -19,13 +19,7 @@ from forecasts.briefings.parsed import ContextSentence, layout_record
 from forecasts.briefings.wording import criteria_for
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.forecasting import check_probability
-from forecasts.models import (
-    Briefing,
-    BriefingDraft,
-    DraftState,
-    Question,
-    User,
-)
+from forecasts.models import Briefing, BriefingDraft, DraftState, Question, User
 from forecasts.questions import MAX_TAGS, normalise_tags, require_manager, tag_errors
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from forecasts.crowd import crowd_member_sql
+from forecasts.models import ScoreSnapshot
 from forecasts.scoring.aggregates import crowd_histories, crowds_at
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
@@ -33,7 +34,6 @@ from forecasts.scoring.calibration import (
 )
 from forecasts.scoring.frames import question_ends
 from forecasts.scoring.scores import log_score
-from forecasts.scoring.snapshots import ScoreSnapshot
 
 HORIZONS = {
     "short": "made under 1 month (30 days) before close",

@@ -16,9 +16,8 @@ from sqlmodel import Session, select
 from forecasts import actors, forecasting, job_runs, lease, profile, resolution
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
-from forecasts.job_runs import JobRun, RunOutcome
 from forecasts.mail import ConsoleMailer, Email, Mailer, make_mailer
-from forecasts.models import Action, User
+from forecasts.models import Action, JobRun, RunOutcome, User
 from forecasts.resolution.fetching import Fetcher
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, JOBS_BY_ID, Context

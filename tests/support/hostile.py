@@ -23,9 +23,8 @@ from forecasts import (
     questions,
     resolution,
 )
-from forecasts.models import Briefing, Outcome, Role, Tag, Team, User
+from forecasts.models import Briefing, Outcome, Role, SourceCheck, Tag, Team, User
 from forecasts.resolution import proposals, sources
-from forecasts.resolution.checks import SourceCheck
 from forecasts.scoring import snapshots
 from tests.support import builders
 

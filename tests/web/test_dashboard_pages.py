@@ -10,8 +10,7 @@ import pytest
 from sqlmodel import select
 
 from forecasts import accounts, briefings, forecasting, resolution
-from forecasts.models import Tag
-from forecasts.scoring.snapshots import ScoreSnapshot
+from forecasts.models import ScoreSnapshot, Tag
 from tests.support.briefing_files import accept, by_title, harbour_desk
 from tests.support.builders import T0, make_question, make_user
 

@@ -11,6 +11,7 @@ import pytest
 
 from forecasts import forecasting, resolution
 from forecasts.briefings import TermRecord
+from forecasts.models import ScoreSnapshot
 from forecasts.scoring.book import compute
 from forecasts.scoring.calibration import calibration_table
 from forecasts.scoring.reports import (
@@ -24,7 +25,6 @@ from forecasts.scoring.reports import (
     term_table,
     wilson,
 )
-from forecasts.scoring.snapshots import ScoreSnapshot
 from tests.support.builders import T0, make_question, make_user
 
 DAY = timedelta(days=1)
