@@ -9,9 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from forecasts import bounds, questions
+from forecasts import bounds
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, ResolutionSource, Role, SourceKind
+from forecasts.questions import catalog as questions
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput

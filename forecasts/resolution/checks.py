@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from forecasts import actors
+from forecasts.accounts import actors
 from forecasts.db import UTCDateTime
 from forecasts.errors import DomainError
 from forecasts.models import (
@@ -33,7 +33,7 @@ from forecasts.models import (
     SourceKind,
     User,
 )
-from forecasts.questions import require_manager
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import proposals
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.judging import Due, Verdict, check

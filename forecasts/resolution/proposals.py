@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecasts import bounds, webhooks
+from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import (
     Action,
@@ -25,7 +25,8 @@ from forecasts.models import (
     ResolutionEvent,
     User,
 )
-from forecasts.questions import require_manager
+from forecasts.notifications import webhooks
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import outcomes
 
 

@@ -22,7 +22,7 @@ from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Comparison, Question, ResolutionSource, SourceKind, User
 from forecasts.models.resolution import ALERT_AFTER_FAILURES
 from forecasts.outbound import IPNetwork, OutboundError
-from forecasts.questions import require_manager
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import proposals
 from forecasts.resolution.comparison import as_decimal
 from forecasts.resolution.feeds import PatternError, compile_pattern

@@ -18,9 +18,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import job_runs, profile
+from forecasts.accounts import profile
 from forecasts.clock import FixedClock
-from forecasts.mail import ConsoleMailer
 from forecasts.models import (
     Action,
     EmailLog,
@@ -30,9 +29,11 @@ from forecasts.models import (
     RunOutcome,
     SourceCheck,
 )
+from forecasts.notifications.mail import ConsoleMailer
 from forecasts.resolution import sources
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.sources import SourceInput
+from forecasts.scheduling import runs as job_runs
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, Context
 from tests.support.builders import LOCAL, LOCAL_SPEC, make_question

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.briefings import TermRecord
 from forecasts.models import ScoreSnapshot
+from forecasts.questions import forecasting
 from forecasts.scoring.book import compute
 from forecasts.scoring.calibration import calibration_table
 from forecasts.scoring.reports import (

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from forecasts import discussion, forecasting, profile
+from forecasts.accounts import profile
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import MAX_COMMENT_LENGTH, Comment, CommentKind
+from forecasts.questions import discussion, forecasting
 from tests.support.builders import T0, make_question, make_user
 
 NOW = T0 + timedelta(days=10)

@@ -16,8 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from forecasts.forecasting import may_see_crowd
-from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import (
     MAX_COMMENT_LENGTH,
     Comment,
@@ -27,7 +25,9 @@ from forecasts.models import (
     User,
     UserKind,
 )
-from forecasts.questions import require_manager
+from forecasts.notifications.mail import Email, Mailer, send_once
+from forecasts.questions.catalog import require_manager
+from forecasts.questions.forecasting import may_see_crowd
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import webhooks
 from forecasts.clock import FixedClock
 from forecasts.errors import NotAllowed, ValidationFailed
-from forecasts.mail import ConsoleMailer
 from forecasts.models import WebhookDelivery
+from forecasts.notifications import webhooks
+from forecasts.notifications.mail import ConsoleMailer
 from forecasts.resolution import outcomes
 from forecasts.resolution.fetching import Fetcher
 from jobs.tasks import Context, deliver_webhooks

@@ -1,6 +1,6 @@
 import pytest
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Role
 from tests.support.builders import T0

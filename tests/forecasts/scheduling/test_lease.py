@@ -6,7 +6,7 @@ from threading import Barrier
 
 from sqlmodel import Session
 
-from forecasts import lease
+from forecasts.scheduling import lease
 
 
 def test_one_holder_at_a_time_until_the_lease_expires(session, clock):

@@ -11,10 +11,10 @@ from decimal import Decimal
 from sqlmodel import Session, col, func, select
 
 from forecasts import bounds
-from forecasts.crowd import crowd_member
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Forecast, Question, Role, User
-from forecasts.questions import Status, status
+from forecasts.questions.catalog import Status, status
+from forecasts.questions.crowd import crowd_member
 
 MIN_PERCENT = Decimal("1")
 MAX_PERCENT = Decimal("99")

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, questions
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from forecasts.questions import Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.catalog import Status
 from tests.support.builders import T0, make_question, make_user, question_input
 
 

@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, resolution
-from forecasts.records import track_record
+from forecasts import resolution
+from forecasts.questions import forecasting
+from forecasts.scoring.records import track_record
 from tests.support.builders import T0, make_question
 
 

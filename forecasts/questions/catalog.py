@@ -10,8 +10,7 @@ from enum import StrEnum
 from sqlalchemy import type_coerce
 from sqlmodel import Field, Session, col, func, select
 
-from forecasts import bounds, webhooks
-from forecasts.crowd import crowd_member
+from forecasts import bounds
 from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
@@ -27,6 +26,8 @@ from forecasts.models import (
     User,
 )
 from forecasts.names import name_key, tidy_name
+from forecasts.notifications import webhooks
+from forecasts.questions.crowd import crowd_member
 
 MAX_TAGS = 12
 QUESTION_TEXTS = {

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.errors import Conflict, NotFound, ValidationFailed
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_publication, make_question, make_user
 
 

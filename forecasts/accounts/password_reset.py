@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from forecasts.errors import ValidationFailed
-from forecasts.mail import Email, Mailer
 from forecasts.models import User, UserKind
+from forecasts.notifications.mail import Email, Mailer
 
 SALT = "password-reset"
 LIFETIME = timedelta(hours=1)

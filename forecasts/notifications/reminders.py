@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import type_coerce
 from sqlmodel import Session, col, func, select
 
-from forecasts import actors
+from forecasts.accounts import actors
+from forecasts.accounts.profile import reminders_of
 from forecasts.db import UTCDateTime
-from forecasts.mail import Email, Mailer, send_once
 from forecasts.models import Forecast, Question, User
-from forecasts.profile import reminders_of
-from forecasts.questions import Status, status
+from forecasts.notifications.mail import Email, Mailer, send_once
+from forecasts.questions.catalog import Status, status
 
 KIND = "reminder"
 

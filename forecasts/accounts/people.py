@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecasts import bounds, passwords, tokens
+from forecasts import bounds
+from forecasts.accounts import passwords, tokens
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User, UserKind
 from forecasts.names import name_key, tidy_name

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from forecasts.models import Forecast, Outcome, Question, User
-from forecasts.questions import Status, status
+from forecasts.questions.catalog import Status, status
 from forecasts.scoring.scores import brier
 
 

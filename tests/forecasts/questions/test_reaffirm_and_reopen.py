@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
 from forecasts.errors import Conflict, NotAllowed, ValidationFailed
 from forecasts.models import Action
-from forecasts.questions import Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.catalog import Status
 from forecasts.resolution import closing
 from tests.support.builders import T0, make_question
 

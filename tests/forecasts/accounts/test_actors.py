@@ -7,7 +7,8 @@ from threading import Barrier
 
 from sqlmodel import Session, select
 
-from forecasts import accounts, actors
+from forecasts.accounts import actors
+from forecasts.accounts import people as accounts
 from forecasts.models import User, UserKind
 from tests.support.builders import PASSWORD, _password_hash
 

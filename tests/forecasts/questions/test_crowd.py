@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import text
 
-from forecasts import forecasting, questions
-from forecasts.crowd import crowd_member_sql, in_crowd
 from forecasts.models import Forecast, UserKind
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.crowd import crowd_member_sql, in_crowd
 from tests.support.builders import T0, make_publication, make_question, make_user
 
 
