@@ -19,10 +19,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 
-from forecasts import accounts, bounds, mail, password_reset, passwords, profile, timezones
+from forecasts import bounds, timezones
+from forecasts.accounts import password_reset, passwords, profile
+from forecasts.accounts import people as accounts
 from forecasts.errors import ValidationFailed
 from forecasts.messages import sentences
 from forecasts.models import User
+from forecasts.notifications import mail
 from web.database import get_session, now
 from web.extensions import limiter
 from web.forms import Bounded, WholeField, attach_errors, text_field

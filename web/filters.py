@@ -11,7 +11,8 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from forecasts import profile, timezones
+from forecasts import timezones
+from forecasts.accounts import profile
 from forecasts.messages import counted, percent, score, source_failures
 from web.database import get_session
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from forecasts import job_runs, lease
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
 from jobs.tasks import JOBS
 from web.database import get_session, now
 from web.permissions import role_required

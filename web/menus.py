@@ -8,8 +8,8 @@ from flask import Flask, g
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from forecasts import drafts
 from forecasts.models import Role
+from forecasts.questions import drafts
 from web.database import get_session
 
 logger = logging.getLogger(__name__)

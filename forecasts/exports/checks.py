@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from forecasts import bounds
 from forecasts.errors import DomainError
-from forecasts.forecasting import check_probability
 from forecasts.messages import counted, sentences
 from forecasts.models import Question, User
+from forecasts.questions.forecasting import check_probability
 from forecasts.timezones import format_moment
 
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)

@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from forecasts import emails, profile
-from forecasts.links import NO_LINKS, Links
-from forecasts.mail import Email, Mailer, send_once
+from forecasts.accounts import profile
 from forecasts.models import Question, Role, User
+from forecasts.notifications import emails
+from forecasts.notifications.links import NO_LINKS, Links
+from forecasts.notifications.mail import Email, Mailer, send_once
 from forecasts.resolution import proposals, sources
 from forecasts.timezones import format_moment
 

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import discussion, forecasting, mail, profile, reminders
+from forecasts.accounts import profile
 from forecasts.config import Settings
+from forecasts.notifications import mail, reminders
+from forecasts.questions import discussion, forecasting
 from forecasts.resolution import overdue
 from tests.support.builders import T0, make_question
 from tests.support.smtp import body_of

@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from forecasts import forecasting, mail, profile, resolution
+from forecasts import resolution
+from forecasts.accounts import profile
 from forecasts.config import Settings
 from forecasts.models import Role
+from forecasts.notifications import mail
+from forecasts.questions import forecasting
 from jobs.tasks import JOBS_BY_ID, Context
 from tests.support.builders import T0, make_question, make_user
 from tests.support.smtp import body_of
@@ -146,7 +149,7 @@ def test_a_run_that_dies_mid_batch_is_finished_by_the_next_without_repeats(
             self.real.send(email)
 
     with pytest.raises(Killed), Session(engine) as doomed:
-        from forecasts import resolution_emails
+        from forecasts.notifications import resolution_emails
 
         resolution_emails.send_resolution_emails(doomed, DiesOnSecond(), now=clock.now())
     assert [m["To"] for m in inbox.messages] == ["ana@example.org"]

@@ -7,8 +7,9 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from forecasts import profile, resolution
-from forecasts.links import Links
+from forecasts import resolution
+from forecasts.accounts import profile
+from forecasts.notifications.links import Links
 from tests.support.builders import LOCAL, T0, make_briefing, make_proposal, make_question, make_user
 
 TEMPLATES = Path(__file__).parents[2] / "web" / "templates"
@@ -167,7 +168,7 @@ def test_published_drafts_leave_the_menu(sign_in, session, manager):
     question = make_question(session, manager, published=False)
     menu = sign_in(manager).get("/questions").get_data(as_text=True)
     assert "Question drafts (1)" in menu
-    from forecasts import questions
+    from forecasts.questions import catalog as questions
 
     questions.publish_question(session, question, actor=manager, now=T0)
     menu = sign_in(manager).get("/questions").get_data(as_text=True)
