@@ -32,7 +32,7 @@ def viewer_zone() -> str:
                                                    current_user._get_current_object())
             except SQLAlchemyError:
                 logger.exception("Reading the viewer's time zone failed; showing UTC")
-    return g.time_zone  # type: ignore[no-any-return]
+    return g.time_zone
 
 
 def when(moment: datetime | date | str | None, with_time: bool = True) -> str:

@@ -26,7 +26,7 @@ def drafts_menu() -> drafts.DraftsWaiting | None:
         except SQLAlchemyError:
             logger.exception("Counting drafts for the menu failed")
             g.drafts_menu = None
-    return g.drafts_menu  # type: ignore[no-any-return]
+    return g.drafts_menu
 
 
 def init_app(app: Flask) -> None:

@@ -51,6 +51,6 @@ def drafts_waiting(session: Session) -> DraftsWaiting:
         .group_by(col(Briefing.id), col(Briefing.title), col(Briefing.publication))
         .order_by(col(Briefing.id).desc())
     )
-    briefings = [BriefingWaiting(briefing_id, title or publication, count)
+    briefings = [BriefingWaiting(briefing_id, title or publication, count)  # type: ignore[arg-type]
                  for briefing_id, title, publication, count in rows]
     return DraftsWaiting(int(questions), briefings)
