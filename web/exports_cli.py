@@ -15,7 +15,7 @@ from forecasts.accounts.people import find_user
 from forecasts.errors import DomainError
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
-from forecasts.messages import counted
+from forecasts.messages import counted, sentences
 from forecasts.models import Role, User
 
 EVERYONE = User(username="export", display_name="Export", password_hash="-", role=Role.admin)
@@ -111,8 +111,9 @@ def import_command(kind: str, path: Path, username: str) -> None:
                                                progress=bar.update)
         except importing.ImportRefused as error:
             for bad in error.bad_rows:
-                click.echo(f"row {bad.row}: {bad.reason}", err=True)
-            raise _Refused(f"Nothing was imported: {len(error.bad_rows)} bad rows.") from None
+                click.echo(sentences([f"Row {bad.row}: {bad.reason}"]), err=True)
+            raise _Refused(f"Nothing was imported: {counted(len(error.bad_rows), 'bad row')}."
+                           ) from None
         except DomainError as error:
             raise _Refused(str(error)) from None
     click.echo(f"Imported {counted(report.questions, 'question')} and "
