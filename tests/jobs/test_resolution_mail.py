@@ -13,7 +13,7 @@ from forecasts.config import Settings
 from forecasts.models import Role
 from forecasts.notifications import mail
 from forecasts.questions import forecasting
-from jobs.tasks import JOBS_BY_ID, Context
+from forecasts.scheduling.catalogue import JOBS_BY_ID, Context
 from tests.support.builders import T0, make_question, make_user
 from tests.support.smtp import body_of
 
