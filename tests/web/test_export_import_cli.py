@@ -201,7 +201,7 @@ def test_a_file_with_bad_rows_stores_nothing_and_names_each(runner, session, man
     result = runner.invoke(args=["import", "forecasts", str(path), "--as", "maria"])
     assert result.exit_code == 2
     assert "Row 2: forecaster 'nobody-here'" in result.output
-    assert "Row 3: probability" in result.output
+    assert "Row 3: Enter a probability from 1 % to 99 %" in result.output
     assert "Row 4: Forecast created at 'yesterday'" in result.output
     assert "Row 1:" not in result.output
     assert session.exec(select(Question)).all() == []
