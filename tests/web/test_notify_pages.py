@@ -173,3 +173,12 @@ def test_published_drafts_leave_the_menu(sign_in, session, manager):
     questions.publish_question(session, question, actor=manager, now=T0)
     menu = sign_in(manager).get("/questions").get_data(as_text=True)
     assert "Question drafts (0)" in menu and '<span class="count">' not in menu
+
+
+def test_the_profile_offers_each_kind_of_email_the_role_receives(sign_in, forecaster, manager):
+    mine = sign_in(forecaster).get("/profile").get_data(as_text=True)
+    assert 'name="email_resolution"' in mine and 'name="email_clarification"' in mine
+    assert 'name="email_reminder"' in mine and 'name="email_managers_digest"' not in mine
+    assert 'name="email_managers_digest"' in sign_in(manager).get("/profile").get_data(
+        as_text=True)
+    assert '<option selected value="UTC">UTC</option>' in mine
