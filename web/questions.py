@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
-from forecasts import forecasting, questions, resolution
+from forecasts import forecasting, question_list, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
+from forecasts.question_list import MAX_WORDS, PAGE_SIZE, ListQuery, Sort
 from forecasts.questions import Status
 from forecasts.scoring.book import forecaster_names
 from web import query
@@ -31,6 +41,15 @@ from web.scores import score_cache
 
 bp = Blueprint("questions", __name__)
 
+SORT_LABELS = {
+    Sort.closes: "Closing soonest",
+    Sort.closes_late: "Closing latest",
+    Sort.newest: "Newest",
+    Sort.forecasters: "Most forecasters",
+    Sort.needs_update: "Needs my update",
+}
+MAX_PAGE = 100_000  # 2.5 million questions at 25 a page
+
 LIST_FILTERS = {
     "open": {Status.open},
     "closed": {Status.closed},
@@ -50,23 +69,37 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/questions")
 @login_required
 def listing():  # type: ignore[no-untyped-def]
-    """Questions for the viewer: filter by status and tag, sorted by close date."""
+    """Questions for the viewer: filter by status, tag and words; four sorts; 25 a page."""
     user = viewer()
-    shown = request.args.get("status", "open")
-    if shown not in LIST_FILTERS or (shown == "drafts" and not user.has_role(Role.manager)):
-        shown = "open"
+    is_manager = user.has_role(Role.manager)
+    shown = query.choice("status", list(LIST_FILTERS), "open")
+    if shown == "drafts" and not is_manager:
+        shown = "open"  # drafts are for managers; forecasters get the open list instead
     tag = query.text("tag").strip() or None
-    newest_first = request.args.get("sort") == "closes-desc"
+    words = _words()
+    sort = Sort(query.choice("sort", [s.value for s in Sort], Sort.closes.value))
+    page_number = query.whole("page", 1, 1, MAX_PAGE)
     session = get_session()
-    rows = questions.list_questions(
-        session, viewer=user, now=now(), statuses=LIST_FILTERS[shown], tag=tag,
-        newest_first=newest_first, stale_after=_stale_after(),
+    statuses = LIST_FILTERS[shown]
+    page = question_list.list_questions(
+        session, viewer=user, now=now(), stale_after=_stale_after(),
+        query=ListQuery(statuses=None if statuses is None else frozenset(statuses), tag=tag,
+                        words=words, sort=sort, limit=PAGE_SIZE,
+                        offset=(page_number - 1) * PAGE_SIZE),
     )
     return render_template(
-        "questions/list.html", rows=rows, shown=shown, tag=tag, newest_first=newest_first,
-        tags=questions.all_tags(session, drafts=user.has_role(Role.manager)),
-        filters=list(LIST_FILTERS),
+        "questions/list.html", page=page, rows=page.rows, shown=shown, tag=tag,
+        q=" ".join(words), sort=sort, sorts=SORT_LABELS, page_number=page_number,
+        tags=questions.all_tags(session, drafts=is_manager), filters=list(LIST_FILTERS),
     )
+
+
+def _words() -> tuple[str, ...]:
+    """``?q=`` split into words; more than ``MAX_WORDS`` is a 400."""
+    words = tuple(query.text("q").split())
+    if len(words) > MAX_WORDS:
+        abort(400, description=f"q: search with at most {MAX_WORDS} words.")
+    return words
 
 
 def _stale_after() -> timedelta:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, questions, resolution
+from forecasts import forecasting, question_list, resolution
 from forecasts.models import Outcome
 from tests.support.builders import T0, make_question
 
@@ -24,7 +24,8 @@ def test_manager_drafts_then_publishes_a_question(sign_in, session, manager, for
     boss = sign_in(manager)
     response = boss.post("/questions/new", QUESTION_FORM)
     assert response.status_code == 302
-    [row] = questions.list_questions(session, viewer=manager, now=T0 + timedelta(days=10))
+    [row] = question_list.list_questions(session, viewer=manager,
+                                         now=T0 + timedelta(days=10)).rows
     question = row.question
     assert row.tags == ["Aegean", "Greece", "Turkey"]
     assert question.published_at is None
@@ -50,7 +51,7 @@ def test_question_form_errors_store_nothing(sign_in, session, manager, changes, 
     response = sign_in(manager).post("/questions/new", {**QUESTION_FORM, **changes})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert questions.list_questions(session, viewer=manager, now=T0) == []
+    assert question_list.list_questions(session, viewer=manager, now=T0).rows == []
 
 
 def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager, forecaster):
