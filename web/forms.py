@@ -200,23 +200,25 @@ class ResolveForm(FlaskForm):
                  SelectChoice(Outcome.annulled.value, "Annulled (not scored)")],
         validators=[InputRequired(message="Choose YES, NO or annulled.")],
     )
+    # ids named per form: several notes share the question page, and ids must stay unique
     note = text_field("Note (evidence; required to correct a resolution)", bounds.NOTE,
-                      Optional(), render_kw={"rows": 3})
+                      Optional(), render_kw={"rows": 3}, id="resolve-note")
 
 
 class CloseForm(FlaskForm):
     note = text_field("Why close early?", bounds.NOTE,
                       DataRequired(message="Say why the question is closing early."),
-                      render_kw={"rows": 2})
+                      render_kw={"rows": 2}, id="close-note")
     confirm = BooleanField(
         "I confirm: forecasting stops now for everyone",
         validators=[DataRequired(message="Tick the box to confirm the early close.")],
+        id="close-confirm",
     )
 
 
 class DismissForm(FlaskForm):
     note = text_field("Why is the proposal wrong?", bounds.NOTE, Optional(),
-                      render_kw={"rows": 2})
+                      render_kw={"rows": 2}, id="dismiss-note")
 
 
 class ActionForm(FlaskForm):
