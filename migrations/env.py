@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import forecasts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from forecasts import (  # noqa: F401  (the scheduler's tables, in their concepts' modules)
     job_runs,
+    kept_forms,
     lease,
     mail,
     profile,

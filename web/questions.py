@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
+from flask_wtf import FlaskForm
 
 from forecasts import forecasting, question_list, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -22,11 +23,10 @@ from forecasts.models import Question, Role, User
 from forecasts.question_list import MAX_WORDS, PAGE_SIZE, ListQuery, Sort
 from forecasts.questions import Status
 from forecasts.scoring.book import forecaster_names
-from web import query
+from web import prg, query
 from web.dashboards import crowd_chart
 from web.database import get_session, now
 from web.discussion import discussion_view
-from web.errors import status_of
 from web.forms import (
     ActionForm,
     CloseForm,
@@ -111,25 +111,30 @@ def _stale_after() -> timedelta:
 def detail(question_id: int):  # type: ignore[no-untyped-def]
     """One question: its terms, the viewer's forecasts, the crowd (once allowed), its trail."""
     question = questions.visible_question(get_session(), question_id, viewer())
-    return _render_detail(question, ForecastForm())
+    return _render_detail(question)
 
 
-def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # type: ignore[no-untyped-def]
+def _render_detail(question: Question):  # type: ignore[no-untyped-def]
+    """The question page; a form that just failed here comes back with its values and errors."""
     session, user, moment = get_session(), viewer(), now()
     show_crowd = forecasting.may_see_crowd(session, question, user, moment)
-    page = render_template(
+    mine = forecasting.history(session, question, user)
+    form = ForecastForm()
+    if not prg.restore(form) and mine:
+        form.probability.data = f"{mine[0].probability * 100:g}"  # prefilled: your latest
+    return render_template(
         "questions/detail.html",
         question=question,
         status=questions.status(question, moment),
         tags=questions.tag_names(session, question),
-        mine=forecasting.history(session, question, user),
+        mine=mine,
         crowd=forecasting.crowd_now(session, question, moment) if show_crowd else None,
         trail=resolution.trail(session, question),
         revisions=questions.revisions(session, question),
         people=questions.people_involved(session, question),
         form=form,
-        resolve_form=ResolveForm(),
-        close_form=CloseForm(),
+        resolve_form=prg.restored(ResolveForm()),
+        close_form=prg.restored(CloseForm()),
         action_form=ActionForm(),
         is_manager=user.has_role(Role.manager),
         scores=_question_scores(question, user),
@@ -137,9 +142,15 @@ def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # 
         crowd_chart=crowd_chart(question, user, show_crowd),
         # the discussion, clarifications, reaffirming and reopening (web/discussion.py)
         discussion=discussion_view(question, user, moment),
-        reopen_form=ReopenForm() if questions.reopenable(question, moment) else None,
+        reopen_form=prg.restored(ReopenForm()) if questions.reopenable(question, moment)
+        else None,
     )
-    return page, code
+
+
+def _back_to(question: Question, form: FlaskForm, anchor: str):  # type: ignore[no-untyped-def]
+    """Post/Redirect/Get: the question page again, this form's values and errors kept."""
+    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id,
+                                           _anchor=anchor))
 
 
 def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
@@ -157,12 +168,12 @@ def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
 @bp.post("/questions/<int:question_id>/forecasts")
 @login_required
 def forecast(question_id: int):  # type: ignore[no-untyped-def]
-    """Add the viewer's forecast; errors re-show the page with the message and a 4xx."""
+    """Add the viewer's forecast; errors go back to the question page, with what was typed."""
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
     form = ForecastForm()
     if not form.validate_on_submit():
-        return _render_detail(question, form, 400)
+        return _back_to(question, form, "forecast-heading")
     try:
         forecasting.submit_forecast(
             session, question, forecaster=user, probability=form.parsed_probability,
@@ -170,10 +181,10 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
         )
     except ValidationFailed as error:
         attach_errors(form, error)
-        return _render_detail(question, form, 400)
+        return _back_to(question, form, "forecast-heading")
     except (Conflict, NotFound) as error:
         flash(str(error), "error")
-        return _render_detail(question, form, status_of(error))
+        return _back_to(question, form, "forecast-heading")
     flash(f"Forecast saved: {form.parsed_probability * 100:g} %.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
 
@@ -183,7 +194,7 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     """Draft a question."""
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" and not prg.restore(form):
         _prefill_dates(form)
     if form.validate_on_submit():
         try:
@@ -195,7 +206,9 @@ def new():  # type: ignore[no-untyped-def]
         else:
             flash("Draft saved. Check it, then publish it for forecasters.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    return render_template("questions/form.html", form=form, question=None), _code(form)
+    if request.method == "POST":
+        return prg.redirect_with(form, url_for("questions.new"))
+    return render_template("questions/form.html", form=form, question=None)
 
 
 def _prefill_dates(form: QuestionForm) -> None:
@@ -212,7 +225,7 @@ def edit(question_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" and not prg.restore(form):
         _fill_from(form, question, questions.tag_names(session, question))
     if form.validate_on_submit():
         try:
@@ -224,9 +237,11 @@ def edit(question_id: int):  # type: ignore[no-untyped-def]
         else:
             flash("Question updated.", "success")
             return redirect(url_for("questions.detail", question_id=question_id))
+    if request.method == "POST":
+        return prg.redirect_with(form, url_for("questions.edit", question_id=question_id))
     has_forecasts = questions.has_forecasts(session, question)
     return render_template("questions/form.html", form=form, question=question,
-                           has_forecasts=has_forecasts), _code(form)
+                           has_forecasts=has_forecasts)
 
 
 def _fill_from(form: QuestionForm, question: Question, tags: list[str]) -> None:
@@ -244,8 +259,9 @@ def publish(question_id: int):  # type: ignore[no-untyped-def]
     """Make a draft visible to forecasters."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    ActionForm().validate_on_submit()
-    return _act(question, lambda: questions.publish_question(
+    form = ActionForm()
+    form.validate_on_submit()
+    return _act(question, form, lambda: questions.publish_question(
         session, question, actor=viewer(), now=now()), "Published: forecasters can see it now.")
 
 
@@ -257,9 +273,8 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = CloseForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: questions.close_early(
+        return _back_to(question, form, "manage-heading")
+    return _act(question, form, lambda: questions.close_early(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Closed: no more forecasts are accepted.")
 
@@ -272,9 +287,8 @@ def reopen(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ReopenForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: questions.reopen(
+        return _back_to(question, form, "manage-heading")
+    return _act(question, form, lambda: questions.reopen(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Reopened: forecasts are accepted until the scheduled close.")
 
@@ -285,8 +299,9 @@ def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
     """Record the viewer's latest forecast again, unchanged, at the current time."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    ActionForm().validate_on_submit()
-    return _act(question, lambda: forecasting.reaffirm(
+    form = ActionForm()
+    form.validate_on_submit()
+    return _act(question, form, lambda: forecasting.reaffirm(
         session, question, forecaster=viewer(), now=now()), "Forecast reaffirmed.")
 
 
@@ -298,24 +313,21 @@ def resolve(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ResolveForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: resolution.resolve(
+        return _back_to(question, form, "manage-heading")
+    return _act(question, form, lambda: resolution.resolve(
         session, question, outcome=form.outcome.data, actor=viewer(),
         note=form.note.data or "", now=now()), "Resolution recorded.")
 
 
-def _act(question: Question, action, done: str):  # type: ignore[no-untyped-def]
-    """Run a manager's action; a refusal re-shows the page with the reason and its status."""
+def _act(question: Question, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]
+    """Run an action; a refusal goes back to the page with the reason, the form's text kept."""
     try:
         action()
+    except ValidationFailed as error:
+        attach_errors(form, error)
+        return _back_to(question, form, "manage-heading")
     except DomainError as error:
-        get_session().rollback()
         flash(str(error), "error")
-        return _render_detail(question, ForecastForm(), status_of(error))
+        return _back_to(question, form, "manage-heading")
     flash(done, "success")
     return redirect(url_for("questions.detail", question_id=question.id))
-
-
-def _code(form) -> int:  # type: ignore[no-untyped-def]
-    return 400 if form.errors else 200

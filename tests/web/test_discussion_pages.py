@@ -108,8 +108,8 @@ def test_a_forecaster_shares_a_rationale(sign_in, session, manager, forecaster):
 def test_reaffirm_from_the_page(sign_in, session, manager, forecaster, clock):
     question = make_question(session, manager)
     analyst = sign_in(forecaster)
-    none_yet = analyst.post(f"/questions/{question.id}/reaffirm")
-    assert none_yet.status_code == 409
+    none_yet = analyst.post_refused(f"/questions/{question.id}/reaffirm", {},
+                                    f"/questions/{question.id}")
     assert "no forecast of yours" in none_yet.get_data(as_text=True)
     analyst.post(f"/questions/{question.id}/forecasts", {"probability": "30"})
     clock.advance(days=3)
@@ -125,11 +125,10 @@ def test_closing_early_needs_reason_and_confirmation_and_reopen_undoes_it(sign_i
                                                                           manager):
     question = make_question(session, manager)
     boss = sign_in(manager)
-    unconfirmed = boss.post(f"/questions/{question.id}/close", {"note": "Strike over."})
-    assert unconfirmed.status_code == 400
+    page = f"/questions/{question.id}"
+    unconfirmed = boss.post_refused(f"{page}/close", {"note": "Strike over."}, page)
     assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
-    no_reason = boss.post(f"/questions/{question.id}/close", {"confirm": "y"})
-    assert no_reason.status_code == 400
+    boss.post_refused(f"{page}/close", {"confirm": "y"}, page)
     assert resolution.trail(session, question) == []
 
     assert boss.post(f"/questions/{question.id}/close",
@@ -143,8 +142,9 @@ def test_closing_early_needs_reason_and_confirmation_and_reopen_undoes_it(sign_i
     session.expire_all()
     assert [e.action for e in resolution.trail(session, question)] == [Action.close,
                                                                       Action.reopen]
-    again = boss.post(f"/questions/{question.id}/reopen", {"reopen-note": "Twice?"})
-    assert again.status_code == 409
+    again = boss.post_refused(f"/questions/{question.id}/reopen", {"reopen-note": "Twice?"},
+                              f"/questions/{question.id}")
+    assert "Only a question closed early can be reopened." in again.get_data(as_text=True)
 
 
 def test_tag_filter_finds_non_ascii_tags_and_hides_draft_tags(sign_in, session, manager,

@@ -48,9 +48,11 @@ def test_manager_drafts_then_publishes_a_question(sign_in, session, manager, for
     ],
 )
 def test_question_form_errors_store_nothing(sign_in, session, manager, changes, message):
-    response = sign_in(manager).post("/questions/new", {**QUESTION_FORM, **changes})
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    boss = sign_in(manager)
+    response = boss.post_refused("/questions/new", {**QUESTION_FORM, **changes}, "/questions/new")
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert QUESTION_FORM["title"] in page  # what was typed comes back with the message
     assert question_list.list_questions(session, viewer=manager, now=T0).rows == []
 
 
@@ -74,10 +76,9 @@ def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager,
 @pytest.mark.parametrize("typed", ["0", "100", "150", "-1", "abc", "", "nan", "12.34"])
 def test_bad_probabilities_are_form_errors(sign_in, session, manager, forecaster, typed):
     question = make_question(session, manager)
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": typed})
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
+    page = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                            {"probability": typed},
+                                            f"/questions/{question.id}").get_data(as_text=True)
     assert 'class="error"' in page
     assert forecasting.history(session, question, forecaster) == []
 
@@ -85,9 +86,8 @@ def test_bad_probabilities_are_form_errors(sign_in, session, manager, forecaster
 def test_forecast_on_a_closed_question_is_refused(sign_in, session, manager, forecaster, clock):
     question = make_question(session, manager)
     clock.set(question.closes_at + timedelta(minutes=1))
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": "40"})
-    assert response.status_code == 409
+    response = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                                {"probability": "40"}, f"/questions/{question.id}")
     assert "closed: forecasts are no longer accepted" in response.get_data(as_text=True)
     assert forecasting.history(session, question, forecaster) == []
 
@@ -95,9 +95,9 @@ def test_forecast_on_a_closed_question_is_refused(sign_in, session, manager, for
 def test_forecast_on_a_resolved_question_is_refused(sign_in, session, manager, forecaster):
     question = make_question(session, manager)
     resolution.resolve(session, question, outcome="yes", actor=manager, now=T0 + timedelta(days=1))
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": "40"})
-    assert response.status_code == 409
+    response = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                                {"probability": "40"}, f"/questions/{question.id}")
+    assert "resolved: forecasts are no longer accepted" in response.get_data(as_text=True)
     assert forecasting.history(session, question, forecaster) == []
 
 
@@ -133,8 +133,8 @@ def test_manager_closes_resolves_and_corrects_with_a_visible_trail(sign_in, sess
     clock.advance(hours=1)
     assert boss.post(f"/questions/{question.id}/resolve",
                      {"outcome": "no", "note": "Union statement."}).status_code == 302
-    refused = boss.post(f"/questions/{question.id}/resolve", {"outcome": "yes"})
-    assert refused.status_code == 400
+    refused = boss.post_refused(f"/questions/{question.id}/resolve", {"outcome": "yes"},
+                                f"/questions/{question.id}")
     assert "Say why the resolution is being corrected." in refused.get_data(as_text=True)
     clock.advance(hours=1)
     assert boss.post(f"/questions/{question.id}/resolve",
