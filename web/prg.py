@@ -60,6 +60,8 @@ def redirect_with(form: FlaskForm, to: str) -> Response:
               if field.errors and not _is_csrf(field)}
     if any(_is_csrf(field) and field.errors for field in form):
         flash(EXPIRED, "error")
+    if not values and not errors:  # a button (publish, reaffirm): nothing to show again
+        return redirect(to, 303)
     page = urlsplit(to).path
     token = kept_forms.keep(database, form=_name(form), page=page, values=values,
                             errors=errors, user_id=_user_id(), now=now())
