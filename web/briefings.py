@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from forecasts import briefings
+from forecasts import briefings, duplicates
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
 from web import prg, query
@@ -76,6 +76,8 @@ def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
         forms[row.id] = kept if prg.restore(kept) else _form_for(row)
     publication_form = PublicationForm(formdata=None, name=briefing.publication)
     prg.restore(publication_form)
+    open_rows = [row for row in rows if row.state in (DraftState.pending, DraftState.accepted)]
+    similar = duplicates.similar_questions(session, {row.id: row.title for row in open_rows})
     questions = briefings.published_questions(session, briefing)
     page = render_template(
         "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
@@ -84,6 +86,7 @@ def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
         publication_form=publication_form,
+        similar=similar,  # existing questions like each draft (forecasts/duplicates.py)
         publications=briefings.list_publications(session),
         any_published=any(row.state is DraftState.published for row in rows),
     )

@@ -171,6 +171,8 @@ class QuestionForm(FlaskForm):
     source_quote = text_field("Quoted sentence", bounds.QUOTE, Optional(), render_kw={"rows": 2})
     tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional(),
                       render_kw={"placeholder": "Ukraine, NATO"})
+    # shown only beside a duplicate warning (forecasts/duplicates.py)
+    save_anyway = BooleanField("It is a different question: save it anyway")
 
     def to_domain(self) -> QuestionCreate:
         """The form's values as the domain's input (datetimes in UTC)."""

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from forecasts import forecasting, question_list, questions, resolution
+from forecasts import duplicates, forecasting, question_list, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.question_list import MAX_WORDS, PAGE_SIZE, ListQuery, Sort
@@ -142,6 +142,8 @@ def _render_detail(question: Question):  # type: ignore[no-untyped-def]
         crowd_chart=crowd_chart(question, user, show_crowd),
         # the discussion, clarifications, reaffirming and reopening (web/discussion.py)
         discussion=discussion_view(question, user, moment),
+        similar=duplicates.similar_to(session, question.title, exclude=[question.id])  # type: ignore[list-item]
+        if user.has_role(Role.manager) and question.published_at is None else [],
         reopen_form=prg.restored(ReopenForm()) if questions.reopenable(question, moment)
         else None,
     )
@@ -196,7 +198,7 @@ def new():  # type: ignore[no-untyped-def]
     form = QuestionForm()
     if request.method == "GET" and not prg.restore(form):
         _prefill_dates(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _stopped_as_duplicate(form):
         try:
             question = questions.create_question(
                 get_session(), form.to_domain(), author=viewer(), now=now()
@@ -208,7 +210,17 @@ def new():  # type: ignore[no-untyped-def]
             return redirect(url_for("questions.detail", question_id=question.id))
     if request.method == "POST":
         return prg.redirect_with(form, url_for("questions.new"))
-    return render_template("questions/form.html", form=form, question=None)
+    similar = duplicates.similar_to(get_session(), form.title.data or "") if form.errors else []
+    return render_template("questions/form.html", form=form, question=None, similar=similar)
+
+
+def _stopped_as_duplicate(form: QuestionForm) -> bool:
+    """A new title like an existing question's stops once, with a warning, until confirmed."""
+    if form.save_anyway.data or not duplicates.similar_to(get_session(), form.title.data):
+        return False
+    form.save_anyway.errors = ["This looks like an existing question (listed above). Tick the "
+                               "box to save it anyway, or open the question instead."]
+    return True
 
 
 def _prefill_dates(form: QuestionForm) -> None:
