@@ -93,10 +93,9 @@ def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
     return page
 
 
-def _back(briefing: Briefing, form: FlaskForm, anchor: str | None = None):  # type: ignore[no-untyped-def]
+def _back(briefing: Briefing, form: FlaskForm):  # type: ignore[no-untyped-def]
     """Post/Redirect/Get: the review page again, this form's text and errors kept once."""
-    return prg.redirect_with(form, url_for("briefings.review", briefing_id=briefing.id,
-                                           _anchor=anchor))
+    return prg.redirect_with(form, url_for("briefings.review", briefing_id=briefing.id))
 
 
 def _importer(briefing: Briefing) -> User | None:
@@ -131,7 +130,7 @@ def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
             flash("Draft rejected.", "success")
         else:
             if not form.validate_on_submit():
-                return _back(briefing, form, f"draft-{draft.id}")
+                return _back(briefing, form)
             briefings.update_draft(session, draft, form.to_edit(), actor=viewer())
             if action == "accept":
                 briefings.accept_draft(session, draft, actor=viewer())
@@ -139,11 +138,11 @@ def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
     except ValidationFailed as error:
         session.rollback()
         attach_errors(form, error)
-        return _back(briefing, form, f"draft-{draft.id}")
+        return _back(briefing, form)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
-        return _back(briefing, form, f"draft-{draft.id}")
+        return _back(briefing, form)
     return redirect(url_for("briefings.review", briefing_id=briefing.id,
                             _anchor=f"draft-{draft.id}"))
 

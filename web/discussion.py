@@ -75,8 +75,7 @@ def _reshow(question: Question, name: str, form: FlaskForm):  # type: ignore[no-
     """Post/Redirect/Get: the question page again, this form's text and errors kept once."""
     if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id,
-                                           _anchor="discussion"))
+    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
 def _post(question_id: int, name: str, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]

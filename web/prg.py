@@ -60,6 +60,9 @@ def redirect_with(form: FlaskForm, to: str) -> Response:
               if field.errors and not _is_csrf(field)}
     if any(_is_csrf(field) and field.errors for field in form):
         flash(EXPIRED, "error")
+    # No #fragment: after loading, the browser would move the focus to the fragment's target,
+    # away from the first error, which static/forms.js focuses (and so scrolls to) instead.
+    to = urlsplit(to)._replace(fragment="").geturl()
     if not values and not errors:  # a button (publish, reaffirm): nothing to show again
         return redirect(to, 303)
     page = urlsplit(to).path

@@ -149,10 +149,9 @@ def _render_detail(question: Question):  # type: ignore[no-untyped-def]
     )
 
 
-def _back_to(question: Question, form: FlaskForm, anchor: str):  # type: ignore[no-untyped-def]
+def _back_to(question: Question, form: FlaskForm):  # type: ignore[no-untyped-def]
     """Post/Redirect/Get: the question page again, this form's values and errors kept."""
-    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id,
-                                           _anchor=anchor))
+    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
 def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
@@ -175,7 +174,7 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, user)
     form = ForecastForm()
     if not form.validate_on_submit():
-        return _back_to(question, form, "forecast-heading")
+        return _back_to(question, form)
     try:
         forecasting.submit_forecast(
             session, question, forecaster=user, probability=form.parsed_probability,
@@ -183,10 +182,10 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
         )
     except ValidationFailed as error:
         attach_errors(form, error)
-        return _back_to(question, form, "forecast-heading")
+        return _back_to(question, form)
     except (Conflict, NotFound) as error:
         flash(str(error), "error")
-        return _back_to(question, form, "forecast-heading")
+        return _back_to(question, form)
     flash(f"Forecast saved: {form.parsed_probability * 100:g} %.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
 
@@ -285,7 +284,7 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = CloseForm()
     if not form.validate_on_submit():
-        return _back_to(question, form, "manage-heading")
+        return _back_to(question, form)
     return _act(question, form, lambda: questions.close_early(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Closed: no more forecasts are accepted.")
@@ -299,7 +298,7 @@ def reopen(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ReopenForm()
     if not form.validate_on_submit():
-        return _back_to(question, form, "manage-heading")
+        return _back_to(question, form)
     return _act(question, form, lambda: questions.reopen(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Reopened: forecasts are accepted until the scheduled close.")
@@ -325,7 +324,7 @@ def resolve(question_id: int):  # type: ignore[no-untyped-def]
     question = questions.visible_question(session, question_id, viewer())
     form = ResolveForm()
     if not form.validate_on_submit():
-        return _back_to(question, form, "manage-heading")
+        return _back_to(question, form)
     return _act(question, form, lambda: resolution.resolve(
         session, question, outcome=form.outcome.data, actor=viewer(),
         note=form.note.data or "", now=now()), "Resolution recorded.")
@@ -337,9 +336,9 @@ def _act(question: Question, form: FlaskForm, action, done: str):  # type: ignor
         action()
     except ValidationFailed as error:
         attach_errors(form, error)
-        return _back_to(question, form, "manage-heading")
+        return _back_to(question, form)
     except DomainError as error:
         flash(str(error), "error")
-        return _back_to(question, form, "manage-heading")
+        return _back_to(question, form)
     flash(done, "success")
     return redirect(url_for("questions.detail", question_id=question.id))
