@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from forecasts import briefings, duplicates
+from forecasts import briefings
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
+from forecasts.questions import duplicates
 from web import prg, query
 from web.database import get_session, now
 from web.forms import (
@@ -86,7 +87,7 @@ def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
         publication_form=publication_form,
-        similar=similar,  # existing questions like each draft (forecasts/duplicates.py)
+        similar=similar,  # existing questions like each draft (questions/duplicates.py)
         publications=briefings.list_publications(session),
         any_published=any(row.state is DraftState.published for row in rows),
     )

@@ -26,9 +26,9 @@ from wtforms.widgets import HiddenInput
 from forecasts import bounds
 from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
-from forecasts.forecasting import probability_from_percent
 from forecasts.models import Outcome, Role
-from forecasts.questions import QuestionCreate
+from forecasts.questions.catalog import QuestionCreate
+from forecasts.questions.forecasting import probability_from_percent
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -171,7 +171,7 @@ class QuestionForm(FlaskForm):
     source_quote = text_field("Quoted sentence", bounds.QUOTE, Optional(), render_kw={"rows": 2})
     tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional(),
                       render_kw={"placeholder": "Ukraine, NATO"})
-    # shown only beside a duplicate warning (forecasts/duplicates.py)
+    # shown only beside a duplicate warning (forecasts/questions/duplicates.py)
     save_anyway = BooleanField("It is a different question: save it anyway")
 
     def to_domain(self) -> QuestionCreate:

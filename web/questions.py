@@ -17,11 +17,13 @@ from flask import (
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from forecasts import duplicates, forecasting, question_list, questions, resolution
+from forecasts import resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
-from forecasts.question_list import MAX_WORDS, PAGE_SIZE, ListQuery, Sort
-from forecasts.questions import Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import duplicates, forecasting
+from forecasts.questions.catalog import Status
+from forecasts.questions.listing import MAX_WORDS, PAGE_SIZE, ListQuery, Sort, list_questions
 from forecasts.scoring.book import forecaster_names
 from web import prg, query
 from web.dashboards import crowd_chart
@@ -81,7 +83,7 @@ def listing():  # type: ignore[no-untyped-def]
     page_number = query.whole("page", 1, 1, MAX_PAGE)
     session = get_session()
     statuses = LIST_FILTERS[shown]
-    page = question_list.list_questions(
+    page = list_questions(
         session, viewer=user, now=now(), stale_after=_stale_after(),
         query=ListQuery(statuses=None if statuses is None else frozenset(statuses), tag=tag,
                         words=words, sort=sort, limit=PAGE_SIZE,

@@ -10,13 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from forecasts import accounts, question_list, questions, schema
+from forecasts import schema
+from forecasts.accounts import people as accounts
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.errors import Conflict
 from forecasts.models import QuestionTag, Tag, Team
 from forecasts.names import name_key
-from forecasts.question_list import ListQuery
+from forecasts.questions import catalog as questions
+from forecasts.questions import listing
+from forecasts.questions.listing import ListQuery
 from tests.support.builders import T0, make_question
 
 NOW = T0 + timedelta(days=10)
@@ -44,7 +47,7 @@ def test_non_ascii_tags_filter_the_list_in_any_case(session, manager, forecaster
     doctors = make_question(session, manager, title="Will German doctors strike?",
                             tags=["Ärzte", "Germany"])
     expected = russia if name_key(asked) == name_key("Россия") else doctors
-    rows = question_list.list_questions(session, viewer=forecaster, now=NOW,
+    rows = listing.list_questions(session, viewer=forecaster, now=NOW,
                                        query=ListQuery(tag=asked)).rows
     assert [row.question.id for row in rows] == [expected.id]
 

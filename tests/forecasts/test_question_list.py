@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import discussion, forecasting, question_list, questions, resolution
+from forecasts import resolution
 from forecasts.models import Outcome, QuestionScore
-from forecasts.question_list import ListQuery, Sort
-from forecasts.questions import Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import discussion, forecasting, listing
+from forecasts.questions.catalog import Status
+from forecasts.questions.listing import ListQuery, Sort
 from tests.support.builders import (
     T0,
     make_publication,
@@ -25,7 +27,7 @@ def _ids(page):  # type: ignore[no-untyped-def]
 
 
 def _list(session, viewer, now=NOW, **query):  # type: ignore[no-untyped-def]
-    return question_list.list_questions(session, viewer=viewer, now=now,
+    return listing.list_questions(session, viewer=viewer, now=now,
                                         query=ListQuery(**query))
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from forecasts import briefings, duplicates
+from forecasts import briefings
 from forecasts.models import Question
+from forecasts.questions import duplicates
 from tests.support.builders import make_briefing, make_question
 from tests.web.test_question_pages import QUESTION_FORM
 

@@ -16,8 +16,10 @@ from flask import Flask
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlmodel import Session
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
 from forecasts.models import Outcome, User
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
 from tests.conftest import SignedIn
 from tests.support import builders
 from tests.web.test_access_matrix import World, cases, world  # noqa: F401  (the fixture)

@@ -7,8 +7,9 @@ from datetime import timedelta
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from forecasts import forecasting, kept_forms
+from forecasts import kept_forms
 from forecasts.models import Forecast
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 

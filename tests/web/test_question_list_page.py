@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.models import Outcome
+from forecasts.questions import forecasting
 from tests.support.api import ApiClient
 from tests.support.builders import T0, make_question, make_user
 

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app
 
-from forecasts import forecasting, question_list, questions, resolution
+from forecasts import resolution
 from forecasts.models import Question, User
-from forecasts.question_list import MAX_WORDS, ListQuery, QuestionRow
-from forecasts.questions import QuestionCreate, Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting, listing
+from forecasts.questions.catalog import QuestionCreate, Status
+from forecasts.questions.listing import MAX_WORDS, ListQuery, QuestionRow
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (
@@ -80,7 +82,7 @@ def register(bp: Blueprint) -> None:
         if len(words) > MAX_WORDS:
             raise Problem(400, f"q: search with at most {MAX_WORDS} words.")
         stale = current_app.config["SETTINGS"].stale_after_days
-        page = question_list.list_questions(
+        page = listing.list_questions(
             get_session(), viewer=api_user(), now=now(), stale_after=timedelta(days=stale),
             query=ListQuery(statuses=statuses, tag=query.tag, words=words, limit=query.limit,
                             after=_decode(query.cursor) if query.cursor else None))

@@ -1,7 +1,7 @@
 // Forms on every page: the focus moves to the first field in error, and a probability typed
 // as a number gets a slider beside it and a hint when it looks like a fraction ("0.3").
 // Loaded from base.html (the CSP allows no inline script). The server gives the same
-// "Did you mean 30 %?" message (forecasts/forecasting.py); nothing is reinterpreted here.
+// "Did you mean 30 %?" message (forecasts/questions/forecasting.py); nothing is reinterpreted here.
 (function () {
   "use strict";
 
