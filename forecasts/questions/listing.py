@@ -183,12 +183,9 @@ def _conditions(viewer: User, now: datetime, query: ListQuery) -> list[ColumnEle
 
 
 def _mentions(word: str) -> ColumnElement[bool]:
-    # lower() on both sides: case-insensitive for ASCII on both engines; LIKE's wildcards in
-    # the word are escaped, so "50%" looks for "50%".
-    needle = word.lower()
-    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in
-                 (col(Question.title), col(Question.resolution_criteria),
-                  col(Question.description))))
+    # The stored key on one side, the word's key on the other: any case, any script, on both
+    # engines (lower() in SQL folds only ASCII); LIKE's wildcards in the word are escaped.
+    return col(Question.search_key).contains(name_key(word), autoescape=True)
 
 
 # --- Ordering -------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""failed forms kept across a redirect
+"""failed forms kept across a redirect; the question list's search key
 
 Revision ID: b8d2f4a6c1e9
 Revises: e7a1c3b5d9f2
 Create Date: 2026-11-30 03:30:00
 
 Creates kept_form: a failed submission's values and messages, read back once by the form's own
-page after a redirect (Post/Redirect/Get), see forecasts/kept_forms.py.
+page after a redirect (Post/Redirect/Get), see forecasts/kept_forms.py. Adds
+question.search_key, forecasts.names.text_key(title, criteria, background), filled in here for
+the questions already stored, which the list's search compares in any case and any script.
 """
 from collections.abc import Sequence
 
@@ -14,6 +16,7 @@ import sqlmodel
 from alembic import op
 
 import forecasts.db
+from forecasts.names import text_key
 
 revision: str = 'b8d2f4a6c1e9'
 down_revision: str | None = 'e7a1c3b5d9f2'
@@ -41,9 +44,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_kept_form_token'), ['token'], unique=True)
         batch_op.create_index(batch_op.f('ix_kept_form_created_at'), ['created_at'],
                               unique=False)
+    _add_search_key()
+
+
+def _add_search_key() -> None:
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('search_key', sa.Text(), server_default='',
+                                      nullable=False))
+    question = sa.table('question', sa.column('id', sa.Integer()),
+                        sa.column('title', sa.Text()),
+                        sa.column('resolution_criteria', sa.Text()),
+                        sa.column('description', sa.Text()),
+                        sa.column('search_key', sa.Text()))
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(question.c.id, question.c.title,
+                                        question.c.resolution_criteria,
+                                        question.c.description)).all()
+    for row in rows:
+        connection.execute(question.update().where(question.c.id == row.id).values(
+            search_key=text_key(row.title, row.resolution_criteria, row.description)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_column('search_key')
     with op.batch_alter_table('kept_form', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kept_form_created_at'))
         batch_op.drop_index(batch_op.f('ix_kept_form_token'))

@@ -187,3 +187,17 @@ def test_status_filters_match_the_status_rule(session, manager, forecaster):
         assert _ids(page) == [expected.id], wanted
         assert all(questions.status(r.question, later) is wanted for r in page.rows)
     assert draft.id not in _ids(_list(session, forecaster, later))
+
+
+def test_search_ignores_case_in_any_script_and_follows_edits(session, manager, forecaster):
+    russia = _closing(session, manager, 20, "Will Россия hold a snap election?")
+    doctors = _closing(session, manager, 21, "Will the strike spread?",
+                       description="Die ÄRZTE in Bayern stimmen ab.")
+    for word, expected in (("россия", russia), ("РОССИЯ", russia), ("ärzte", doctors),
+                           ("Ärzte", doctors), ("BAYERN", doctors)):
+        assert _ids(_list(session, forecaster, words=(word,))) == [expected.id], word
+    edited = question_input(title="Will Украина hold a snap election?",
+                            closes_at=russia.closes_at, resolve_by=russia.resolve_by)
+    questions.update_question(session, russia, edited, editor=manager, now=NOW)
+    assert _ids(_list(session, forecaster, words=("россия",))) == []
+    assert _ids(_list(session, forecaster, words=("украина",))) == [russia.id]
