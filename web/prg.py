@@ -26,6 +26,7 @@ from web.database import get_session, now
 
 SESSION_KEY = "kept_forms"
 EXPIRED = "The form expired; reload the page and try again."
+MAX_KEPT_LENGTH = 20_000  # characters of one value: twice the longest field's limit
 
 F = TypeVar("F", bound=FlaskForm)
 
@@ -54,8 +55,11 @@ def redirect_with(form: FlaskForm, to: str) -> Response:
     """
     database = get_session()
     database.rollback()
-    values = {field.name: request.form.getlist(field.name) for field in form
-              if _keeps_value(field)}
+    # A value far over any field's limit (a 7 MB paste) is not kept: its message names the
+    # limit and the length, and the database is not the place for it.
+    values = {field.name: [value for value in request.form.getlist(field.name)
+                           if len(value) <= MAX_KEPT_LENGTH]
+              for field in form if _keeps_value(field)}
     errors = {field.name: [str(message) for message in field.errors] for field in form
               if field.errors and not _is_csrf(field)}
     if any(_is_csrf(field) and field.errors for field in form):
