@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
-from forecasts import resolution
-from forecasts.models import Outcome, QuestionScore
+from forecasts import resolution, schema
+from forecasts.models import Outcome, Question, QuestionScore
 from forecasts.questions import catalog as questions
 from forecasts.questions import discussion, forecasting, listing
 from forecasts.questions.catalog import Status
@@ -201,3 +202,17 @@ def test_search_ignores_case_in_any_script_and_follows_edits(session, manager, f
     questions.update_question(session, russia, edited, editor=manager, now=NOW)
     assert _ids(_list(session, forecaster, words=("россия",))) == []
     assert _ids(_list(session, forecaster, words=("украина",))) == [russia.id]
+
+
+def test_the_migration_fills_in_the_search_key_of_stored_questions(database_url):
+    from tests.forecasts.test_length_limits import _insert_rows, database_at_revision
+
+    with database_at_revision(database_url, "e7a1c3b5d9f2") as url:  # before the key
+        engine = sa.create_engine(url)
+        _insert_rows(engine, "Die ÄRZTE in Bayern")
+        schema.upgrade(url)
+        with Session(engine) as session:
+            question = session.get(Question, 1)
+            assert question is not None and question.search_key == "will it? yes if so. die " \
+                                                                    "ärzte in bayern"
+        engine.dispose()
