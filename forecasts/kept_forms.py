@@ -31,7 +31,7 @@ def keep(session: Session, *, form: str, page: str, values: dict[str, list[str]]
     """
     if len(form) > FORM_NAME_LENGTH or len(page) > PAGE_LENGTH:
         raise ValueError("form name or page too long to keep")
-    session.exec(delete(KeptForm).where(col(KeptForm.created_at) < now - KEEP_FOR))  # type: ignore[call-overload]
+    session.exec(delete(KeptForm).where(col(KeptForm.created_at) < now - KEEP_FOR))
     token = secrets.token_urlsafe(32)
     session.add(KeptForm(token=token, user_id=user_id, form=form, page=page, created_at=now,
                          state={"values": values, "errors": errors}))

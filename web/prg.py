@@ -45,7 +45,7 @@ def _keeps_value(field: Field) -> bool:
 
 
 def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None  # type: ignore[no-any-return]
+    return current_user.id if current_user.is_authenticated else None
 
 
 def redirect_with(form: FlaskForm, to: str) -> Response:

@@ -10,14 +10,16 @@ ferries strike before March?"). It is a warning: the manager may still go ahead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session, col, select
 
 from forecasts.models import Question
 
+K = TypeVar("K", bound=Hashable)  # whatever the caller keys its titles by
 THRESHOLD = 85.0
 MAX_SHOWN = 3
 
@@ -32,13 +34,13 @@ class Similar:
 
 
 def _comparable(title: str) -> str:
-    return utils.default_process(title.casefold())  # type: ignore[no-any-return]
+    return utils.default_process(title.casefold())
 
 
 def similar_questions(
-    session: Session, titles: Mapping[int | str, str], *,
-    exclude: Mapping[int | str, Iterable[int]] | None = None,
-) -> dict[int | str, list[Similar]]:
+    session: Session, titles: Mapping[K, str], *,
+    exclude: Mapping[K, Iterable[int]] | None = None,
+) -> dict[K, list[Similar]]:
     """For each keyed title, up to ``MAX_SHOWN`` existing questions at least ``THRESHOLD`` alike.
 
     ``exclude`` names, per key, question ids not to report (the question itself, or those
@@ -49,11 +51,12 @@ def similar_questions(
     if not wanted:
         return {}
     existing = {qid: title for qid, title in session.exec(select(col(Question.id),
-                                                                 col(Question.title)))}
+                                                                 col(Question.title)))
+                if qid is not None}
     if not existing:
         return {}
     choices = {qid: _comparable(title) for qid, title in existing.items()}
-    found: dict[int | str, list[Similar]] = {}
+    found: dict[K, list[Similar]] = {}
     for key, title in wanted.items():
         skip = set((exclude or {}).get(key, ()))
         matches = process.extract(_comparable(title), choices, scorer=fuzz.token_sort_ratio,

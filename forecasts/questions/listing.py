@@ -20,8 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, or_, true, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from forecasts.db import UTCDateTime
@@ -200,16 +202,16 @@ def _my_last(viewer: User) -> ColumnElement[datetime]:
 
 def _changed_after(moment: ColumnElement[datetime]) -> ColumnElement[bool]:
     """An edit or a clarification on the outer query's question later than ``moment``."""
-    edited = exists().where(QuestionRevision.question_id == Question.id,
-                            QuestionRevision.changed_at > moment)
-    clarified = exists().where(Comment.question_id == Question.id,
-                               Comment.kind == CommentKind.clarification,
-                               Comment.created_at > moment)
+    edited = exists().where(col(QuestionRevision.question_id) == col(Question.id),
+                            col(QuestionRevision.changed_at) > moment)
+    clarified = exists().where(col(Comment.question_id) == col(Question.id),
+                               col(Comment.kind) == CommentKind.clarification,
+                               col(Comment.created_at) > moment)
     return or_(edited, clarified)
 
 
 def _order(sort: Sort, viewer: User, now: datetime, mine: ColumnElement[datetime],
-           stale_after: timedelta) -> list[ColumnElement[object]]:
+           stale_after: timedelta) -> list[ColumnElement[Any]]:
     closes, question_id = col(Question.closes_at), col(Question.id)
     if sort is Sort.closes_late:
         return [closes.desc(), question_id.desc()]
@@ -278,17 +280,19 @@ def _latest_by_question(
     if not ids:
         return {}
     rank = func.row_number().over(
-        partition_by=(Forecast.question_id, Forecast.forecaster_id),
+        partition_by=(col(Forecast.question_id), col(Forecast.forecaster_id)),
         order_by=(col(Forecast.created_at).desc(), col(Forecast.id).desc()),
     ).label("rank")
-    ranked = (select(Forecast.question_id, Forecast.forecaster_id, Forecast.probability,
-                     type_coerce(Forecast.created_at, UTCDateTime()).label("created_at"),
+    # sqlalchemy's select: sqlmodel's is typed for at most four columns
+    ranked = (sa_select(col(Forecast.question_id), col(Forecast.forecaster_id),
+                        col(Forecast.probability),
+                        type_coerce(Forecast.created_at, UTCDateTime()).label("created_at"),
                      case((crowd_member(), true()), else_=false()).label("in_crowd"), rank)
               .join(User, col(User.id) == Forecast.forecaster_id)
               .where(col(Forecast.question_id).in_(ids)).subquery())
-    rows = session.exec(select(ranked.c.question_id, ranked.c.forecaster_id,
-                               ranked.c.probability, ranked.c.created_at, ranked.c.in_crowd)
-                        .where(ranked.c.rank == 1))
+    rows = session.execute(sa_select(ranked.c.question_id, ranked.c.forecaster_id,
+                                     ranked.c.probability, ranked.c.created_at,
+                                     ranked.c.in_crowd).where(ranked.c.rank == 1))
     latest: dict[int, dict[int, tuple[float, datetime, bool]]] = defaultdict(dict)
     for question_id, forecaster_id, probability, created_at, in_crowd in rows:
         latest[question_id][forecaster_id] = (probability, created_at, bool(in_crowd))
