@@ -113,3 +113,11 @@ def test_pages_showing_form_errors_keep_ids_unique(app: Flask, world: World,  # 
         page = response.get_data(as_text=True)
         assert 'class="error"' in page or "flash-error" in page, url
         assert id_problems(page) == [], url
+
+
+def test_pages_before_sign_in_have_unique_ids(app: Flask) -> None:
+    client = app.test_client()
+    for url in ("/login", "/password/forgot"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert id_problems(response.get_data(as_text=True)) == [], url
