@@ -71,7 +71,7 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/questions")
 @login_required
 def listing():  # type: ignore[no-untyped-def]
-    """Questions for the viewer: filter by status, tag and words; four sorts; 25 a page."""
+    """Questions for the viewer: filter by status, tag and words; five sorts; 25 a page."""
     user = viewer()
     is_manager = user.has_role(Role.manager)
     shown = query.choice("status", list(LIST_FILTERS), "open")
