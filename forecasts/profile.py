@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Field, Session, SQLModel
 
 from forecasts import bounds
+from forecasts.email_addresses import AddressRefused, normalise_email
 from forecasts.errors import ValidationFailed
 from forecasts.models import User
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DEFAULT_INTERVAL_DAYS = 14
 MAX_INTERVAL_DAYS = 365
 
@@ -35,13 +34,18 @@ class Reminders:
 
 
 def clean_email(email: str | None) -> str | None:
-    """The address trimmed and lower-cased, None when blank; raises ValidationFailed."""
-    email = (email or "").strip().lower()
+    """The address normalised by email-validator, None when blank; raises ValidationFailed."""
+    email = (email or "").strip()
     if not email:
         return None
-    if bounds.EMAIL.problem(email) or not EMAIL.match(email):
-        raise ValidationFailed({"email": "Give an address like name@example.org."})
-    return email
+    problem = bounds.EMAIL.problem(email)
+    if problem:
+        raise ValidationFailed({"email": problem})
+    try:
+        return normalise_email(email)
+    except AddressRefused as error:
+        raise ValidationFailed({"email": f"{error} Give an address like name@example.org."}) \
+            from None
 
 
 def set_email(session: Session, user: User, email: str | None) -> User:
