@@ -38,6 +38,8 @@ CASES: dict[str, tuple[list[str], str]] = {
     "superscript minimum": (["scores", "leaderboard", "--min-questions", "²"], "whole number"),
     "Arabic-Indic minimum": (["scores", "leaderboard", "--min-questions", "٣"], "whole number"),
     "huge minimum": (["scores", "leaderboard", "--min-questions", "9" * 30], "whole number"),
+    "email whose domain starts with a hyphen": (
+        ["users", "create", "newbie", "--email", "new@-example.org", *PASSWORD], "email: "),
     "unknown role": (["users", "create", "newbie", "--role", "king", *PASSWORD],
                      "--role: choose one of"),
     "unknown yardstick": (["briefing", "import", FIXTURE, "--yardstick", "vibes"],
