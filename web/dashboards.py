@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 from flask_login import login_required
 
 from forecasts import briefings, forecasting
@@ -61,10 +61,7 @@ def _cache() -> ScoreCache:
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name, default) or default
-    if value not in allowed:
-        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
-    return value
+    return query.choice(name, allowed, default)
 
 
 def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
@@ -227,7 +224,7 @@ def calibration_page():  # type: ignore[no-untyped-def]
     interval = _choice("interval", INTERVALS, "wilson")
     n_bins = _whole("bins", 10, 2, 20)
     options = _options(kind) if viewer().is_manager else []
-    key = request.args.get("id") or _default_key(kind, options)
+    key = (query.text("id") or None) or _default_key(kind, options)
     settings = {"of": kind, "strategy": strategy, "interval": interval, "bins": n_bins,
                 "id": key, "options": options}
     if key is None:
@@ -271,7 +268,7 @@ def estimative_page():  # type: ignore[no-untyped-def]
     yardstick = _choice("yardstick", tuple(estimative.YARDSTICKS), estimative.DEFAULT_YARDSTICK)
     records = briefings.term_record(get_session())
     publications = sorted({r.publication for r in records}, key=str.lower)
-    publication = request.args.get("publication", "")
+    publication = query.text("publication")
     if publication and publication not in publications:
         abort(400, description=f"No published briefing drafts from {publication!r}.")
     chosen = [r for r in records if not publication or r.publication == publication]
@@ -293,7 +290,7 @@ def scores_over_time():  # type: ignore[no-untyped-def]
     """Mean Brier and relative Brier by month of resolution, and the nightly snapshots."""
     kind = _choice("of", ("forecaster", "team"), "forecaster")
     options = _options(kind)
-    key = request.args.get("id") or (str(options[0][0]) if options else None)
+    key = (query.text("id") or None) or (str(options[0][0]) if options else None)
     settings = {"of": kind, "id": key, "options": options}
     if key is None:
         return render_template("dashboards/over_time.html", table=None, name=None,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import login_required
 
 from forecasts.accounts import list_teams
@@ -30,10 +30,7 @@ def score_cache() -> ScoreCache:
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name, default)
-    if value not in allowed:
-        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
-    return value
+    return query.choice(name, allowed, default)
 
 
 def _minimum() -> int:
@@ -54,12 +51,8 @@ class Filters:
         return (self.tag, self.team, self.start, self.end)
 
 
-def _day(name: str) -> date | None:
-    return query.day(name)
-
-
 def _filters(tags: list[str], teams: list[str]) -> Filters:
-    tag, team = request.args.get("tag", ""), request.args.get("team", "")
+    tag, team = query.text("tag"), query.text("team")
     # Names match ignoring case (forecasts.names); the filters then carry the stored spelling.
     tag_names, team_names = {name_key(t): t for t in tags}, {name_key(t): t for t in teams}
     if tag and name_key(tag) not in tag_names:
@@ -67,9 +60,7 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
     if team and name_key(team) not in team_names:
         abort(400, description=f"No team named {team!r}.")
     tag, team = tag_names.get(name_key(tag), ""), team_names.get(name_key(team), "")
-    start, end = _day("from"), _day("to")
-    if start and end and start > end:
-        abort(400, description="The period's start (from) must not be after its end (to).")
+    start, end = query.period()
     return Filters(tag, team, start, end)
 
 
