@@ -253,7 +253,7 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
         book = scorebook.book_from_rows(score_store.read_rows(session.connection()))
-        table = scorebook.ranking(book, by=by, groups=scorebook.groups_for(session, by),
+        table = scorebook.book_leaderboard(book, by=by, groups=scorebook.groups_for(session, by),
                                   min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
                                   two_term=two_term)
         if by == "forecaster":

@@ -16,7 +16,7 @@ from flask_login import login_required
 
 from forecasts import briefings, forecasting
 from forecasts.briefings import estimative
-from forecasts.choices import choices, tagged_questions, team_members
+from forecasts.choices import choices, member_ids, tagged_question_ids
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
@@ -149,7 +149,7 @@ def _team_subject(key: str) -> Subject:
     team = get_session().get(Team, _id(key))
     if team is None:
         abort(404, description=f"No team #{key}.")
-    members = team_members(get_session(), team.id)  # type: ignore[arg-type]
+    members = member_ids(get_session(), team.id)  # type: ignore[arg-type]
     return Subject("team", key, f"Team {team.name}",
                    f"No resolved questions yet for team {team.name}.",
                    lambda scores: _finals(scores, Selection(team_id=team.id)),
@@ -160,7 +160,7 @@ def _tag_subject(key: str) -> Subject:
     tag = get_session().get(Tag, _id(key))
     if tag is None:
         abort(404, description=f"No tag #{key}.")
-    tagged = tagged_questions(get_session(), tag.id)  # type: ignore[arg-type]
+    tagged = tagged_question_ids(get_session(), tag.id)  # type: ignore[arg-type]
     return Subject("tag", key, f"Tag {tag.name}",
                    f"No resolved questions tagged {tag.name} yet.",
                    lambda scores: _finals(scores, Selection(tag_id=tag.id)),
@@ -299,7 +299,7 @@ def scores_over_time():  # type: ignore[no-untyped-def]
         team = get_session().get(Team, _id(key))
         if team is None:
             abort(404, description=f"No team #{key}.")
-        name, members = f"Team {team.name}", team_members(get_session(), team.id)  # type: ignore[arg-type]
+        name, members = f"Team {team.name}", member_ids(get_session(), team.id)  # type: ignore[arg-type]
     else:
         name, members = _user(key, UserKind.person).display_name, [_id(key)]
     cache_key = ("monthly", kind, key, hash(tuple(members)))

@@ -77,7 +77,7 @@ def leaderboard():  # type: ignore[no-untyped-def]
     tags = all_tags(session)
     teams = [team.name for team in list_teams(session)]
     filters = _filters(tags, teams)
-    table = standings.ranking(session, score_cache(), standings.LeaderboardFilters(
+    table = standings.leaderboard_by_id(session, score_cache(), standings.LeaderboardFilters(
         by=by, policy=policy, two_term=scale == "two", min_questions=minimum,
         tag=filters.tag, team=filters.team, start=filters.start, end=filters.end))
     ascending = sort in ("relative_brier", "brier", "reliability")

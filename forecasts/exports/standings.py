@@ -14,7 +14,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from forecasts.accounts import find_team
-from forecasts.choices import team_members
+from forecasts.choices import member_ids
 from forecasts.scoring.book import CROWD_IDS, forecaster_names
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
@@ -38,14 +38,15 @@ def _midnight(day: date | None) -> datetime | None:
     return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def ranking(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
+def leaderboard_by_id(session: Session, cache: ScoreCache,
+                      filters: LeaderboardFilters) -> pd.DataFrame:
     """The stored scores ranked with the filters applied (ids, no names), cached per version.
 
     Raises ValueError for a bad ``by`` or policy.
     """
     start = _midnight(filters.start)
     end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `end` included
-    table = cache.derived(session, ("ranking", filters), lambda scores: scores.leaderboard(
+    table = cache.derived(session, ("leaderboard", filters), lambda scores: scores.leaderboard(
         by=filters.by, before_first=filters.policy,  # type: ignore[arg-type]
         two_term=filters.two_term, min_questions=filters.min_questions, start=start, end=end,
         tag=filters.tag or None))
@@ -53,10 +54,10 @@ def ranking(session: Session, cache: ScoreCache, filters: LeaderboardFilters) ->
 
 
 def leaderboard(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
-    """The ranking as the page shows it, with a ``name`` column first (forecasters' display
+    """The leaderboard as the page shows it, with a ``name`` column first (forecasters' display
     names, the crowd aggregates' names, or the team or tag). Raises ValueError for a bad ``by``.
     """
-    table = ranking(session, cache, filters)
+    table = leaderboard_by_id(session, cache, filters)
     if table.empty:  # nothing scored yet: the columns alone
         return table.assign(name=[])[["name", *table.columns]]
     if filters.by == "forecaster":
@@ -75,7 +76,7 @@ def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilter
         return table.loc[table["team"] == filters.team]
     if filters.by == "forecaster":
         team = find_team(session, filters.team)
-        members = team_members(session, team.id) if team else []  # type: ignore[arg-type]
+        members = member_ids(session, team.id) if team else []  # type: ignore[arg-type]
         return table.loc[table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)]
     return table
 

@@ -19,7 +19,7 @@ from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS, rank
 from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, score_rows
 
-__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "compute", "ranking"]
+__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "book_leaderboard", "compute"]
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "question_id", "forecaster_id", "brier", "crowd_brier", "relative_brier", "coverage",
@@ -104,7 +104,7 @@ def compute(forecasts: pd.DataFrame, questions: pd.DataFrame, *, version: object
     return book_from_rows(score_rows(forecasts, questions), version=version)
 
 
-def ranking(
+def book_leaderboard(
     book: ScoreBook,
     *,
     by: str = "forecaster",
@@ -114,7 +114,7 @@ def ranking(
     two_term: bool = False,
     with_crowd: bool = True,
 ) -> pd.DataFrame:
-    """The leaderboard by forecaster, team or tag; crowd aggregates join a forecaster ranking."""
+    """The leaderboard by forecaster, team or tag; crowd aggregates join a forecasters' one."""
     people = book.scores(before_first, two_term=two_term)
     if people.empty:
         return pd.DataFrame(columns=[by, *RANK_COLUMNS])
@@ -128,7 +128,7 @@ def ranking(
 
 
 def team_groups(session: Session) -> pd.DataFrame:
-    """forecaster_id → team name, for a ranking by team."""
+    """forecaster_id → team name, for a leaderboard by team."""
     rows = session.exec(
         select(User.id, Team.name).join(Team, col(Team.id) == User.team_id)
     ).all()
@@ -136,7 +136,7 @@ def team_groups(session: Session) -> pd.DataFrame:
 
 
 def tag_groups(session: Session) -> pd.DataFrame:
-    """question_id → tag, for a ranking by tag (a question counts under each of its tags)."""
+    """question_id → tag, for a leaderboard by tag (a question counts under each of its tags)."""
     rows = session.exec(
         select(QuestionTag.question_id, Tag.name).join(Tag, col(Tag.id) == QuestionTag.tag_id)
     ).all()
@@ -151,7 +151,7 @@ def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
 
 
 def groups_for(session: Session, by: str) -> pd.DataFrame | None:
-    """The mapping a ranking ``by`` needs; raises ValueError for an unknown grouping."""
+    """The mapping a leaderboard ``by`` needs; raises ValueError for an unknown grouping."""
     if by == "forecaster":
         return None
     if by == "team":

@@ -29,7 +29,7 @@ JOB_IDS = {spec.job_id for spec in JOBS}
 
 @pytest.fixture
 def ctx(engine, clock) -> Iterator[Context]:  # type: ignore[no-untyped-def]
-    context = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2,
+    context = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), poll_workers=2,
                       fetcher=Fetcher(allowed=LOCAL))
     yield context
     context.fetcher.close()

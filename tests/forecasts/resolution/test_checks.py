@@ -34,7 +34,7 @@ def json_source(url: str, pointer: str = "/data/status", comparison: str = "==",
 
 
 def run_checks(session, clock) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    return source_checks.check_due(session, now=clock.now(), fetcher=FAST, workers=4)
+    return source_checks.poll_due(session, now=clock.now(), fetcher=FAST, workers=4)
 
 
 @pytest.fixture
@@ -316,7 +316,7 @@ def test_two_check_runs_at_the_same_instant_propose_once(engine, session, manage
     def run(_: int) -> dict[str, int]:
         with Session(engine) as own:
             start.wait()
-            return source_checks.check_due(own, now=clock.now(), fetcher=FAST, workers=2)
+            return source_checks.poll_due(own, now=clock.now(), fetcher=FAST, workers=2)
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(run, [1, 2]))
