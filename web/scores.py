@@ -13,7 +13,7 @@ from forecasts.accounts import list_teams
 from forecasts.exports import standings
 from forecasts.names import name_key
 from forecasts.questions import all_tags
-from forecasts.scoring.book import forecaster_names
+from forecasts.scoring.book import aggregate_of, forecaster_names
 from forecasts.scoring.reader import ScoreCache
 from web import query
 from web.database import get_session
@@ -82,6 +82,8 @@ def leaderboard():  # type: ignore[no-untyped-def]
         tag=filters.tag, team=filters.team, start=filters.start, end=filters.end))
     ascending = sort in ("relative_brier", "brier", "reliability")
     table = table.sort_values(sort, ascending=ascending, kind="stable")
+    if by == "forecaster":  # the template asks which rows are crowd aggregates by this key
+        table = table.assign(aggregate=aggregate_of(table["forecaster_id"]))
     return render_template(
         "scores/leaderboard.html", rows=table.to_dict("records"), by=by, policy=policy,
         scale=scale, sort=sort, minimum=minimum, names=_names(table, by),

@@ -17,6 +17,7 @@ from forecasts.exports import standings
 from forecasts.exports.tables import ForecastFilter, iter_forecast_rows, tagged
 from forecasts.models import Question, ResolutionEvent, Role, User
 from forecasts.questions import tags_by_question
+from forecasts.scoring.book import is_crowd
 from forecasts.scoring.reader import ScoreCache
 
 QUESTION_COLUMNS = {
@@ -172,7 +173,7 @@ def score_rows(session: Session, cache: ScoreCache, viewer: User,
     if keep is not None:
         table = table.loc[table["question_id"].isin(keep)]
     if not viewer.has_role(Role.manager):
-        table = table.loc[(table["forecaster_id"] == viewer.id) | (table["forecaster_id"] < 0)]
+        table = table.loc[(table["forecaster_id"] == viewer.id) | is_crowd(table["forecaster_id"])]
     table = table.sort_values(["question_id", "forecaster_id"], kind="stable")
     return table[list(SCORE_COLUMNS)].to_dict("records")
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from forecasts.accounts import find_team
 from forecasts.choices import member_ids
-from forecasts.scoring.book import CROWD_IDS, forecaster_names
+from forecasts.scoring.book import CROWD_IDS, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
 
@@ -77,7 +77,7 @@ def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilter
     if filters.by == "forecaster":
         team = find_team(session, filters.team)
         members = member_ids(session, team.id) if team else []  # type: ignore[arg-type]
-        return table.loc[table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)]
+        return table.loc[table["forecaster_id"].isin(members) | is_crowd(table["forecaster_id"])]
     return table
 
 

@@ -17,9 +17,10 @@ from sqlmodel import Session, col, select
 from forecasts.models import QuestionTag, Tag, Team, User
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS, rank
-from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, score_rows
+from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, aggregate_of, is_crowd, score_rows
 
-__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "book_leaderboard", "compute"]
+__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "aggregate_of", "book_leaderboard", "compute",
+           "is_crowd"]
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "question_id", "forecaster_id", "brier", "crowd_brier", "relative_brier", "coverage",
@@ -50,7 +51,8 @@ class ScoreBook:
         """
         check_policy(before_first)
         rows = self.rows
-        rows = rows.loc[(rows["subject_id"] < 0) if crowd else (rows["subject_id"] > 0)]
+        crowd_rows = is_crowd(rows["subject_id"])
+        rows = rows.loc[crowd_rows if crowd else ~crowd_rows]
         if len(self.questions) != rows["question_id"].nunique():
             rows = rows.loc[rows["question_id"].isin(self.questions["question_id"])]
         scale = 2.0 if two_term else 1.0
@@ -145,7 +147,7 @@ def tag_groups(session: Session) -> pd.DataFrame:
 
 def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
     """Display names for forecaster ids, crowd pseudo-forecasters included."""
-    user_ids = {int(i) for i in ids if int(i) > 0}  # type: ignore[call-overload]
+    user_ids = {int(i) for i in ids if int(i) not in CROWD_NAMES}  # type: ignore[call-overload]
     users = session.exec(select(User).where(col(User.id).in_(user_ids))) if user_ids else []
     return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}  # type: ignore[misc]
 

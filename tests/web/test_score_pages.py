@@ -87,3 +87,16 @@ def test_a_question_the_scoring_code_cannot_handle_takes_no_page_down(
         assert client.get(page).status_code == 200, page
     # the questions that can be scored still are
     assert "0.040" in client.get("/leaderboard").get_data(as_text=True)
+
+
+def test_crowd_rows_are_marked_and_never_linked_as_people(sign_in, manager, forecaster, resolved):
+    from bs4 import BeautifulSoup
+
+    page = sign_in(manager).get("/leaderboard").get_data(as_text=True)
+    rows = BeautifulSoup(page, "html.parser").select("table.leaderboard tbody tr")
+    crowd = [r for r in rows if "crowd-row" in (r.get("class") or [])]
+    people = [r for r in rows if "crowd-row" not in (r.get("class") or [])]
+    assert {r.select("td")[1].get_text(strip=True) for r in crowd} >= {"Crowd: median"}
+    assert all(r.select_one("a") is None for r in crowd)
+    assert {r.select("td")[1].get_text(strip=True) for r in people} == {"Finn", "Rowena"}
+    assert all(r.select_one("a[href^='/forecasters/']") is not None for r in people)
