@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -146,16 +146,58 @@ Rate = Annotated[str, AfterValidator(_rate)]
 Networks = Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode, BeforeValidator(_networks)]
 
 
-class Settings(BaseSettings):
+class StrictSettings(BaseSettings):
+    """Settings parsed strictly: ``Cls(...)`` takes values as given (tests), ``Cls.from_env()``
+    reads the environment; both raise ``ConfigError`` with one sentence per bad variable.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_by_name=True,
+                                      case_sensitive=False, env_ignore_empty=False,
+                                      validate_default=False)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise ConfigError(_explain(error)) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values given; ``from_env`` reads the environment explicitly."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read settings from ``environ`` (the process environment by default)."""
+        return cls(**Environment(cls, environ)())
+
+
+class ServerSettings(StrictSettings):
+    """gunicorn's bind address, worker count and worker timeout (read by gunicorn.conf.py)."""
+
+    host: Annotated[str, AfterValidator(str.strip)] = "127.0.0.1"
+    port: Annotated[Whole, Field(ge=1, le=65535)] = 8000
+    web_concurrency: Annotated[Whole, Field(ge=1, le=64)] = 2
+    gunicorn_timeout: Annotated[Whole, Field(ge=1, le=3600)] = 30  # seconds
+
+    @property
+    def bind(self) -> str:
+        """gunicorn's ``bind``: ``host:port`` (an IPv6 host in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"{host}:{self.port}"
+
+
+class Settings(StrictSettings):
     """Everything the service can be configured with; see the README's Configuration table.
 
     ``Settings(...)`` takes values as given (tests); ``Settings.from_env()`` reads the
     environment. Both parse every value by the same rules and raise ``ConfigError``.
     """
 
-    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_by_name=True,
-                                      case_sensitive=False, env_ignore_empty=False,
-                                      validate_default=False)
 
     database_url: Annotated[str, AfterValidator(_database_url)] = ""
     secret_key: str = Field(DEV_SECRET_KEY, repr=False)
@@ -188,12 +230,6 @@ class Settings(BaseSettings):
     public_url: Annotated[str, AfterValidator(_public_url)] = "http://127.0.0.1:8000"
     trusted_proxies: Annotated[Whole, Field(ge=0)] = 0
 
-    def __init__(self, **values: Any) -> None:
-        try:
-            super().__init__(**values)
-        except ValidationError as error:
-            raise ConfigError(_explain(error)) from None
-
     @field_validator("instance_path", mode="after")
     @classmethod
     def _absolute(cls, path: Path) -> Path:
@@ -208,15 +244,6 @@ class Settings(BaseSettings):
             folder = Path(values.get("instance_path", PROJECT_ROOT / "instance")).resolve()
             values = {**values, "database_url": f"sqlite:///{folder / 'forecasts.db'}"}
         return values
-
-    @classmethod
-    def settings_customise_sources(
-        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Only the values given; ``from_env`` reads the environment explicitly."""
-        return (init_settings,)
 
     def check_secret(self) -> None:
         """Refuse the development secret outside development and tests; raises ConfigError."""
@@ -236,11 +263,6 @@ class Settings(BaseSettings):
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some settings changed, parsed like the rest (tests use this)."""
         return type(self)(**{**self.model_dump(exclude_unset=True), **changes})
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from ``environ`` (the process environment by default)."""
-        return cls(**Environment(cls, environ)())
 
 
 class Environment(EnvSettingsSource):

@@ -7,7 +7,7 @@ from ipaddress import ip_network
 
 import pytest
 
-from forecasts.config import ConfigError, Settings
+from forecasts.config import ConfigError, ServerSettings, Settings
 from tests.support.live import BIN, ROOT
 
 BAD_VALUES: dict[str, tuple[dict[str, str], str]] = {
@@ -103,3 +103,21 @@ def test_the_cli_and_the_scheduler_stop_with_status_2_on_a_bad_setting(tmp_path)
         assert done.returncode == 2, done.stderr
         assert "MAIL_PORT must be a whole number, not 'seventy'" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_gunicorn_settings_parse_strictly():
+    server = ServerSettings.from_env({"HOST": "::1", "PORT": "8443", "WEB_CONCURRENCY": "4"})
+    assert server.bind == "[::1]:8443" and server.web_concurrency == 4
+    assert ServerSettings.from_env({}).bind == "127.0.0.1:8000"
+    with pytest.raises(ConfigError, match="WEB_CONCURRENCY must be at most 64, not '500'"):
+        ServerSettings.from_env({"WEB_CONCURRENCY": "500"})
+
+
+def test_gunicorn_stops_with_status_2_on_a_bad_port(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "FORECASTS_ENV": "development",
+           "PORT": "http", "GUNICORN_TIMEOUT": "0"}
+    done = subprocess.run([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Not starting: PORT must be a whole number, not 'http'" in done.stderr
+    assert "GUNICORN_TIMEOUT must be at least 1, not '0'" in done.stderr
