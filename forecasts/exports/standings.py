@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlmodel import Session
 
-from forecasts.accounts import find_team
-from forecasts.choices import member_ids
+from forecasts.accounts.people import find_team
 from forecasts.scoring.book import CROWD_IDS, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
+from forecasts.scoring.subjects import member_ids
 
 
 @dataclass(frozen=True)
