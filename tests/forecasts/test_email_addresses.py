@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecasts import profile
+from forecasts.accounts import profile
 from forecasts.email_addresses import AddressRefused, normalise_email, sender_address
 from forecasts.errors import ValidationFailed
 
