@@ -8,6 +8,7 @@ characters, over-long text). A refused value stops the command with one line on 
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,16 @@ class BoundedText(click.ParamType):
         return text
 
 
-class BoundedDay(click.DateTime):
-    """A day YYYY-MM-DD in ASCII digits, from 1970-01-01 to 2200-12-31, as a ``date``."""
+class BoundedDay(click.ParamType):
+    """A day YYYY-MM-DD in ASCII digits, from 1970-01-01 to 2200-12-31, as a ``date``.
+
+    ``click.DateTime`` parses; this adds the ASCII and range rules and returns the day.
+    """
 
     name = "YYYY-MM-DD"
 
     def __init__(self) -> None:
-        super().__init__(formats=["%Y-%m-%d"])
+        self.parser = click.DateTime(formats=["%Y-%m-%d"])
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> date:
@@ -68,7 +72,7 @@ class BoundedDay(click.DateTime):
         if not text.isascii():
             raise _refuse(param, f"write the date as YYYY-MM-DD in the digits 0–9, not {text!r}.")
         try:
-            moment: datetime = super().convert(text, param, ctx)
+            moment = self.parser.convert(text, param, ctx)
         except click.BadParameter:
             raise _refuse(param, f"write the date as YYYY-MM-DD, not {text!r}.") from None
         problem = bounds.day_problem(moment.date())
@@ -77,29 +81,33 @@ class BoundedDay(click.DateTime):
         return moment.date()
 
 
-class BoundedWhole(click.IntRange):
-    """A whole number from ``low`` to ``high`` in ASCII digits (click's INT takes "٣" and "²")."""
+class BoundedWhole(click.ParamType):
+    """A whole number from ``low`` to ``high`` in ASCII digits (click's INT takes "٣" and "²").
+
+    ``click.IntRange`` parses and bounds; this refuses other scripts' digits first.
+    """
 
     name = "integer"
 
     def __init__(self, low: int, high: int) -> None:
-        super().__init__(min=low, max=high)
+        self.range = click.IntRange(min=low, max=high)
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int:
         text = str(value).strip()
-        message = f"give a whole number from {self.min} to {self.max}, not {text[:40]!r}."
+        message = (f"give a whole number from {self.range.min} to {self.range.max}, "
+                   f"not {text[:40]!r}.")
         # The length cap keeps int() off huge inputs (and under Python's 4,300-digit limit).
-        if not (text.isascii() and text.isdigit()) or len(text) > len(str(self.max)) + 20:
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(self.range.max)) + 20:
             raise _refuse(param, message)
         try:
-            number: int = super().convert(text, param, ctx)
+            number: int = self.range.convert(int(text), param, ctx)
         except click.BadParameter:
             raise _refuse(param, message) from None
         return number
 
 
-class OneOf(click.Choice):  # type: ignore[type-arg]
+class OneOf(click.Choice):
     """One of a fixed set of words; a wrong one is named on one line with the choices."""
 
     def convert(self, value: Any, param: click.Parameter | None,
@@ -134,7 +142,7 @@ class NewFile(click.Path):
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         try:
-            path: Path = super().convert(value, param, ctx)
+            path = Path(os.fsdecode(super().convert(value, param, ctx)))
         except click.BadParameter as error:
             raise _refuse(param, error.message) from None
         if not path.parent.resolve().is_dir():

@@ -104,7 +104,7 @@ def choice(name: str, allowed: Collection[str], default: str) -> str:
 
     if not _given(name):
         return default
-    return request.args.get(name, type=one_of)
+    return request.args.get(name, default, type=one_of)
 
 
 # ``next`` is judged whole by web.redirects.local_target, which sends anything unsafe to the home
