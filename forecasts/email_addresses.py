@@ -1,8 +1,10 @@
 """Email addresses, checked by email-validator: the one rule for every address the service takes.
 
-Forms, the CLI, imports and the ``MAIL_FROM`` setting all come here, so an address refused in
-one place is refused in all of them. Deliverability (a DNS look-up) is never checked: the
-service must not wait on DNS while a form is submitted, and the mail server reports bounces.
+The profile and admin forms and the CLI (through ``accounts.profile.clean_email``), the
+password-reset look-up and the ``MAIL_FROM`` setting all come here, so an address refused in one
+place is refused in all of them (the API and the imports take no addresses). Deliverability
+(a DNS look-up) is never checked: a form must not wait on DNS, and the mail server reports
+bounces.
 """
 
 from __future__ import annotations
