@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BeforeValidator,
     Field,
     ValidationError,
@@ -30,7 +31,6 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
-from pydantic_settings.sources.utils import parse_env_vars
 
 from forecasts.email_addresses import AddressRefused, sender_address
 
@@ -151,9 +151,8 @@ class StrictSettings(BaseSettings):
     reads the environment; both raise ``ConfigError`` with one sentence per bad variable.
     """
 
-    model_config = SettingsConfigDict(frozen=True, extra="forbid", validate_by_name=True,
-                                      case_sensitive=False, env_ignore_empty=False,
-                                      validate_default=False)
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", case_sensitive=False,
+                                      env_ignore_empty=False, validate_default=False)
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -202,7 +201,8 @@ class Settings(StrictSettings):
     database_url: Annotated[str, AfterValidator(_database_url)] = ""
     secret_key: str = Field(DEV_SECRET_KEY, repr=False)
     environment: Annotated[Literal["production", "development"],
-                           BeforeValidator(_word)] = Field("production", alias="forecasts_env")
+                           BeforeValidator(_word)] = Field(
+        "production", validation_alias=AliasChoices("forecasts_env", "environment"))
     instance_path: Path = PROJECT_ROOT / "instance"
     sqlite_busy_timeout_ms: Annotated[Whole, Field(ge=0)] = 5000
     stale_after_days: Annotated[Whole, Field(ge=1)] = 14
@@ -280,12 +280,14 @@ class Environment(EnvSettingsSource):
     def _load_env_vars(self) -> Mapping[str, str | None]:
         if self._environ is None:
             return super()._load_env_vars()
-        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty,
-                              self.env_parse_none_str)
+        # names compared in lower case, as the settings are case-insensitive
+        return {name.lower(): value for name, value in self._environ.items()}
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         if field_name in NOT_FROM_ENVIRONMENT:
             return None, field_name, False
+        if field_name in VARIABLE_NAMES:  # only its own variable (ENVIRONMENT sets nothing)
+            return self.env_vars.get(VARIABLE_NAMES[field_name].lower()), field_name, False
         return super().get_field_value(field, field_name)
 
 

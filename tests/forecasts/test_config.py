@@ -68,6 +68,11 @@ def test_good_values_are_parsed_and_defaults_hold():
     assert settings.login_limit_per_account == "5 per 10 minutes"
 
 
+def test_each_setting_has_one_variable():
+    assert Settings.from_env({"ENVIRONMENT": "development"}).environment == "production"
+    assert Settings.from_env({"FORECASTS_ENV": "development"}).environment == "development"
+
+
 def test_the_environment_cannot_switch_on_test_mode():
     settings = Settings.from_env({"TESTING": "true", "CSRF_ENABLED": "false"})
     assert settings.testing is False and settings.csrf_enabled is True
