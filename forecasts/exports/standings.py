@@ -14,7 +14,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from forecasts.accounts.people import find_team
-from forecasts.scoring.book import CROWD_IDS, forecaster_names, is_crowd
+from forecasts.scoring.book import CROWD_IDS, aggregate_of, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
 from forecasts.scoring.subjects import member_ids
@@ -55,17 +55,21 @@ def leaderboard_by_id(session: Session, cache: ScoreCache,
 
 def leaderboard(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
     """The leaderboard as the page shows it, with a ``name`` column first (forecasters' display
-    names, the crowd aggregates' names, or the team or tag). Raises ValueError for a bad ``by``.
+    names, the crowd aggregates' names, or the team or tag) and an ``aggregate`` column naming
+    the crowd aggregate a row stands for ("" for a person, team or tag). Raises ValueError for
+    a bad ``by``.
     """
     table = leaderboard_by_id(session, cache, filters)
     if table.empty:  # nothing scored yet: the columns alone
-        return table.assign(name=[])[["name", *table.columns]]
+        return table.assign(name=[], aggregate=[])[["name", "aggregate", *table.columns]]
     if filters.by == "forecaster":
         names = forecaster_names(session, table["forecaster_id"])
         labels = [names.get(int(i), "?") for i in table["forecaster_id"]]
+        aggregates = aggregate_of(table["forecaster_id"])
     else:
-        labels = [str(v) for v in table[filters.by]]
-    return table.assign(name=labels)[["name", *table.columns]].reset_index(drop=True)
+        labels, aggregates = [str(v) for v in table[filters.by]], [""] * len(table)
+    return table.assign(name=labels, aggregate=aggregates)[
+        ["name", "aggregate", *table.columns]].reset_index(drop=True)
 
 
 def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilters) -> pd.DataFrame:
