@@ -44,8 +44,6 @@ class ConfigError(ValueError):
 # Signs sessions only where FORECASTS_ENV=development (or in tests); anything else refuses it,
 # because anyone can read it here and forge a session cookie with it.
 DEV_SECRET_KEY = "dev-only-secret-change-me"
-ENVIRONMENTS = ("production", "development")
-MAIL_BACKENDS = ("console", "smtp")
 TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # Set by the code that builds the app or a test, never by the environment: TESTING=1 in a
 # production environment must not switch off the secret check.
@@ -73,6 +71,8 @@ def parse_whole(raw: object) -> object:
         return raw
     if not re.fullmatch(r"[0-9]+", raw.strip()):
         raise ValueError("must be a whole number")
+    if len(raw.strip()) > 18:  # every bound here is far smaller; keeps int() off huge inputs
+        raise ValueError("is far too large")
     return int(raw.strip())
 
 
@@ -321,4 +321,5 @@ def _sentence(detail: ErrorDetails) -> str:
         phrase = detail["msg"][0].lower() + detail["msg"][1:]
     if str(detail["loc"][0] if detail["loc"] else "") in SECRETS:
         return f"{name} {phrase}"
-    return f"{name} {phrase}, not {detail['input']!r}"
+    shown = repr(detail["input"])
+    return f"{name} {phrase}, not {shown if len(shown) <= 80 else shown[:77] + '...'}"

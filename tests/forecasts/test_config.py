@@ -35,6 +35,7 @@ BAD_VALUES: dict[str, tuple[dict[str, str], str]] = {
     "an ftp public URL": ({"PUBLIC_URL": "ftp://example.org"},
                           "PUBLIC_URL must start with http:// or https://"),
     "an empty database URL": ({"DATABASE_URL": " "}, "DATABASE_URL is set but empty"),
+    "a port of 5,000 digits": ({"MAIL_PORT": "9" * 5000}, "MAIL_PORT is far too large, not '999"),
 }
 
 
