@@ -99,7 +99,7 @@ def choice(name: str, allowed: Collection[str], default: str) -> str:
     """``?name=`` as one of ``allowed``; blank gives ``default``, anything else is a 400."""
     def one_of(raw: str) -> str:
         if raw not in allowed:
-            _refuse(f"{name} must be one of: {', '.join(allowed)}.")
+            _refuse(f"{name}: choose one of {', '.join(allowed)}.")
         return raw
 
     if not _given(name):

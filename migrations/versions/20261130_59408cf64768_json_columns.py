@@ -1,7 +1,7 @@
 """JSON stored as text becomes JSON columns
 
 Revision ID: 59408cf64768
-Revises: e7a1c3b5d9f2
+Revises: b8d2f4a6c1e9
 Create Date: 2026-11-30 04:00:00
 
 job_run.counts, proposal.evidence and briefing.sentences held JSON documents in TEXT
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '59408cf64768'
-down_revision: str | None = 'e7a1c3b5d9f2'
+down_revision: str | None = 'b8d2f4a6c1e9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@ from forecasts.models import Briefing, JobRun, Outcome, Proposal, Role
 from tests.forecasts.briefings.test_migration import blank_url  # noqa: F401 (a fixture)
 from tests.support.builders import make_question, make_user
 
-BEFORE = "e7a1c3b5d9f2"  # the last revision with these columns as text
+BEFORE = "b8d2f4a6c1e9"  # the last revision with these columns as text
 AT = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
 EVIDENCE = {"value": '"ended"', "url": "https://example.org/status.json", "status": 200,
             "fetched_at": AT.isoformat(), "entries": 3, "published": AT}

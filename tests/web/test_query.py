@@ -48,7 +48,7 @@ def test_good_values_are_parsed(probe):
     ("from=1900-01-01", "1970-01-01 to 2200-12-31"),
     ("from=2026-02-01&to=2026-01-01", "must not be after its end"),
     ("tag=" + "t" * 1001, "at most 1,000 characters"),
-    ("of=everyone", "of must be one of: crowd, team."),
+    ("of=everyone", "of: choose one of crowd, team."),
     ("tag=a%00b", "control character"),
 ])
 def test_a_bad_value_is_a_400_saying_what_is_wrong(probe, query_string, message):
@@ -62,8 +62,8 @@ def test_a_bad_value_is_a_400_saying_what_is_wrong(probe, query_string, message)
     ("/exports?from=1900-01-01", "1970-01-01 to 2200-12-31"),
     ("/exports/forecasts.csv?from=2026-02-01&to=2026-01-01", "must not be after its end"),
     ("/leaderboard?from=2026-02-01&to=2026-01-01", "must not be after its end"),
-    ("/leaderboard?sort=nonsense", "sort must be one of"),
-    ("/dashboards/calibration?of=everyone", "of must be one of"),
+    ("/leaderboard?sort=nonsense", "sort: choose one of"),
+    ("/dashboards/calibration?of=everyone", "of: choose one of"),
     ("/dashboards/calibration?of=crowd&bins=99", "bins must be a whole number from 2 to 20."),
 ])
 def test_the_real_views_refuse_bad_query_strings_the_same_way(sign_in, admin, path, message):

@@ -40,7 +40,7 @@ def test_leaderboard_by_team_and_its_errors(sign_in, session, admin, forecaster,
                    "table.leaderboard", 1)
     assert "Aegean desk" in teams
     bad = client.get("/leaderboard?by=planet")
-    assert bad.status_code == 400 and "by must be one of" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "by: choose one of" in bad.get_data(as_text=True)
     assert client.get("/leaderboard?min=-3").status_code == 400
     empty = client.get("/leaderboard?min=5").get_data(as_text=True)
     assert "No scores yet" in empty
