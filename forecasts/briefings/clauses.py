@@ -169,6 +169,10 @@ def _impersonal(reading: Reading) -> Reading:
     of Ying' as questions about X."""
     if reading.vp is not None:
         return reading
+    if odds := _ODDS_THAT.match(_CONNECTIVE.sub("", reading.subject.strip())):
+        # "The odds that X happens are about even": the judgment is about the clause.
+        reading.distributive = False
+        return _embedded(reading, trim(odds["clause"]))
     if not _IMPERSONAL.match(subject_of(reading.subject)):
         gerund = _OF_GERUND.match(reading.rest)
         vp = gerund_question(f"it {gerund['phrase']}")[1] if gerund else None
@@ -184,6 +188,10 @@ def _impersonal(reading: Reading) -> Reading:
         return reading
     # "an even chance the port reopens": the clause without its "that".
     return _embedded(reading, trim(match["clause"] or match["bare"]))
+
+
+_ODDS_THAT = re.compile(r"^(?:the\s+)?(?:odds|chances?|likelihood|probability|prospects?|risk)\s+"
+                        r"that\s+(?P<clause>\S.*)$", re.IGNORECASE)
 
 
 def _embedded(reading: Reading, clause: str) -> Reading:

@@ -61,6 +61,14 @@ _HEDGE_ADVERBS = {"possibly", "perhaps"}
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|announces|claimed|claims|stated|states|"
                        r"insisted|insists|promised|promises|pledged|pledges|vowed|vows)\b",
                        re.IGNORECASE)
+# ... or attributed after it: "X is likely, officials said." / "..., say readers".
+_ATTRIBUTED = re.compile(r",\s*(?:(?:[\w'’-]+\s+){0,5}(?:said|says|say|told\s+\w+|claimed|claims)"
+                         r"|(?:said|says|say|claimed|claims)\s+(?:[\w'’-]+\s*){1,6})[.!]?[\"”’]?$",
+                         re.IGNORECASE)
+# The authors' own plans ("the indicators we will watch") and open questions ("whether X will
+# happen remains unclear") state no likelihood.
+_FIRST_PERSON_END = re.compile(r"(?:^|\s)(?:we|i)$", re.IGNORECASE)
+_OPEN_QUESTION = re.compile(r"\bwhether\b", re.IGNORECASE)
 
 
 @dataclass
@@ -133,12 +141,20 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
     return found, estimative.PHRASES[phrase], numbers, negated
 
 
-def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bool:
+def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
+                  after: str = "") -> bool:
     """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
-    not someone else's words reported ("officials said the road will reopen")."""
+    not someone else's words reported ("officials said the road will reopen", "X is likely,
+    officials said"), not the authors' plans ("we will watch") nor an open question ("whether
+    X will happen")."""
     if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
         return False
-    if _REPORTED.search(subject):
+    if _REPORTED.search(subject) or _ATTRIBUTED.search(after.rstrip()):
+        return False
+    if _OPEN_QUESTION.search(subject):
+        return False
+    if match["modal"] and not (match["pre"] or match["adv"]) \
+            and _FIRST_PERSON_END.search(subject.rstrip()):
         return False
     if (match["adv"] or "").lower() in _HEDGE_ADVERBS:
         return False
@@ -152,7 +168,7 @@ def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bo
 def _reading_at(clause: str, match: re.Match[str], has_condition: bool) -> Reading | None:
     """Read the judgement anchored at ``match``, or None if the anchor is not one."""
     subject = clause[: match.start()]
-    if not _is_judgement(match, subject, has_condition):
+    if not _is_judgement(match, subject, has_condition, clause[match.end():]):
         return None
     term, rung, numbers, negated = _judgement(match)
     vp, rest = _split_predicate(match, clause[match.end():])

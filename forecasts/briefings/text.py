@@ -7,12 +7,17 @@ then the same HTML path, so ``**probably not**`` reads as "probably not". A brie
 HTML nested deeper than ``MAX_HTML_DEPTH``: HTML tree builders spend time growing with the
 square of the nesting depth, so a 150 KB tower of ``<div>`` would hold a worker for minutes.
 The depth is counted by one linear scan of the tags before any tree is built.
+
+What a reader does not see is not read: hidden elements (``hidden``, ``aria-hidden``, inline
+``display: none`` such as an email's preheader), struck-out text (``<s>``, ``<del>``, Markdown's
+``~~``) and footnote markers. A Markdown file's YAML front matter gives its title and author.
 """
 
 from __future__ import annotations
 
 import re
 
+import yaml
 from markdown_it_pyrs import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
 
@@ -37,6 +42,11 @@ _BLOCK_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "sect
                "main", "aside", "figure", "figcaption", "address", "hr", "td", "th")
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe", "nav",
                    "form", "button", "select", "object", "canvas")
+# Struck-out text and footnote markers: on the page, but not what the briefing says.
+_UNREAD_TAGS = ("s", "del", "strike", "sup.footnote-ref", "section.footnotes", "hr.footnotes-sep",
+                "[hidden]", '[aria-hidden="true"]', ".preheader")
+_HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)",
+                           re.IGNORECASE)
 _TAG = re.compile(r"<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9-]{0,30})\b[^<>]*?(?P<self>/)?>")
 # Elements that never hold children, or whose end tag the parser implies at the next sibling.
 _NOT_NESTING = frozenset((
@@ -49,7 +59,9 @@ _FOREIGN = frozenset(("svg", "math"))
 _MARKDOWN = MarkdownIt("zero").enable_many([
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "strikethrough", "table", "footnote", "front_matter",
 ])
+_FRONT_MATTER_START = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 
 
 def decode_briefing(raw: bytes) -> str:
@@ -106,9 +118,34 @@ def looks_like_markdown(text: str) -> bool:
 def markdown_to_text(markdown: str) -> str:
     """The text of a Markdown document, one block a line; emphasis and links reduced to words.
 
-    Raw HTML inside the Markdown is shown as text, never interpreted.
+    Raw HTML inside the Markdown is shown as text, never interpreted. A YAML front matter's
+    ``title`` and ``author`` (or ``authors``) open the text as its masthead and byline.
     """
-    return html_to_text(_MARKDOWN.render(markdown))
+    text = html_to_text(_MARKDOWN.render(markdown))
+    if _FRONT_MATTER_START.match(markdown):
+        text = front_matter_lines(markdown) + text
+    return text
+
+
+def front_matter_lines(markdown: str) -> str:
+    """The front matter's title and "By <author>" lines, or "" (none, or not YAML)."""
+    tree = _MARKDOWN.tree(markdown)
+    first = tree.children[0] if tree.children else None
+    if first is None or first.name != "front_matter":
+        return ""
+    try:
+        fields = yaml.safe_load(first.meta.get("content", ""))
+    except yaml.YAMLError:
+        return ""  # not YAML: nothing to learn from it, and it is not shown
+    if not isinstance(fields, dict):
+        return ""
+    title, author = fields.get("title"), fields.get("author") or fields.get("authors")
+    if isinstance(author, list):
+        author = " and ".join(str(name) for name in author if isinstance(name, str))
+    lines = [" ".join(value.split()) for value in (title,) if isinstance(value, str)]
+    if isinstance(author, str) and author.strip():
+        lines.append("By " + " ".join(author.split()))
+    return "".join(f"{line}\n" for line in lines if line) + "\n" if lines else ""
 
 
 def html_to_text(html: str) -> str:
@@ -120,6 +157,11 @@ def html_to_text(html: str) -> str:
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     for node in page.css(", ".join(_INVISIBLE_TAGS)):
         node.decompose()
+    for node in page.css(", ".join(_UNREAD_TAGS)):
+        node.decompose()
+    for node in page.css("[style]"):
+        if _HIDING_STYLE.search(node.attributes.get("style") or ""):
+            node.decompose()
     root = page.body or page.root
     if root is None:
         return title
