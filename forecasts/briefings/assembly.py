@@ -13,7 +13,13 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 
 from forecasts.briefings import estimative
-from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
+from forecasts.briefings.clauses import (
+    REASON,
+    clauses_of,
+    mentions_level,
+    readings_in,
+    subject_of,
+)
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
 from forecasts.briefings.judgments import (
@@ -125,7 +131,8 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
     text = _CONTRACTED_IS.sub(r"\1 is", text)
     stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
     if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
-                                              or stated or lead_in(text)[1]):
+                                              or stated or lead_in(text)[1]
+                                              or mentions_level(text)):
         return []
     readings: list[Reading] = []
     for clause in clauses_of(text):

@@ -179,13 +179,15 @@ _HORIZONS = [
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
 # An event or period the text names as a deadline but gives no date for.
+_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|"
+          r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
+          r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
+          r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
+# "before the next G20 summit", "until the budget vote": the whole event, compound nouns too.
 OPEN_HORIZON = re.compile(
     r"\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
     r"in\s+the\s+run-up\s+to)\s+(?:the\s+|a\s+|its\s+|their\s+|his\s+|her\s+)?"
-    r"(?:[\w'’.-]+\s+){0,4}?(?:elections?|summit|vote|referendum|congress|conference|meeting|"
-    r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
-    r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
-    r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))\b"
+    rf"(?:[\w'’.-]+\s+){{0,4}}?{_EVENT}(?:\s+{_EVENT})*\b"
     r"(?:\s+(?:in|of)\s+[A-Z][\w-]+)?",
     re.IGNORECASE,
 )

@@ -26,7 +26,7 @@ _ADVERBS += ["in all likelihood", "in all probability"]
 # After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
 _PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
 _NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
-               "likelihood")
+               "likelihood", "prospect", "bet")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
 _NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
@@ -211,6 +211,7 @@ def expectation(clause: str) -> Reading | None:
 _LEAD_IN = re.compile(
     r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
+    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+be\s+(?:very\s+)?surprised)\s+if|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
     rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
@@ -233,6 +234,8 @@ def lead_in(clause: str) -> tuple[str, str | None]:
         phrase = " ".join((match["term"] or match["nterm"]).lower().split())
     elif match["chances"]:
         phrase = "chances are"
+    elif match["surprised"]:
+        phrase = " ".join(match["surprised"].lower().split())
     else:
         phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
     return clause[match.end():], phrase

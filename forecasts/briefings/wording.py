@@ -93,6 +93,10 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
             continue
         base = _base_form(word)
         following = words[index + 1] if index + 1 < len(words) else ""
+        if base is None and _unlisted_present(words, index):
+            # "the coalition survives until the vote": an unlisted verb in -s before any listed
+            # one, followed by a function word, is the clause's verb.
+            return _guessed_clause(words)
         # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
         noun_like = word.endswith("s") and _base_form(following) == following.lower() \
             and base not in _COPULAR
@@ -116,12 +120,36 @@ _NOT_VERBS = frozenset((
 ))
 
 
+_FUNCTION_WORDS = frozenset(("until", "before", "by", "after", "during", "from", "into", "over",
+                             "within", "through", "in", "on", "at", "to", "for", "with", "the",
+                             "a", "an", "its", "their", "his", "her", "our", "this", "that",
+                             "again", "soon", "later"))
+
+
+def _unlisted_present(words: list[str], index: int) -> bool:
+    """Whether ``words[index]`` reads as a present-tense verb the list does not know: an -s form
+    after a singular word, before a function word ("fines the", "survives until")."""
+    word, before = words[index], words[index - 1]
+    following = words[index + 1].lower() if index + 1 < len(words) else ""
+    return (word.isalpha() and word.endswith("s") and not word.endswith("ss")
+            and not before.endswith("s") and before.lower() not in _DETERMINERS
+            and (following in _FUNCTION_WORDS or not following))
+
+
 def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
     """An unlisted verb: the first lower-case word after the subject ("donors fund the
     mission", "Yerevan amends its constitution"), in its base form."""
     for index in range(1, len(words)):
         word = words[index]
         if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        # "the regulator fines them": a word after a determiner is a noun; "the new coalition
+        # survives": a singular word before an -s word is the noun, the -s word its verb.
+        if words[index - 1].lower() in _DETERMINERS or (
+                not word.endswith("s") and not words[index - 1].endswith("s")
+                and following[:1].islower() and following.isalpha() and following.endswith("s")
+                and following.lower() not in _NOT_VERBS):
             continue
         base = word[:-3] + "y" if word.endswith("ies") else \
             word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
