@@ -19,8 +19,9 @@ from forecasts.briefings.judgments import (
 )
 from forecasts.briefings.wording import clause_question, gerund_question, trim
 
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+but\s+|,\s+(?:while|whereas|although|though|yet)\s+",
-                           re.IGNORECASE)
+# "but" joins clauses, except in hedges: "all but certain", "anything but likely".
+_CLAUSE_BREAK = re.compile(r";\s+|,?(?<!\ball)(?<!\banything)(?<!\bnothing)\s+but\s+|"
+                           r",\s+(?:while|whereas|although|though|yet)\s+", re.IGNORECASE)
 _CONDITION_WORDS = (
     r"if\s+and\s+only\s+if|only\s+if|if|unless|(?:only\s+)?in\s+the\s+event\s+(?:of|that)|"
     r"provided(?:\s+that)?|providing(?:\s+that)?|as\s+long\s+as|so\s+long\s+as|"

@@ -162,9 +162,24 @@ def gerund_question(phrase: str) -> tuple[str, str | None]:
     """(subject, verb phrase) for 'Russia utilising WMDs'; (phrase, None) for a noun phrase."""
     words = trim(phrase).split()
     for index in range(1, len(words)):
-        if words[index].lower().endswith("ing") and (base := _base_form(words[index])):
+        if words[index].lower().endswith("ing") and (base := _base_form(words[index])
+                                                      or _unlisted_gerund(words, index)):
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return phrase, None
+
+
+def _unlisted_gerund(words: list[str], index: int) -> str | None:
+    """The base form of an -ing verb the list does not know, right after a named subject
+    ("Denmark awarding", "Riga's mayor hosting"): doubled consonants undone ("stopping"), an
+    "e" restored after c, s, v or z ("raising", "forcing"), which English verbs do not end in."""
+    word, before = words[index].lower(), words[index - 1]
+    if not (word.isalpha() and len(word) > 5 and (before[:1].isupper() or index > 1)
+            and before.lower() not in _DETERMINERS and before.lower() not in _NOT_VERBS):
+        return None
+    stem = word[:-3]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    return stem + "e" if stem[-1] in "csvz" else stem
 
 
 @dataclass(frozen=True)
