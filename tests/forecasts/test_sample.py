@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from forecasts import briefings, sample
-from forecasts.crowd import in_crowd
 from forecasts.models import Briefing, DraftState, Forecast, Question, User, UserKind
+from forecasts.questions.crowd import in_crowd
 from tests.support.builders import T0
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from forecasts import tokens
+from forecasts.accounts import tokens
 from tests.support.api import ApiClient
 from tests.support.builders import T0, make_briefing, make_publication, make_question, make_user
 

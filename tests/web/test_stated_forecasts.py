@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from forecasts import briefings, forecasting, resolution
+from forecasts import briefings, resolution
+from forecasts.questions import forecasting
 from tests.web.test_publication_pages import NEWSLETTER, publish_all
 
 PUBLICATION = "Eastern Flank Risk Monitor"
