@@ -107,6 +107,7 @@ def test_the_command_line_refuses_them_with_exit_status_2(runner, engine, tmp_pa
     before = row_counts(engine)
     for args, says in (
         (["briefing", "import", str(spoiled)], "U+202E"),
+        (["briefing", "import", str(spoiled), "--json"], "U+202E"),
         (["briefing", "import", str(FIXTURE), "--publication", f"Wire{LRI}"], "U+2066"),
         (["users", "create", "newbie", "--display-name", f"Ne{ZWSP}wbie",
           "--password", "long-enough-1"], "U+200B"),
