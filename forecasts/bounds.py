@@ -134,6 +134,8 @@ def invisible_problem(value: str) -> str | None:
     Refuses Unicode category Cf but ``VISIBLE_OR_NEEDED_FORMAT``; the message names the
     character and where it is (counting from 1), so it can be found in a long text.
     """
+    if value.isascii():  # every format character is outside ASCII; this costs nothing
+        return None
     found = _INVISIBLE.search(value)
     if found is None:
         return None

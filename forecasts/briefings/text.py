@@ -159,11 +159,10 @@ def html_to_text(html: str) -> str:
         node.decompose()
     for node in page.css(", ".join(_UNREAD_TAGS)):
         node.decompose()
-    for node in page.css("sup"):  # a footnote's marker links to its note: "2027.¹" is not "20271"
-        if node.css_first("a") is not None:
-            node.decompose()
-    for node in page.css("[style]"):
-        if _HIDING_STYLE.search(node.attributes.get("style") or ""):
+    for node in page.css("sup, [style]"):  # one pass for both
+        if node.tag == "sup" and node.css_first("a") is not None:
+            node.decompose()  # a footnote's marker links to its note: "2027.¹" is not "20271"
+        elif _HIDING_STYLE.search(node.attributes.get("style") or ""):
             node.decompose()
     root = page.body or page.root
     if root is None:

@@ -33,6 +33,13 @@ def test_hidden_and_struck_out_html_is_not_read(hidden):
     assert "Minsk" not in text and "Ports stay shut." in text
 
 
+def test_nested_hidden_elements_are_dropped_once():
+    html = ('<body><div style="display:none"><p style="display:none">Hidden<sup><a href="#n">1'
+            '</a></sup></p><s>gone<del>too</del></s></div><p>Kept.<sup><a href="#m">2</a></sup>'
+            '</p></body>')
+    assert html_to_text(html) == "Kept."
+
+
 def test_a_footnote_marker_does_not_run_into_the_number_before_it():
     html = '<p>The canal is likely to reopen before 2028.<sup><a href="#n1">1</a></sup></p>'
     assert "2028.1" not in html_to_text(html) and "before 2028." in html_to_text(html)
