@@ -154,7 +154,7 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 def read_layout(text: str) -> Layout:
     """Classify every line: title, byline, ``Source:`` blocks, footers, paragraphs."""
-    lines = []
+    lines: list[_Line] = []
     signed = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         signed = signed or raw.rstrip() == _SIGNATURE

@@ -101,9 +101,10 @@ def stated_forecasts(session: Session, publication: str | None = None,
     questions resolved YES or NO (annulled and open ones have none).
     """
     query = (
-        select(Forecast.probability, Question.id, Question.title, Question.outcome,
-               Publication.name, PublicationAuthor.name, Briefing.id, Briefing.published,
-               BriefingDraft.term)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+            Forecast.probability, Question.id, Question.title, Question.outcome,
+            Publication.name, PublicationAuthor.name, Briefing.id, Briefing.published,
+            BriefingDraft.term)
         .join(Question, col(Question.id) == Forecast.question_id)
         .join(BriefingDraft, col(BriefingDraft.id) == Question.briefing_draft_id)
         .join(Briefing, col(Briefing.id) == BriefingDraft.briefing_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs installed (types-PyYAML would be)
 from markdown_it_pyrs import MarkdownIt
 from selectolax.lexbor import LexborHTMLParser
 
