@@ -212,6 +212,8 @@ _LEAD_IN = re.compile(
     r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
     r"(?:we|i|analysts?)\s+(?P<surprised>would\s+be\s+(?:very\s+)?surprised)\s+if|"
+    # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
+    rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
     rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
@@ -220,6 +222,21 @@ _LEAD_IN = re.compile(
     r"\s*,?\s+(?:that\s+)?",
     re.IGNORECASE,
 )
+
+
+# A label after the judgment, as a table row or list reads: "X happens before March — Likely".
+_TRAILING_LABEL = re.compile(
+    rf"^(?P<body>\S.*?)\s+[:–—|]\s+(?P<label>{_J}(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)"
+    r"\s*\.?$", re.IGNORECASE)
+
+
+def label_first(sentence: str) -> str:
+    """A sentence whose likelihood label trails it, turned to read label first."""
+    match = _TRAILING_LABEL.match(sentence)
+    if match is None:
+        return sentence
+    body = re.sub(r"\s+[–—|]\s+", " ", match["body"])  # a row's other cells: "X — in 2027"
+    return f"{match['label']}: {body}"
 
 
 def lead_in(clause: str) -> tuple[str, str | None]:
@@ -234,6 +251,10 @@ def lead_in(clause: str) -> tuple[str, str | None]:
         phrase = " ".join((match["term"] or match["nterm"]).lower().split())
     elif match["chances"]:
         phrase = "chances are"
+    elif match["label"]:
+        label_number = match["lnum"] and numbers.probability_in(match["lnum"])
+        phrase = " ".join(match["lnum"].split()) if label_number else \
+            " ".join(match["label"].lower().split())
     elif match["surprised"]:
         phrase = " ".join(match["surprised"].lower().split())
     else:

@@ -167,6 +167,7 @@ def html_to_text(html: str) -> str:
     root = page.body or page.root
     if root is None:
         return title
+    _rows_as_lines(root)
     for node in root.css(", ".join(_BLOCK_TAGS)):
         node.insert_before("\n")
         node.insert_after("\n")
@@ -175,6 +176,24 @@ def html_to_text(html: str) -> str:
     if title and root.css_first("h1") is None:
         lines.insert(0, title)
     return "\n".join(lines)
+
+
+_CELL = "td, th"
+_IN_CELL_BLOCKS = "p, div, br, ul, ol, table, h1, h2, h3, h4, h5, h6, blockquote"
+
+
+def _rows_as_lines(root) -> None:  # type: ignore[no-untyped-def]
+    """A table row of plain cells reads as one line, cells joined by " — " ("X happens before
+    March — Likely", as a risk register writes it); a layout table's cells, which hold
+    paragraphs, stay blocks of their own."""
+    for row in root.css("tr"):
+        cells = row.css(_CELL)
+        if len(cells) < 2 or any(cell.css_first(_IN_CELL_BLOCKS) is not None for cell in cells):
+            continue
+        line = " — ".join(" ".join(cell.text(separator=" ").split()) for cell in cells)
+        # a row is a statement of its own, not a heading: it ends as a sentence does
+        row.insert_before("\n")
+        row.replace_with(line + ("" if re.search(r"[.!?]$", line) else ".") + "\n")
 
 
 def check_html_depth(html: str) -> int:

@@ -151,6 +151,10 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
                 and following[:1].islower() and following.isalpha() and following.endswith("s")
                 and following.lower() not in _NOT_VERBS):
             continue
+        if word.endswith("s") and following[:1].islower() and following.isalpha() \
+                and not following.endswith("s") and following.lower() not in _NOT_VERBS \
+                and following.lower() not in _FUNCTION_WORDS:
+            continue  # "factions raid the base": a plural noun, then its verb
         base = word[:-3] + "y" if word.endswith("ies") else \
             word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
             word[:-1] if word.endswith("s") and not word.endswith("ss") else word

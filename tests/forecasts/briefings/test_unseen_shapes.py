@@ -163,3 +163,50 @@ def test_a_compound_event_deadline_is_one_phrase():
     [(title, _)] = drafts_of("Desk\n\nOdds are that the coalition survives until the budget "
                              "vote in March.\n")
     assert title == "Will the coalition survive before 2026-04-01?"
+
+
+# --- Labels, asides and tables ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("Likely (55–80%): Addis Ababa signs a port deal before June.",
+     "Will Addis Ababa sign a port deal before 2026-06-01?", 0.55, 0.80),
+    ("Unlikely: Eritrea reopens its border before June.",
+     "Will Eritrea reopen its border before 2026-06-01?", 0.20, 0.45),
+    ("Kenya withdraws its police from Haiti before March — Very likely.",
+     "Will Kenya withdraw its police from Haiti before 2026-03-01?", 0.80, 0.95),
+    ("Somalia will, in our view, probably hold elections before June (moderate confidence).",
+     "Will Somalia hold elections before 2026-06-01?", 0.55, 0.80),
+    ("The mission is, on balance, likely to shrink before June.",
+     "Will the mission shrink before 2026-06-01?", 0.55, 0.80),
+])
+def test_labels_and_asides(sentence, title, low, high):
+    [(found, probability)] = drafts_of(f"Desk\n\n{sentence}\n")
+    assert found == title and low <= probability <= high
+
+
+def test_an_aside_keeps_the_comma_before_the_next_clause():
+    found = drafts_of("Desk\n\nA deal is about even before June, in our view, while a strike "
+                      "is very unlikely before June.\n")
+    assert [t for t, _ in found] == ["Will there be a deal before 2026-06-01?",
+                                     "Will there be a strike before 2026-06-01?"]
+
+
+def test_a_risk_register_table_reads_one_row_a_judgment():
+    text = markdown_to_text("# Register\n\n| Risk | Horizon | Likelihood |\n|---|---|---|\n"
+                            "| Flooding displaces farmers | in 2026 | Unlikely |\n")
+    assert "Flooding displaces farmers — in 2026 — Unlikely." in text.splitlines()
+    [(title, probability)] = drafts_of(text)
+    assert title == "Will flooding displace farmers before 2027-01-01?" \
+        and 0.20 <= probability <= 0.45
+
+
+def test_a_layout_table_keeps_its_cells_apart():
+    text = html_to_text("<table><tr><td><p>Ports stay shut.</p></td><td><p>Rail runs.</p></td>"
+                        "</tr></table>")
+    assert text.splitlines() == ["Ports stay shut.", "Rail runs."]
+
+
+def test_a_plural_noun_before_its_verb():
+    assert clause_question("Boko Haram factions raid the base") == ("Boko Haram factions",
+                                                                     "raid the base")
