@@ -45,6 +45,8 @@ _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "if
 # Struck-out text and footnote markers: on the page, but not what the briefing says.
 _UNREAD_TAGS = ("s", "del", "strike", "sup.footnote-ref", "section.footnotes", "hr.footnotes-sep",
                 "[hidden]", '[aria-hidden="true"]', ".preheader")
+_ALWAYS_DROPPED = ", ".join(_INVISIBLE_TAGS + _UNREAD_TAGS)
+_NOT_READ = _ALWAYS_DROPPED + ", sup, [style]"
 _HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)",
                            re.IGNORECASE)
 _TAG = re.compile(r"<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9-]{0,30})\b[^<>]*?(?P<self>/)?>")
@@ -155,19 +157,20 @@ def html_to_text(html: str) -> str:
     page = LexborHTMLParser(html)
     title_node = page.css_first("title")
     title = " ".join(title_node.text().split()) if title_node is not None else ""
-    for node in page.css(", ".join(_INVISIBLE_TAGS)):
+    # One pass over the tree for everything not read (each pass costs ~0.1 s on 2 MB).
+    for node in page.css(_NOT_READ):
+        if node.tag == "sup" and node.css_first("a") is None and "footnote-ref" not in (
+                node.attributes.get("class") or ""):
+            continue  # a superscript, not a footnote's marker ("2027.¹" is not "20271")
+        if node.tag != "sup" and not node.css_matches(_ALWAYS_DROPPED) \
+                and not _HIDING_STYLE.search(node.attributes.get("style") or ""):
+            continue  # an element with a style that does not hide it
         node.decompose()
-    for node in page.css(", ".join(_UNREAD_TAGS)):
-        node.decompose()
-    for node in page.css("sup, [style]"):  # one pass for both
-        if node.tag == "sup" and node.css_first("a") is not None:
-            node.decompose()  # a footnote's marker links to its note: "2027.¹" is not "20271"
-        elif _HIDING_STYLE.search(node.attributes.get("style") or ""):
-            node.decompose()
     root = page.body or page.root
     if root is None:
         return title
-    _rows_as_lines(root)
+    if "<tr" in html or "<TR" in html:
+        _rows_as_lines(root)
     for node in root.css(", ".join(_BLOCK_TAGS)):
         node.insert_before("\n")
         node.insert_after("\n")
