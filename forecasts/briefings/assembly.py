@@ -136,6 +136,11 @@ _ASIDE = re.compile(
     r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)", re.IGNORECASE)
 
 
+# "X has a small chance of Ying" reads as "X is a small chance of Ying", which the grammar knows
+# (a number's form, "has a 30 % chance of", is read directly).
+_HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"
+                         r"(?:chance|possibility|prospect|likelihood|probability)\s+of\b)",
+                         re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
 
 
@@ -147,7 +152,8 @@ def _past_aside(match: re.Match[str]) -> str:
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    text = label_first(_ASIDE.sub(_past_aside, _CONTRACTED_IS.sub(r"\1 is", text)))
+    text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
+    text = label_first(_ASIDE.sub(_past_aside, text))
     stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
     if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
                                               or stated or lead_in(text)[1]

@@ -152,6 +152,11 @@ _HORIZONS = [
     (re.compile(r"(?:before|by|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the|this)\s+year|year[-\s]end)"
                 r"|this\s+year", re.I), _year_end),
     (re.compile(r"(?:before|by)\s+the\s+end\s+of\s+(?P<y>\d{4})", re.I), _year_end),
+    # "for the rest of the year", "through the remainder of 2027": to the year's end
+    (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
+                r"(?:the\s+|this\s+)?year", re.I), _year_end),
+    (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
+                r"(?P<y>\d{4})", re.I), _year_end),
     (re.compile(r"(?P<before>before\s+)?(?:(?:by|until)\s+(?:the\s+end\s+of\s+)?)?next\s+year",
                 re.I), _next_year),
     (re.compile(r"(?:in|through|during|over|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+"

@@ -162,7 +162,7 @@ def html_to_text(html: str) -> str:
         if node.tag == "sup" and node.css_first("a") is None and "footnote-ref" not in (
                 node.attributes.get("class") or ""):
             continue  # a superscript, not a footnote's marker ("2027.¹" is not "20271")
-        if node.tag != "sup" and not node.css_matches(_ALWAYS_DROPPED) \
+        if node.tag != "sup" and not _always_dropped(node) \
                 and not _HIDING_STYLE.search(node.attributes.get("style") or ""):
             continue  # an element with a style that does not hide it
         node.decompose()
@@ -179,6 +179,19 @@ def html_to_text(html: str) -> str:
     if title and root.css_first("h1") is None:
         lines.insert(0, title)
     return "\n".join(lines)
+
+
+_DROPPED_TAGS = frozenset((*_INVISIBLE_TAGS, "s", "del", "strike"))
+
+
+def _always_dropped(node) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the node itself (not a descendant) is one ``_ALWAYS_DROPPED`` names."""
+    attributes = node.attributes
+    classes = (attributes.get("class") or "").split()
+    return (node.tag in _DROPPED_TAGS or "hidden" in attributes
+            or (attributes.get("aria-hidden") or "").lower() == "true" or "preheader" in classes
+            or (node.tag == "section" and "footnotes" in classes)
+            or (node.tag == "hr" and "footnotes-sep" in classes))
 
 
 _CELL = "td, th"

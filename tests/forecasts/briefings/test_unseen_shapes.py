@@ -210,3 +210,20 @@ def test_a_layout_table_keeps_its_cells_apart():
 def test_a_plural_noun_before_its_verb():
     assert clause_question("Boko Haram factions raid the base") == ("Boko Haram factions",
                                                                      "raid the base")
+
+
+@pytest.mark.parametrize(("sentence", "title"), [
+    ("Albania's opposition has a small chance of boycotting parliament for the rest of the year.",
+     "Will Albania's opposition boycott parliament before 2026-01-01?"),
+    ("The ban is likely to hold through the remainder of 2026.",
+     "Will the ban hold before 2027-01-01?"),
+])
+def test_the_rest_of_the_year_is_a_deadline(sentence, title):
+    [(found, _)] = drafts_of(f"Desk\n\n{sentence}\n")
+    assert found == title
+
+
+def test_a_styled_cell_holding_struck_out_text_keeps_the_rest():
+    html = ('<table><tr><td style="padding:12px"><p>Quito is likely to act.</p>'
+            '<p><s>Old text.</s> New text.</p></td></tr></table>')
+    assert html_to_text(html).splitlines() == ["Quito is likely to act.", "New text."]
