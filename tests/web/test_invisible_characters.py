@@ -71,9 +71,11 @@ def test_forms_refuse_invisible_characters_and_store_nothing(name, world, sign_i
     client = sign_in(admin)
     before = row_counts(engine)
     response = client.post(case.path(world), case.data(world))
-    page = response.get_data(as_text=True)
-    assert response.status_code == case.expect, page[:2000]
-    assert says in page and "invisible character" in page
+    # refused on the page itself (400), or back on it after a redirect (Post/Redirect/Get)
+    assert response.status_code in (400, 303), response.get_data(as_text=True)[:2000]
+    page = (client.get(response.headers["Location"]) if response.status_code == 303
+            else response).get_data(as_text=True)
+    assert says in page and "invisible character" in page, page[:3000]
     assert row_counts(engine) == before
 
 
