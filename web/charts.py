@@ -1,7 +1,7 @@
 """Plotly figures as plain JSON-able dicts, drawn in the browser by web/static/charts.js.
 
-The Python ``plotly`` package is used only for the plotly.js file it ships, served by our own
-route so charts work offline; the figures are built here as dicts, which costs nothing to import.
+plotly.js itself is a vendored static file (web/assets.py), so charts work offline; the figures
+are built here as dicts, which costs nothing to import.
 """
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ from __future__ import annotations
 import html
 import math
 from datetime import datetime
-from functools import cache
-from importlib import metadata, resources
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,18 +27,6 @@ def _plain(text: object) -> str:
     labels and hover text, so ``<``, ``>`` and ``&`` become entities (plotly shows them as the
     characters), and ``%{`` cannot start a hover-template field."""
     return html.escape(str(text), quote=False).replace("%{", "%&#123;")
-
-
-@cache
-def plotly_version() -> str:
-    """The installed plotly package's version (it names the served file, for long caching)."""
-    return metadata.version("plotly")
-
-
-@cache
-def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the plotly package."""
-    return Path(str(resources.files("plotly").joinpath("package_data/plotly.min.js")))
 
 
 def _layout(**changes: Any) -> dict[str, Any]:
