@@ -63,6 +63,7 @@ def test_plotly_goes_over_the_wire_compressed_and_arrives_whole(client_for_anony
         assert len(body) < 450_000, (encoding, len(body))  # of 1.2 MB
         assert decode(body) == original
         assert "Accept-Encoding" in response.headers["Vary"]
+        response.close()
 
 
 def test_stylesheets_and_scripts_are_compressed_but_pages_are_not(client_for_anonymous):
@@ -72,3 +73,4 @@ def test_stylesheets_and_scripts_are_compressed_but_pages_are_not(client_for_ano
         response = client_for_anonymous.get(url, headers={"Accept-Encoding": "br"})
         assert response.headers.get("Content-Encoding") == "br", url
         assert brotli.decompress(response.get_data()) == (STATIC / url.split("/")[-1]).read_bytes()
+        response.close()

@@ -191,7 +191,7 @@ def test_scores_over_time_by_month_and_from_snapshots(sign_in, session, manager,
                               relative_brier=-0.1, taken_at=datetime(2026, 2, 6, tzinfo=UTC)))
     session.commit()
     page = client.get(f"/dashboards/scores-over-time?id={forecaster.id}").get_data(as_text=True)
-    assert rows(page, "snapshot-table") == [["2026-02-06", "3", "0.050", "-0.100"]]
+    assert rows(page, "snapshot-table") == [["2026-02-06", "3", "0.050", "−0.100"]]
     team = client.get(f"/dashboards/scores-over-time?of=team&id={board['team'].id}")
     assert rows(team.get_data(as_text=True), "monthly-table")[0][:3] == ["2026-02", "3", "3"]
     assert client.get("/dashboards/scores-over-time?of=team&id=999").status_code == 404

@@ -42,7 +42,7 @@ def test_signed_in_pages_are_not_stored(client_for_anonymous, sign_in, forecaste
         assert client.get(page).headers["Cache-Control"] == "no-store", page
     assert "no-store" not in client_for_anonymous.get("/login").headers.get("Cache-Control", "")
     # the vendored plotly.js and its CSS stay cacheable for a year even when signed in
-    with client.application.test_request_context():
+    with client.client.application.test_request_context():
         script = url_for("static", filename=PLOTLY_JS)
     for url in (script, f"/vendor/plotly-{PLOTLY_VERSION}.css"):
         vendor = client.get(url)
