@@ -24,7 +24,7 @@ import pytest
 from flask import Flask
 from sqlmodel import col, select
 
-from forecasts import password_reset
+from forecasts.accounts import password_reset
 from forecasts.models import Question, User
 from tests.support.live import LiveServer
 from tests.web.test_browser import PageWatch
