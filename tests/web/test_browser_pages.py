@@ -202,3 +202,39 @@ def test_every_page_fits_reads_and_runs_clean(chromium, site, artifacts, role, w
           f"{time.monotonic() - started:.1f} s")
     assert report == {}, "\n".join(f"{path}: {p}" for path, ps in report.items() for p in ps)
     assert watch.foreign == []
+
+
+@pytest.mark.browser
+def test_the_phone_menu_collapses_and_the_skip_link_reaches_the_page(chromium, site):  # type: ignore[no-untyped-def]
+    server, _ = site
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                   has_touch=True)
+    page = context.new_page()
+    watch = PageWatch(page)
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("manager-demo-pass")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/questions")
+    menu = page.get_by_role("button", name="Menu")
+    leaderboard = page.get_by_role("navigation", name="Main").get_by_role("link",
+                                                                          name="Leaderboard")
+    assert menu.is_visible() and not leaderboard.is_visible()  # collapsed: one line of header
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true" and leaderboard.is_visible()
+    page.keyboard.press("Escape")
+    assert not leaderboard.is_visible()
+    menu.click()
+    leaderboard.click()
+    page.wait_for_url(f"{server.url}/leaderboard")
+    # the first Tab reaches the skip link, which moves focus past the header to the content
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("e => e === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    # on a desk the menu is simply there, no button
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert leaderboard.is_visible() and not menu.is_visible()
+    context.close()
+    assert watch.errors == []
