@@ -85,11 +85,11 @@ def init_app(app: Flask) -> None:
 
     # Registered after Flask-Compress, so it runs before it (Flask runs these in reverse).
     @app.after_request
-    def _read_static_whole(response: Response) -> Response:
-        # A static file is sent as a stream, which Flask-Compress would compress chunk by chunk
-        # on every request and whose file it would leave open; read whole, it is compressed
-        # once, cached, and the file is closed when the response is.
-        if request.endpoint == "static" and response.mimetype in TEXT_ASSETS \
+    def _read_files_whole(response: Response) -> Response:
+        # A file (static, or Swagger UI's) is sent as a stream, which Flask-Compress would
+        # compress chunk by chunk on every request and whose file it would leave open; read
+        # whole, it is compressed once, cached, and the file is closed with the response.
+        if response.direct_passthrough and response.mimetype in TEXT_ASSETS \
                 and response.status_code == 200:
             response.direct_passthrough = False
             response.make_sequence()

@@ -74,3 +74,11 @@ def test_stylesheets_and_scripts_are_compressed_but_pages_are_not(client_for_ano
         assert response.headers.get("Content-Encoding") == "br", url
         assert brotli.decompress(response.get_data()) == (STATIC / url.split("/")[-1]).read_bytes()
         response.close()
+
+
+def test_swagger_uis_files_are_compressed_too(client_for_anonymous):
+    response = client_for_anonymous.get("/api/v1/docs/swagger-ui-bundle.js",
+                                        headers={"Accept-Encoding": "br"})
+    assert response.headers.get("Content-Encoding") == "br"
+    assert b"swagger" in brotli.decompress(response.get_data())[:5000].lower()
+    response.close()

@@ -49,6 +49,32 @@ JSON_API = "api."  # the JSON API's endpoints (api.docs, its one HTML page, is s
 AXE_SKIPS = {"/api/v1/docs": ["#swagger-ui"]}
 
 
+# Legends and axis titles stay inside their chart's box (so off the next card) and the legend
+# covers no plot area; returns what is wrong, for every chart on the page.
+CHART_LAYOUT = """() => {
+  const box = e => e.getBoundingClientRect();
+  const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 &&
+                          a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 &&
+                           a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const wrong = [];
+  document.querySelectorAll('[data-chart]').forEach(chart => {
+    const frame = box(chart);
+    const plots = [...chart.querySelectorAll('.draglayer .nsewdrag')].map(box);
+    chart.querySelectorAll('.legend, .g-xtitle, .g-x2title, .g-ytitle, .g-y2title')
+      .forEach(part => {
+        const area = box(part);
+        if (area.width === 0) return;
+        if (!inside(area, frame)) wrong.push(`${chart.id}: ${part.getAttribute('class')} ` +
+                                             'leaves the chart');
+        if (part.classList.contains('legend') && plots.some(p => meets(area, p)))
+          wrong.push(`${chart.id}: the legend covers the plot`);
+      });
+  });
+  return wrong;
+}"""
+
+
 @dataclass(frozen=True)
 class Visit:
     """One page to open: a short name (for screenshots), who opens it, and its path."""
@@ -156,6 +182,7 @@ def problems_on(page, watch: PageWatch, visit: Visit, url: str, shot: Path) -> l
         page.wait_for_function("() => [...document.querySelectorAll('[data-chart]')]"
                                ".every(e => e.getAttribute('data-drawn') === 'true')",
                                timeout=15_000)
+        found += [f"chart: {p}" for p in page.evaluate(CHART_LAYOUT)]
     wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     if wide[0] > wide[1]:
         found.append(f"scrolls sideways: {wide[0]} px wide in a {wide[1]} px window")
