@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from flask_compress import Compress  # type: ignore[import-untyped]
+from flask_compress import Compress
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
