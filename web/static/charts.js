@@ -31,6 +31,10 @@
     });
   }
 
+  function nextFrame() {
+    return new Promise(function (resolve) { window.requestAnimationFrame(resolve); });
+  }
+
   function download(button) {
     var target = document.getElementById(button.getAttribute("data-target"));
     var format = button.getAttribute("data-download");
@@ -49,7 +53,16 @@
       });
       return;
     }
-    document.querySelectorAll("[data-chart]").forEach(draw);
+    // One chart after another, a frame apart: the first is on screen before the next is
+    // laid out, instead of every chart appearing together once all are computed.
+    var charts = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+    charts.reduce(function (previous, element, index) {
+      return previous.then(function () {
+        return index === 0 ? draw(element) : nextFrame().then(function () {
+          return draw(element);
+        });
+      });
+    }, Promise.resolve());
     document.querySelectorAll("[data-download]").forEach(function (button) {
       button.addEventListener("click", function () { download(button); });
     });
