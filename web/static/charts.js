@@ -18,6 +18,9 @@
   function draw(element) {
     var figure = figureFor(element);
     var config = Object.assign({}, CONFIG, {
+      // on a phone plotly shows its tool bar all the time, over the legend; the page's own
+      // Download buttons stay, and zooming a chart with two fingers is not plotly's anyway
+      displayModeBar: window.matchMedia("(max-width: 720px)").matches ? false : "hover",
       toImageButtonOptions: Object.assign({}, CONFIG.toImageButtonOptions, {
         filename: element.getAttribute("data-filename") || "chart"
       })
