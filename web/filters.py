@@ -13,10 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from forecasts import timezones
 from forecasts.accounts import profile
-from forecasts.messages import counted, percent, score, source_failures
+from forecasts.messages import counted, source_failures
 from web.database import get_session
 
 logger = logging.getLogger(__name__)
+
+MINUS = "\u2212"  # the true minus sign, as the charts draw it; a hyphen is not a minus
 
 
 def viewer_zone() -> str:
@@ -39,6 +41,26 @@ def when(moment: datetime | date | str | None, with_time: bool = True) -> str:
     """The one way a page writes a moment: ISO 8601, 24-hour clock, in the viewer's zone
     (``2026-11-29 23:12 UTC``, ``2026-11-30 01:12 +02:00``); ``with_time=False``: the date."""
     return timezones.format_moment(moment, viewer_zone(), with_time=with_time)
+
+
+def signed(text: str) -> str:
+    """A formatted number with its hyphen-minus replaced by the true minus sign "−"."""
+    return text.replace("-", MINUS)
+
+
+def percent(probability: float | None, unit: bool = True) -> str:
+    """0.305 → '30.5 %'; one decimal at most, as forecasters enter them. ``unit=False`` leaves
+    off the ' %' (for the first number of a range, '10–20 %')."""
+    if probability is None or probability != probability:  # NaN != NaN
+        return "—"
+    number = signed(f"{probability * 100:.1f}".removesuffix(".0"))
+    return number + " %" if unit else number
+
+
+def score(value: float | None) -> str:
+    """A Brier score or one of its terms (or a log score) to 3 decimals: 0.125 → '0.125';
+    a negative one with the true minus sign; a dash when there is none."""
+    return "—" if value is None or value != value else signed(f"{value:.3f}")
 
 
 def web_url(url: object) -> str | None:
@@ -68,7 +90,7 @@ def external_link(url: object, text: object = None) -> Markup:
 
 def relative(value: float | None) -> str:
     """A relative score with its sign; a dash where there was no peer to be relative to."""
-    return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
+    return "—" if value is None or value != value else signed(f"{value:+.3f}")  # NaN != NaN
 
 
 def init_app(app: Flask) -> None:
