@@ -19,20 +19,18 @@ from forecasts.briefings import estimative
 from forecasts.choices import choices, tagged_questions, team_members
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
+from forecasts.scoring.horizons import HORIZONS
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
 from forecasts.scoring.reports import (
-    HORIZONS,
     Calibration,
     calibration,
     crowd_lines,
-    horizon_forecasts,
     monthly_scores,
     question_forecasts,
     sampled_lines,
     snapshot_series,
     term_table,
 )
-from forecasts.scoring.store import scoring_frames
 from web import query
 from web.charts import (
     calibration_figure,
@@ -114,11 +112,11 @@ def _finals(scores: StoredScores, selection: Selection) -> pd.DataFrame:
     return scores.book(selection).finals()
 
 
-def _horizons(scores: StoredScores) -> pd.DataFrame:
-    # every forecast counts here, not just the final one, so this reads the resolved
-    # questions' forecasts once per change of the resolutions
-    return _cache().derived(get_session(), ("horizons",), lambda b: horizon_forecasts(
-        *scoring_frames(get_session().connection(), skip_bad=True)))
+def _horizon(scores: StoredScores, key: str) -> pd.DataFrame:
+    # counts kept beside the score store: no raw forecast is read, whatever the book's size
+    sample, questions = scores.horizon_sample(key)
+    sample.attrs["questions"] = questions
+    return sample
 
 
 def _crowd_subject(key: str) -> Subject:
@@ -175,7 +173,7 @@ def _horizon_subject(key: str) -> Subject:
         abort(400, description=f"id must be one of: {', '.join(HORIZONS)}.")
     return Subject("horizon", key, f"Forecasts {HORIZONS[key]}",
                    f"No forecasts {HORIZONS[key]} on resolved questions yet.",
-                   lambda scores: _horizons(scores).loc[lambda f: f["horizon"] == key])
+                   lambda scores: _horizon(scores, key))
 
 
 def _id(key: str) -> int:
@@ -246,10 +244,10 @@ def _horizon_summary(n_bins: int | None, strategy: str,
                      interval: str) -> list[tuple[str, str, Calibration | None]]:
     """Every horizon's scores side by side, to compare how calibration changes with lead time."""
     def build(scores: StoredScores) -> list[tuple[str, str, Calibration | None]]:
-        sample = _horizons(scores)
-        return [(key, label, calibration(sample.loc[sample["horizon"] == key],
-                                         n_bins=n_bins or 10, strategy=strategy,
-                                         interval=interval))
+        samples = {key: _horizon(scores, key) for key in HORIZONS}
+        return [(key, label, calibration(samples[key], n_bins=n_bins or 10, strategy=strategy,
+                                         interval=interval,
+                                         questions=samples[key].attrs["questions"]))
                 for key, label in HORIZONS.items()]
 
     return _cache().derived(get_session(), ("horizons", n_bins, strategy, interval), build)
@@ -257,7 +255,8 @@ def _horizon_summary(n_bins: int | None, strategy: str,
 
 def _calibrate(sample: pd.DataFrame, n_bins: int | None, strategy: str,
                interval: str) -> tuple[Calibration | None, dict[str, Any] | None]:
-    result = calibration(sample, n_bins=n_bins or 10, strategy=strategy, interval=interval)
+    result = calibration(sample, n_bins=n_bins or 10, strategy=strategy, interval=interval,
+                         questions=sample.attrs.get("questions"))
     return result, (calibration_figure(result) if result is not None else None)
 
 

@@ -5,8 +5,9 @@ Which forecasts count (the pages say the same):
 - calibration of the crowd, a forecaster, a team, a tag or a publication: each forecaster's last
   forecast made before the question closed (or resolved, if earlier), one per (question,
   forecaster); for the crowd, the aggregate standing at that moment, one per question;
-- calibration by horizon: every forecast made before the close, by its time to the close
-  (under 30 days, 30 to 182 days, over 182 days);
+- calibration by horizon: each forecaster's last forecast in each horizon window (under 30
+  days, 30 to 182 days, over 182 days before the close), one per (question, forecaster,
+  horizon), read from the score store's running sums (horizons.py, summary.py);
 - scores over time: each (question, forecaster) time-weighted and relative Brier, by the month
   the question resolved; the crowd's line is the crowd median scored over the same periods.
 """
@@ -31,39 +32,10 @@ from forecasts.scoring.calibration import (
     murphy_decomposition,
     proportion_interval,
 )
-from forecasts.scoring.frames import question_ends
 from forecasts.scoring.scores import log_score
 from forecasts.scoring.snapshots import ScoreSnapshot
 
-HORIZONS = {
-    "short": "made under 1 month (30 days) before close",
-    "medium": "made 1 to 6 months (30 to 182 days) before close",
-    "long": "made over 6 months (182 days) before close",
-}
-_HORIZON_DAYS = (30, 182)
 SHARPNESS_BINS = 20
-
-
-# ---------------------------------------------------------------- which forecasts count
-
-
-def horizon_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Every forecast made before its question's end, with its outcome and ``horizon`` key."""
-    table = questions.set_index("question_id")
-    merged = forecasts.merge(
-        table.assign(end=question_ends(table))[["closes_at", "end", "outcome"]],
-        left_on="question_id", right_index=True, how="inner",
-    )
-    merged = merged.loc[merged["created_at"] < merged["end"]]
-    days = (merged["closes_at"] - merged["created_at"]).dt.total_seconds() / 86_400
-    index = np.searchsorted(np.asarray(_HORIZON_DAYS, dtype=float), days.to_numpy(), side="left")
-    keys = np.asarray(list(HORIZONS))
-    return merged.drop(columns=["end", "closes_at"]).assign(horizon=keys[index])
-
-
-def horizon_of(days_before_close: float) -> str:
-    """The horizon key of a forecast made that many days before close (30 days is short)."""
-    return list(HORIZONS)[int(np.searchsorted(_HORIZON_DAYS, days_before_close, side="left"))]
 
 
 # ---------------------------------------------------------------- calibration
@@ -95,8 +67,12 @@ def calibration(
     n_bins: int = 10,
     strategy: str = "uniform",
     interval: str = "wilson",
+    questions: int | None = None,
 ) -> Calibration | None:
     """Calibration of ``sample`` (probability, outcome, question_id); None when it is empty.
+
+    ``questions`` counts the sample's questions when it has no question_id column (a sample
+    rebuilt from stored counts).
 
     Nothing is folded: a 20 % forecast stays at 20 %. Raises ValueError for an unknown
     strategy or interval.
@@ -118,7 +94,7 @@ def calibration(
         murphy=murphy_decomposition(p, o, bins=_edges(p, n_bins, strategy)),
         log_score=float(np.mean(log_score(p, o))),
         n=int(p.size),
-        questions=int(sample["question_id"].nunique()),
+        questions=int(sample["question_id"].nunique()) if questions is None else questions,
         base_rate=float(o.mean()),
     )
 

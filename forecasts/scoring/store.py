@@ -21,6 +21,8 @@ from sqlmodel import Session
 
 from forecasts.crowd import crowd_member_sql
 from forecasts.models import Action, QuestionScore, ResolutionEvent
+from forecasts.scoring import summary
+from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
 logger = logging.getLogger(__name__)
@@ -108,14 +110,53 @@ def _rows_for(connection: Connection, question_ids: Sequence[int]) -> pd.DataFra
 
 
 def _write(connection: Connection, question_ids: Sequence[int], rows: pd.DataFrame) -> int:
+    """Replace these questions' rows by `rows`, and the summaries' share of them likewise."""
     ids = [int(i) for i in question_ids]
-    connection.execute(sa.delete(_SCORE_TABLE).where(_SCORE_TABLE.c.question_id.in_(ids)))
+    # RETURNING gives exactly the rows this transaction removed: their share of the summaries
+    removed = connection.execute(
+        sa.delete(_SCORE_TABLE).where(_SCORE_TABLE.c.question_id.in_(ids))
+        .returning(*(_SCORE_TABLE.c[name] for name in summary.ROW_COLUMNS))).all()
+    old = pd.DataFrame(removed, columns=list(summary.ROW_COLUMNS))
+    written = _insert(connection, rows)
+    summary.update(connection, old, rows)
+    return written
+
+
+def _insert(connection: Connection, rows: pd.DataFrame) -> int:
+    """Bulk-insert score rows: COPY on PostgreSQL, one executemany on SQLite.
+
+    Straight to the driver: SQLAlchemy's per-row parameter handling cost more than the scoring.
+    """
     if rows.empty:
         return 0
-    records = rows[list(SCORE_COLUMNS)].to_dict("records")
-    for record in records:
-        record["resolved_at"] = record["resolved_at"].to_pydatetime()
-    connection.execute(sa.insert(_SCORE_TABLE), records)
+    columns = list(SCORE_COLUMNS)
+    values: list[list[object]] = []
+    for column in columns:
+        series = rows[column]
+        if column == "resolved_at":
+            instants = _utc(series)
+            if connection.dialect.name == "sqlite":  # UTCDateTime's stored form there
+                values.append(instants.dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist())
+            else:
+                values.append(list(instants.dt.to_pydatetime()))
+        elif column in FINAL_COLUMNS.values():
+            values.append([None if np.isnan(v) else v for v in series.to_numpy(dtype=float)])
+        elif column == "in_crowd":
+            values.append(series.astype(bool).tolist())
+        else:
+            values.append(series.tolist())
+    records = list(zip(*values, strict=True))
+    names = ", ".join(f'"{column}"' for column in columns)
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY question_score ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f"INSERT INTO question_score ({names}) VALUES ({marks})",
+                                   records)  # type: ignore[arg-type]
     return len(records)
 
 
@@ -172,13 +213,22 @@ def rebuild(
     `progress` is called with the number of questions each batch finished. The caller commits.
     """
     connection.execute(sa.delete(_SCORE_TABLE))
+    summary.clear(connection)
     ids = [int(i) for i in connection.execute(_RESOLVED_SQL).scalars()]
     written = 0
+    cells, horizon_cells, samples = [], [], []
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
-        written += _write(connection, [], _rows_for(connection, part))
+        rows = _rows_for(connection, part)
+        written += _insert(connection, rows)
+        cells.append(summary.score_cells(rows))
+        horizon, sample = summary.horizon_cells(rows)
+        horizon_cells.append(horizon)
+        samples.append(sample)
         if progress is not None:
             progress(len(part))
+    # batches hold different questions, so the summaries of the whole are sums of the batches'
+    summary.add(connection, cells, horizon_cells, samples)
     return written
 
 

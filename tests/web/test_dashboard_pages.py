@@ -89,9 +89,10 @@ def test_calibration_by_tag_horizon_and_quantile_bins(sign_in, session, manager,
     assert re.search(r'data-testid="n">5<', page)  # q1 and q3: Finn, Rowena twice, Sam once
     short = client.get("/dashboards/calibration?of=horizon&id=short&strategy=quantile"
                        "&interval=jeffreys").get_data(as_text=True)
-    assert re.search(r'data-testid="n">8<', short)  # every forecast, all within 30 days
-    assert "by its time to the scheduled close" in short
-    assert [r[1] for r in rows(short, "horizon-table")] == ["8", "0", "0"]
+    # all within 30 days of the close; Finn's 15 % on q1 was superseded by his 85 % there
+    assert re.search(r'data-testid="n">7<', short)
+    assert "last forecast in each window before the question closed" in short
+    assert [r[1] for r in rows(short, "horizon-table")] == ["7", "0", "0"]
     long = client.get("/dashboards/calibration?of=horizon&id=long").get_data(as_text=True)
     assert 'data-testid="empty"' in long and "calibration-chart" not in long
 
