@@ -21,7 +21,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, text
 from sqlmodel import Session, col, select
 
 from forecasts.crowd import crowd_member_sql
@@ -34,6 +34,7 @@ from forecasts.scoring.calibration import (
 )
 from forecasts.scoring.scores import log_score
 from forecasts.scoring.snapshots import ScoreSnapshot
+from forecasts.scoring.store import read_frame
 
 SHARPNESS_BINS = 20
 
@@ -185,8 +186,11 @@ WHERE f.question_id = :question_id AND {IN_CROWD} ORDER BY f.created_at, f.id
 
 def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
     """The crowd's forecasts on one question (publications' stated ones are not the crowd)."""
-    frame = pd.read_sql(text(_QUESTION_FORECASTS_SQL), session.connection(),
-                        params={"question_id": question_id})
+    statement = text(_QUESTION_FORECASTS_SQL).bindparams(
+        bindparam("question_id", int(question_id), type_=Integer))
+    frame = read_frame(session.connection(), statement)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["question_id", "forecaster_id", "probability", "created_at"])
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
     return frame
 
