@@ -90,7 +90,10 @@ def _final(question: Question, forecasts: list[Forecast]) -> Forecast | None:
     ends = pd.DataFrame({"question_id": [question.id], "opens_at": [question.opens_at],
                          "closes_at": [question.closed_at], "resolved_at": [question.resolved_at],
                          "outcome": [int(question.outcome is Outcome.yes)]})
-    final = final_forecasts(frame, ends)
+    try:
+        final = final_forecasts(frame, ends)
+    except (ValueError, OverflowError):  # instants pandas cannot hold: the store skips it too
+        return None
     if final.empty:
         return None
     at, probability = final["created_at"].iloc[0], float(final["probability"].iloc[0])
