@@ -20,8 +20,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from forecasts import job_runs, lease
-from forecasts.job_runs import JobRun
+from forecasts.models import JobRun
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
 from jobs.tasks import JOBS, JOBS_BY_ID, Context
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from forecasts import discussion, reminders, webhooks
 from forecasts.clock import Clock
-from forecasts.mail import Mailer
+from forecasts.notifications import reminders, webhooks
+from forecasts.notifications.mail import Mailer
+from forecasts.questions import discussion
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import closing, overdue
 from forecasts.scoring import snapshots

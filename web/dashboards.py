@@ -14,10 +14,10 @@ import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_login import login_required
 
-from forecasts import briefings, forecasting
+from forecasts import briefings
 from forecasts.briefings import estimative
-from forecasts.choices import choices, tagged_questions, team_members
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
+from forecasts.questions import forecasting
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 from forecasts.scoring.horizons import HORIZONS
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
@@ -31,6 +31,7 @@ from forecasts.scoring.reports import (
     snapshot_series,
     term_table,
 )
+from forecasts.scoring.subjects import choices, tagged_questions, team_members
 from web import query
 from web.charts import (
     calibration_figure,

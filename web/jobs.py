@@ -8,10 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
-from forecasts import bounds, job_runs, lease, profile
+from forecasts import bounds
+from forecasts.accounts import profile
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
 from jobs.tasks import JOBS
 from web.database import get_session, now
 from web.forms import WholeField, text_field

@@ -13,13 +13,16 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
-from forecasts import actors, forecasting, job_runs, lease, profile, resolution
+from forecasts import resolution
+from forecasts.accounts import actors, profile
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
-from forecasts.job_runs import JobRun, RunOutcome
-from forecasts.mail import ConsoleMailer, Email, Mailer, make_mailer
-from forecasts.models import Action, User
+from forecasts.models import Action, JobRun, RunOutcome, User
+from forecasts.notifications.mail import ConsoleMailer, Email, Mailer, make_mailer
+from forecasts.questions import forecasting
 from forecasts.resolution.fetching import Fetcher
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
 from jobs.scheduler import JOB_DEFAULTS, build
 from jobs.tasks import JOBS, JOBS_BY_ID, Context
 from tests.support.builders import LOCAL, T0, make_question

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, job_runs
-from forecasts.mail import ConsoleMailer
+from forecasts.accounts import people as accounts
+from forecasts.accounts.profile import Reminders, reminders_of
 from forecasts.models import Action, Outcome
-from forecasts.profile import Reminders, reminders_of
+from forecasts.notifications.mail import ConsoleMailer
+from forecasts.questions import forecasting
 from forecasts.resolution import proposals, sources
 from forecasts.resolution.fetching import Fetcher
+from forecasts.scheduling import runs as job_runs
 from jobs import tasks
 from tests.support.builders import LOCAL, T0, make_question
 

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
 from forecasts.models import Outcome
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question
 
 QUESTION_FORM = {

@@ -3,7 +3,7 @@ of that user, and only active people can hold one."""
 
 from __future__ import annotations
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from tests.support import builders
 from tests.web.test_secrets import forged_cookie
 
