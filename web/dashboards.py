@@ -18,16 +18,14 @@ from forecasts import briefings
 from forecasts.briefings import estimative
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
 from forecasts.questions import forecasting
+from forecasts.scoring import history as crowd_history
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 from forecasts.scoring.horizons import HORIZONS
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
 from forecasts.scoring.reports import (
     Calibration,
     calibration,
-    crowd_lines,
     monthly_scores,
-    question_forecasts,
-    sampled_lines,
     snapshot_series,
     term_table,
 )
@@ -339,16 +337,18 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
     aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
     exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
     session = get_session()
-    forecasts = question_forecasts(session, question.id)  # type: ignore[arg-type]
     methods = ["median", aggregate] if show_crowd else []
     moment = now()
     until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
     if until < question.opens_at:
         until = question.opens_at
-    changes = int(forecasts["created_at"].nunique())
+    # the crowd is computed only for viewers who may see it; kept per process (history.py)
+    history = (current_app.extensions["crowd_histories"].history(
+        session.connection(), question.id) if show_crowd else crowd_history.empty_history())
+    changes = len(history)
     sampled = changes > CHART_POINTS and not exact_asked
-    lines = (sampled_lines(forecasts, methods, until, CHART_POINTS) if sampled
-             else crowd_lines(forecasts, methods))
+    lines = crowd_history.lines(crowd_history.sample(history, until, CHART_POINTS) if sampled
+                                else history, methods)
     mine_rows = forecasting.history(session, question, user)
     mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
     marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]

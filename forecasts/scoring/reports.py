@@ -21,20 +21,18 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, bindparam, text
 from sqlmodel import Session, col, select
 
 from forecasts.models import ScoreSnapshot
-from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import crowd_histories, crowds_at
+from forecasts.scoring.aggregates import crowd_histories
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
     murphy_decomposition,
     proportion_interval,
 )
+from forecasts.scoring.history import crowd_forecasts
 from forecasts.scoring.scores import log_score
-from forecasts.scoring.store import read_frame
 
 SHARPNESS_BINS = 20
 
@@ -176,23 +174,10 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- one question's crowd
 
-IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/questions/crowd.py), as SQL
-_QUESTION_FORECASTS_SQL = f"""
-SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
-FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
-WHERE f.question_id = :question_id AND {IN_CROWD} ORDER BY f.created_at, f.id
-"""
-
 
 def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
     """The crowd's forecasts on one question (publications' stated ones are not the crowd)."""
-    statement = text(_QUESTION_FORECASTS_SQL).bindparams(
-        bindparam("question_id", int(question_id), type_=Integer))
-    frame = read_frame(session.connection(), statement)
-    if frame.empty:
-        frame = pd.DataFrame(columns=["question_id", "forecaster_id", "probability", "created_at"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame
+    return crowd_forecasts(session.connection(), question_id)
 
 
 def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
@@ -203,19 +188,6 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
     histories = crowd_histories(forecasts, tuple(dict.fromkeys(methods)))
     return {method: line[["created_at", "probability", "forecasters"]].reset_index(drop=True)
             for method, line in histories.items()}
-
-
-def sampled_lines(
-    forecasts: pd.DataFrame, methods: Iterable[str], until: datetime, points: int
-) -> dict[str, pd.DataFrame]:
-    """Per method, one question's crowd at `points` evenly spaced instants from the first
-    forecast to `until` (crowd_lines' columns): a chart's worth, whatever the forecasts."""
-    if forecasts.empty:
-        return crowd_lines(forecasts, methods)
-    first = forecasts["created_at"].min()
-    last = max(pd.Timestamp(until), forecasts["created_at"].max())
-    instants = pd.date_range(first, last, periods=points)
-    return crowds_at(forecasts, instants, tuple(dict.fromkeys(methods)))
 
 
 def questions_in_period(
