@@ -325,14 +325,12 @@ def _monthly(scores: StoredScores, members: list[int],
 # ---------------------------------------------------------------- a question's crowd chart
 
 
-CHART_POINTS = 500  # a crowd line drawn from more points than this is sampled down to it
-
-
 def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
     """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it.
 
-    A busy question's crowd lines are sampled at CHART_POINTS instants, so the page stays light
-    whatever the number of forecasts; its exact values come with ``?crowd_table=all``.
+    A busy question's crowd lines are drawn through at most history.POINTS of the instants the
+    crowd moved (exact values there), so the page stays light whatever the number of
+    forecasts; every value comes with ``?crowd_table=all``.
     """
     aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
     exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
@@ -343,12 +341,15 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
     if until < question.opens_at:
         until = question.opens_at
     # the crowd is computed only for viewers who may see it; kept per process (history.py)
-    history = (current_app.extensions["crowd_histories"].history(
-        session.connection(), question.id) if show_crowd else crowd_history.empty_history())
-    changes = len(history)
-    sampled = changes > CHART_POINTS and not exact_asked
-    lines = crowd_history.lines(crowd_history.sample(history, until, CHART_POINTS) if sampled
-                                else history, methods)
+    history = (current_app.extensions["crowd_histories"].history(session.connection(), question.id)
+               if show_crowd else crowd_history.History(crowd_history.empty_history(), 0))
+    changes = history.changes
+    sampled = not history.complete and not exact_asked
+    points = history.points
+    if not history.complete and exact_asked:  # every value, on demand
+        points = crowd_history.exact_history(
+            crowd_history.crowd_forecasts(session.connection(), question.id))  # type: ignore[arg-type]
+    lines = crowd_history.lines(points, methods)
     mine_rows = forecasting.history(session, question, user)
     mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
     marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
@@ -359,7 +360,7 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
     rows = [] if sampled else _crowd_rows(lines)
     return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
             "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine,
-            "sampled": sampled and show_crowd, "changes": changes, "points": CHART_POINTS}
+            "sampled": sampled and show_crowd, "changes": changes, "points": len(points)}
 
 
 def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

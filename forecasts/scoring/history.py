@@ -3,11 +3,16 @@
 Forecasts are append-only, so a question's crowd history only grows at its end. A page asks
 for it with one indexed query (how many forecasts the question has, and its newest id). When
 that has not moved, the kept history is the answer. When it has, only the forecasts after the
-newest one kept are read; if they were made at or after the history's last instant (the usual
-case: a forecast is made now), only the crowd at their instants is computed, in time linear in
-the forecasters standing then (aggregates.crowds_at). A forecast imported with an earlier date
-recomputes the question. The chart then takes the history at a few hundred instants (`sample`),
-the table takes it whole. Definitions: docs/scoring.md.
+newest one kept are read and, if they were made at or after the history's last instant (the
+usual case: a forecast is made now), the crowd is computed at their instants alone
+(aggregates.crowds_at: linear in the forecasters standing then). A forecast imported with an
+earlier date recomputes the question.
+
+A chart needs no more than POINTS points, so the history keeps the crowd's exact value at no
+more than POINTS of the instants it moved (all of them while there are that few; then about
+evenly by count, always with the latest) and counts how often it moved. Every value, for the
+table on demand (`exact_history`), is computed from the forecasts in chunks of instants.
+Definitions: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -16,17 +21,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import METHODS, crowd_histories, crowds_at
+from forecasts.scoring.aggregates import METHODS, crowds_at
 from forecasts.scoring.store import read_frame
 
-LINE_COLUMNS = ["created_at", "probability", "forecasters"]
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
 _FORECASTS_SQL = text(f"""
 SELECT f.id, f.question_id, f.forecaster_id, f.probability, f.created_at
@@ -36,50 +39,92 @@ ORDER BY f.id
 """)
 
 
+POINTS = 500  # the most points a chart draws of one crowd line
+
+
+@dataclass(frozen=True)
+class History:
+    """A question's crowd at up to POINTS of the instants it moved (exact values there)."""
+
+    points: pd.DataFrame  # created_at, forecasters, then one column per aggregate method
+    changes: int  # how many instants the crowd moved at, in all
+
+    @property
+    def complete(self) -> bool:
+        """True when every instant the crowd moved at is among the points."""
+        return len(self.points) == self.changes
+
+
 @dataclass(frozen=True)
 class _Kept:
     version: tuple[int, int]  # (newest forecast id, forecasts) when this was computed
     forecasts: pd.DataFrame  # the crowd's forecasts read so far
-    history: pd.DataFrame  # created_at, forecasters and one column per aggregate method
+    history: History
 
 
 def empty_history() -> pd.DataFrame:
-    """A history with no instants (full_history's columns)."""
+    """No points: created_at, forecasters, then one column per aggregate method."""
     frame = pd.DataFrame({"created_at": pd.to_datetime([], utc=True),
                           "forecasters": pd.Series(dtype="int64")})
     return frame.assign(**{method: pd.Series(dtype="float64") for method in METHODS})
 
 
-def full_history(forecasts: pd.DataFrame) -> pd.DataFrame:
-    """Every aggregate's value after each instant someone in the crowd forecast (one question).
-
-    Columns: created_at, forecasters (standing), then one column per aggregate method.
-    """
-    if forecasts.empty:
+def _at(forecasts: pd.DataFrame, instants: pd.DatetimeIndex) -> pd.DataFrame:
+    """Every aggregate's value just after each of these instants (crowds_at, as one frame)."""
+    if len(instants) == 0:
         return empty_history()
-    lines = crowd_histories(forecasts, METHODS)
-    first = lines[METHODS[0]]
-    table = pd.DataFrame({"created_at": first["created_at"].to_numpy(),
+    found = crowds_at(forecasts, instants, METHODS)
+    first = found[METHODS[0]]
+    table = pd.DataFrame({"created_at": pd.to_datetime(first["created_at"], utc=True),
                           "forecasters": first["forecasters"].to_numpy()})
     for method in METHODS:
-        table[method] = lines[method]["probability"].to_numpy()
-    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+        table[method] = found[method]["probability"].to_numpy()
     return table
 
 
-def _extended(kept: _Kept, new: pd.DataFrame) -> pd.DataFrame:
+def _instants(forecasts: pd.DataFrame) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(forecasts["created_at"].unique()).sort_values()
+
+
+def _thin(points: pd.DataFrame) -> pd.DataFrame:
+    """Every other point, the latest always kept, until no more than POINTS remain."""
+    while len(points) > POINTS:
+        keep = np.zeros(len(points), dtype=bool)
+        keep[len(points) - 1::-2] = True
+        points = points.loc[keep].reset_index(drop=True)
+    return points
+
+
+def sampled_history(forecasts: pd.DataFrame) -> History:
+    """The crowd at up to POINTS of the instants it moved, evenly by count, the last included."""
+    instants = _instants(forecasts)
+    chosen = instants
+    if len(instants) > POINTS:
+        stride = -(-len(instants) // POINTS)
+        chosen = instants[len(instants) - 1::-stride][::-1]
+    return History(_at(forecasts, chosen), len(instants))
+
+
+def exact_history(forecasts: pd.DataFrame, chunk: int = POINTS) -> pd.DataFrame:
+    """Every aggregate's value after each instant the crowd moved, `chunk` instants at a time
+    (memory stays at chunk × forecasters whatever the question's size)."""
+    instants = _instants(forecasts)
+    parts = [_at(forecasts, instants[start:start + chunk])
+             for start in range(0, len(instants), chunk)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_history()
+
+
+def _extended(kept: _Kept, new: pd.DataFrame) -> History:
     """The history with `new` forecasts, all made at or after its last instant, added."""
     forecasts = pd.concat([kept.forecasts, new], ignore_index=True)
-    instants = pd.DatetimeIndex(new["created_at"].unique()).sort_values()
-    at = crowds_at(forecasts, instants, METHODS)
-    added = pd.DataFrame({"created_at": at[METHODS[0]]["created_at"].to_numpy(),
-                          "forecasters": at[METHODS[0]]["forecasters"].to_numpy()})
-    for method in METHODS:
-        added[method] = at[method]["probability"].to_numpy()
-    added["created_at"] = pd.to_datetime(added["created_at"], utc=True)
-    # a new forecast at the last kept instant changes the crowd after that instant
-    before = kept.history.loc[kept.history["created_at"] < instants[0]]
-    return pd.concat([before, added], ignore_index=True) if len(before) else added
+    instants = _instants(new)
+    points, changes = kept.history.points, kept.history.changes
+    if len(points) and points["created_at"].iloc[-1] == instants[0]:
+        # a new forecast at the last instant changes the crowd after that instant
+        points, changes = points.iloc[:-1], changes - 1
+    added = _at(forecasts, instants)
+    return History(_thin(pd.concat([points, added], ignore_index=True)),
+                   changes + len(instants))
 
 
 class CrowdHistories:
@@ -91,8 +136,8 @@ class CrowdHistories:
         self._max = max_questions
         self.recomputed = 0  # whole-question computations (for tests and benchmarks)
 
-    def history(self, connection: Connection, question_id: int) -> pd.DataFrame:
-        """The question's crowd history now (full_history's columns); read-only for callers."""
+    def history(self, connection: Connection, question_id: int) -> History:
+        """The question's crowd history now; its frame is shared, so read-only for callers."""
         newest, count = connection.execute(_VERSION_SQL, {"question_id": question_id}).one()
         version = (int(newest or 0), int(count))
         with self._lock:
@@ -102,7 +147,8 @@ class CrowdHistories:
         grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
         new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
         if grows and kept is not None:
-            last = kept.history["created_at"].max() if len(kept.history) else None
+            points = kept.history.points
+            last = points["created_at"].iloc[-1] if len(points) else None
             if new.empty:
                 fresh = _Kept(version, kept.forecasts, kept.history)
             elif last is None or new["created_at"].min() >= last:
@@ -110,10 +156,10 @@ class CrowdHistories:
                               _extended(kept, new))
             else:  # dated before what is kept: the history changes from there on
                 everything = crowd_forecasts(connection, question_id, 0)
-                fresh = _Kept(version, everything, full_history(everything))
+                fresh = _Kept(version, everything, sampled_history(everything))
                 self.recomputed += 1
         else:
-            fresh = _Kept(version, new, full_history(new))
+            fresh = _Kept(version, new, sampled_history(new))
             self.recomputed += 1
         with self._lock:
             self._kept[question_id] = fresh
@@ -136,25 +182,8 @@ def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) ->
     return frame.drop(columns="id")
 
 
-def lines(history: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
+def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
     """Per method, the step function a chart draws (created_at, probability, forecasters)."""
-    return {method: history[["created_at", method, "forecasters"]].rename(
+    return {method: points[["created_at", method, "forecasters"]].rename(
         columns={method: "probability"}).reset_index(drop=True)
         for method in dict.fromkeys(methods)}
-
-
-def sample(history: pd.DataFrame, until: datetime, points: int) -> pd.DataFrame:
-    """The history's values at `points` evenly spaced instants from its first one to `until`.
-
-    Each instant takes the value standing then (the last change at or before it), as
-    aggregates.crowds_at gives from the forecasts: a chart's worth, whatever the history's size.
-    """
-    if history.empty:
-        return history
-    first = history["created_at"].iloc[0]
-    last = max(pd.Timestamp(until), history["created_at"].iloc[-1])
-    instants = pd.date_range(first, last, periods=points)
-    index = np.searchsorted(pd.DatetimeIndex(history["created_at"]).asi8, instants.asi8,
-                            side="right")
-    taken = history.iloc[index - 1].reset_index(drop=True)
-    return taken.assign(created_at=instants)

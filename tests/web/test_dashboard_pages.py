@@ -268,9 +268,9 @@ def test_plotly_is_served_from_the_installed_package_with_long_caching(app, sign
 
 def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand(
         sign_in, session, manager, monkeypatch):
-    import web.dashboards
+    from forecasts.scoring import history
 
-    monkeypatch.setattr(web.dashboards, "CHART_POINTS", 5)
+    monkeypatch.setattr(history, "POINTS", 5)
     question = make_question(session, manager)
     people = [make_user(session, f"busy{i}") for i in range(4)]
     for step in range(8):  # the crowd moves 8 times
@@ -280,7 +280,9 @@ def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand
     page = boss.get(f"/questions/{question.id}").get_data(as_text=True)
     assert 'data-testid="crowd-sampled"' in page and "crowd-table" not in page
     line = figure(page, "crowd-chart")["data"][0]
-    assert len(line["x"]) == 5 + 1  # the samples, then the line carried to now
-    assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last sample
+    # every other of the 8 moments, the last included, then the line carried to now
+    assert len(line["x"]) == 4 + 1
+    assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last one
+    assert "draws it through 4 of those moments" in page
     exact = boss.get(f"/questions/{question.id}?crowd_table=all").get_data(as_text=True)
     assert rows(exact, "crowd-table")[-1][1] == "65 %" and len(rows(exact, "crowd-table")) == 8

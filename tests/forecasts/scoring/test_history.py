@@ -7,28 +7,27 @@ import pytest
 from sqlalchemy import text
 
 from forecasts.questions import forecasting
-from forecasts.scoring.aggregates import METHODS, crowds_at
-from forecasts.scoring.history import CrowdHistories, full_history, sample
+from forecasts.scoring import history
+from forecasts.scoring.aggregates import METHODS, crowd_histories, crowds_at
+from forecasts.scoring.history import CrowdHistories, exact_history
 from tests.support.builders import T0, make_question, make_user
 
 HOUR = timedelta(hours=1)
 
 
 def _everything(session, question_id) -> pd.DataFrame:
-    frame = pd.read_sql(text("SELECT question_id, forecaster_id, probability, created_at "
-                             "FROM forecast WHERE question_id = :q"), session.connection(),
-                        params={"q": question_id})
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame
+    return history.crowd_forecasts(session.connection(), question_id)
 
 
-def _same(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(kept.reset_index(drop=True), fresh.reset_index(drop=True),
-                                  check_dtype=False, atol=1e-12)
+def _exact_at_its_instants(points: pd.DataFrame, forecasts: pd.DataFrame) -> None:
+    """Each kept point holds the crowd's exact value at its instant."""
+    expected = crowds_at(forecasts, points["created_at"], METHODS)
+    for method in METHODS:
+        assert points[method].tolist() == pytest.approx(expected[method]["probability"].tolist())
+    assert points["forecasters"].tolist() == expected["median"]["forecasters"].tolist()
 
 
-def test_the_history_grows_with_each_forecast_and_equals_a_full_computation(
-        session, manager, forecaster):
+def test_the_history_grows_with_each_forecast_and_stays_exact(session, manager, forecaster):
     people = [forecaster, *(make_user(session, f"crowd{i}") for i in range(3))]
     question = make_question(session, manager)
     histories = CrowdHistories()
@@ -37,12 +36,32 @@ def test_the_history_grows_with_each_forecast_and_equals_a_full_computation(
         forecasting.submit_forecast(session, question, forecaster=people[person],
                                     probability=probability, now=T0 + hours * HOUR)
         kept = histories.history(session.connection(), question.id)
-        _same(kept, full_history(_everything(session, question.id)))
-        assert len(kept) == len({h for _, _, h in plan[:step + 1]})  # one row per instant
+        assert kept.complete and kept.changes == len({h for _, _, h in plan[:step + 1]})
+        _exact_at_its_instants(kept.points, _everything(session, question.id))
     # computed whole once; every later forecast only added the crowd at its own instant
     assert histories.recomputed == 1
-    assert kept["median"].iloc[-1] == pytest.approx(0.375)  # median of 0.9, 0.1, 0.4, 0.35
-    assert kept["forecasters"].iloc[-1] == 4
+    assert kept.points["median"].iloc[-1] == pytest.approx(0.375)  # of 0.9, 0.1, 0.4, 0.35
+    assert kept.points["forecasters"].iloc[-1] == 4
+
+
+def test_a_busy_history_keeps_at_most_its_points_with_the_latest(session, manager, monkeypatch):
+    monkeypatch.setattr(history, "POINTS", 4)
+    people = [make_user(session, f"busy{i}") for i in range(3)]
+    question = make_question(session, manager)
+    histories = CrowdHistories()
+    for step in range(11):
+        forecasting.submit_forecast(session, question, forecaster=people[step % 3],
+                                    probability=0.05 + 0.08 * step, now=T0 + step * HOUR)
+        kept = histories.history(session.connection(), question.id)
+        assert len(kept.points) <= 4 and kept.changes == step + 1
+        assert kept.points["created_at"].iloc[-1] == pd.Timestamp(T0 + step * HOUR)
+    forecasts = _everything(session, question.id)
+    _exact_at_its_instants(kept.points, forecasts)
+    # every value on demand equals the whole step function of the crowd
+    whole = crowd_histories(forecasts, METHODS)
+    exact = exact_history(forecasts, chunk=3)
+    for method in METHODS:
+        assert exact[method].tolist() == pytest.approx(whole[method]["probability"].tolist())
 
 
 def test_a_forecast_dated_before_the_kept_history_recomputes_the_question(
@@ -62,22 +81,5 @@ def test_a_forecast_dated_before_the_kept_history_recomputes_the_question(
     session.commit()
     kept = histories.history(session.connection(), question.id)
     assert histories.recomputed == 2
-    _same(kept, full_history(_everything(session, question.id)))
-    assert kept["median"].tolist()[:2] == pytest.approx([0.9, 0.55])  # 0.9 alone, then with 0.2
-
-
-def test_a_sampled_history_holds_the_crowd_standing_at_each_instant(session, manager,
-                                                                     forecaster):
-    rowena = make_user(session, "rowena")
-    question = make_question(session, manager)
-    plan = [(forecaster, 0.2, 1), (rowena, 0.7, 2), (forecaster, 0.5, 7)]
-    for person, probability, hours in plan:
-        forecasting.submit_forecast(session, question, forecaster=person,
-                                    probability=probability, now=T0 + hours * HOUR)
-    forecasts = _everything(session, question.id)
-    history = full_history(forecasts)
-    sampled = sample(history, T0 + 10 * HOUR, 12)
-    expected = crowds_at(forecasts, sampled["created_at"], METHODS)
-    for method in METHODS:
-        assert sampled[method].tolist() == pytest.approx(expected[method]["probability"].tolist())
-    assert sampled["forecasters"].tolist() == expected["median"]["forecasters"].tolist()
+    _exact_at_its_instants(kept.points, _everything(session, question.id))
+    assert kept.points["median"].tolist()[:2] == pytest.approx([0.9, 0.55])  # 0.9, then with 0.2
