@@ -268,7 +268,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
     row("question page, 20,000 forecasts", page_s, _timed.cpu, "<= 100 ms, <= 200 KB",  # type: ignore[attr-defined]
         f"{len(page.get_data()) / 1000:.0f} KB; history kept by this worker")
     row("  its first view in this worker", cold_s, cold_cpu, "",
-        "the crowd history computed whole, once")
+        "the crowd at up to 500 of its instants, once")
     exact_s, exact = _timed(lambda: client.get(f"/questions/{busy_id}?crowd_table=all"))
     row("  its exact form (?crowd_table=all)", exact_s, _timed.cpu, "(on demand)",  # type: ignore[attr-defined]
         f"{len(exact.get_data()) / 1000:.0f} KB")
