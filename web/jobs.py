@@ -15,7 +15,7 @@ from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
 from forecasts.scheduling import lease
 from forecasts.scheduling import runs as job_runs
-from jobs.tasks import JOBS
+from forecasts.scheduling.catalogue import JOBS
 from web.database import get_session, now
 from web.forms import WholeField, text_field
 from web.permissions import role_required, viewer

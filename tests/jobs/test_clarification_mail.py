@@ -10,7 +10,7 @@ from forecasts.accounts import profile
 from forecasts.config import Settings
 from forecasts.notifications import mail
 from forecasts.questions import discussion, forecasting
-from jobs.tasks import JOBS_BY_ID, Context
+from forecasts.scheduling.catalogue import JOBS_BY_ID, Context
 from tests.support.builders import T0, make_question, make_user
 
 

@@ -34,8 +34,8 @@ from forecasts.resolution import sources
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.sources import SourceInput
 from forecasts.scheduling import runs as job_runs
+from forecasts.scheduling.catalogue import JOBS, Context
 from jobs.scheduler import JOB_DEFAULTS, build
-from jobs.tasks import JOBS, Context
 from tests.support.builders import LOCAL, LOCAL_SPEC, make_question
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from forecasts.notifications import webhooks
 from forecasts.notifications.mail import ConsoleMailer
 from forecasts.resolution import outcomes
 from forecasts.resolution.fetching import Fetcher
-from jobs.tasks import Context, deliver_webhooks
+from forecasts.scheduling.catalogue import Context, deliver_webhooks
 from tests.support.builders import LOCAL, make_question
 
 SECRET = "s3cret-shared-with-the-receiver"

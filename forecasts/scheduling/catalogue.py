@@ -1,17 +1,16 @@
-"""The scheduled jobs: module-level functions, each opening its own session and calling the domain.
+"""The catalogue of scheduled jobs: what each runs, when, and how it is described.
 
-Each takes a Context (engine, clock, mailer) and returns counts of what it did.
+Each job is a module-level function that takes a Context (engine, clock, mailer, fetcher),
+opens its own session, calls the domain and returns counts of what it did. When a job runs is
+plain data (Every, At), so the web app can list the jobs without loading APScheduler; the
+scheduler process (``jobs/``) turns each schedule into a trigger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC
 
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -85,35 +84,47 @@ def queue_webhook_digest(ctx: Context) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Every:
+    """Run every so many minutes."""
+
+    minutes: int
+
+
+@dataclass(frozen=True)
+class At:
+    """Run at a time of day in UTC: daily, or weekly on one day ("mon" ... "sun")."""
+
+    hour: int
+    minute: int = 0
+    day_of_week: str | None = None
+
+
+@dataclass(frozen=True)
 class JobSpec:
-    """A job's stable id, what it runs, and when."""
+    """A job's stable id, what it runs, when, and what it does in one line."""
 
     job_id: str
     run: Callable[[Context], dict[str, int]]
-    trigger: Callable[[], BaseTrigger]
+    schedule: Every | At
     description: str
 
 
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("close-questions", close_questions, lambda: IntervalTrigger(minutes=1),
+    JobSpec("close-questions", close_questions, Every(minutes=1),
             "Close questions past their close date (every minute)"),
-    JobSpec("check-sources", check_sources, lambda: IntervalTrigger(minutes=5),
+    JobSpec("check-sources", check_sources, Every(minutes=5),
             "Check automatic resolution sources (every 5 minutes)"),
-    JobSpec("managers-digest", send_managers_digest,
-            lambda: CronTrigger(hour=7, minute=0, timezone=UTC),
+    JobSpec("managers-digest", send_managers_digest, At(hour=7),
             "Email managers overdue questions and failing sources (daily, 07:00 UTC)"),
-    JobSpec("reminders", send_reminders,
-            lambda: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=UTC),
+    JobSpec("reminders", send_reminders, At(hour=8, day_of_week="mon"),
             "Email forecasters their stale forecasts (Mondays, 08:00 UTC)"),
-    JobSpec("clarification-emails", send_clarifications, lambda: IntervalTrigger(minutes=1),
+    JobSpec("clarification-emails", send_clarifications, Every(minutes=1),
             "Email new clarifications to the questions' forecasters (every minute)"),
-    JobSpec("score-snapshot", snapshot_scores,
-            lambda: CronTrigger(hour=0, minute=30, timezone=UTC),
+    JobSpec("score-snapshot", snapshot_scores, At(hour=0, minute=30),
             "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),
-    JobSpec("deliver-webhooks", deliver_webhooks, lambda: IntervalTrigger(minutes=1),
+    JobSpec("deliver-webhooks", deliver_webhooks, Every(minutes=1),
             "Send due webhook deliveries and retries (every minute)"),
-    JobSpec("webhook-digest", queue_webhook_digest,
-            lambda: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=UTC),
+    JobSpec("webhook-digest", queue_webhook_digest, At(hour=8, day_of_week="mon"),
             "Queue the weekly digest for webhooks (Mondays, 08:00 UTC)"),
 )
 JOBS_BY_ID = {spec.job_id: spec for spec in JOBS}
