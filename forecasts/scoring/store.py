@@ -27,7 +27,7 @@ from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
 logger = logging.getLogger(__name__)
 
-BATCH_QUESTIONS = 1_000  # questions scored per batch by rebuild: bounded memory at any size
+BATCH_QUESTIONS = 500  # questions scored per batch by rebuild: bounded memory at any size
 _SCORE_TABLE = QuestionScore.__table__  # type: ignore[attr-defined]
 _RESCORING_ACTIONS = (Action.resolve, Action.correct)
 
@@ -233,19 +233,17 @@ def rebuild(
     summary.clear(connection)
     ids = [int(i) for i in connection.execute(_RESOLVED_SQL).scalars()]
     written = 0
-    cells, horizon_cells, samples = [], [], []
+    # batches hold different questions, so the summaries of the whole are sums of the batches';
+    # they are folded in as they come, so memory stays at one batch's whatever the book's size
+    totals = summary.Totals()
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
         rows = _rows_for(connection, part)
         written += _insert(connection, rows)
-        cells.append(summary.score_cells(rows))
-        horizon, sample = summary.horizon_cells(rows)
-        horizon_cells.append(horizon)
-        samples.append(sample)
+        totals.add(rows)
         if progress is not None:
             progress(len(part))
-    # batches hold different questions, so the summaries of the whole are sums of the batches'
-    summary.add(connection, cells, horizon_cells, samples)
+    totals.write(connection)
     return written
 
 

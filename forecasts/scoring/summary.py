@@ -115,16 +115,32 @@ def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None
     connection.execute(sa.delete(HORIZON_CELL).where(HORIZON_CELL.c.forecasts == 0))
 
 
-def add(connection: Connection, cells: list[pd.DataFrame], horizon: list[pd.DataFrame],
-        samples: list[pd.DataFrame]) -> None:
-    """Add the summaries of disjoint sets of questions (rebuild's batches) to the tables."""
-    for table, keys, parts in ((CELL, CELL_KEYS, cells),
-                               (HORIZON_CELL, ("horizon", "probability", "outcome"), horizon),
-                               (HORIZON_SAMPLE, ("horizon",), samples)):
-        parts = [part for part in parts if not part.empty]
-        if parts:
-            total = pd.concat(parts, ignore_index=True).groupby(list(keys), as_index=False).sum()
-            _upsert(connection, table, keys, total)
+_TABLES = ((CELL, CELL_KEYS), (HORIZON_CELL, ("horizon", "probability", "outcome")),
+           (HORIZON_SAMPLE, ("horizon",)))
+
+
+class Totals:
+    """The summaries of disjoint sets of questions (rebuild's batches), summed as they come."""
+
+    def __init__(self) -> None:
+        self._sums: list[pd.DataFrame | None] = [None, None, None]
+
+    def add(self, rows: pd.DataFrame) -> None:
+        """Fold in the summaries of these score rows."""
+        if rows.empty:
+            return
+        horizon, sample = horizon_cells(rows)
+        for index, part in enumerate((score_cells(rows), horizon, sample)):
+            keys = list(_TABLES[index][1])
+            held = self._sums[index]
+            both = part if held is None else pd.concat([held, part], ignore_index=True)
+            self._sums[index] = both.groupby(keys, as_index=False).sum()
+
+    def write(self, connection: Connection) -> None:
+        """Add the totals to the (emptied) tables."""
+        for (table, keys), total in zip(_TABLES, self._sums, strict=True):
+            if total is not None and not total.empty:
+                _upsert(connection, table, keys, total)
 
 
 def clear(connection: Connection) -> None:
