@@ -27,7 +27,7 @@ from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
 logger = logging.getLogger(__name__)
 
-BATCH_QUESTIONS = 500  # questions scored per batch by rebuild: bounded memory at any size
+BATCH_QUESTIONS = 500  # questions scored per batch by rebuild: bounds its working set
 _SCORE_TABLE = QuestionScore.__table__  # type: ignore[attr-defined]
 _RESCORING_ACTIONS = (Action.resolve, Action.correct)
 
@@ -234,7 +234,7 @@ def rebuild(
     ids = [int(i) for i in connection.execute(_RESOLVED_SQL).scalars()]
     written = 0
     # batches hold different questions, so the summaries of the whole are sums of the batches';
-    # they are folded in as they come, so memory stays at one batch's whatever the book's size
+    # they are folded in as they come (their size is set by forecasters, not forecasts)
     totals = summary.Totals()
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
