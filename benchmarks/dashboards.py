@@ -211,7 +211,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
     from forecasts import resolution
     from forecasts.models import Forecast, User
     from forecasts.scoring import store
-    from forecasts.scoring.book import book_from_rows, ranking
+    from forecasts.scoring.book import book_from_rows, book_leaderboard
     from forecasts.scoring.leaderboard import leaderboard
     from tests.support.builders import make_question
 
@@ -230,7 +230,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
         raw_cpu + _timed.cpu, "(old path)",  # type: ignore[attr-defined]
         f"load {raw_s:.1f} s + engine {board_s:.1f} s")
     book = book_from_rows(rows)
-    stored_s, _ = _timed(lambda: ranking(book, with_crowd=False))
+    stored_s, _ = _timed(lambda: book_leaderboard(book, with_crowd=False))
     row("engine's leaderboard over the stored rows", stored_s, _timed.cpu, "<= 300 ms",  # type: ignore[attr-defined]
         f"{baseline / stored_s:.0f}x faster than baseline")
     for name, page in FRESH_PAGES:

@@ -18,6 +18,7 @@ from forecasts.models.briefings import (
     PublicationAlias,
     PublicationAuthor,
 )
+from forecasts.models.forms import KeptForm
 from forecasts.models.integrations import (
     ApiToken,
     Webhook,
@@ -79,6 +80,7 @@ __all__ = [
     "HorizonSample",
     "JobRun",
     "JobSchedule",
+    "KeptForm",
     "Lease",
     "Outcome",
     "Proposal",

@@ -1,7 +1,7 @@
 """score summaries and final forecasts per horizon
 
 Revision ID: b5d2f8e1c3a7
-Revises: e7a1c3b5d9f2
+Revises: 59408cf64768
 Create Date: 2026-11-30 03:40:00
 
 Adds each score row's last forecast per horizon (calibration by horizon reads those, not raw
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'b5d2f8e1c3a7'
-down_revision: str | None = 'e7a1c3b5d9f2'
+down_revision: str | None = '59408cf64768'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ from forecasts.models import Outcome
 from forecasts.questions import forecasting
 from forecasts.resolution import closing, proposals
 from forecasts.scoring import store
-from forecasts.scoring.book import book_from_rows, ranking
+from forecasts.scoring.book import book_from_rows, book_leaderboard
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.leaderboard import leaderboard
@@ -192,7 +192,7 @@ def test_stored_rows_equal_a_fresh_engine_computation_under_every_policy(
         np.testing.assert_allclose(mine[f"crowd_brier_{policy}"], fresh["crowd_brier"],
                                    atol=1e-9)
         engine = leaderboard(forecasts, questions, before_first=policy)  # type: ignore[arg-type]
-        from_rows = ranking(book, before_first=policy, with_crowd=False)  # type: ignore[arg-type]
+        from_rows = book_leaderboard(book, before_first=policy, with_crowd=False)  # type: ignore[arg-type]
         # without filters from the running sums; with a period, by GROUP BY over the rows
         summed = StoredScores(0, session.get_bind()).leaderboard(
             before_first=policy, with_crowd=False)  # type: ignore[arg-type]
