@@ -256,10 +256,9 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
         # the page's own path (forecasts/exports/standings.py): one leaderboard, summed in SQL
-        table = standings.ranking(session, current_app.extensions["scores"],
-                                  standings.LeaderboardFilters(
-                                      by=by, policy=policy, two_term=two_term,
-                                      min_questions=min_questions))
+        filters = standings.LeaderboardFilters(by=by, policy=policy, two_term=two_term,
+                                               min_questions=min_questions)
+        table = standings.leaderboard_by_id(session, current_app.extensions["scores"], filters)
         if by == "forecaster":
             names = scorebook.forecaster_names(session, table["forecaster_id"])
             table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])
