@@ -173,7 +173,7 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
     else:
         marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f"INSERT INTO question_score ({names}) VALUES ({marks})",
-                                   records)  # type: ignore[arg-type]
+                                   records)
     return len(records)
 
 
