@@ -40,6 +40,7 @@ def create_app(
     from web import (
         account,
         admin,
+        assets,
         auth,
         briefings,
         cli,
@@ -65,6 +66,7 @@ def create_app(
     database.init_app(app, settings)
     extensions.init_app(app)
     security.init_app(app, settings)
+    assets.init_app(app)
     health.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

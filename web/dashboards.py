@@ -1,4 +1,4 @@
-"""Managers' dashboards: calibration, estimative language, scores over time; plotly.js served.
+"""Managers' dashboards: calibration, estimative language, scores over time.
 
 Every number comes from the score store, read through `ScoreCache.derived` (keyed per page and
 filters), so a page is computed once per change of the resolutions, not per request.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import login_required
 
 from forecasts import briefings
@@ -36,8 +36,6 @@ from web.charts import (
     crowd_figure,
     estimative_figure,
     monthly_figure,
-    plotly_js_path,
-    plotly_version,
     snapshot_figure,
 )
 from web.database import get_session, now
@@ -50,7 +48,6 @@ STRATEGIES = ("uniform", "quantile")
 INTERVALS = ("wilson", "jeffreys")
 AGGREGATES = tuple(CROWD_IDS)
 AGGREGATE_NAMES = {method: CROWD_NAMES[crowd_id] for method, crowd_id in CROWD_IDS.items()}
-YEAR = 365 * 24 * 3600
 
 
 def _cache() -> ScoreCache:
@@ -63,22 +60,6 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
     return query.whole(name, default, low, high)
-
-
-@bp.get("/vendor/plotly-<version>.min.js")
-def plotly_js(version: str):  # type: ignore[no-untyped-def]
-    """plotly.js from the installed plotly package; the version in the URL allows a year's cache."""
-    if version != plotly_version():
-        abort(404, description="That plotly.js version is not installed here.")
-    response = send_file(plotly_js_path(), mimetype="text/javascript", max_age=YEAR)
-    response.cache_control.public = True
-    response.cache_control.immutable = True
-    return response
-
-
-@bp.app_template_global("plotly_js_version")
-def _plotly_js_version() -> str:
-    return plotly_version()
 
 
 @bp.get("/dashboards")
@@ -126,9 +107,11 @@ def _crowd_subject(key: str) -> Subject:
 
 
 def _forecaster_subject(key: str) -> Subject:
-    user = _user(key, UserKind.person)
-    if not (viewer().is_manager or user.id == viewer().id):
+    # Whose it is is checked before whether it exists: a forecaster asking for any id but
+    # their own gets the same 403, so the answer cannot tell which ids exist.
+    if not (viewer().is_manager or _id(key) == viewer().id):
         abort(403, description="Forecasters may see their own calibration only.")
+    user = _user(key, UserKind.person)
     return Subject("forecaster", key, user.display_name,
                    f"No resolved questions that {user.display_name} forecast on yet.",
                    lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]

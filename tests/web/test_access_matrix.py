@@ -28,7 +28,7 @@ from forecasts.models import Role, User
 from forecasts.notifications import webhooks
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
-from web.charts import plotly_version
+from web.assets import PLOTLY_VERSION
 
 ANONYMOUS = "anonymous"  # public: no sign-in needed
 ROLES = (ANONYMOUS, Role.forecaster.value, Role.manager.value, Role.admin.value)
@@ -38,7 +38,6 @@ RANK["token"] = len(ROLES)  # above every role a browser session can have
 # endpoint → the lowest role that may use it (every method the route accepts).
 ACCESS: dict[str, str] = {
     "static": ANONYMOUS,
-    "dashboards.plotly_js": ANONYMOUS,
     "health.healthz": ANONYMOUS,
     "auth.login": ANONYMOUS,
     "auth.logout": "forecaster",
@@ -75,6 +74,7 @@ ACCESS: dict[str, str] = {
     "briefings.promote": "manager",
     "briefings.publish": "manager",
     "briefings.terms": "manager",
+    "briefings.stated": "manager",
     "briefings.publication": "manager",
     "briefings.publications": "manager",
     "admin.users": "admin",
@@ -163,7 +163,7 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
     params: dict[str, Any] = {
         "question_id": question.id, "proposal_id": proposal.id, "briefing_id": briefing.id,
         "draft_id": draft.id, "user_id": other.id, "filename": "style.css",
-        "version": plotly_version(), "token": "not-a-valid-token",
+        "version": PLOTLY_VERSION, "token": "not-a-valid-token",
         "dataset": "forecasts", "fmt": "csv", "name": "swagger-ui.css",
         "token_id": tokens.create_token(session, other, name="olga's script", can_write=False,
                                         now=builders.T0).token.id,
