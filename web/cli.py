@@ -20,6 +20,7 @@ from forecasts.accounts import profile
 from forecasts.briefings import MAX_BRIEFING_BYTES, estimative
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
+from forecasts.exports import standings
 from forecasts.exports.cells import write_table
 from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
@@ -254,10 +255,10 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
                        csv_path: Path | None) -> None:
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
-        book = scorebook.book_from_rows(score_store.read_rows(session.connection()))
-        table = scorebook.book_leaderboard(book, by=by, groups=scorebook.groups_for(session, by),
-                                  min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
-                                  two_term=two_term)
+        # the page's own path (forecasts/exports/standings.py): one leaderboard, summed in SQL
+        filters = standings.LeaderboardFilters(by=by, policy=policy, two_term=two_term,
+                                               min_questions=min_questions)
+        table = standings.leaderboard_by_id(session, current_app.extensions["scores"], filters)
         if by == "forecaster":
             names = scorebook.forecaster_names(session, table["forecaster_id"])
             table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])

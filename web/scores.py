@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_login import login_required
 
 from forecasts.accounts.people import list_teams
@@ -88,6 +88,8 @@ def leaderboard():  # type: ignore[no-untyped-def]
         "scores/leaderboard.html", rows=table.to_dict("records"), by=by, policy=policy,
         scale=scale, sort=sort, minimum=minimum, names=_names(table, by),
         rank_by=RANK_BY, policies=POLICIES, filters=filters, tags=tags, teams=teams,
+        # built once: url_for per row cost more than the whole ranking at 1,000 forecasters
+        record_prefix=url_for("people.forecaster", user_id=1).removesuffix("1"),
     )
 
 

@@ -57,7 +57,10 @@ from forecasts.models.scheduler import (
     RunOutcome,
 )
 from forecasts.models.scores import (
+    HorizonCell,
+    HorizonSample,
     QuestionScore,
+    ScoreCell,
     ScoreSnapshot,
 )
 
@@ -73,6 +76,8 @@ __all__ = [
     "DraftState",
     "EmailLog",
     "Forecast",
+    "HorizonCell",
+    "HorizonSample",
     "JobRun",
     "JobSchedule",
     "KeptForm",
@@ -93,6 +98,7 @@ __all__ = [
     "ResolutionSource",
     "Role",
     "RunOutcome",
+    "ScoreCell",
     "ScoreSnapshot",
     "SourceCheck",
     "SourceKind",
