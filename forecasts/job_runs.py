@@ -43,7 +43,7 @@ class JobRun(SQLModel, table=True):
     @property
     def count_map(self) -> dict[str, int]:
         """The counts as a dict, e.g. {"closed": 3}."""
-        return json.loads(self.counts or "{}")  # type: ignore[no-any-return]
+        return json.loads(self.counts or "{}")
 
 
 class JobSchedule(SQLModel, table=True):

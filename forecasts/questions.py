@@ -127,7 +127,7 @@ def create_question(
     require_manager(author)
     check_question(data)
     question = Question(
-        **data.model_dump(exclude={"tags"}), created_by_id=author.id, created_at=now
+        **data.model_dump(exclude={"tags"}), created_by_id=author.id, created_at=now  # type: ignore[arg-type]
     )
     session.add(question)
     session.flush()
@@ -171,8 +171,8 @@ def _revision(
     question: Question, editor: User, now: datetime, name: str, old: object, new: object
 ) -> QuestionRevision:
     return QuestionRevision(
-        question_id=question.id,
-        editor_id=editor.id,
+        question_id=question.id,  # type: ignore[arg-type]
+        editor_id=editor.id,  # type: ignore[arg-type]
         changed_at=now,
         field_name=name,
         old_value=_as_text(old),
@@ -217,7 +217,7 @@ def close_early(
     session.add(question)
     session.add(
         ResolutionEvent(
-            question_id=question.id, actor_id=actor.id, at=now, action=Action.close,
+            question_id=question.id, actor_id=actor.id, at=now, action=Action.close,  # type: ignore[arg-type]
             note=note.strip(),
         )
     )
@@ -406,13 +406,13 @@ def _forecast_stats(
         select(Forecast.question_id, func.count(func.distinct(Forecast.forecaster_id)))
         .join(User, col(User.id) == Forecast.forecaster_id)
         .where(in_ids, crowd_member())
-        .group_by(Forecast.question_id)
+        .group_by(col(Forecast.question_id))
     )
     mine = session.exec(
         # type_coerce keeps max() a UTC datetime; SQLite would otherwise hand back a string.
         select(Forecast.question_id, type_coerce(func.max(Forecast.created_at), UTCDateTime()))
         .where(in_ids, Forecast.forecaster_id == viewer.id)
-        .group_by(Forecast.question_id)
+        .group_by(col(Forecast.question_id))
     )
     return dict(counts.all()), dict(mine.all())
 

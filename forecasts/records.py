@@ -76,4 +76,5 @@ def _score(question: Question, forecasts: list[Forecast]) -> Scored:
     final = before_close[-1] if before_close else None
     if final is None or question.outcome is Outcome.annulled:
         return Scored(question, final, None)
-    return Scored(question, final, brier(final.probability, int(question.outcome is Outcome.yes)))
+    happened = int(question.outcome is Outcome.yes)
+    return Scored(question, final, float(brier(final.probability, happened)))

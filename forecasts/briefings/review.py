@@ -72,7 +72,7 @@ def draft_counts(session: Session, briefings: list[Briefing]) -> dict[int, dict[
         rows = session.exec(
             select(BriefingDraft.briefing_id, BriefingDraft.state, func.count())
             .where(col(BriefingDraft.briefing_id).in_(ids))
-            .group_by(BriefingDraft.briefing_id, BriefingDraft.state)
+            .group_by(col(BriefingDraft.briefing_id), col(BriefingDraft.state))
         )
         for briefing_id, state, n in rows:
             counts[briefing_id][DraftState(state).value] = n
@@ -127,7 +127,7 @@ def stored_layout(briefing: Briefing) -> dict[str, list[dict[str, Any]]]:
     same parser, so the numbers are the ones its drafts point at.
     """
     if briefing.sentences:
-        return json.loads(briefing.sentences)  # type: ignore[no-any-return]
+        return json.loads(briefing.sentences)
     parsed = parse_briefing(briefing.text, published=briefing.published,
                             yardstick=briefing.yardstick, plain=True)
     return layout_record(parsed)
