@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forecasts import briefings
 from forecasts.errors import DomainError, ValidationFailed
@@ -32,7 +33,7 @@ def _question_origin() -> dict[str, object]:
 
 @bp.route("", methods=["GET", "POST"])
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Imported briefings, and the form to import one (paste or upload)."""
     session = get_session()
     form = BriefingImportForm()
@@ -61,15 +62,15 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:briefing_id>")
 @role_required(Role.manager)
-def review(briefing_id: int):  # type: ignore[no-untyped-def]
+def review(briefing_id: int) -> ResponseReturnValue:
     """The drafts beside the briefing's text, each source sentence marked."""
     return _render_review(briefings.get_briefing(get_session(), briefing_id))
 
 
-def _render_review(  # type: ignore[no-untyped-def]
+def _render_review(
     briefing: Briefing, failed: tuple[int | None, DraftForm] | None = None, code: int = 200,
     publication_form: PublicationForm | None = None,
-):
+) -> ResponseReturnValue:
     session = get_session()
     rows = briefings.drafts(session, briefing)
     forms = {row.id: _form_for(row) for row in rows}
@@ -108,7 +109,7 @@ def _form_for(row: BriefingDraft) -> DraftForm:
 
 @bp.post("/<int:briefing_id>/drafts/<int:draft_id>")
 @role_required(Role.manager)
-def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
+def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
     """Save a draft's edits, then accept it (action=accept), or reject it (action=reject)."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -141,7 +142,7 @@ def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/publish")
 @role_required(Role.manager)
-def publish(briefing_id: int):  # type: ignore[no-untyped-def]
+def publish(briefing_id: int) -> ResponseReturnValue:
     """Publish every accepted draft as an open question, in one go."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -159,7 +160,7 @@ def publish(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/promote")
 @role_required(Role.manager)
-def promote(briefing_id: int):  # type: ignore[no-untyped-def]
+def promote(briefing_id: int) -> ResponseReturnValue:
     """Turn a context sentence into a draft the manager fills in by hand."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -181,7 +182,7 @@ def promote(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/publication")
 @role_required(Role.manager)
-def publication(briefing_id: int):  # type: ignore[no-untyped-def]
+def publication(briefing_id: int) -> ResponseReturnValue:
     """Credit the briefing to another publication (picked by name or alias, or created)."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -205,7 +206,7 @@ def publication(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/publications")
 @role_required(Role.manager)
-def publications():  # type: ignore[no-untyped-def]
+def publications() -> ResponseReturnValue:
     """Every publication with its aliases, the authors of its bylines and its briefings."""
     return render_template("briefings/publications.html",
                            publications=briefings.list_publications(get_session()))
@@ -213,7 +214,7 @@ def publications():  # type: ignore[no-untyped-def]
 
 @bp.get("/terms")
 @role_required(Role.manager)
-def terms():  # type: ignore[no-untyped-def]
+def terms() -> ResponseReturnValue:
     """How often each publication's estimative terms came true, optionally for one author."""
     publication = query.text("publication").strip() or None
     author = query.text("author").strip() or None

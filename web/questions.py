@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
+from flask_wtf import FlaskForm
 
 from forecasts import forecasting, questions, resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -43,13 +46,13 @@ LIST_FILTERS = {
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return redirect(url_for("questions.listing"))
 
 
 @bp.get("/questions")
 @login_required
-def listing():  # type: ignore[no-untyped-def]
+def listing() -> ResponseReturnValue:
     """Questions for the viewer: filter by status and tag, sorted by close date."""
     user = viewer()
     shown = request.args.get("status", "open")
@@ -75,13 +78,13 @@ def _stale_after() -> timedelta:
 
 @bp.get("/questions/<int:question_id>")
 @login_required
-def detail(question_id: int):  # type: ignore[no-untyped-def]
+def detail(question_id: int) -> ResponseReturnValue:
     """One question: its terms, the viewer's forecasts, the crowd (once allowed), its trail."""
     question = questions.visible_question(get_session(), question_id, viewer())
     return _render_detail(question, ForecastForm())
 
 
-def _render_detail(question: Question, form: ForecastForm, code: int = 200):  # type: ignore[no-untyped-def]
+def _render_detail(question: Question, form: ForecastForm, code: int = 200) -> ResponseReturnValue:
     session, user, moment = get_session(), viewer(), now()
     show_crowd = forecasting.may_see_crowd(session, question, user, moment)
     page = render_template(
@@ -123,7 +126,7 @@ def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
 
 @bp.post("/questions/<int:question_id>/forecasts")
 @login_required
-def forecast(question_id: int):  # type: ignore[no-untyped-def]
+def forecast(question_id: int) -> ResponseReturnValue:
     """Add the viewer's forecast; errors re-show the page with the message and a 4xx."""
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
@@ -147,7 +150,7 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 @role_required(Role.manager)
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     """Draft a question."""
     form = QuestionForm()
     if request.method == "GET":
@@ -174,7 +177,7 @@ def _prefill_dates(form: QuestionForm) -> None:
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @role_required(Role.manager)
-def edit(question_id: int):  # type: ignore[no-untyped-def]
+def edit(question_id: int) -> ResponseReturnValue:
     """Edit a question; after the first forecast each change is kept in its history."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -207,7 +210,7 @@ def _fill_from(form: QuestionForm, question: Question, tags: list[str]) -> None:
 
 @bp.post("/questions/<int:question_id>/publish")
 @role_required(Role.manager)
-def publish(question_id: int):  # type: ignore[no-untyped-def]
+def publish(question_id: int) -> ResponseReturnValue:
     """Make a draft visible to forecasters."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -218,7 +221,7 @@ def publish(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/close")
 @role_required(Role.manager)
-def close(question_id: int):  # type: ignore[no-untyped-def]
+def close(question_id: int) -> ResponseReturnValue:
     """Stop forecasting now."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -233,7 +236,7 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/reopen")
 @role_required(Role.manager)
-def reopen(question_id: int):  # type: ignore[no-untyped-def]
+def reopen(question_id: int) -> ResponseReturnValue:
     """Undo an early close while the question is unresolved and before its scheduled close."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -248,7 +251,7 @@ def reopen(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/reaffirm")
 @login_required
-def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
+def reaffirm(question_id: int) -> ResponseReturnValue:
     """Record the viewer's latest forecast again, unchanged, at the current time."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -259,7 +262,7 @@ def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/resolve")
 @role_required(Role.manager)
-def resolve(question_id: int):  # type: ignore[no-untyped-def]
+def resolve(question_id: int) -> ResponseReturnValue:
     """Resolve YES, NO or annulled, or correct an earlier resolution."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -272,7 +275,7 @@ def resolve(question_id: int):  # type: ignore[no-untyped-def]
         note=form.note.data or "", now=now()), "Resolution recorded.")
 
 
-def _act(question: Question, action, done: str):  # type: ignore[no-untyped-def]
+def _act(question: Question, action: Callable[[], object], done: str) -> ResponseReturnValue:
     """Run a manager's action; a refusal re-shows the page with the reason and its status."""
     try:
         action()
@@ -284,5 +287,5 @@ def _act(question: Question, action, done: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("questions.detail", question_id=question.id))
 
 
-def _code(form) -> int:  # type: ignore[no-untyped-def]
+def _code(form: FlaskForm) -> int:
     return 400 if form.errors else 200

@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts.accounts import list_teams
@@ -75,7 +76,7 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
 
 @bp.get("/leaderboard")
 @login_required
-def leaderboard():  # type: ignore[no-untyped-def]
+def leaderboard() -> ResponseReturnValue:
     """Forecasters (or teams, or tags) ranked by relative then time-weighted Brier."""
     by = _choice("by", RANK_BY, "forecaster")
     policy = _choice("policy", POLICIES, "active")
