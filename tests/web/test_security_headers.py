@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from web import create_app
 from web.charts import plotly_version
+
+# Checks response headers: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 
