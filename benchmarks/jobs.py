@@ -35,12 +35,19 @@ from sqlmodel import Session, func, select
 from forecasts import schema
 from forecasts.config import Settings
 from forecasts.db import make_engine
-from forecasts.models import Question, Role, User
+from forecasts.models import (
+    Proposal,
+    Question,
+    ResolutionSource,
+    Role,
+    SourceCheck,
+    SourceKind,
+    User,
+)
 from forecasts.outbound import parse_networks
-from forecasts.resolution.checks import SourceCheck, check_due
+from forecasts.resolution.checks import check_due
 from forecasts.resolution.fetching import Fetcher
-from forecasts.resolution.proposals import Proposal
-from forecasts.resolution.sources import Comparison, ResolutionSource, SourceKind
+from forecasts.resolution.sources import Comparison
 
 TARGET_SECONDS = 60
 DRIP_SECONDS = 3.0

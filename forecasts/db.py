@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Session
+from sqlmodel import Field, Session
 
 from forecasts.config import Settings
 
@@ -37,6 +37,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def utc_timestamp(*, nullable: bool = False, index: bool = False) -> Any:
+    """A timezone-aware UTC timestamp column (see UTCDateTime), for a table's field."""
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
 def text_enum(kind: type[StrEnum]) -> sa.Enum:

@@ -13,9 +13,12 @@ from importlib import resources
 
 from sqlmodel import Session
 
-from forecasts import accounts, briefings, forecasting, questions, resolution
+from forecasts import briefings, resolution
+from forecasts.accounts import people as accounts
 from forecasts.models import Outcome, Question, Role, User
-from forecasts.questions import QuestionCreate
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.catalog import QuestionCreate
 
 SOURCE_NAME = "Meridian Risk Weekly"
 

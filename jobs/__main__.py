@@ -10,10 +10,10 @@ from forecasts import schema
 from forecasts.clock import SystemClock
 from forecasts.config import ConfigError, Settings
 from forecasts.db import make_engine
-from forecasts.mail import make_mailer
+from forecasts.notifications.mail import make_mailer
 from forecasts.resolution.fetching import Fetcher
+from forecasts.scheduling.catalogue import Context
 from jobs.scheduler import build
-from jobs.tasks import Context
 
 
 class NotReady(Exception):

@@ -17,12 +17,15 @@ from datetime import UTC, timedelta
 
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from forecasts import job_runs, lease
-from forecasts.job_runs import JobRun
-from jobs.tasks import JOBS, JOBS_BY_ID, Context
+from forecasts.models import JobRun
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
+from forecasts.scheduling.catalogue import JOBS, JOBS_BY_ID, At, Context, Every
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +131,14 @@ def keep_lease(runner: Runner) -> None:
     runner.keep_lease()
 
 
+def trigger(schedule: Every | At) -> BaseTrigger:
+    """The APScheduler trigger for a job's schedule (times in UTC)."""
+    if isinstance(schedule, Every):
+        return IntervalTrigger(minutes=schedule.minutes)
+    return CronTrigger(day_of_week=schedule.day_of_week, hour=schedule.hour,
+                       minute=schedule.minute, timezone=UTC)
+
+
 def build(
     ctx: Context, *, scheduler: BaseScheduler | None = None, holder: str | None = None
 ) -> Runner:
@@ -135,8 +146,9 @@ def build(
     scheduler = scheduler or BlockingScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
     runner = Runner(ctx, scheduler, holder or default_holder())
     for spec in JOBS:
-        scheduler.add_job(run_job, spec.trigger(), args=(runner, spec.job_id), id=spec.job_id,
-                          name=spec.description, replace_existing=True, **JOB_DEFAULTS)
+        scheduler.add_job(run_job, trigger(spec.schedule), args=(runner, spec.job_id),
+                          id=spec.job_id, name=spec.description, replace_existing=True,
+                          **JOB_DEFAULTS)
     scheduler.add_job(keep_lease, IntervalTrigger(seconds=RENEW_EVERY.total_seconds()),
                       args=(runner,), id=LEASE_JOB, name="Renew the scheduler lease",
                       replace_existing=True, next_run_time=ctx.clock.now(), **JOB_DEFAULTS)

@@ -4,21 +4,9 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import forecasts.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from forecasts import (  # noqa: F401  (the scheduler's tables, in their concepts' modules)
-    job_runs,
-    lease,
-    mail,
-    profile,
-)
+import forecasts.models  # noqa: F401  (the one table registry: registers every table)
 from forecasts.config import Settings
 from forecasts.db import make_engine
-from forecasts.resolution import (  # noqa: F401  (resolution sources, checks and proposals)
-    checks,
-    proposals,
-    sources,
-)
-from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 
 config = context.config
 target_metadata = SQLModel.metadata

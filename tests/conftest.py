@@ -20,23 +20,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
-from forecasts import (  # noqa: F401  (modules holding tables register them)
-    job_runs,
-    lease,
-    mail,
-    profile,
-    schema,
-)
+import forecasts.models  # noqa: F401  (the one table registry: registers every table)
+from forecasts import schema
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role, User
-from forecasts.resolution import (  # noqa: F401  (modules holding tables register them)
-    checks,
-    proposals,
-    sources,
-)
-from forecasts.scoring import snapshots  # noqa: F401  (the score snapshot table)
 from tests.support import builders
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer

@@ -19,8 +19,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo
 
-from forecasts import accounts, bounds, mail, password_reset, passwords
+from forecasts import bounds
+from forecasts.accounts import password_reset, passwords
+from forecasts.accounts import people as accounts
 from forecasts.errors import ValidationFailed
+from forecasts.notifications import mail
 from web.database import get_session, now
 from web.extensions import limiter
 from web.forms import Bounded, attach_errors, text_field

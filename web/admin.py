@@ -9,7 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice
 from wtforms.validators import DataRequired
 
-from forecasts import accounts, bounds, passwords, profile
+from forecasts import bounds
+from forecasts.accounts import passwords, profile
+from forecasts.accounts import people as accounts
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, UserKind
 from web.database import get_session, now

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from forecasts.accounts import MAX_USERNAME_INPUT, authenticate, end_sessions
+from forecasts.accounts.people import MAX_USERNAME_INPUT, authenticate, end_sessions
 from web.database import get_session
 from web.extensions import limiter
 from web.forms import ActionForm, LoginForm

@@ -14,7 +14,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from forecasts import accounts, bounds, briefings, profile, sample, schema
+from forecasts import bounds, briefings, sample, schema
+from forecasts.accounts import people as accounts
+from forecasts.accounts import profile
 from forecasts.briefings import MAX_BRIEFING_BYTES
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed

@@ -15,10 +15,10 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from forecasts import briefings, forecasting
+from forecasts import briefings
 from forecasts.briefings import estimative
-from forecasts.choices import choices, tagged_questions, team_members
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
+from forecasts.questions import forecasting
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
 from forecasts.scoring.reports import (
@@ -34,6 +34,7 @@ from forecasts.scoring.reports import (
     term_table,
 )
 from forecasts.scoring.store import scoring_frames
+from forecasts.scoring.subjects import choices, tagged_questions, team_members
 from web import query
 from web.charts import (
     calibration_figure,

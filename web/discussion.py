@@ -18,9 +18,10 @@ from linkify_it import LinkifyIt  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
-from forecasts import discussion, questions
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role, User
+from forecasts.questions import catalog as questions
+from forecasts.questions import discussion
 from web.database import get_session, now
 from web.errors import status_of
 from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors

@@ -15,7 +15,7 @@ from forecasts.errors import ValidationFailed
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
 from forecasts.models import Role
-from forecasts.questions import all_tags
+from forecasts.questions.catalog import all_tags
 from web.database import get_session, now
 from web.permissions import role_required, viewer
 

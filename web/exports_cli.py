@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from forecasts.accounts import find_user
+from forecasts.accounts.people import find_user
 from forecasts.errors import DomainError
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter

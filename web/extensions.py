@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from forecasts.accounts import user_for_session
+from forecasts.accounts.people import user_for_session
 from forecasts.models import User
 from web.database import get_session
 

@@ -26,9 +26,9 @@ from wtforms.widgets import HiddenInput
 from forecasts import bounds
 from forecasts.briefings import DraftEdit, estimative
 from forecasts.errors import ValidationFailed
-from forecasts.forecasting import probability_from_percent
 from forecasts.models import Outcome, Role
-from forecasts.questions import QuestionCreate
+from forecasts.questions.catalog import QuestionCreate
+from forecasts.questions.forecasting import probability_from_percent
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

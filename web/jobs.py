@@ -9,11 +9,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
-from forecasts import bounds, job_runs, lease, profile
+from forecasts import bounds
+from forecasts.accounts import profile
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
-from jobs.tasks import JOBS
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
+from forecasts.scheduling.catalogue import JOBS
 from web.database import get_session, now
 from web.forms import WholeField, text_field
 from web.permissions import role_required, viewer

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from forecasts.accounts import get_user
+from forecasts.accounts.people import get_user
 from forecasts.models import Role, Team
-from forecasts.records import track_record
+from forecasts.scoring.records import track_record
 from web.database import get_session, now
 from web.permissions import viewer
 from web.scores import score_cache

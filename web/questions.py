@@ -10,10 +10,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
-from forecasts.questions import Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.catalog import Status
 from forecasts.scoring.book import forecaster_names
 from web import query
 from web.dashboards import crowd_chart

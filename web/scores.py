@@ -10,10 +10,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from forecasts.accounts import list_teams
+from forecasts.accounts.people import list_teams
 from forecasts.exports import standings
 from forecasts.names import name_key
-from forecasts.questions import all_tags
+from forecasts.questions.catalog import all_tags
 from forecasts.scoring.book import forecaster_names
 from forecasts.scoring.reader import ScoreCache
 from web import query

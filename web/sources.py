@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Optional
 
-from forecasts import bounds, questions
+from forecasts import bounds
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.models import Question, Role
+from forecasts.models import Question, ResolutionSource, Role, SourceKind
+from forecasts.questions import catalog as questions
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import comparison, feeds, proposals, sources
-from forecasts.resolution.sources import Comparison, SourceInput, SourceKind
+from forecasts.resolution.sources import Comparison, SourceInput
 from web.database import get_session, now
 from web.forms import ActionForm, DismissForm, text_field
 from web.permissions import role_required, viewer
@@ -52,7 +53,7 @@ class SourceForm(FlaskForm):
         )
 
 
-def _form_for(source: sources.ResolutionSource | None) -> SourceForm:
+def _form_for(source: ResolutionSource | None) -> SourceForm:
     form = SourceForm(formdata=None)
     if source is not None:
         for name in ("kind", "url", "pointer", "value", "pattern", "pattern_is_regex",

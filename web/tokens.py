@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from forecasts import tokens
+from forecasts.accounts import tokens
+from forecasts.accounts.tokens import MAX_NAME
 from forecasts.errors import ValidationFailed
-from forecasts.tokens import MAX_NAME
 from web.database import get_session, now
 from web.forms import ActionForm, attach_errors
 from web.permissions import viewer

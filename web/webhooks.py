@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Optional
 
-from forecasts import bounds, webhooks
+from forecasts import bounds
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
+from forecasts.notifications import webhooks
 from web.database import get_session, now
 from web.forms import ActionForm, attach_errors, text_field
 from web.permissions import role_required, viewer

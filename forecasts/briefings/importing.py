@@ -17,12 +17,8 @@ from forecasts.briefings.text import (
     validated_text,
 )
 from forecasts.errors import ValidationFailed
-from forecasts.models import (
-    Briefing,
-    BriefingDraft,
-    User,
-)
-from forecasts.questions import require_manager
+from forecasts.models import Briefing, BriefingDraft, User
+from forecasts.questions.catalog import require_manager
 
 NO_ASSESSMENTS = (
     "No assessments found: no sentence states a likelihood (e.g. “unlikely”, “will”, "

@@ -25,7 +25,7 @@ from forecasts.models import (
     Question,
     User,
 )
-from forecasts.questions import QuestionCreate, check_question, require_manager, set_tags
+from forecasts.questions.catalog import QuestionCreate, check_question, require_manager, set_tags
 
 
 def publish_accepted(

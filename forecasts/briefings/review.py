@@ -18,15 +18,9 @@ from forecasts.briefings.judgments import Condition
 from forecasts.briefings.parsed import ContextSentence, layout_record
 from forecasts.briefings.wording import criteria_for
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.forecasting import check_probability
-from forecasts.models import (
-    Briefing,
-    BriefingDraft,
-    DraftState,
-    Question,
-    User,
-)
-from forecasts.questions import MAX_TAGS, normalise_tags, require_manager, tag_errors
+from forecasts.models import Briefing, BriefingDraft, DraftState, Question, User
+from forecasts.questions.catalog import MAX_TAGS, normalise_tags, require_manager, tag_errors
+from forecasts.questions.forecasting import check_probability
 
 
 def get_briefing(session: Session, briefing_id: int) -> Briefing:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from forecasts import bounds
 from forecasts.errors import DomainError
-from forecasts.forecasting import check_probability
 from forecasts.models import Question, User
+from forecasts.questions.forecasting import check_probability
 
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 # The longest text each imported field may hold: the table's own limits (PostgreSQL enforces

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from forecasts.exports import standings
 from forecasts.exports.tables import ForecastFilter, iter_forecast_rows, tagged
 from forecasts.models import Question, ResolutionEvent, Role, User
-from forecasts.questions import tags_by_question
+from forecasts.questions.catalog import tags_by_question
 from forecasts.scoring.reader import ScoreCache
 
 QUESTION_COLUMNS = {

@@ -26,7 +26,7 @@ from forecasts.exports.checks import (
     find_user,
 )
 from forecasts.models import Action, Outcome, Question, User
-from forecasts.questions import QuestionCreate, check_question
+from forecasts.questions.catalog import QuestionCreate, check_question
 
 TITLE, OPTION, FORECASTER = "Question title", "Multiple choice option", "Forecast created by"
 PROBABILITY, FORECAST_AT = "Forecast (scale = 0-1)", "Forecast created at"

@@ -34,7 +34,7 @@ from forecasts.exports.checks import (
 )
 from forecasts.exports.datasets import FORECAST_COLUMNS, QUESTION_COLUMNS
 from forecasts.models import Action, Forecast, Outcome, Question, ResolutionEvent, User
-from forecasts.questions import QuestionCreate, check_question, require_manager, set_tags
+from forecasts.questions.catalog import QuestionCreate, check_question, require_manager, set_tags
 from forecasts.scoring import store as score_store
 
 Progress = Callable[[int], None]

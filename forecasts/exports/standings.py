@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlmodel import Session
 
-from forecasts.accounts import find_team
-from forecasts.choices import team_members
+from forecasts.accounts.people import find_team
 from forecasts.scoring.book import CROWD_IDS, forecaster_names
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
+from forecasts.scoring.subjects import team_members
 
 
 @dataclass(frozen=True)

@@ -19,38 +19,30 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from forecasts import actors
+from forecasts.accounts import actors
 from forecasts.db import UTCDateTime
 from forecasts.errors import DomainError
-from forecasts.models import Outcome, Question, User
-from forecasts.questions import require_manager
+from forecasts.models import (
+    Outcome,
+    Proposal,
+    Question,
+    ResolutionSource,
+    SourceCheck,
+    SourceKind,
+    User,
+)
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import proposals
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.judging import Due, Verdict, check
-from forecasts.resolution.sources import ResolutionSource, SourceKind
 
 logger = logging.getLogger(__name__)
 
 CHECK_EVERY = timedelta(hours=1)
 FIRST_RETRY = timedelta(minutes=5)
 LONGEST_RETRY = timedelta(hours=6)
-
-
-class SourceCheck(SQLModel, table=True):
-    """One check of one source: the answer's status, the value seen, or the error."""
-
-    __tablename__ = "source_check"
-
-    id: int | None = Field(default=None, primary_key=True)
-    source_id: int = Field(foreign_key="resolution_source.id", index=True, ondelete="CASCADE")
-    checked_at: datetime = Field(sa_type=UTCDateTime)
-    ok: bool
-    fired: bool = False
-    status_code: int | None = None
-    value: str = Field(default="", sa_type=sa.Text)
-    error: str = Field(default="", sa_type=sa.Text)
 
 
 def backoff(failures: int) -> timedelta:
@@ -62,7 +54,7 @@ def due_sources(
     session: Session, *, now: datetime, after_id: int = 0, limit: int = 500
 ) -> list[Due]:
     """Sources whose next check has come, of open-for-checking questions, by id."""
-    has_proposal = select(proposals.Proposal.question_id)
+    has_proposal = select(Proposal.question_id)
     rows = session.exec(
         select(ResolutionSource, Question)
         .join(Question, col(Question.id) == ResolutionSource.question_id)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from forecasts import actors
+from forecasts.accounts import actors
 from forecasts.models import Action, Question, ResolutionEvent
 
 AUTOMATIC_CLOSE_NOTE = "Closed automatically at the close date."

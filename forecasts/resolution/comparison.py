@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
+
+from forecasts.models import Comparison
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)  # 0–9 only
 WORDS = {"true": True, "false": False, "null": None}
@@ -29,16 +30,6 @@ RULE = ("Numbers and numeric text compare as exact decimals (5, 5.0 and \"5.00\"
         "other text compares exactly, case included; true, false and null match only those "
         "words; >= and <= need numbers on both sides. A value that cannot be compared this "
         "way fails the check and proposes nothing.")
-
-
-class Comparison(StrEnum):
-    """How a JSON value is compared with the manager's value."""
-
-    equal = "=="
-    not_equal = "!="
-    at_least = ">="
-    at_most = "<="
-    contains = "contains"
 
 
 class BadAnswer(Exception):

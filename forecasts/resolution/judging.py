@@ -8,10 +8,11 @@ from typing import Any
 
 from jsonpointer import JsonPointer, JsonPointerException
 
+from forecasts.models import SourceKind
 from forecasts.resolution.comparison import BadAnswer, compare, parse_json, shown
 from forecasts.resolution.feeds import PatternError, compile_pattern, read_feed
 from forecasts.resolution.fetching import Fetcher, FetchFailed
-from forecasts.resolution.sources import Comparison, SourceKind
+from forecasts.resolution.sources import Comparison
 
 
 @dataclass(frozen=True)

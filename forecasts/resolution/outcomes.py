@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors, bounds, webhooks
+from forecasts import bounds
+from forecasts.accounts import actors
 from forecasts.errors import Conflict, ValidationFailed
 from forecasts.models import Action, Outcome, Question, ResolutionEvent, User, UserKind
-from forecasts.questions import Status, require_manager, status
+from forecasts.notifications import webhooks
+from forecasts.questions.catalog import Status, require_manager, status
 from forecasts.scoring import store as score_store
 
 

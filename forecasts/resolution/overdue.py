@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from forecasts import actors
-from forecasts.mail import Email, Mailer, send_once
+from forecasts.accounts import actors
 from forecasts.models import Question, Role, User
+from forecasts.notifications.mail import Email, Mailer, send_once
 from forecasts.resolution import proposals, sources
 
 KIND = "managers-digest"

@@ -8,50 +8,26 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from forecasts import bounds, webhooks
-from forecasts.db import UTCDateTime, text_enum
+from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.models import Action, Outcome, Question, ResolutionEvent, User
-from forecasts.questions import require_manager
+from forecasts.models import (
+    Action,
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    Question,
+    ResolutionEvent,
+    User,
+)
+from forecasts.notifications import webhooks
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import outcomes
-
-
-class ProposalStatus(StrEnum):
-    """Whether a proposal still waits for a manager."""
-
-    pending = "pending"
-    confirmed = "confirmed"  # by a manager's click
-    applied = "applied"  # by the source's auto-apply setting
-    dismissed = "dismissed"  # a manager judged the evidence wrong
-
-
-class Proposal(SQLModel, table=True):
-    """An outcome suggested by a check, and the evidence for it."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
-    outcome: Outcome = Field(sa_type=text_enum(Outcome))
-    evidence: str = Field(default="{}", sa_type=sa.Text)
-    proposed_at: datetime = Field(sa_type=UTCDateTime)
-    status: ProposalStatus = Field(
-        default=ProposalStatus.pending,
-        sa_type=text_enum(ProposalStatus),
-    )
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The evidence: value or entry title and link, fetched-at time, URL."""
-        facts: dict[str, Any] = json.loads(self.evidence or "{}")
-        return facts
 
 
 def summary(outcome: Outcome, facts: dict[str, Any]) -> str:

@@ -13,71 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-import sqlalchemy as sa
 from jsonpointer import JsonPointer, JsonPointerException
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from forecasts import bounds, outbound
-from forecasts.db import UTCDateTime, text_enum
 from forecasts.errors import Conflict, ValidationFailed
-from forecasts.models import Question, User
+from forecasts.models import Comparison, Question, ResolutionSource, SourceKind, User
+from forecasts.models.resolution import ALERT_AFTER_FAILURES
 from forecasts.outbound import IPNetwork, OutboundError
-from forecasts.questions import require_manager
+from forecasts.questions.catalog import require_manager
 from forecasts.resolution import proposals
-from forecasts.resolution.comparison import Comparison, as_decimal
+from forecasts.resolution.comparison import as_decimal
 from forecasts.resolution.feeds import PatternError, compile_pattern
-
-ALERT_AFTER_FAILURES = 5  # consecutive failed checks before managers are told
-
-
-class SourceKind(StrEnum):
-    """What kind of document the source is."""
-
-    http_json = "http_json"
-    feed = "feed"
-
-
-class ResolutionSource(SQLModel, table=True):
-    """The automatic source of one question, and where its checking stands."""
-
-    __tablename__ = "resolution_source"
-
-    id: int | None = Field(default=None, primary_key=True)
-    question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
-    kind: SourceKind = Field(sa_type=text_enum(SourceKind))
-    url: str = Field(max_length=bounds.URL.max_length)
-    pointer: str = Field(default="", max_length=bounds.POINTER.max_length)
-    comparison: Comparison | None = Field(
-        default=None, sa_type=text_enum(Comparison), nullable=True
-    )
-    value: str = Field(default="", max_length=bounds.SOURCE_VALUE.max_length)
-    pattern: str = Field(default="", max_length=bounds.PATTERN.max_length)
-    pattern_is_regex: bool = False
-    no_event_means_no: bool = True
-    auto_apply: bool = False
-    created_by_id: int = Field(foreign_key="user.id")
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    next_check_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    last_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    failures: int = 0  # consecutive failed checks; reset by a good one
-    last_error: str = Field(default="", sa_type=sa.Text)
-    last_status: int | None = None
-
-    @property
-    def failing(self) -> bool:
-        """Managers are told once checks have failed this many times in a row."""
-        return self.failures >= ALERT_AFTER_FAILURES
-
-    def describe(self) -> str:
-        """One line saying what is watched."""
-        if self.kind is SourceKind.feed:
-            how = "matching /" + self.pattern + "/" if self.pattern_is_regex else \
-                f"mentioning {self.pattern!r}"
-            return f"Feed {self.url}: an entry {how}"
-        value = self.comparison.value if self.comparison else "?"
-        return f"JSON {self.url} at {self.pointer or '(whole document)'} {value} {self.value!r}"
 
 
 @dataclass(frozen=True)

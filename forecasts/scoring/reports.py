@@ -23,7 +23,8 @@ import pandas as pd
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from forecasts.crowd import crowd_member_sql
+from forecasts.models import ScoreSnapshot
+from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring.aggregates import crowd_histories, crowds_at
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
@@ -33,7 +34,6 @@ from forecasts.scoring.calibration import (
 )
 from forecasts.scoring.frames import question_ends
 from forecasts.scoring.scores import log_score
-from forecasts.scoring.snapshots import ScoreSnapshot
 
 HORIZONS = {
     "short": "made under 1 month (30 days) before close",
@@ -199,7 +199,7 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- one question's crowd
 
-IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/questions/crowd.py), as SQL
 _QUESTION_FORECASTS_SQL = f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id

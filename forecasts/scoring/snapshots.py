@@ -9,33 +9,14 @@ import math
 from datetime import date, datetime
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from forecasts.db import UTCDateTime
-from forecasts.models import User
+from forecasts.models import ScoreSnapshot, User
 from forecasts.scoring.book import book_from_rows, ranking
 from forecasts.scoring.store import read_rows
 
 FORECASTER, TEAM = "forecaster", "team"
-
-
-class ScoreSnapshot(SQLModel, table=True):
-    """One subject's (forecaster's or team's) scores on one day."""
-
-    __tablename__ = "score_snapshot"
-    __table_args__ = (sa.UniqueConstraint("day", "subject_kind", "subject_id",
-                                          name="one_snapshot_per_day"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    day: date = Field(index=True)
-    subject_kind: str = Field(max_length=16)
-    subject_id: int
-    questions: int
-    brier: float
-    relative_brier: float | None = None
-    taken_at: datetime = Field(sa_type=UTCDateTime)
 
 
 def scores_now(session: Session) -> list[tuple[str, int, int, float, float | None]]:

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session as ORMSession
 from sqlmodel import Session
 
-from forecasts.crowd import crowd_member_sql
 from forecasts.models import Action, QuestionScore, ResolutionEvent
+from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ _QUESTIONS_SQL = text("""
 SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
 FROM question WHERE outcome IN ('yes', 'no') AND id IN :ids
 """).bindparams(bindparam("ids", expanding=True))
-IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/crowd.py), as SQL
+IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/questions/crowd.py), as SQL
 _FORECASTS_SQL = text(f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
        CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd

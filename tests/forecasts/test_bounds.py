@@ -110,7 +110,7 @@ def test_no_digit_outside_ascii_is_a_number(text):
 
 
 def test_id_max_is_what_every_id_column_holds():
-    import forecasts.models  # noqa: F401  (the other tables are registered by conftest)
+    import forecasts.models  # noqa: F401  (the one table registry)
 
     id_columns = [c for t in SQLModel.metadata.tables.values() for c in t.columns
                   if c.primary_key or c.foreign_keys]

@@ -9,8 +9,9 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.exports.cells import FORMULA_STARTS, csv_text, neutralise, restore
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 ATTACK = '=HYPERLINK("http://evil.example","x")'

@@ -10,12 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from forecasts import accounts, questions, schema
+from forecasts import schema
+from forecasts.accounts import people as accounts
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.errors import Conflict
 from forecasts.models import QuestionTag, Tag, Team
 from forecasts.names import name_key
+from forecasts.questions import catalog as questions
 from tests.support.builders import T0, make_question
 
 NOW = T0 + timedelta(days=10)

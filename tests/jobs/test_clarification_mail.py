@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from forecasts import discussion, forecasting, mail, profile
+from forecasts.accounts import profile
 from forecasts.config import Settings
-from jobs.tasks import JOBS_BY_ID, Context
+from forecasts.notifications import mail
+from forecasts.questions import discussion, forecasting
+from forecasts.scheduling.catalogue import JOBS_BY_ID, Context
 from tests.support.builders import T0, make_question, make_user
 
 

@@ -9,9 +9,11 @@ from threading import Barrier
 import pytest
 from sqlmodel import Session
 
-from forecasts import forecasting, mail, profile, reminders
+from forecasts.accounts import profile
 from forecasts.config import ConfigError, Settings
-from forecasts.mail import Email, SmtpMailer
+from forecasts.notifications import mail, reminders
+from forecasts.notifications.mail import Email, SmtpMailer
+from forecasts.questions import forecasting
 from forecasts.resolution import overdue
 from tests.support.builders import T0, make_question, make_user
 

@@ -18,18 +18,24 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
-from forecasts import job_runs, profile
+from forecasts.accounts import profile
 from forecasts.clock import FixedClock
-from forecasts.job_runs import JobRun, RunOutcome
-from forecasts.mail import ConsoleMailer, EmailLog
-from forecasts.models import Action, ResolutionEvent
+from forecasts.models import (
+    Action,
+    EmailLog,
+    JobRun,
+    Proposal,
+    ResolutionEvent,
+    RunOutcome,
+    SourceCheck,
+)
+from forecasts.notifications.mail import ConsoleMailer
 from forecasts.resolution import sources
-from forecasts.resolution.checks import SourceCheck
 from forecasts.resolution.fetching import Fetcher
-from forecasts.resolution.proposals import Proposal
 from forecasts.resolution.sources import SourceInput
+from forecasts.scheduling import runs as job_runs
+from forecasts.scheduling.catalogue import JOBS, Context
 from jobs.scheduler import JOB_DEFAULTS, build
-from jobs.tasks import JOBS, Context
 from tests.support.builders import LOCAL, LOCAL_SPEC, make_question
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,15 +13,18 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlmodel import Session, select
 
-from forecasts import actors, forecasting, job_runs, lease, profile, resolution
+from forecasts import resolution
+from forecasts.accounts import actors, profile
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
-from forecasts.job_runs import JobRun, RunOutcome
-from forecasts.mail import ConsoleMailer, Email, Mailer, make_mailer
-from forecasts.models import Action, User
+from forecasts.models import Action, JobRun, RunOutcome, User
+from forecasts.notifications.mail import ConsoleMailer, Email, Mailer, make_mailer
+from forecasts.questions import forecasting
 from forecasts.resolution.fetching import Fetcher
-from jobs.scheduler import JOB_DEFAULTS, build
-from jobs.tasks import JOBS, JOBS_BY_ID, Context
+from forecasts.scheduling import lease
+from forecasts.scheduling import runs as job_runs
+from forecasts.scheduling.catalogue import JOBS, JOBS_BY_ID, Context
+from jobs.scheduler import JOB_DEFAULTS, build, trigger
 from tests.support.builders import LOCAL, T0, make_question
 
 JOB_IDS = {spec.job_id for spec in JOBS}
@@ -152,7 +155,7 @@ def test_the_triggers_fire_when_documented(clock):
     clock.set(datetime(2026, 3, 4, 12, 0, 30, tzinfo=UTC))  # a Wednesday
 
     def next_fire(job_id: str) -> datetime:
-        return JOBS_BY_ID[job_id].trigger().get_next_fire_time(None, clock.now())
+        return trigger(JOBS_BY_ID[job_id].schedule).get_next_fire_time(None, clock.now())
 
     assert next_fire("managers-digest") == datetime(2026, 3, 5, 7, 0, tzinfo=UTC)
     assert next_fire("reminders") == datetime(2026, 3, 9, 8, 0, tzinfo=UTC)

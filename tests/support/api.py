@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from sqlmodel import Session
 
-from forecasts import tokens
+from forecasts.accounts import tokens
 from forecasts.models import User
 from tests.support.builders import T0
 

@@ -8,10 +8,10 @@ from functools import cache
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
-from forecasts import questions
 from forecasts.models import Role, User, UserKind
 from forecasts.outbound import parse_networks
-from forecasts.questions import QuestionCreate
+from forecasts.questions import catalog as questions
+from forecasts.questions.catalog import QuestionCreate
 
 PASSWORD = "correct-horse-9"
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -14,18 +14,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from forecasts import (
-    accounts,
-    briefings,
-    discussion,
-    forecasting,
-    job_runs,
-    questions,
-    resolution,
-)
-from forecasts.models import Briefing, Outcome, Role, Tag, Team, User
+from forecasts import briefings, resolution
+from forecasts.accounts import people as accounts
+from forecasts.models import Briefing, Outcome, Role, SourceCheck, Tag, Team, User
+from forecasts.questions import catalog as questions
+from forecasts.questions import discussion, forecasting
 from forecasts.resolution import proposals, sources
-from forecasts.resolution.checks import SourceCheck
+from forecasts.scheduling import runs as job_runs
 from forecasts.scoring import snapshots
 from tests.support import builders
 

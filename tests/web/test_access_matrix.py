@@ -22,8 +22,10 @@ from sqlmodel import Session
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import MapAdapter, Rule
 
-from forecasts import briefings, tokens, webhooks
+from forecasts import briefings
+from forecasts.accounts import tokens
 from forecasts.models import Role, User
+from forecasts.notifications import webhooks
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
 from web.charts import plotly_version

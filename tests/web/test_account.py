@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from forecasts import accounts, profile, tokens
+from forecasts.accounts import people as accounts
+from forecasts.accounts import profile, tokens
 from tests.conftest import csrf_token
 from tests.jobs.conftest import smtp_server  # noqa: F401  (a real SMTP server on loopback)
 from tests.support.builders import PASSWORD

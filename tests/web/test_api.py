@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.models import Forecast, Question
+from forecasts.questions import forecasting
 from tests.support.api import ApiClient
 from tests.support.builders import T0, make_question, make_user
 

@@ -17,8 +17,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from forecasts import forecasting, resolution, tokens
+from forecasts import resolution
+from forecasts.accounts import tokens
 from forecasts.models import Role
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 EXAMPLES = 8

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import tokens
+from forecasts.accounts import tokens
 from forecasts.errors import ValidationFailed
 from forecasts.models import ApiToken, Question
 from tests.support.api import ApiClient

@@ -1,6 +1,6 @@
 import pytest
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from forecasts.models import Role
 from tests.conftest import csrf_token
 from tests.support.builders import PASSWORD, T0
@@ -41,7 +41,7 @@ def test_a_form_without_its_csrf_token_is_rejected(client_for_anonymous, forecas
 
 
 def test_a_forecast_without_csrf_token_stores_nothing(sign_in, session, manager, forecaster):
-    from forecasts import forecasting
+    from forecasts.questions import forecasting
     from tests.support.builders import make_question
 
     question = make_question(session, manager)

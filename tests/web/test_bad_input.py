@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, SQLModel
 
-from forecasts import bounds, briefings, questions
+from forecasts import bounds, briefings
 from forecasts.errors import ValidationFailed
 from forecasts.models import Outcome, Team
+from forecasts.questions import catalog as questions
 from forecasts.resolution import proposals
 from tests.support.builders import T0, make_question, question_input
 

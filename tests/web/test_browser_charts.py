@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from forecasts import briefings, forecasting, resolution
+from forecasts import briefings, resolution
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Question, Tag, Team, User
+from forecasts.questions import forecasting
 from forecasts.scoring import snapshots
 from tests.web.test_browser import sign_in
 

@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import accounts, briefings, forecasting, resolution
-from forecasts.models import Tag
-from forecasts.scoring.snapshots import ScoreSnapshot
+from forecasts import briefings, resolution
+from forecasts.accounts import people as accounts
+from forecasts.models import ScoreSnapshot, Tag
+from forecasts.questions import forecasting
 from tests.support.briefing_files import accept, by_title, harbour_desk
 from tests.support.builders import T0, make_question, make_user
 

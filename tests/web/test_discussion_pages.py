@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from bs4 import BeautifulSoup
 
-from forecasts import accounts, discussion, forecasting, resolution
+from forecasts import resolution
+from forecasts.accounts import people as accounts
 from forecasts.models import Action
+from forecasts.questions import discussion, forecasting
 from tests.support.builders import T0, make_question, make_user
 from tests.support.pages import table_rows
 

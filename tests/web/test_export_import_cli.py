@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import select
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.exports import standings
 from forecasts.exports.cells import FORMULA_STARTS
 from forecasts.models import Forecast, Question, QuestionRevision, QuestionTag, ResolutionEvent, Tag
+from forecasts.questions import forecasting
 from forecasts.scoring.reader import ScoreCache
 from tests.support.builders import T0, make_question, make_user
 

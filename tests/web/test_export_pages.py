@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from forecasts import forecasting
 from forecasts.models import Question
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 

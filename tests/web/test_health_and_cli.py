@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from forecasts.models import Role
 
 

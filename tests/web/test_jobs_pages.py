@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, job_runs
-from forecasts.mail import ConsoleMailer
+from forecasts.accounts import people as accounts
+from forecasts.accounts.profile import Reminders, reminders_of
 from forecasts.models import Action, Outcome
-from forecasts.profile import Reminders, reminders_of
+from forecasts.notifications.mail import ConsoleMailer
+from forecasts.questions import forecasting
 from forecasts.resolution import proposals, sources
 from forecasts.resolution.fetching import Fetcher
-from jobs import tasks
+from forecasts.scheduling import catalogue as tasks
+from forecasts.scheduling import runs as job_runs
 from tests.support.builders import LOCAL, T0, make_question
 
 
@@ -168,3 +172,11 @@ def test_admins_and_the_cli_give_users_an_email(sign_in, session, admin, runner)
                                   "--password", "long-enough-1"])
     assert refused.exit_code == 2 and "email" in refused.output
     assert accounts.find_user(session, "ivy") is None
+
+
+def test_web_workers_list_the_jobs_without_loading_the_scheduler():
+    """The Jobs page reads the catalogue as plain data; APScheduler stays in the jobs process."""
+    probe = ("import sys, web, web.jobs; "
+             "print(sorted(m for m in sys.modules if m.startswith('apscheduler')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

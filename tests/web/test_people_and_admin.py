@@ -1,7 +1,9 @@
 from datetime import timedelta
 
-from forecasts import accounts, forecasting, resolution
+from forecasts import resolution
+from forecasts.accounts import people as accounts
 from forecasts.models import Role
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 

@@ -6,8 +6,9 @@ import re
 
 from sqlmodel import select
 
-from forecasts import briefings, forecasting, resolution
+from forecasts import briefings, resolution
 from forecasts.models import Briefing, Publication, User, UserKind
+from forecasts.questions import forecasting
 from tests.support.briefing_files import FIXTURES
 
 NEWSLETTER = (FIXTURES / "eastern-flank-monitor.txt").read_text("utf-8")

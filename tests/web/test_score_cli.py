@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 
 

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from forecasts import accounts, forecasting, resolution
+from forecasts import resolution
+from forecasts.accounts import people as accounts
+from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
 from tests.support.pages import column, table_rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecasts import accounts
+from forecasts.accounts import people as accounts
 from tests.support import builders
 from tests.web.test_secrets import forged_cookie
 

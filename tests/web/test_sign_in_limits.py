@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from forecasts import accounts, passwords, sample
+from forecasts import sample
+from forecasts.accounts import passwords
+from forecasts.accounts import people as accounts
 from forecasts.config import ConfigError, Settings
 from forecasts.errors import ValidationFailed
 from tests.conftest import csrf_token

@@ -11,8 +11,8 @@ import hashlib
 from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from forecasts.accounts.tokens import authenticate_token
 from forecasts.models import ApiToken, User
-from forecasts.tokens import authenticate_token
 from web.api.problems import Problem
 from web.database import get_session, now
 from web.extensions import csrf, limiter

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from forecasts import briefings
 from forecasts.models import Briefing, BriefingDraft
-from forecasts.questions import normalise_tags, require_manager
+from forecasts.questions.catalog import normalise_tags, require_manager
 from web.api.auth import api_user
 from web.api.schemas import BriefingIn, BriefingOut, DraftOut, Published
 from web.api.spec import ID, api_spec, responses

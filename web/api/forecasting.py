@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from forecasts import forecasting, questions
 from forecasts.exports.tables import ForecastFilter, ForecastRow, forecast_rows
 from forecasts.models import Role
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (

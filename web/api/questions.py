@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
 from forecasts.models import Question, User
-from forecasts.questions import QuestionCreate, QuestionRow, Status
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
+from forecasts.questions.catalog import QuestionCreate, QuestionRow, Status
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from forecasts.models import Outcome, Role
-from forecasts.questions import MAX_TAGS, Status
+from forecasts.questions.catalog import MAX_TAGS, Status
 
 # No NUL or other control characters (PostgreSQL cannot store NUL; the rest hide text);
 # newlines and tabs are fine in long text.

@@ -7,12 +7,12 @@ import math
 import pandas as pd
 from flask import Blueprint, current_app
 
-from forecasts.accounts import get_user, list_teams
+from forecasts.accounts.people import get_user, list_teams
 from forecasts.exports import standings
 from forecasts.models import Role
 from forecasts.names import name_key
-from forecasts.questions import all_tags
-from forecasts.records import track_record
+from forecasts.questions.catalog import all_tags
+from forecasts.scoring.records import track_record
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (

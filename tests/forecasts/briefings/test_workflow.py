@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, func, select
 
-from forecasts import accounts, actors, briefings, resolution
+from forecasts import briefings, resolution
+from forecasts.accounts import actors
+from forecasts.accounts import people as accounts
 from forecasts.briefings import DraftEdit
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
@@ -22,7 +24,7 @@ from forecasts.models import (
     User,
     UserKind,
 )
-from forecasts.questions import Status, status
+from forecasts.questions.catalog import Status, status
 from tests.support.briefing_files import (
     FIXTURES,
     HARBOUR_DESK_DATE,

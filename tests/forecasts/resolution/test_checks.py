@@ -14,12 +14,10 @@ from sqlmodel import Session, select
 
 from forecasts import resolution
 from forecasts.errors import NotAllowed, ValidationFailed
-from forecasts.models import Action, Outcome, Question
+from forecasts.models import Action, Outcome, Proposal, Question, SourceCheck
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import overdue, proposals, sources
-from forecasts.resolution.checks import SourceCheck
 from forecasts.resolution.fetching import Fetcher
-from forecasts.resolution.proposals import Proposal
 from forecasts.resolution.sources import SourceInput
 from tests.support.builders import LOCAL, T0, make_question
 

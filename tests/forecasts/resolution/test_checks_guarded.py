@@ -16,10 +16,9 @@ from sqlmodel import select
 
 from forecasts import resolution
 from forecasts.errors import ValidationFailed
-from forecasts.models import Action, Outcome, User
+from forecasts.models import Action, Outcome, SourceCheck, User
 from forecasts.outbound import parse_networks
 from forecasts.resolution import checks, proposals, sources
-from forecasts.resolution.checks import SourceCheck
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.sources import SourceInput
 from tests.support.builders import LOCAL, make_question

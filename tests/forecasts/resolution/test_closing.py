@@ -29,7 +29,7 @@ def test_a_question_past_its_close_date_is_closed_once(session, manager, clock):
 
 
 def test_a_question_closed_early_is_not_closed_again(session, manager, clock):
-    from forecasts.questions import close_early
+    from forecasts.questions.catalog import close_early
 
     question = make_question(session, manager)
     close_early(session, question, actor=manager, note="It happened.", now=clock.now())

@@ -8,14 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecasts.resolution.comparison import (
-    BadAnswer,
-    Comparison,
-    as_decimal,
-    compare,
-    parse_json,
-    shown,
-)
+from forecasts.models import Comparison
+from forecasts.resolution.comparison import BadAnswer, as_decimal, compare, parse_json, shown
 
 
 def judged(body: str, comparison: str, expected: str) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from forecasts import resolution
 from forecasts.errors import Conflict, NotAllowed, ValidationFailed
 from forecasts.models import Action, Outcome
-from forecasts.questions import Status, status
+from forecasts.questions.catalog import Status, status
 from tests.support.builders import T0, make_question
 
 

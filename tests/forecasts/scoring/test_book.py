@@ -5,7 +5,9 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from forecasts import forecasting, questions, resolution
+from forecasts import resolution
+from forecasts.questions import catalog as questions
+from forecasts.questions import forecasting
 from forecasts.scoring.book import CROWD_IDS, ranking, tag_groups
 from forecasts.scoring.reader import ScoreCache
 from tests.support.builders import T0, make_publication, make_question, make_user

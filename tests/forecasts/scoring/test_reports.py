@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.briefings import TermRecord
+from forecasts.models import ScoreSnapshot
+from forecasts.questions import forecasting
 from forecasts.scoring.book import compute
 from forecasts.scoring.calibration import calibration_table
 from forecasts.scoring.reports import (
@@ -24,7 +26,6 @@ from forecasts.scoring.reports import (
     term_table,
     wilson,
 )
-from forecasts.scoring.snapshots import ScoreSnapshot
 from tests.support.builders import T0, make_question, make_user
 
 DAY = timedelta(days=1)

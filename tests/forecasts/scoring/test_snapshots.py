@@ -6,8 +6,10 @@ from threading import Barrier
 
 from sqlmodel import Session
 
-from forecasts import accounts, forecasting, resolution
+from forecasts import resolution
+from forecasts.accounts import people as accounts
 from forecasts.models import Outcome
+from forecasts.questions import forecasting
 from forecasts.scoring import snapshots
 from tests.support.builders import T0, make_question
 

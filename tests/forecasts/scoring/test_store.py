@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from forecasts import forecasting, resolution
+from forecasts import resolution
 from forecasts.models import Outcome
+from forecasts.questions import forecasting
 from forecasts.resolution import closing, proposals
 from forecasts.scoring import store
 from forecasts.scoring.book import book_from_rows, ranking

@@ -1,0 +1,103 @@
+"""Every table, in one registry.
+
+Importing this package registers all tables on ``SQLModel.metadata``: Alembic and the
+tests import it once. One module per concept; the rules live in the concept packages
+(``forecasts.questions``, ``forecasts.resolution``, ...)."""
+
+from forecasts.models.accounts import (
+    Role,
+    Team,
+    User,
+    UserKind,
+)
+from forecasts.models.briefings import (
+    Briefing,
+    BriefingDraft,
+    DraftState,
+    Publication,
+    PublicationAlias,
+    PublicationAuthor,
+)
+from forecasts.models.integrations import (
+    ApiToken,
+    Webhook,
+    WebhookDelivery,
+)
+from forecasts.models.notifications import (
+    EmailLog,
+    ReminderPreference,
+)
+from forecasts.models.questions import (
+    MAX_COMMENT_LENGTH,
+    Comment,
+    CommentKind,
+    Forecast,
+    Question,
+    QuestionBase,
+    QuestionRevision,
+    QuestionTag,
+    Tag,
+)
+from forecasts.models.resolution import (
+    Action,
+    Comparison,
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    ResolutionEvent,
+    ResolutionSource,
+    SourceCheck,
+    SourceKind,
+)
+from forecasts.models.scheduler import (
+    JobRun,
+    JobSchedule,
+    Lease,
+    RunOutcome,
+)
+from forecasts.models.scores import (
+    QuestionScore,
+    ScoreSnapshot,
+)
+
+__all__ = [
+    "MAX_COMMENT_LENGTH",
+    "Action",
+    "ApiToken",
+    "Briefing",
+    "BriefingDraft",
+    "Comment",
+    "CommentKind",
+    "Comparison",
+    "DraftState",
+    "EmailLog",
+    "Forecast",
+    "JobRun",
+    "JobSchedule",
+    "Lease",
+    "Outcome",
+    "Proposal",
+    "ProposalStatus",
+    "Publication",
+    "PublicationAlias",
+    "PublicationAuthor",
+    "Question",
+    "QuestionBase",
+    "QuestionRevision",
+    "QuestionScore",
+    "QuestionTag",
+    "ReminderPreference",
+    "ResolutionEvent",
+    "ResolutionSource",
+    "Role",
+    "RunOutcome",
+    "ScoreSnapshot",
+    "SourceCheck",
+    "SourceKind",
+    "Tag",
+    "Team",
+    "User",
+    "UserKind",
+    "Webhook",
+    "WebhookDelivery",
+]

@@ -1,0 +1,130 @@
+"""The catalogue of scheduled jobs: what each runs, when, and how it is described.
+
+Each job is a module-level function that takes a Context (engine, clock, mailer, fetcher),
+opens its own session, calls the domain and returns counts of what it did. When a job runs is
+plain data (Every, At), so the web app can list the jobs without loading APScheduler; the
+scheduler process (``jobs/``) turns each schedule into a trigger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from forecasts.clock import Clock
+from forecasts.notifications import reminders, webhooks
+from forecasts.notifications.mail import Mailer
+from forecasts.questions import discussion
+from forecasts.resolution import checks as source_checks
+from forecasts.resolution import closing, overdue
+from forecasts.scoring import snapshots
+
+
+@dataclass
+class Context:
+    """What every job needs: where the data is, what time it is, how to send email."""
+
+    engine: Engine
+    clock: Clock
+    mailer: Mailer
+    fetcher: source_checks.Fetcher = field(default_factory=source_checks.Fetcher)
+    check_workers: int = 16
+
+
+def close_questions(ctx: Context) -> dict[str, int]:
+    """Record the close of questions whose close date has passed."""
+    with Session(ctx.engine) as session:
+        return {"closed": closing.close_due(session, now=ctx.clock.now())}
+
+
+def check_sources(ctx: Context) -> dict[str, int]:
+    """Check the resolution sources that are due and propose resolutions."""
+    with Session(ctx.engine) as session:
+        return source_checks.check_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
+                                       fetcher=ctx.fetcher, workers=ctx.check_workers)
+
+
+def send_managers_digest(ctx: Context) -> dict[str, int]:
+    """Email managers the overdue questions, pending proposals and failing sources."""
+    with Session(ctx.engine) as session:
+        return overdue.send_managers_digest(session, ctx.mailer, now=ctx.clock.now())
+
+
+def send_reminders(ctx: Context) -> dict[str, int]:
+    """Email forecasters the open questions where their forecast has gone stale."""
+    with Session(ctx.engine) as session:
+        return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now())
+
+
+def send_clarifications(ctx: Context) -> dict[str, int]:
+    """Email each new clarification to everyone who had forecast on its question."""
+    with Session(ctx.engine) as session:
+        return discussion.send_clarifications(session, ctx.mailer, now=ctx.clock.now())
+
+
+def snapshot_scores(ctx: Context) -> dict[str, int]:
+    """Store today's scores per forecaster and team (once per day)."""
+    with Session(ctx.engine) as session:
+        return {"rows": snapshots.take_snapshot(session, now=ctx.clock.now())}
+
+
+def deliver_webhooks(ctx: Context) -> dict[str, int]:
+    """Send the webhook deliveries that are due (first attempts and retries)."""
+    with Session(ctx.engine) as session:
+        return webhooks.deliver_due(session, now=ctx.clock.now(), allowed=ctx.fetcher.allowed)
+
+
+def queue_webhook_digest(ctx: Context) -> dict[str, int]:
+    """Queue the weekly digest for the webhooks that take it (sent by deliver-webhooks)."""
+    with Session(ctx.engine) as session:
+        return webhooks.queue_weekly_digest(session, now=ctx.clock.now())
+
+
+@dataclass(frozen=True)
+class Every:
+    """Run every so many minutes."""
+
+    minutes: int
+
+
+@dataclass(frozen=True)
+class At:
+    """Run at a time of day in UTC: daily, or weekly on one day ("mon" ... "sun")."""
+
+    hour: int
+    minute: int = 0
+    day_of_week: str | None = None
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job's stable id, what it runs, when, and what it does in one line."""
+
+    job_id: str
+    run: Callable[[Context], dict[str, int]]
+    schedule: Every | At
+    description: str
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("close-questions", close_questions, Every(minutes=1),
+            "Close questions past their close date (every minute)"),
+    JobSpec("check-sources", check_sources, Every(minutes=5),
+            "Check automatic resolution sources (every 5 minutes)"),
+    JobSpec("managers-digest", send_managers_digest, At(hour=7),
+            "Email managers overdue questions and failing sources (daily, 07:00 UTC)"),
+    JobSpec("reminders", send_reminders, At(hour=8, day_of_week="mon"),
+            "Email forecasters their stale forecasts (Mondays, 08:00 UTC)"),
+    JobSpec("clarification-emails", send_clarifications, Every(minutes=1),
+            "Email new clarifications to the questions' forecasters (every minute)"),
+    JobSpec("score-snapshot", snapshot_scores, At(hour=0, minute=30),
+            "Snapshot scores per forecaster and team (nightly, 00:30 UTC)"),
+    JobSpec("deliver-webhooks", deliver_webhooks, Every(minutes=1),
+            "Send due webhook deliveries and retries (every minute)"),
+    JobSpec("webhook-digest", queue_webhook_digest, At(hour=8, day_of_week="mon"),
+            "Queue the weekly digest for webhooks (Mondays, 08:00 UTC)"),
+)
+JOBS_BY_ID = {spec.job_id: spec for spec in JOBS}
