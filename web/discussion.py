@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, g, make_response, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from linkify_it import LinkifyIt  # type: ignore[import-untyped]
+from linkify_it import LinkifyIt
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
