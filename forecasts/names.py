@@ -25,3 +25,12 @@ def name_key(name: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
     return tidy_name(folded)
+
+
+def text_key(*texts: str) -> str:
+    """The texts as one searchable key: ``name_key`` of them all, joined by single spaces.
+
+    The question list's search compares ``name_key(word)`` with this stored key, so a word
+    matches in any case and any script on both engines (see the module's docstring).
+    """
+    return name_key(" ".join(texts))

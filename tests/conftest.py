@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -179,6 +180,17 @@ class SignedIn:
 
     def post(self, url: str, data: dict[str, str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
         return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+    def post_refused(self, url: str, data: dict[str, str] | None, page: str):  # type: ignore[no-untyped-def]
+        """POST a form that fails; it must redirect (303) to ``page``, the form's own page.
+
+        Returns that page as the browser then shows it: the errors and what was typed, once.
+        """
+        response = self.post(url, data)
+        assert response.status_code == 303, (response.status_code,
+                                              response.get_data(as_text=True)[:500])
+        assert urlsplit(response.headers["Location"]).path == page, response.headers["Location"]
+        return self.get(page)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_user
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from forecasts.accounts import passwords, profile
 from forecasts.accounts import people as accounts
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, UserKind
+from web import prg
 from web.database import get_session, now
 from web.forms import Bounded, TeamForm, UserForm, UserUpdateForm
 from web.permissions import role_required, viewer
@@ -33,6 +34,7 @@ def users() -> ResponseReturnValue:
     session = get_session()
     form = UserForm()
     form.team_id.choices = _team_choices()
+    prg.restore(form)  # after a refused submission: its messages and text (never the password)
     if form.validate_on_submit():
         team = session.get(Team, form.team_id.data) if form.team_id.data else None
         try:
@@ -52,12 +54,14 @@ def users() -> ResponseReturnValue:
                 profile.set_email(session, user, email)
             flash(f"User {user.username} created.", "success")
             return redirect(url_for("admin.users"))
+    if request.method == "POST":  # Post/Redirect/Get: a reload does not submit again
+        return prg.redirect_with(form, url_for("admin.users"))
     teams = {t.id: t.name for t in accounts.list_teams(session)}
     return render_template(
         "admin/users.html", form=form, users=accounts.list_users(session), teams=teams,
         team_choices=_team_choices(), roles=[r.value for r in Role],
         password_rules=passwords.RULES,
-    ), (400 if form.errors else 200)
+    )
 
 
 @bp.post("/users/<int:user_id>")
@@ -124,6 +128,7 @@ def teams() -> ResponseReturnValue:
     """List teams with their members, and add one."""
     session = get_session()
     form = TeamForm()
+    prg.restore(form)
     if form.validate_on_submit():
         try:
             team = accounts.create_team(session, form.name.data, now=now())
@@ -133,8 +138,10 @@ def teams() -> ResponseReturnValue:
         else:
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.teams"))
+    if request.method == "POST":  # Post/Redirect/Get: a reload does not submit again
+        return prg.redirect_with(form, url_for("admin.teams"))
     members: dict[int | None, list[str]] = {}
     for user in accounts.list_users(session):
         members.setdefault(user.team_id, []).append(user.display_name)
     return render_template("admin/teams.html", form=form, teams=accounts.list_teams(session),
-                           members=members), (400 if form.errors else 200)
+                           members=members)

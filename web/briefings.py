@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from forecasts import briefings
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
-from web import query
+from forecasts.questions import duplicates
+from web import prg, query
 from web.database import get_session, now
-from web.errors import status_of
 from web.forms import (
     ActionForm,
     BriefingImportForm,
@@ -67,15 +68,18 @@ def review(briefing_id: int) -> ResponseReturnValue:
     return _render_review(briefings.get_briefing(get_session(), briefing_id))
 
 
-def _render_review(
-    briefing: Briefing, failed: tuple[int | None, DraftForm] | None = None, code: int = 200,
-    publication_form: PublicationForm | None = None,
-) -> ResponseReturnValue:
+def _render_review(briefing: Briefing) -> ResponseReturnValue:
+    """The review page; a form that just failed here comes back with its text and errors."""
     session = get_session()
     rows = briefings.drafts(session, briefing)
-    forms = {row.id: _form_for(row) for row in rows}
-    if failed is not None:
-        forms[failed[0]] = failed[1]  # keep what the manager typed, with the errors
+    forms = {}
+    for row in rows:
+        kept = DraftForm(prefix=f"d{row.id}-", formdata=None)
+        forms[row.id] = kept if prg.restore(kept) else _form_for(row)
+    publication_form = PublicationForm(formdata=None, name=briefing.publication)
+    prg.restore(publication_form)
+    open_rows = [row for row in rows if row.state in (DraftState.pending, DraftState.accepted)]
+    similar = duplicates.similar_questions(session, {row.id: row.title for row in open_rows})
     questions = briefings.published_questions(session, briefing)
     page = render_template(
         "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
@@ -83,12 +87,17 @@ def _render_review(
         text=briefings.review_text(briefing, rows), importer=_importer(briefing),
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
-        publication_form=publication_form or PublicationForm(formdata=None,
-                                                             name=briefing.publication),
+        publication_form=publication_form,
+        similar=similar,  # existing questions like each draft (questions/duplicates.py)
         publications=briefings.list_publications(session),
         any_published=any(row.state is DraftState.published for row in rows),
     )
-    return page, code
+    return page
+
+
+def _back(briefing: Briefing, form: FlaskForm) -> ResponseReturnValue:
+    """Post/Redirect/Get: the review page again, this form's text and errors kept once."""
+    return prg.redirect_with(form, url_for("briefings.review", briefing_id=briefing.id))
 
 
 def _importer(briefing: Briefing) -> User | None:
@@ -123,7 +132,7 @@ def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
             flash("Draft rejected.", "success")
         else:
             if not form.validate_on_submit():
-                return _render_review(briefing, (draft.id, form), 400)
+                return _back(briefing, form)
             briefings.update_draft(session, draft, form.to_edit(), actor=viewer())
             if action == "accept":
                 briefings.accept_draft(session, draft, actor=viewer())
@@ -131,11 +140,11 @@ def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
     except ValidationFailed as error:
         session.rollback()
         attach_errors(form, error)
-        return _render_review(briefing, (draft.id, form), 400)
+        return _back(briefing, form)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
-        return _render_review(briefing, code=status_of(error))
+        return _back(briefing, form)
     return redirect(url_for("briefings.review", briefing_id=briefing.id,
                             _anchor=f"draft-{draft.id}"))
 
@@ -146,14 +155,15 @@ def publish(briefing_id: int) -> ResponseReturnValue:
     """Publish every accepted draft as an open question, in one go."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
-    ActionForm().validate_on_submit()
+    form = ActionForm()
+    form.validate_on_submit()
     try:
         created = briefings.publish_accepted(session, briefing, actor=viewer(), now=now())
     except DomainError as error:
         session.rollback()
         message = " ".join(error.fields.values()) if isinstance(error, ValidationFailed) else error
         flash(str(message), "error")
-        return _render_review(briefing, code=status_of(error))
+        return _back(briefing, form)
     flash(f"Published {len(created)} question{'' if len(created) == 1 else 's'}.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id))
 
@@ -167,14 +177,14 @@ def promote(briefing_id: int) -> ResponseReturnValue:
     form = PromoteForm()
     if not form.validate_on_submit():
         flash("Choose a sentence to promote.", "error")
-        return _render_review(briefing, code=400)
+        return redirect(url_for("briefings.review", briefing_id=briefing.id), 303)
     try:
         draft = briefings.promote_sentence(session, briefing, form.sentence_index.data,
                                            actor=viewer())
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
-        return _render_review(briefing, code=status_of(error))
+        return redirect(url_for("briefings.review", briefing_id=briefing.id), 303)
     flash("Promoted to a draft: write the question, its criteria and a probability.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id,
                             _anchor=f"draft-{draft.id}"))
@@ -188,18 +198,18 @@ def publication(briefing_id: int) -> ResponseReturnValue:
     briefing = briefings.get_briefing(session, briefing_id)
     form = PublicationForm()
     if not form.validate_on_submit():
-        return _render_review(briefing, code=400, publication_form=form)
+        return _back(briefing, form)
     try:
         chosen = briefings.set_briefing_publication(session, briefing, form.name.data or "",
                                                     now=now())
     except ValidationFailed as error:
         session.rollback()
         form.name.errors = [*form.name.errors, *error.fields.values()]
-        return _render_review(briefing, code=400, publication_form=form)
+        return _back(briefing, form)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
-        return _render_review(briefing, code=status_of(error))
+        return _back(briefing, form)
     flash(f"Credited to {chosen.name}.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id))
 

@@ -1,8 +1,8 @@
 """Discussion pages: comments, shared rationales, clarification requests and clarifications.
 
 The thread is drawn on the question page (``questions/_discussion.html``) from
-``discussion_view``; the posts here answer with a redirect back to it, or re-show the page
-with the form's errors and a 4xx.
+``discussion_view``; the posts here answer with a redirect back to it, with the form's errors
+and text kept (Post/Redirect/Get, ``web.prg``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from linkify_it import LinkifyIt
@@ -22,8 +22,8 @@ from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.questions import catalog as questions
 from forecasts.questions import discussion
+from web import prg
 from web.database import get_session, now
-from web.errors import status_of
 from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors
 from web.permissions import role_required, viewer
 
@@ -57,15 +57,14 @@ bp.add_app_template_filter(linkify, "linkify")
 def discussion_view(question: Question, user: User, moment: Any) -> dict[str, Any]:
     """What ``questions/_discussion.html`` needs for one viewer (forms with errors kept)."""
     thread = discussion.thread(get_session(), question, user, moment)
-    forms = getattr(g, "discussion_forms", {})
-    share = forms.get("share") or ShareForm()
+    share = prg.restored(ShareForm())
     share.forecast_id.choices = [(f.id, f"{f.probability * 100:g} % of "
                                         f"{f.created_at:%Y-%m-%d %H:%M} UTC")
                                  for f in thread.shareable]
     return {
         "thread": thread,
-        "comment_form": forms.get("comment") or CommentForm(),
-        "clarification_form": forms.get("clarification") or ClarificationForm(),
+        "comment_form": prg.restored(CommentForm()),
+        "clarification_form": prg.restored(ClarificationForm()),
         "share_form": share,
         "is_manager": user.has_role(Role.manager),
     }
@@ -76,15 +75,11 @@ def _back(question_id: int) -> ResponseReturnValue:
                     303)
 
 
-def _reshow(question: Question, name: str, form: FlaskForm, code: int) -> ResponseReturnValue:
-    """The question page again (its own view draws it), this form's text and errors kept."""
+def _reshow(question: Question, name: str, form: FlaskForm) -> ResponseReturnValue:
+    """Post/Redirect/Get: the question page again, this form's text and errors kept once."""
     if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    g.discussion_forms = {name: form}
-    response = make_response(current_app.view_functions["questions.detail"](
-        question_id=question.id))
-    response.status_code = code
-    return response
+    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
 def _post(question_id: int, name: str, form: FlaskForm,
@@ -92,17 +87,17 @@ def _post(question_id: int, name: str, form: FlaskForm,
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
     if not form.validate_on_submit():
-        return _reshow(question, name, form, 400)
+        return _reshow(question, name, form)
     try:
         action(session, question, user)
     except ValidationFailed as error:
         session.rollback()
         attach_errors(form, error)
-        return _reshow(question, name, form, 400)
+        return _reshow(question, name, form)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
-        return _reshow(question, name, form, status_of(error))
+        return _reshow(question, name, form)
     flash(done, "success")
     return _back(question_id)
 

@@ -171,6 +171,8 @@ class QuestionForm(FlaskForm):
     source_quote = text_field("Quoted sentence", bounds.QUOTE, Optional(), render_kw={"rows": 2})
     tags = text_field("Tags (comma-separated)", bounds.TAGS, Optional(),
                       render_kw={"placeholder": "Ukraine, NATO"})
+    # shown only beside a duplicate warning (forecasts/questions/duplicates.py)
+    save_anyway = BooleanField("It is a different question: save it anyway")
 
     def to_domain(self) -> QuestionCreate:
         """The form's values as the domain's input (datetimes in UTC)."""
@@ -200,23 +202,25 @@ class ResolveForm(FlaskForm):
                  SelectChoice(Outcome.annulled.value, "Annulled (not scored)")],
         validators=[InputRequired(message="Choose YES, NO or annulled.")],
     )
+    # ids named per form: several notes share the question page, and ids must stay unique
     note = text_field("Note (evidence; required to correct a resolution)", bounds.NOTE,
-                      Optional(), render_kw={"rows": 3})
+                      Optional(), render_kw={"rows": 3}, id="resolve-note")
 
 
 class CloseForm(FlaskForm):
     note = text_field("Why close early?", bounds.NOTE,
                       DataRequired(message="Say why the question is closing early."),
-                      render_kw={"rows": 2})
+                      render_kw={"rows": 2}, id="close-note")
     confirm = BooleanField(
         "I confirm: forecasting stops now for everyone",
         validators=[DataRequired(message="Tick the box to confirm the early close.")],
+        id="close-confirm",
     )
 
 
 class DismissForm(FlaskForm):
     note = text_field("Why is the proposal wrong?", bounds.NOTE, Optional(),
-                      render_kw={"rows": 2})
+                      render_kw={"rows": 2}, id="dismiss-note")
 
 
 class ActionForm(FlaskForm):

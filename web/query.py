@@ -63,6 +63,16 @@ def text(name: str, default: str = "") -> str:
     return raw
 
 
+def choice(name: str, allowed: list[str], default: str) -> str:
+    """``?name=`` as one of ``allowed``; blank gives ``default``, anything else is a 400."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if raw not in allowed:
+        abort(400, description=f"{name}: choose one of {', '.join(allowed)}.")
+    return raw
+
+
 # ``next`` is judged whole by web.redirects.local_target, which sends anything unsafe to the home
 # page: a sign-in must not fail because the link that led to it was bad.
 CHECKED_ELSEWHERE = frozenset({"next"})

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -14,14 +23,14 @@ from forecasts import resolution
 from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
 from forecasts.models import Question, Role, User
 from forecasts.questions import catalog as questions
-from forecasts.questions import forecasting
+from forecasts.questions import duplicates, forecasting
 from forecasts.questions.catalog import Status
+from forecasts.questions.listing import MAX_WORDS, PAGE_SIZE, ListQuery, Sort, list_questions
 from forecasts.scoring.book import forecaster_names
-from web import query
+from web import prg, query
 from web.dashboards import crowd_chart
 from web.database import get_session, now
 from web.discussion import discussion_view
-from web.errors import status_of
 from web.forms import (
     ActionForm,
     CloseForm,
@@ -35,6 +44,15 @@ from web.permissions import role_required, viewer
 from web.scores import score_cache
 
 bp = Blueprint("questions", __name__)
+
+SORT_LABELS = {
+    Sort.closes: "Closing soonest",
+    Sort.closes_late: "Closing latest",
+    Sort.newest: "Newest",
+    Sort.forecasters: "Most forecasters",
+    Sort.needs_update: "Needs my update",
+}
+MAX_PAGE = 100_000  # 2.5 million questions at 25 a page
 
 LIST_FILTERS = {
     "open": {Status.open},
@@ -55,23 +73,37 @@ def index() -> ResponseReturnValue:
 @bp.get("/questions")
 @login_required
 def listing() -> ResponseReturnValue:
-    """Questions for the viewer: filter by status and tag, sorted by close date."""
+    """Questions for the viewer: filter by status, tag and words; five sorts; 25 a page."""
     user = viewer()
-    shown = request.args.get("status", "open")
-    if shown not in LIST_FILTERS or (shown == "drafts" and not user.has_role(Role.manager)):
-        shown = "open"
+    is_manager = user.has_role(Role.manager)
+    shown = query.choice("status", list(LIST_FILTERS), "open")
+    if shown == "drafts" and not is_manager:
+        shown = "open"  # drafts are for managers; forecasters get the open list instead
     tag = query.text("tag").strip() or None
-    newest_first = request.args.get("sort") == "closes-desc"
+    words = _words()
+    sort = Sort(query.choice("sort", [s.value for s in Sort], Sort.closes.value))
+    page_number = query.whole("page", 1, 1, MAX_PAGE)
     session = get_session()
-    rows = questions.list_questions(
-        session, viewer=user, now=now(), statuses=LIST_FILTERS[shown], tag=tag,
-        newest_first=newest_first, stale_after=_stale_after(),
+    statuses = LIST_FILTERS[shown]
+    page = list_questions(
+        session, viewer=user, now=now(), stale_after=_stale_after(),
+        query=ListQuery(statuses=None if statuses is None else frozenset(statuses), tag=tag,
+                        words=words, sort=sort, limit=PAGE_SIZE,
+                        offset=(page_number - 1) * PAGE_SIZE),
     )
     return render_template(
-        "questions/list.html", rows=rows, shown=shown, tag=tag, newest_first=newest_first,
-        tags=questions.all_tags(session, drafts=user.has_role(Role.manager)),
-        filters=list(LIST_FILTERS),
+        "questions/list.html", page=page, rows=page.rows, shown=shown, tag=tag,
+        q=" ".join(words), sort=sort, sorts=SORT_LABELS, page_number=page_number,
+        tags=questions.all_tags(session, drafts=is_manager), filters=list(LIST_FILTERS),
     )
+
+
+def _words() -> tuple[str, ...]:
+    """``?q=`` split into words; more than ``MAX_WORDS`` is a 400."""
+    words = tuple(query.text("q").split())
+    if len(words) > MAX_WORDS:
+        abort(400, description=f"q: search with at most {MAX_WORDS} words.")
+    return words
 
 
 def _stale_after() -> timedelta:
@@ -83,25 +115,30 @@ def _stale_after() -> timedelta:
 def detail(question_id: int) -> ResponseReturnValue:
     """One question: its terms, the viewer's forecasts, the crowd (once allowed), its trail."""
     question = questions.visible_question(get_session(), question_id, viewer())
-    return _render_detail(question, ForecastForm())
+    return _render_detail(question)
 
 
-def _render_detail(question: Question, form: ForecastForm, code: int = 200) -> ResponseReturnValue:
+def _render_detail(question: Question) -> ResponseReturnValue:
+    """The question page; a form that just failed here comes back with its values and errors."""
     session, user, moment = get_session(), viewer(), now()
     show_crowd = forecasting.may_see_crowd(session, question, user, moment)
-    page = render_template(
+    mine = forecasting.history(session, question, user)
+    form = ForecastForm()
+    if not prg.restore(form) and mine:
+        form.probability.data = f"{mine[0].probability * 100:g}"  # prefilled: your latest
+    return render_template(
         "questions/detail.html",
         question=question,
         status=questions.status(question, moment),
         tags=questions.tag_names(session, question),
-        mine=forecasting.history(session, question, user),
+        mine=mine,
         crowd=forecasting.crowd_now(session, question, moment) if show_crowd else None,
         trail=resolution.trail(session, question),
         revisions=questions.revisions(session, question),
         people=questions.people_involved(session, question),
         form=form,
-        resolve_form=ResolveForm(),
-        close_form=CloseForm(),
+        resolve_form=prg.restored(ResolveForm()),
+        close_form=prg.restored(CloseForm()),
         action_form=ActionForm(),
         is_manager=user.has_role(Role.manager),
         scores=_question_scores(question, user),
@@ -109,9 +146,16 @@ def _render_detail(question: Question, form: ForecastForm, code: int = 200) -> R
         crowd_chart=crowd_chart(question, user, show_crowd),
         # the discussion, clarifications, reaffirming and reopening (web/discussion.py)
         discussion=discussion_view(question, user, moment),
-        reopen_form=ReopenForm() if questions.reopenable(question, moment) else None,
+        similar=duplicates.similar_to(session, question.title, exclude=[question.id])  # type: ignore[list-item]
+        if user.has_role(Role.manager) and question.published_at is None else [],
+        reopen_form=prg.restored(ReopenForm()) if questions.reopenable(question, moment)
+        else None,
     )
-    return page, code
+
+
+def _back_to(question: Question, form: FlaskForm) -> ResponseReturnValue:
+    """Post/Redirect/Get: the question page again, this form's values and errors kept."""
+    return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
 def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
@@ -129,12 +173,12 @@ def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
 @bp.post("/questions/<int:question_id>/forecasts")
 @login_required
 def forecast(question_id: int) -> ResponseReturnValue:
-    """Add the viewer's forecast; errors re-show the page with the message and a 4xx."""
+    """Add the viewer's forecast; errors go back to the question page, with what was typed."""
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
     form = ForecastForm()
     if not form.validate_on_submit():
-        return _render_detail(question, form, 400)
+        return _back_to(question, form)
     try:
         forecasting.submit_forecast(
             session, question, forecaster=user, probability=form.parsed_probability,
@@ -142,10 +186,10 @@ def forecast(question_id: int) -> ResponseReturnValue:
         )
     except ValidationFailed as error:
         attach_errors(form, error)
-        return _render_detail(question, form, 400)
+        return _back_to(question, form)
     except (Conflict, NotFound) as error:
         flash(str(error), "error")
-        return _render_detail(question, form, status_of(error))
+        return _back_to(question, form)
     flash(f"Forecast saved: {form.parsed_probability * 100:g} %.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
 
@@ -155,9 +199,9 @@ def forecast(question_id: int) -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Draft a question."""
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" and not prg.restore(form):
         _prefill_dates(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _stopped_as_duplicate(form):
         try:
             question = questions.create_question(
                 get_session(), form.to_domain(), author=viewer(), now=now()
@@ -167,7 +211,19 @@ def new() -> ResponseReturnValue:
         else:
             flash("Draft saved. Check it, then publish it for forecasters.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    return render_template("questions/form.html", form=form, question=None), _code(form)
+    if request.method == "POST":
+        return prg.redirect_with(form, url_for("questions.new"))
+    similar = duplicates.similar_to(get_session(), form.title.data or "") if form.errors else []
+    return render_template("questions/form.html", form=form, question=None, similar=similar)
+
+
+def _stopped_as_duplicate(form: QuestionForm) -> bool:
+    """A new title like an existing question's stops once, with a warning, until confirmed."""
+    if form.save_anyway.data or not duplicates.similar_to(get_session(), form.title.data):
+        return False
+    form.save_anyway.errors = ["This looks like an existing question (listed above). Tick the "
+                               "box to save it anyway, or open the question instead."]
+    return True
 
 
 def _prefill_dates(form: QuestionForm) -> None:
@@ -184,7 +240,7 @@ def edit(question_id: int) -> ResponseReturnValue:
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" and not prg.restore(form):
         _fill_from(form, question, questions.tag_names(session, question))
     if form.validate_on_submit():
         try:
@@ -196,9 +252,11 @@ def edit(question_id: int) -> ResponseReturnValue:
         else:
             flash("Question updated.", "success")
             return redirect(url_for("questions.detail", question_id=question_id))
+    if request.method == "POST":
+        return prg.redirect_with(form, url_for("questions.edit", question_id=question_id))
     has_forecasts = questions.has_forecasts(session, question)
     return render_template("questions/form.html", form=form, question=question,
-                           has_forecasts=has_forecasts), _code(form)
+                           has_forecasts=has_forecasts)
 
 
 def _fill_from(form: QuestionForm, question: Question, tags: list[str]) -> None:
@@ -216,8 +274,9 @@ def publish(question_id: int) -> ResponseReturnValue:
     """Make a draft visible to forecasters."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    ActionForm().validate_on_submit()
-    return _act(question, lambda: questions.publish_question(
+    form = ActionForm()
+    form.validate_on_submit()
+    return _act(question, form, lambda: questions.publish_question(
         session, question, actor=viewer(), now=now()), "Published: forecasters can see it now.")
 
 
@@ -229,9 +288,8 @@ def close(question_id: int) -> ResponseReturnValue:
     question = questions.visible_question(session, question_id, viewer())
     form = CloseForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: questions.close_early(
+        return _back_to(question, form)
+    return _act(question, form, lambda: questions.close_early(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Closed: no more forecasts are accepted.")
 
@@ -244,9 +302,8 @@ def reopen(question_id: int) -> ResponseReturnValue:
     question = questions.visible_question(session, question_id, viewer())
     form = ReopenForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: questions.reopen(
+        return _back_to(question, form)
+    return _act(question, form, lambda: questions.reopen(
         session, question, actor=viewer(), note=form.note.data or "", now=now()),
         "Reopened: forecasts are accepted until the scheduled close.")
 
@@ -257,8 +314,9 @@ def reaffirm(question_id: int) -> ResponseReturnValue:
     """Record the viewer's latest forecast again, unchanged, at the current time."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    ActionForm().validate_on_submit()
-    return _act(question, lambda: forecasting.reaffirm(
+    form = ActionForm()
+    form.validate_on_submit()
+    return _act(question, form, lambda: forecasting.reaffirm(
         session, question, forecaster=viewer(), now=now()), "Forecast reaffirmed.")
 
 
@@ -270,24 +328,22 @@ def resolve(question_id: int) -> ResponseReturnValue:
     question = questions.visible_question(session, question_id, viewer())
     form = ResolveForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return _render_detail(question, ForecastForm(), 400)
-    return _act(question, lambda: resolution.resolve(
+        return _back_to(question, form)
+    return _act(question, form, lambda: resolution.resolve(
         session, question, outcome=form.outcome.data, actor=viewer(),
         note=form.note.data or "", now=now()), "Resolution recorded.")
 
 
-def _act(question: Question, action: Callable[[], object], done: str) -> ResponseReturnValue:
-    """Run a manager's action; a refusal re-shows the page with the reason and its status."""
+def _act(question: Question, form: FlaskForm, action: Callable[[], object],
+         done: str) -> ResponseReturnValue:
+    """Run an action; a refusal goes back to the page with the reason, the form's text kept."""
     try:
         action()
+    except ValidationFailed as error:
+        attach_errors(form, error)
+        return _back_to(question, form)
     except DomainError as error:
-        get_session().rollback()
         flash(str(error), "error")
-        return _render_detail(question, ForecastForm(), status_of(error))
+        return _back_to(question, form)
     flash(done, "success")
     return redirect(url_for("questions.detail", question_id=question.id))
-
-
-def _code(form: FlaskForm) -> int:
-    return 400 if form.errors else 200

@@ -18,6 +18,7 @@ from forecasts.models.briefings import (
     PublicationAlias,
     PublicationAuthor,
 )
+from forecasts.models.forms import KeptForm
 from forecasts.models.integrations import (
     ApiToken,
     Webhook,
@@ -74,6 +75,7 @@ __all__ = [
     "Forecast",
     "JobRun",
     "JobSchedule",
+    "KeptForm",
     "Lease",
     "Outcome",
     "Proposal",

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from forecasts import bounds
 from forecasts.db import UTCDateTime, text_enum, utc_timestamp
 from forecasts.models.resolution import Outcome
+from forecasts.names import text_key
 
 
 class QuestionTag(SQLModel, table=True):
@@ -72,6 +73,10 @@ class Question(QuestionBase, table=True):
     source_date: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     # ICD 203's analytic confidence (low, moderate, high): shown, never a probability.
     confidence: str | None = Field(default=None, max_length=20)
+    # text_key(title, criteria, background), which the list's search compares; kept current by
+    # the listener below on every insert and update, whichever path writes the question.
+    search_key: str = Field(default="", sa_type=sa.Text,
+                            sa_column_kwargs={"server_default": ""})
 
     @property
     def closed_at(self) -> datetime:
@@ -79,6 +84,15 @@ class Question(QuestionBase, table=True):
         if self.closed_early_at is not None and self.closed_early_at < self.closes_at:
             return self.closed_early_at
         return self.closes_at
+
+
+@sa.event.listens_for(Question, "before_insert")
+@sa.event.listens_for(Question, "before_update")
+def _keep_search_key(_mapper: object, _connection: object, question: Question) -> None:
+    # "or ''": a row built from another's model_dump() may carry None until the NOT NULL
+    # checks refuse it; the key must not fail first
+    question.search_key = text_key(question.title or "", question.resolution_criteria or "",
+                                   question.description or "")
 
 
 class QuestionRevision(SQLModel, table=True):

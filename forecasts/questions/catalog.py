@@ -1,17 +1,14 @@
-"""Questions: drafting, publishing, editing with history, closing, and listing for a viewer."""
+"""Questions: drafting, publishing, editing with history, and closing (lists: questions.listing)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import type_coerce
-from sqlmodel import Field, Session, col, func, select
+from sqlmodel import Field, Session, col, select
 
 from forecasts import bounds
-from forecasts.db import UTCDateTime
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
     Action,
@@ -27,7 +24,6 @@ from forecasts.models import (
 )
 from forecasts.names import name_key, tidy_name
 from forecasts.notifications import webhooks
-from forecasts.questions.crowd import crowd_member
 
 MAX_TAGS = 12
 QUESTION_TEXTS = {
@@ -334,88 +330,6 @@ def set_tags(session: Session, question: Question, names: list[str]) -> None:
             session.add(tag)
             session.flush()
         session.add(QuestionTag(question_id=question.id, tag_id=tag.id))  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class QuestionRow:
-    """A question as a list shows it to one viewer."""
-
-    question: Question
-    status: Status
-    tags: list[str]
-    forecasters: int
-    my_last_forecast_at: datetime | None
-    needs_forecast: bool
-    stale: bool
-
-
-def list_questions(
-    session: Session,
-    *,
-    viewer: User,
-    now: datetime,
-    statuses: set[Status] | None = None,
-    tag: str | None = None,
-    newest_first: bool = False,
-    stale_after: timedelta = timedelta(days=14),
-) -> list[QuestionRow]:
-    """Questions this viewer may see, sorted by close date, with the viewer's own marks."""
-    query = select(Question)
-    if not viewer.has_role(Role.manager):
-        query = query.where(col(Question.published_at).is_not(None))
-    if tag:
-        query = query.where(
-            col(Question.id).in_(
-                select(QuestionTag.question_id)
-                .join(Tag, col(Tag.id) == QuestionTag.tag_id)
-                .where(Tag.key == name_key(tag))
-            )
-        )
-    order = col(Question.closes_at).desc() if newest_first else col(Question.closes_at).asc()
-    questions = list(session.exec(query.order_by(order, col(Question.id))))
-    if statuses is not None:
-        questions = [q for q in questions if status(q, now) in statuses]
-    ids = [q.id for q in questions]
-    tags = tags_by_question(session, ids)
-    counts, mine = _forecast_stats(session, ids, viewer)
-    rows = []
-    for q in questions:
-        last = mine.get(q.id)  # type: ignore[arg-type]
-        is_open = status(q, now) is Status.open
-        rows.append(
-            QuestionRow(
-                question=q,
-                status=status(q, now),
-                tags=tags[q.id],  # type: ignore[index]
-                forecasters=counts.get(q.id, 0),  # type: ignore[arg-type]
-                my_last_forecast_at=last,
-                needs_forecast=is_open and last is None,
-                stale=is_open and last is not None and now - last > stale_after,
-            )
-        )
-    return rows
-
-
-def _forecast_stats(
-    session: Session, ids: list[int | None], viewer: User
-) -> tuple[dict[int, int], dict[int, datetime]]:
-    if not ids:
-        return {}, {}
-    in_ids = col(Forecast.question_id).in_(ids)
-    # The same crowd as the question page's count and median: publications are not in it.
-    counts = session.exec(
-        select(Forecast.question_id, func.count(func.distinct(Forecast.forecaster_id)))
-        .join(User, col(User.id) == Forecast.forecaster_id)
-        .where(in_ids, crowd_member())
-        .group_by(col(Forecast.question_id))
-    )
-    mine = session.exec(
-        # type_coerce keeps max() a UTC datetime; SQLite would otherwise hand back a string.
-        select(Forecast.question_id, type_coerce(func.max(Forecast.created_at), UTCDateTime()))
-        .where(in_ids, Forecast.forecaster_id == viewer.id)
-        .group_by(col(Forecast.question_id))
-    )
-    return dict(counts.all()), dict(mine.all())
 
 
 def revisions(session: Session, question: Question) -> list[QuestionRevision]:

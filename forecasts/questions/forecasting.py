@@ -23,13 +23,18 @@ MAX_PERCENT = Decimal("99")
 def probability_from_percent(text: str) -> float:
     """Parse what a forecaster typed ("30", "30.5", "30 %") into a probability in (0, 1).
 
-    Raises ValidationFailed with a message fit for the form.
+    The number is always a percent. A value between 0 and 1 ("0.3") is refused with "Did you
+    mean 30 %?", never reinterpreted; "1" is 1 %. Raises ValidationFailed with a message fit
+    for the form.
     """
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     try:
         percent = bounds.parse_decimal(cleaned)  # digits 0–9 only: not "٣٠", "1e1" or "nan"
     except bounds.OutOfBounds:
         raise ValidationFailed({"probability": "Enter a number from 1 to 99."}) from None
+    if 0 < percent < 1:
+        # Read as percent, always: 0.3 is never taken to mean 30 %, but the likely slip is named.
+        raise ValidationFailed({"probability": fraction_hint(percent)})
     if not MIN_PERCENT <= percent <= MAX_PERCENT:
         raise ValidationFailed(
             {"probability": "Enter a probability from 1 % to 99 %: nothing is certain."}
@@ -37,6 +42,15 @@ def probability_from_percent(text: str) -> float:
     if percent.as_tuple().exponent < -1:  # type: ignore[operator]
         raise ValidationFailed({"probability": "Use at most one decimal place, e.g. 12.5."})
     return float(percent) / 100
+
+
+def fraction_hint(percent: Decimal) -> str:
+    """The message for a value below 1 %, which is most likely a fraction (0.3 for 30 %)."""
+    meant = format((percent * 100).normalize(), "f")
+    if not MIN_PERCENT <= Decimal(meant) <= MAX_PERCENT:
+        return "Enter a probability from 1 % to 99 %: nothing is certain."
+    return (f"Did you mean {meant} %? Probabilities are entered in percent: type {meant} "
+            f"for a {meant} % chance.")
 
 
 def check_probability(probability: float) -> None:

@@ -18,6 +18,8 @@ from forecasts.errors import Conflict
 from forecasts.models import QuestionTag, Tag, Team
 from forecasts.names import name_key
 from forecasts.questions import catalog as questions
+from forecasts.questions import listing
+from forecasts.questions.listing import ListQuery
 from tests.support.builders import T0, make_question
 
 NOW = T0 + timedelta(days=10)
@@ -45,7 +47,8 @@ def test_non_ascii_tags_filter_the_list_in_any_case(session, manager, forecaster
     doctors = make_question(session, manager, title="Will German doctors strike?",
                             tags=["Ärzte", "Germany"])
     expected = russia if name_key(asked) == name_key("Россия") else doctors
-    rows = questions.list_questions(session, viewer=forecaster, now=NOW, tag=asked)
+    rows = listing.list_questions(session, viewer=forecaster, now=NOW,
+                                       query=ListQuery(tag=asked)).rows
     assert [row.question.id for row in rows] == [expected.id]
 
 

@@ -120,8 +120,9 @@ def test_a_manager_edits_accepts_rejects_and_publishes(sign_in, session, manager
     budget = draft(rows, "Will the port authority approve the dredging")
     dredging = draft(rows, "If the port authority")
 
-    refused = act(boss, briefing, strike, probability="150")
-    assert refused.status_code == 400
+    review = f"/briefings/{briefing.id}"
+    refused = boss.post_refused(f"{review}/drafts/{strike.id}",
+                                fields(strike, "accept", probability="150"), review)
     assert "Enter a probability from 1 % to 99 %" in refused.get_data(as_text=True)
     session.refresh(strike)
     assert (strike.state, strike.probability) == (DraftState.pending, 0.325)
@@ -152,8 +153,8 @@ def test_publish_refuses_a_conditional_without_its_condition(sign_in, session, m
     briefing, rows = imported(boss, session)
     dredging = draft(rows, "If the port authority")
     assert act(boss, briefing, dredging).status_code == 302
-    refused = boss.post(f"/briefings/{briefing.id}/publish")
-    assert refused.status_code == 409
+    refused = boss.post_refused(f"/briefings/{briefing.id}/publish", {},
+                                f"/briefings/{briefing.id}")
     assert "accept that condition draft too" in refused.get_data(as_text=True)
     assert stored(session)[2] == 0
 
@@ -168,8 +169,8 @@ def test_publish_refuses_a_conditional_without_its_condition(sign_in, session, m
     assert f'href="/questions/{child.id}"' in parent_page
     assert "conditional</span>" in boss.get("/questions").get_data(as_text=True)
 
-    resolve = boss.post(f"/questions/{child.id}/resolve", {"outcome": "yes", "note": ""})
-    assert resolve.status_code == 409
+    resolve = boss.post_refused(f"/questions/{child.id}/resolve", {"outcome": "yes", "note": ""},
+                                f"/questions/{child.id}")
     assert "resolve that question YES first" in resolve.get_data(as_text=True)
 
 
@@ -182,12 +183,14 @@ def test_a_context_sentence_is_promoted_and_filled_in(sign_in, session, manager)
     assert promoted.quote == "Dock workers in Valmora walked out on Monday."
     page = boss.get(f"/briefings/{briefing.id}").get_data(as_text=True)
     assert "Promote to draft" not in page and '<mark data-sentence="0">' in page
-    blank = act(boss, briefing, promoted, title="")
-    assert blank.status_code == 400 and "Write the question" in blank.get_data(as_text=True)
-    assert boss.post(f"/briefings/{briefing.id}/promote",
-                     {"sentence_index": "0"}).status_code == 409
-    assert boss.post(f"/briefings/{briefing.id}/promote",
-                     {"sentence_index": "x"}).status_code == 400
+    review = f"/briefings/{briefing.id}"
+    blank = boss.post_refused(f"{review}/drafts/{promoted.id}",
+                              fields(promoted, "accept", title=""), review)
+    assert "Write the question" in blank.get_data(as_text=True)
+    again = boss.post_refused(f"{review}/promote", {"sentence_index": "0"}, review)
+    assert 'class="flash flash-error"' in again.get_data(as_text=True)
+    assert "Choose a sentence" in boss.post_refused(f"{review}/promote", {"sentence_index": "x"},
+                                                    review).get_data(as_text=True)
 
 
 def test_the_term_record_page_shows_how_often_terms_came_true(sign_in, session, manager):

@@ -151,9 +151,10 @@ def test_admins_and_the_cli_give_users_an_email(sign_in, session, admin, runner)
     assert created.status_code == 302
     zoe = accounts.find_user(session, "zoe")
     assert zoe.email == "zoe@example.org"
-    bad = client.post("/admin/users", {"username": "zed", "password": "long-enough-1",
-                                       "role": "forecaster", "team_id": "0", "email": "zed"})
-    assert bad.status_code == 400 and accounts.find_user(session, "zed") is None
+    client.post_refused("/admin/users", {"username": "zed", "password": "long-enough-1",
+                                         "role": "forecaster", "team_id": "0", "email": "zed"},
+                        "/admin/users")
+    assert accounts.find_user(session, "zed") is None
     changed = client.post(f"/admin/users/{zoe.id}", {"role": "forecaster", "team_id": "0",
                                                      "active": "y", "email": "zoe@desk.org"})
     assert changed.status_code == 302

@@ -40,13 +40,15 @@ def test_admin_creates_users_and_teams(sign_in, session, admin):
 
 def test_admin_form_errors(sign_in, session, admin):
     client = sign_in(admin)
-    response = client.post("/admin/users", {"username": "zo", "password": "short",
-                                            "role": "forecaster", "team_id": "0"})
-    assert response.status_code == 400
-    assert "at least 10 characters" in response.get_data(as_text=True)
+    response = client.post_refused("/admin/users", {"username": "zo", "password": "short",
+                                                    "role": "forecaster", "team_id": "0"},
+                                   "/admin/users")
+    page = response.get_data(as_text=True)
+    assert "at least 10 characters" in page
+    assert 'value="zo"' in page and 'value="short"' not in page  # a password is never kept
     assert accounts.find_user(session, "zo") is None
-    duplicate = client.post("/admin/teams", {"name": " "})
-    assert duplicate.status_code == 400
+    duplicate = client.post_refused("/admin/teams", {"name": " "}, "/admin/teams")
+    assert 'class="error"' in duplicate.get_data(as_text=True)
 
 
 def test_admin_changes_a_role(sign_in, session, admin, forecaster):

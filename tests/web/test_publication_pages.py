@@ -75,8 +75,11 @@ def test_a_manager_corrects_the_guessed_publication_before_publishing(sign_in, s
     guessed = import_issue(boss, session)
     assert guessed.publication == "Eastern Flank Risk Monitor"
     url = f"/briefings/{guessed.id}/publication"
-    assert boss.post(url, {"name": ""}).status_code == 400
-    assert boss.post(url, {"name": "x" * 201}).status_code == 400
+    review = f"/briefings/{guessed.id}"
+    assert "Name the publication." in boss.post_refused(url, {"name": ""}, review).get_data(
+        as_text=True)
+    assert "x" * 201 in boss.post_refused(url, {"name": "x" * 201}, review).get_data(
+        as_text=True)  # what was typed comes back, with the message
     assert boss.post(url, {"name": "EFRM Weekly"}).status_code == 302
     session.expire_all()
     assert session.get(Briefing, guessed.id).publication == "EFRM Weekly"
@@ -85,5 +88,8 @@ def test_a_manager_corrects_the_guessed_publication_before_publishing(sign_in, s
     again = import_issue(boss, session)
     assert again.publication == "EFRM Weekly"
     publish_all(boss, session, again)
-    refused = boss.post(f"/briefings/{again.id}/publication", {"name": "Someone Else"})
-    assert refused.status_code == 409
+    refused = boss.post_refused(f"/briefings/{again.id}/publication", {"name": "Someone Else"},
+                                f"/briefings/{again.id}")
+    assert 'class="flash flash-error"' in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Briefing, again.id).publication == "EFRM Weekly"

@@ -4,8 +4,7 @@ import pytest
 
 from forecasts import resolution
 from forecasts.models import Outcome
-from forecasts.questions import catalog as questions
-from forecasts.questions import forecasting
+from forecasts.questions import forecasting, listing
 from tests.support.builders import T0, make_question
 from tests.support.pages import table_rows
 
@@ -27,7 +26,8 @@ def test_manager_drafts_then_publishes_a_question(sign_in, session, manager, for
     boss = sign_in(manager)
     response = boss.post("/questions/new", QUESTION_FORM)
     assert response.status_code == 302
-    [row] = questions.list_questions(session, viewer=manager, now=T0 + timedelta(days=10))
+    [row] = listing.list_questions(session, viewer=manager,
+                                         now=T0 + timedelta(days=10)).rows
     question = row.question
     assert row.tags == ["Aegean", "Greece", "Turkey"]
     assert question.published_at is None
@@ -50,10 +50,12 @@ def test_manager_drafts_then_publishes_a_question(sign_in, session, manager, for
     ],
 )
 def test_question_form_errors_store_nothing(sign_in, session, manager, changes, message):
-    response = sign_in(manager).post("/questions/new", {**QUESTION_FORM, **changes})
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
-    assert questions.list_questions(session, viewer=manager, now=T0) == []
+    boss = sign_in(manager)
+    response = boss.post_refused("/questions/new", {**QUESTION_FORM, **changes}, "/questions/new")
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert QUESTION_FORM["title"] in page  # what was typed comes back with the message
+    assert listing.list_questions(session, viewer=manager, now=T0).rows == []
 
 
 def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager, forecaster):
@@ -76,10 +78,9 @@ def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager,
 @pytest.mark.parametrize("typed", ["0", "100", "150", "-1", "abc", "", "nan", "12.34"])
 def test_bad_probabilities_are_form_errors(sign_in, session, manager, forecaster, typed):
     question = make_question(session, manager)
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": typed})
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
+    page = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                            {"probability": typed},
+                                            f"/questions/{question.id}").get_data(as_text=True)
     assert 'class="error"' in page
     assert forecasting.history(session, question, forecaster) == []
 
@@ -87,9 +88,8 @@ def test_bad_probabilities_are_form_errors(sign_in, session, manager, forecaster
 def test_forecast_on_a_closed_question_is_refused(sign_in, session, manager, forecaster, clock):
     question = make_question(session, manager)
     clock.set(question.closes_at + timedelta(minutes=1))
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": "40"})
-    assert response.status_code == 409
+    response = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                                {"probability": "40"}, f"/questions/{question.id}")
     assert "closed: forecasts are no longer accepted" in response.get_data(as_text=True)
     assert forecasting.history(session, question, forecaster) == []
 
@@ -97,9 +97,9 @@ def test_forecast_on_a_closed_question_is_refused(sign_in, session, manager, for
 def test_forecast_on_a_resolved_question_is_refused(sign_in, session, manager, forecaster):
     question = make_question(session, manager)
     resolution.resolve(session, question, outcome="yes", actor=manager, now=T0 + timedelta(days=1))
-    response = sign_in(forecaster).post(f"/questions/{question.id}/forecasts",
-                                        {"probability": "40"})
-    assert response.status_code == 409
+    response = sign_in(forecaster).post_refused(f"/questions/{question.id}/forecasts",
+                                                {"probability": "40"}, f"/questions/{question.id}")
+    assert "resolved: forecasts are no longer accepted" in response.get_data(as_text=True)
     assert forecasting.history(session, question, forecaster) == []
 
 
@@ -135,8 +135,8 @@ def test_manager_closes_resolves_and_corrects_with_a_visible_trail(sign_in, sess
     clock.advance(hours=1)
     assert boss.post(f"/questions/{question.id}/resolve",
                      {"outcome": "no", "note": "Union statement."}).status_code == 302
-    refused = boss.post(f"/questions/{question.id}/resolve", {"outcome": "yes"})
-    assert refused.status_code == 400
+    refused = boss.post_refused(f"/questions/{question.id}/resolve", {"outcome": "yes"},
+                                f"/questions/{question.id}")
     assert "Say why the resolution is being corrected." in refused.get_data(as_text=True)
     clock.advance(hours=1)
     assert boss.post(f"/questions/{question.id}/resolve",

@@ -12,8 +12,9 @@ from flask import Blueprint, current_app
 from forecasts import resolution
 from forecasts.models import Question, User
 from forecasts.questions import catalog as questions
-from forecasts.questions import forecasting
-from forecasts.questions.catalog import QuestionCreate, QuestionRow, Status
+from forecasts.questions import forecasting, listing
+from forecasts.questions.catalog import QuestionCreate, Status
+from forecasts.questions.listing import MAX_WORDS, ListQuery, QuestionRow
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (
@@ -39,7 +40,7 @@ def question_out(question: Question, row: QuestionRow | None = None) -> Question
     if row is None:
         mine = forecasting.history(session, question, viewer)
         tags = questions.tag_names(session, question)
-        counted = len(forecasting.latest_forecasts(session, question))
+        counted = len(forecasting.latest_forecasts(session, question, crowd_only=True))
         last = mine[0].created_at if mine else None
     else:
         tags, counted, last = row.tags, row.forecasters, row.my_last_forecast_at
@@ -76,22 +77,17 @@ def register(bp: Blueprint) -> None:
     @api_spec.validate(query=QuestionQuery, resp=responses(HTTP_200=QuestionPage), tags=[TAG])
     def list_questions(query: QuestionQuery) -> QuestionPage:
         """Questions you may see, by close date; filter by status, tag and words."""
-        statuses = None if query.status == "all" else {Status(query.status)}
+        statuses = None if query.status == "all" else frozenset({Status(query.status)})
+        words = tuple((query.q or "").split())
+        if len(words) > MAX_WORDS:
+            raise Problem(400, f"q: search with at most {MAX_WORDS} words.")
         stale = current_app.config["SETTINGS"].stale_after_days
-        rows = questions.list_questions(get_session(), viewer=api_user(), now=now(),
-                                        statuses=statuses, tag=query.tag,
-                                        stale_after=timedelta(days=stale))
-        if query.q:
-            words = query.q.casefold().split()
-            rows = [r for r in rows if all(
-                w in f"{r.question.title} {r.question.description}".casefold() for w in words)]
-        if query.cursor:
-            after = _decode(query.cursor)
-            rows = [r for r in rows if (r.question.closes_at, r.question.id) > after]
-        page = rows[:query.limit]
-        more = len(rows) > query.limit
-        return QuestionPage(items=[question_out(r.question, r) for r in page],
-                            next_cursor=_encode(page[-1]) if more else None)
+        page = listing.list_questions(
+            get_session(), viewer=api_user(), now=now(), stale_after=timedelta(days=stale),
+            query=ListQuery(statuses=statuses, tag=query.tag, words=words, limit=query.limit,
+                            after=_decode(query.cursor) if query.cursor else None))
+        return QuestionPage(items=[question_out(r.question, r) for r in page.rows],
+                            next_cursor=_encode(page.rows[-1]) if page.has_more else None)
 
     @bp.post("/questions")
     @api_spec.validate(json=QuestionIn, resp=responses(HTTP_201=QuestionOut), tags=[TAG])

@@ -84,7 +84,8 @@ class QuestionQuery(Strict):
     status: Literal["draft", "upcoming", "open", "closed", "resolved", "all"] = "all"
     tag: Annotated[str, one_line(60)] | None = None
     q: Annotated[str, one_line(200)] | None = Field(
-        default=None, description="Words in the title or description")
+        default=None, description="Words (all of them, any case) in the title, resolution "
+                                 "criteria or background")
     cursor: Annotated[str, one_line(200)] | None = Field(
         default=None, description="next_cursor of the last page")
     limit: int = Field(default=50, ge=1, le=200)

@@ -4,8 +4,9 @@ import pytest
 
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.questions import catalog as questions
-from forecasts.questions import forecasting
+from forecasts.questions import forecasting, listing
 from forecasts.questions.catalog import Status
+from forecasts.questions.listing import ListQuery, Sort
 from tests.support.builders import T0, make_question, make_user, question_input
 
 
@@ -29,7 +30,7 @@ def test_create_refuses_broken_questions_and_stores_nothing(session, manager, ch
     with pytest.raises(ValidationFailed) as refused:
         questions.create_question(session, question_input(**changes), author=manager, now=T0)
     assert field in refused.value.fields
-    assert questions.list_questions(session, viewer=manager, now=T0) == []
+    assert listing.list_questions(session, viewer=manager, now=T0).rows == []
 
 
 def test_only_managers_create_questions(session, forecaster):
@@ -42,7 +43,7 @@ def test_drafts_are_hidden_from_forecasters(session, manager, forecaster):
     with pytest.raises(NotFound):
         questions.visible_question(session, draft.id, forecaster)
     assert questions.visible_question(session, draft.id, manager) is draft
-    assert questions.list_questions(session, viewer=forecaster, now=T0) == []
+    assert listing.list_questions(session, viewer=forecaster, now=T0).rows == []
 
 
 def test_status_follows_the_clock(session, manager):
@@ -100,7 +101,7 @@ def test_listing_marks_unforecast_and_stale_questions(session, manager, forecast
     forecasting.submit_forecast(session, fresh, forecaster=forecaster, probability=0.6,
                                 now=now - timedelta(days=1))
     rows = {r.question.id: r for r in
-            questions.list_questions(session, viewer=forecaster, now=now)}
+            listing.list_questions(session, viewer=forecaster, now=now).rows}
     assert (rows[fresh.id].needs_forecast, rows[fresh.id].stale) == (False, False)
     assert (rows[stale.id].needs_forecast, rows[stale.id].stale) == (False, True)
     assert (rows[untouched.id].needs_forecast, rows[untouched.id].stale) == (True, False)
@@ -113,10 +114,11 @@ def test_listing_filters_by_tag_and_sorts_by_close_date(session, manager):
     early = make_question(session, manager, title="Early", tags=["nato", "Ukraine"],
                           closes_at=T0 + timedelta(days=5), resolve_by=T0 + timedelta(days=5))
     make_question(session, manager, title="Other", tags=["Aegean"])
-    by_tag = questions.list_questions(session, viewer=manager, now=T0, tag="NATO")
+    by_tag = listing.list_questions(session, viewer=manager, now=T0,
+                                          query=ListQuery(tag="NATO")).rows
     assert [r.question.id for r in by_tag] == [early.id, late.id]
-    newest = questions.list_questions(session, viewer=manager, now=T0, tag="nato",
-                                      newest_first=True)
+    newest = listing.list_questions(
+        session, viewer=manager, now=T0, query=ListQuery(tag="nato", sort=Sort.closes_late)).rows
     assert [r.question.id for r in newest] == [late.id, early.id]
 
 

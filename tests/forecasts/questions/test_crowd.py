@@ -8,8 +8,7 @@ import pytest
 from sqlmodel import text
 
 from forecasts.models import Forecast, UserKind
-from forecasts.questions import catalog as questions
-from forecasts.questions import forecasting
+from forecasts.questions import forecasting, listing
 from forecasts.questions.crowd import crowd_member_sql, in_crowd
 from tests.support.builders import T0, make_publication, make_question, make_user
 
@@ -38,10 +37,11 @@ def test_list_count_page_count_and_median_leave_out_the_publication(session, man
     for user, p in ((ana, 0.2), (ben, 0.4)):
         forecasting.submit_forecast(session, question, forecaster=user, probability=p, now=now)
     later = now + timedelta(minutes=1)
-    [row] = questions.list_questions(session, viewer=manager, now=later)
+    [row] = listing.list_questions(session, viewer=manager, now=later).rows
     crowd = forecasting.crowd_now(session, question, later)
     assert row.forecasters == crowd.forecasters == 2  # "2 forecasters" on the list and the page
     assert crowd.median == pytest.approx(0.3)  # the publication's 90 % is not pooled
+    assert row.crowd_median == crowd.median  # the list shows the page's median
 
 
 def test_the_sql_form_selects_the_same_people(session, manager):
