@@ -5,9 +5,11 @@ has everything the code needs."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -73,10 +75,16 @@ def imported(*folders: str) -> set[str]:
             and not name.startswith("_")}
 
 
+@functools.cache
+def _providers() -> Mapping[str, list[str]]:
+    """module → the installed distributions that provide it (reads every RECORD: once)."""
+    return importlib.metadata.packages_distributions()
+
+
 def undeclared(modules: set[str], requirements: list[Requirement]) -> list[str]:
     """The modules that no declared distribution provides."""
     declared_names = {canonicalize_name(r.name) for r in requirements}
-    providers = importlib.metadata.packages_distributions()
+    providers = _providers()
     return sorted(module for module in modules
                   if not {canonicalize_name(d) for d in providers.get(module, [])} & declared_names)
 
