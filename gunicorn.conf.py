@@ -1,18 +1,24 @@
 """gunicorn settings; every value can be overridden on the command line or by the environment."""
 
-import os
 import sys
 
-from forecasts.config import ConfigError, Settings
+from forecasts.config import ConfigError, ServerSettings, Settings
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+try:
+    # HOST, PORT, WEB_CONCURRENCY and GUNICORN_TIMEOUT, parsed as strictly as every setting
+    server = ServerSettings.from_env()
+except ConfigError as error:
+    print(f"Not starting: {error}", file=sys.stderr)
+    sys.exit(2)
+
+bind = server.bind
+workers = server.web_concurrency
 accesslog = "-"
 # The scheduler runs as its own process (see jobs/), never inside a web worker.
 preload_app = False
 # Scores are stored per question at resolution time, so no request waits for the whole book;
 # gunicorn's default 30 s worker timeout holds.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = server.gunicorn_timeout
 
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]

@@ -198,7 +198,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
     from forecasts import resolution
     from forecasts.models import Forecast, User
     from forecasts.scoring import store
-    from forecasts.scoring.book import book_from_rows, ranking
+    from forecasts.scoring.book import book_from_rows, book_leaderboard
     from forecasts.scoring.leaderboard import leaderboard
     from tests.support.builders import make_question
 
@@ -215,7 +215,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
     print(f"{'baseline: leaderboard from raw forecasts':44} {baseline * 1000:10.0f} ms  "
           f"(load {raw_s:.1f} s + engine {board_s:.1f} s)")
     book = book_from_rows(rows)
-    stored_s, _ = _timed(lambda: ranking(book, with_crowd=False))
+    stored_s, _ = _timed(lambda: book_leaderboard(book, with_crowd=False))
     print(f"{'engine leaderboard over stored rows':44} {stored_s * 1000:10.0f} ms  "
           f"{baseline / stored_s:6.0f}x faster than baseline   target <= 300 ms")
     for name, page in FRESH_PAGES:

@@ -11,7 +11,7 @@ all), which the 20 s total deadline per fetch cuts off. Two runs on fresh databa
 without the slow sources, then the same with them; the ratio shows what the drip costs. Each
 database is a fresh migrated SQLite file unless --database-url names an empty migrated one
 (then only the run with slow sources is made). Wall time is time.perf_counter around one
-`check_due` call. Memory is the process's resident set size, sampled every 100 ms while the
+`poll_due` call. Memory is the process's resident set size, sampled every 100 ms while the
 job runs: flat means the peak stays near the start.
 """
 
@@ -45,7 +45,7 @@ from forecasts.models import (
     User,
 )
 from forecasts.outbound import parse_networks
-from forecasts.resolution.checks import check_due
+from forecasts.resolution.checks import poll_due
 from forecasts.resolution.fetching import Fetcher
 from forecasts.resolution.sources import Comparison
 
@@ -153,7 +153,7 @@ def run(url: str, *, questions: int, slow: int, workers: int, port: int) -> dict
     sampler.start()
     started = time.perf_counter()
     with Session(engine) as session:
-        counts = check_due(session, now=now, clock=lambda: datetime.now(UTC), fetcher=fetcher,
+        counts = poll_due(session, now=now, clock=lambda: datetime.now(UTC), fetcher=fetcher,
                            workers=workers)
     elapsed = time.perf_counter() - started
     done.set()

@@ -22,7 +22,7 @@ from sklearn.metrics import brier_score_loss
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasts.scoring.book import book_from_rows, ranking
+from forecasts.scoring.book import book_from_rows, book_leaderboard
 from forecasts.scoring.calibration import calibration_table, murphy_decomposition
 from forecasts.scoring.leaderboard import leaderboard
 from forecasts.scoring.scores import brier
@@ -152,7 +152,8 @@ def main() -> None:
         "leaderboard (time-weighted + relative)": measure(
             lambda: leaderboard(forecasts, questions)
         ),
-        "leaderboard over the stored rows": measure(lambda: ranking(book, with_crowd=False)),
+        "leaderboard over the stored rows": measure(
+            lambda: book_leaderboard(book, with_crowd=False)),
         "calibration table + Murphy": measure(
             lambda: (
                 calibration_table(probability, outcome),

@@ -1,13 +1,38 @@
-"""Settings read from the environment through strict parsers, built when an app or job starts."""
+"""Settings read from the environment by pydantic-settings, built when an app or job starts.
+
+Every value is parsed strictly: a typo fails at start-up with a one-line ``ConfigError`` naming
+the variable ("SESSION_COOKIE_SECURE must be true or false, not 'maybe'") rather than meaning a
+default. The app, the CLI, the scheduler and gunicorn turn that error into exit status 2.
+"""
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from forecasts.email_addresses import AddressRefused, sender_address
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,78 +44,206 @@ class ConfigError(ValueError):
 # Signs sessions only where FORECASTS_ENV=development (or in tests); anything else refuses it,
 # because anyone can read it here and forge a session cookie with it.
 DEV_SECRET_KEY = "dev-only-secret-change-me"
-ENVIRONMENTS = ("production", "development")
+TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+# Set by the code that builds the app or a test, never by the environment: TESTING=1 in a
+# production environment must not switch off the secret check.
+NOT_FROM_ENVIRONMENT = frozenset({"testing", "csrf_enabled"})
+# Variables whose name is not the field's name in capitals.
+VARIABLE_NAMES = {"environment": "FORECASTS_ENV"}
+SECRETS = frozenset({"secret_key", "mail_password"})  # never repeated in an error message
 
 
-def parse_bool(name: str, raw: str) -> bool:
+def parse_bool(raw: object) -> object:
     """Accept only true/false style words, so a typo fails loudly instead of meaning False."""
+    if not isinstance(raw, str):
+        return raw
     lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
+    if lowered in TRUE_WORDS:
         return True
-    if lowered in {"0", "false", "no", "off"}:
+    if lowered in FALSE_WORDS:
         return False
-    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+    raise ValueError("must be true or false")
 
 
-def parse_int(name: str, raw: str, *, minimum: int = 0) -> int:
-    """Parse a whole number no smaller than ``minimum``."""
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
-    return value
+def parse_whole(raw: object) -> object:
+    """A whole number in ASCII digits (``int`` would also take "٣" and "1_000")."""
+    if not isinstance(raw, str):
+        return raw
+    if not re.fullmatch(r"[0-9]+", raw.strip()):
+        raise ValueError("must be a whole number")
+    if len(raw.strip()) > 18:  # every bound here is far smaller; keeps int() off huge inputs
+        raise ValueError("is far too large")
+    return int(raw.strip())
 
 
-def parse_networks_setting(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+def _word(raw: object) -> object:
+    return raw.strip().lower() if isinstance(raw, str) else raw
+
+
+def _networks(raw: object) -> object:
     """A comma-separated CIDR list (``10.0.0.0/8, fd00::/8``); empty means none."""
+    if not isinstance(raw, str):
+        return raw
     from forecasts.outbound import parse_networks  # the one parser, next to where it is used
 
     try:
         return parse_networks(raw)
     except ValueError as error:
-        raise ConfigError(f"{name} must be a comma-separated list of networks: {error}") from None
+        raise ValueError(f"must be a comma-separated list of networks: {error}") from None
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the service can be configured with; see the README's Configuration table."""
+def _rate(raw: str) -> str:
+    from limits import parse  # a pure library: the notation Flask-Limiter reads
 
-    database_url: str = ""
-    secret_key: str = DEV_SECRET_KEY
-    environment: str = "production"
+    try:
+        parse(raw)
+    except ValueError:
+        raise ValueError("must be a rate like '10 per 15 minutes'") from None
+    return raw.strip()
+
+
+def _storage_uri(raw: str) -> str:
+    if "://" not in raw:
+        raise ValueError("must be a URI like memory:// or redis://host:6379")
+    return raw.strip()
+
+
+def _public_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return url
+
+
+def _sender(raw: str) -> str:
+    try:
+        return sender_address(raw)
+    except AddressRefused as error:
+        raise ValueError(f"must be an email address ({error})") from None
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs at psycopg 3, the driver we install."""
+    url = url.strip()
+    if not url:
+        raise ConfigError("DATABASE_URL is set but empty")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _database_url(raw: str) -> str:
+    try:
+        return normalise_database_url(raw)
+    except ConfigError:
+        raise ValueError("is set but empty") from None
+
+
+Flag = Annotated[bool, BeforeValidator(parse_bool)]
+Whole = Annotated[int, BeforeValidator(parse_whole)]
+Rate = Annotated[str, AfterValidator(_rate)]
+Networks = Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode, BeforeValidator(_networks)]
+
+
+class StrictSettings(BaseSettings):
+    """Settings parsed strictly: ``Cls(...)`` takes values as given (tests), ``Cls.from_env()``
+    reads the environment; both raise ``ConfigError`` with one sentence per bad variable.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", case_sensitive=False,
+                                      env_ignore_empty=False, validate_default=False)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise ConfigError(_explain(error)) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values given; ``from_env`` reads the environment explicitly."""
+        return (init_settings,)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read settings from ``environ`` (the process environment by default)."""
+        return cls(**Environment(cls, environ)())
+
+
+class ServerSettings(StrictSettings):
+    """gunicorn's bind address, worker count and worker timeout (read by gunicorn.conf.py)."""
+
+    host: Annotated[str, AfterValidator(str.strip)] = "127.0.0.1"
+    port: Annotated[Whole, Field(ge=1, le=65535)] = 8000
+    web_concurrency: Annotated[Whole, Field(ge=1, le=64)] = 2
+    gunicorn_timeout: Annotated[Whole, Field(ge=1, le=3600)] = 30  # seconds
+
+    @property
+    def bind(self) -> str:
+        """gunicorn's ``bind``: ``host:port`` (an IPv6 host in brackets)."""
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"{host}:{self.port}"
+
+
+class Settings(StrictSettings):
+    """Everything the service can be configured with; see the README's Configuration table.
+
+    ``Settings(...)`` takes values as given (tests); ``Settings.from_env()`` reads the
+    environment. Both parse every value by the same rules and raise ``ConfigError``.
+    """
+
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = ""
+    secret_key: str = Field(DEV_SECRET_KEY, repr=False)
+    environment: Annotated[Literal["production", "development"],
+                           BeforeValidator(_word)] = Field(
+        "production", validation_alias=AliasChoices("forecasts_env", "environment"))
     instance_path: Path = PROJECT_ROOT / "instance"
-    sqlite_busy_timeout_ms: int = 5000
-    stale_after_days: int = 14
-    session_cookie_secure: bool = False
+    sqlite_busy_timeout_ms: Annotated[Whole, Field(ge=0)] = 5000
+    stale_after_days: Annotated[Whole, Field(ge=1)] = 14
+    session_cookie_secure: Flag = False
     testing: bool = False
     csrf_enabled: bool = True
     # Email (scheduler digests and reminders); the console backend only logs the messages.
-    mail_backend: str = "console"
-    mail_server: str = "localhost"
-    mail_port: int = 25
-    mail_username: str = ""
-    mail_password: str = ""
-    mail_use_tls: bool = False
-    mail_from: str = "forecasts@localhost"
+    mail_backend: Annotated[Literal["console", "smtp"], BeforeValidator(_word)] = "console"
+    mail_server: Annotated[str, AfterValidator(str.strip)] = "localhost"
+    mail_port: Annotated[Whole, Field(ge=1, le=65535)] = 25
+    mail_username: Annotated[str, AfterValidator(str.strip)] = ""
+    mail_password: str = Field("", repr=False)
+    mail_use_tls: Flag = False
+    # Only the console backend should send from this default; set MAIL_FROM with SMTP.
+    mail_from: Annotated[str, AfterValidator(_sender)] = "forecasts@localhost"
     # Networks outbound fetches may reach although they are not public (an on-premises intranet).
-    source_allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    source_allowed_networks: Networks = ()
     # Sign-in rate limits (failed attempts; `limits` notation) and where they are counted.
-    login_limit_per_account: str = "10 per 15 minutes"
-    login_limit_per_address: str = "50 per 15 minutes"
-    ratelimit_storage_uri: str = "memory://"
-    api_rate_limit: str = "300 per minute"  # per API token
+    login_limit_per_account: Rate = "10 per 15 minutes"
+    login_limit_per_address: Rate = "50 per 15 minutes"
+    ratelimit_storage_uri: Annotated[str, AfterValidator(_storage_uri)] = "memory://"
+    api_rate_limit: Rate = "300 per minute"  # per API token
     # Where the service is reached; password-reset links are built from it, never from the
     # request's Host header (which an attacker chooses).
-    public_url: str = "http://127.0.0.1:8000"
-    trusted_proxies: int = 0
-    extra: Mapping[str, object] = field(default_factory=dict)
+    public_url: Annotated[str, AfterValidator(_public_url)] = "http://127.0.0.1:8000"
+    trusted_proxies: Annotated[Whole, Field(ge=0)] = 0
 
-    def __post_init__(self) -> None:
-        if not self.database_url:
-            url = f"sqlite:///{Path(self.instance_path) / 'forecasts.db'}"
-            object.__setattr__(self, "database_url", url)
+    @field_validator("instance_path", mode="after")
+    @classmethod
+    def _absolute(cls, path: Path) -> Path:
+        # Flask requires an absolute instance path; `make run` passes the relative "instance".
+        return path.resolve()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_database(cls, values: Any) -> Any:
+        """No DATABASE_URL: a SQLite file in the instance folder."""
+        if isinstance(values, dict) and "database_url" not in values:
+            folder = Path(values.get("instance_path", PROJECT_ROOT / "instance")).resolve()
+            values = {**values, "database_url": f"sqlite:///{folder / 'forecasts.db'}"}
+        return values
 
     def check_secret(self) -> None:
         """Refuse the development secret outside development and tests; raises ConfigError."""
@@ -107,110 +260,66 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    def with_overrides(self, **changes: Any) -> Settings:
-        """A copy with some settings changed (tests use this)."""
-        return replace(self, **changes)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from ``environ`` (the process environment by default)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        if "INSTANCE_PATH" in env:
-            # absolute, as Flask requires: `make run` passes the relative default "instance"
-            values["instance_path"] = Path(env["INSTANCE_PATH"]).resolve()
-        if "DATABASE_URL" in env:
-            values["database_url"] = normalise_database_url(env["DATABASE_URL"])
-        if "SECRET_KEY" in env:
-            values["secret_key"] = env["SECRET_KEY"]
-        if "FORECASTS_ENV" in env:
-            environment = env["FORECASTS_ENV"].strip().lower()
-            if environment not in ENVIRONMENTS:
-                raise ConfigError(f"FORECASTS_ENV must be production or development, "
-                                  f"not {env['FORECASTS_ENV']!r}")
-            values["environment"] = environment
-        if "SQLITE_BUSY_TIMEOUT_MS" in env:
-            values["sqlite_busy_timeout_ms"] = parse_int(
-                "SQLITE_BUSY_TIMEOUT_MS", env["SQLITE_BUSY_TIMEOUT_MS"]
-            )
-        if "STALE_AFTER_DAYS" in env:
-            values["stale_after_days"] = parse_int(
-                "STALE_AFTER_DAYS", env["STALE_AFTER_DAYS"], minimum=1
-            )
-        if "SESSION_COOKIE_SECURE" in env:
-            values["session_cookie_secure"] = parse_bool(
-                "SESSION_COOKIE_SECURE", env["SESSION_COOKIE_SECURE"]
-            )
-        values.update(_mail_settings(env))
-        if "SOURCE_ALLOWED_NETWORKS" in env:
-            values["source_allowed_networks"] = parse_networks_setting(
-                "SOURCE_ALLOWED_NETWORKS", env["SOURCE_ALLOWED_NETWORKS"]
-            )
-        values.update(_sign_in_settings(env))
-        return cls(**values)
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some settings changed, parsed like the rest (tests use this)."""
+        return type(self)(**{**self.model_dump(exclude_unset=True), **changes})
 
 
-def _sign_in_settings(env: Mapping[str, str]) -> dict[str, object]:
-    """Rate limits, their storage and the public URL, each checked now rather than at sign-in."""
-    from limits import parse  # a pure library: the notation Flask-Limiter reads
+class Environment(EnvSettingsSource):
+    """Environment variables (or a given mapping, in tests), one per setting, names in capitals.
 
-    values: dict[str, object] = {}
-    for name in ("LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "API_RATE_LIMIT"):
-        if name in env:
-            try:
-                parse(env[name])
-            except ValueError:
-                raise ConfigError(f"{name} must be a rate like '10 per 15 minutes', "
-                                  f"not {env[name]!r}") from None
-            values[name.lower()] = env[name].strip()
-    if "RATELIMIT_STORAGE_URI" in env:
-        uri = env["RATELIMIT_STORAGE_URI"].strip()
-        if "://" not in uri:
-            raise ConfigError(f"RATELIMIT_STORAGE_URI must be a URI like memory:// or "
-                              f"redis://host:6379, not {uri!r}")
-        values["ratelimit_storage_uri"] = uri
-    if "TRUSTED_PROXIES" in env:
-        values["trusted_proxies"] = parse_int("TRUSTED_PROXIES", env["TRUSTED_PROXIES"])
-    if "PUBLIC_URL" in env:
-        url = env["PUBLIC_URL"].strip().rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"PUBLIC_URL must start with http:// or https://, not {url!r}")
-        values["public_url"] = url
-    return values
+    Every value arrives as text and is parsed by the field's own validator; none is decoded as
+    JSON.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings],
+                 environ: Mapping[str, str] | None = None) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        if self._environ is None:
+            return super()._load_env_vars()
+        # names compared in lower case, as the settings are case-insensitive
+        return {name.lower(): value for name, value in self._environ.items()}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name in NOT_FROM_ENVIRONMENT:
+            return None, field_name, False
+        if field_name in VARIABLE_NAMES:  # only its own variable (ENVIRONMENT sets nothing)
+            return self.env_vars.get(VARIABLE_NAMES[field_name].lower()), field_name, False
+        return super().get_field_value(field, field_name)
 
 
-MAIL_BACKENDS = ("console", "smtp")
+def variable_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``environment`` → ``FORECASTS_ENV``)."""
+    if field == "forecasts_env":
+        return "FORECASTS_ENV"
+    return VARIABLE_NAMES.get(field, field.upper())
 
 
-def _mail_settings(env: Mapping[str, str]) -> dict[str, object]:
-    """The MAIL_* variables, each parsed strictly."""
-    values: dict[str, object] = {}
-    if "MAIL_BACKEND" in env:
-        backend = env["MAIL_BACKEND"].strip().lower()
-        if backend not in MAIL_BACKENDS:
-            raise ConfigError(f"MAIL_BACKEND must be console or smtp, not {env['MAIL_BACKEND']!r}")
-        values["mail_backend"] = backend
-    if "MAIL_PORT" in env:
-        port = parse_int("MAIL_PORT", env["MAIL_PORT"], minimum=1)
-        if port > 65535:
-            raise ConfigError(f"MAIL_PORT must be at most 65535, not {port}")
-        values["mail_port"] = port
-    if "MAIL_USE_TLS" in env:
-        values["mail_use_tls"] = parse_bool("MAIL_USE_TLS", env["MAIL_USE_TLS"])
-    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
-        if name in env:
-            values[name.lower()] = env[name].strip() if name != "MAIL_PASSWORD" else env[name]
-    if "MAIL_FROM" in env and "@" not in env["MAIL_FROM"]:
-        raise ConfigError(f"MAIL_FROM must be an email address, not {env['MAIL_FROM']!r}")
-    return values
+def _explain(error: ValidationError) -> str:
+    """pydantic's errors as one sentence per variable ("MAIL_PORT must be at most 65535, …")."""
+    return "; ".join(_sentence(detail) for detail in error.errors())
 
 
-def normalise_database_url(url: str) -> str:
-    """Point plain ``postgresql://`` URLs at psycopg 3, the driver we install."""
-    url = url.strip()
-    if not url:
-        raise ConfigError("DATABASE_URL is set but empty")
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
+def _sentence(detail: ErrorDetails) -> str:
+    name = variable_name(str(detail["loc"][0])) if detail["loc"] else "A setting"
+    context = detail.get("ctx") or {}
+    kind = detail["type"]
+    if kind == "value_error":
+        phrase = str(context.get("error", detail["msg"]))
+    elif kind == "greater_than_equal":
+        phrase = f"must be at least {context['ge']}"
+    elif kind == "less_than_equal":
+        phrase = f"must be at most {context['le']}"
+    elif kind == "literal_error":
+        phrase = f"must be {context['expected']}"
+    elif kind == "extra_forbidden":
+        return f"{name} is not a setting"
+    else:
+        phrase = detail["msg"][0].lower() + detail["msg"][1:]
+    if str(detail["loc"][0] if detail["loc"] else "") in SECRETS:
+        return f"{name} {phrase}"
+    shown = repr(detail["input"])
+    return f"{name} {phrase}, not {shown if len(shown) <= 80 else shown[:77] + '...'}"

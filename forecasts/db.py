@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -51,14 +52,21 @@ def text_enum(kind: type[StrEnum]) -> sa.Enum:
     )
 
 
+def json_text(value: Any) -> str:
+    """How JSON columns are written: keys sorted (stable text), and a value JSON has no type for
+    (a datetime in a check's evidence, say) as its ``str``, as the evidence always was."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
 def make_engine(settings: Settings) -> Engine:
     """Build the engine for ``settings.database_url``."""
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, json_serializer=json_text)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+    engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
+                           json_serializer=json_text)
     _tune_sqlite(engine, settings.sqlite_busy_timeout_ms)
     return engine
 

@@ -17,14 +17,14 @@ from sqlmodel import Session
 from forecasts import bounds, briefings, sample, schema
 from forecasts.accounts import people as accounts
 from forecasts.accounts import profile
-from forecasts.briefings import MAX_BRIEFING_BYTES
+from forecasts.briefings import MAX_BRIEFING_BYTES, estimative
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.exports.cells import write_table
 from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
 from forecasts.scoring import store as score_store
-from web.cli_types import BoundedDay, BoundedText, BoundedWhole
+from web.cli_types import BoundedDay, BoundedText, BoundedWhole, ExistingFile, NewFile, OneOf
 from web.exports_cli import export_command, import_command
 
 
@@ -89,7 +89,7 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username", type=BoundedText(bounds.USERNAME))
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.forecaster.value,
+@click.option("--role", type=OneOf([r.value for r in Role]), default=Role.forecaster.value,
               show_default=True)
 @click.option("--display-name", default="", type=BoundedText(bounds.DISPLAY_NAME),
               help="Shown on pages; defaults to the username.")
@@ -163,9 +163,10 @@ def briefing_group() -> None:
 
 
 @briefing_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yardstick", default="icd203", show_default=True,
-              help="icd203, phia or nato: how estimative words become numbers.")
+@click.argument("file", type=ExistingFile())
+@click.option("--yardstick", default=estimative.DEFAULT_YARDSTICK, show_default=True,
+              type=OneOf(list(estimative.YARDSTICKS)),
+              help="How estimative words become numbers.")
 @click.option("--date", "published", default=None, type=BoundedDay(),
               help="The briefing's publication date, 1970–2200 (default: today, UTC).")
 @click.option("--publication", default="", type=BoundedText(bounds.PUBLICATION),
@@ -202,8 +203,6 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
 
 
 def _read_briefing(file: Path) -> bytes:
-    if not file.is_file():
-        raise CommandError(f"No such file: {file}.")
     if file.stat().st_size > MAX_BRIEFING_BYTES:
         # Refuse before reading: a huge file should not be loaded into memory to be rejected.
         size = file.stat().st_size / 1024 / 1024
@@ -242,21 +241,21 @@ def scores() -> None:
 
 
 @scores.command("leaderboard")
-@click.option("--by", type=click.Choice(["forecaster", "team", "tag"]), default="forecaster",
+@click.option("--by", type=OneOf(["forecaster", "team", "tag"]), default="forecaster",
               show_default=True)
 @click.option("--min-questions", type=BoundedWhole(1, 10_000), default=1, show_default=True)
-@click.option("--policy", type=click.Choice(["active", "crowd", "ignorance"]), default="active",
+@click.option("--policy", type=OneOf(["active", "crowd", "ignorance"]), default="active",
               show_default=True, help="How time before a forecaster's first forecast counts.")
 @click.option("--two-term", is_flag=True, help="Report Brier on the 0–2 scale (GJOpen).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+@click.option("--csv", "csv_path", type=NewFile(),
               help="Also write the table to this CSV file.")
 @with_appcontext
 def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
-                       csv_path: str | None) -> None:
+                       csv_path: Path | None) -> None:
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
         book = scorebook.book_from_rows(score_store.read_rows(session.connection()))
-        table = scorebook.ranking(book, by=by, groups=scorebook.groups_for(session, by),
+        table = scorebook.book_leaderboard(book, by=by, groups=scorebook.groups_for(session, by),
                                   min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
                                   two_term=two_term)
         if by == "forecaster":
@@ -274,7 +273,7 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
 
 
 @scores.command("rebuild")
-@click.option("--batch", type=click.IntRange(min=1, max=100_000),
+@click.option("--batch", type=BoundedWhole(1, 100_000),
               default=score_store.BATCH_QUESTIONS, show_default=True,
               help="Questions scored per batch (bounds memory).")
 @with_appcontext

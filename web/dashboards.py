@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -34,7 +34,7 @@ from forecasts.scoring.reports import (
     term_table,
 )
 from forecasts.scoring.store import scoring_frames
-from forecasts.scoring.subjects import choices, tagged_questions, team_members
+from forecasts.scoring.subjects import choices, member_ids, tagged_question_ids
 from web import query
 from web.charts import (
     calibration_figure,
@@ -63,10 +63,7 @@ def _cache() -> ScoreCache:
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name, default) or default
-    if value not in allowed:
-        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
-    return value
+    return query.choice(name, allowed, default)
 
 
 def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
@@ -154,7 +151,7 @@ def _team_subject(key: str) -> Subject:
     team = get_session().get(Team, _id(key))
     if team is None:
         abort(404, description=f"No team #{key}.")
-    members = team_members(get_session(), team.id)  # type: ignore[arg-type]
+    members = member_ids(get_session(), team.id)  # type: ignore[arg-type]
     return Subject("team", key, f"Team {team.name}",
                    f"No resolved questions yet for team {team.name}.",
                    lambda scores: _finals(scores, Selection(team_id=team.id)),
@@ -165,7 +162,7 @@ def _tag_subject(key: str) -> Subject:
     tag = get_session().get(Tag, _id(key))
     if tag is None:
         abort(404, description=f"No tag #{key}.")
-    tagged = tagged_questions(get_session(), tag.id)  # type: ignore[arg-type]
+    tagged = tagged_question_ids(get_session(), tag.id)  # type: ignore[arg-type]
     return Subject("tag", key, f"Tag {tag.name}",
                    f"No resolved questions tagged {tag.name} yet.",
                    lambda scores: _finals(scores, Selection(tag_id=tag.id)),
@@ -229,7 +226,7 @@ def calibration_page() -> ResponseReturnValue:
     interval = _choice("interval", INTERVALS, "wilson")
     n_bins = _whole("bins", 10, 2, 20)
     options = _options(kind) if viewer().is_manager else []
-    key = request.args.get("id") or _default_key(kind, options)
+    key = (query.text("id") or None) or _default_key(kind, options)
     settings = {"of": kind, "strategy": strategy, "interval": interval, "bins": n_bins,
                 "id": key, "options": options}
     if key is None:
@@ -273,7 +270,7 @@ def estimative_page() -> ResponseReturnValue:
     yardstick = _choice("yardstick", tuple(estimative.YARDSTICKS), estimative.DEFAULT_YARDSTICK)
     records = briefings.term_record(get_session())
     publications = sorted({r.publication for r in records}, key=str.lower)
-    publication = request.args.get("publication", "")
+    publication = query.text("publication")
     if publication and publication not in publications:
         abort(400, description=f"No published briefing drafts from {publication!r}.")
     chosen = [r for r in records if not publication or r.publication == publication]
@@ -295,7 +292,7 @@ def scores_over_time() -> ResponseReturnValue:
     """Mean Brier and relative Brier by month of resolution, and the nightly snapshots."""
     kind = _choice("of", ("forecaster", "team"), "forecaster")
     options = _options(kind)
-    key = request.args.get("id") or (str(options[0][0]) if options else None)
+    key = (query.text("id") or None) or (str(options[0][0]) if options else None)
     settings = {"of": kind, "id": key, "options": options}
     if key is None:
         return render_template("dashboards/over_time.html", table=None, name=None,
@@ -304,7 +301,7 @@ def scores_over_time() -> ResponseReturnValue:
         team = get_session().get(Team, _id(key))
         if team is None:
             abort(404, description=f"No team #{key}.")
-        name, members = f"Team {team.name}", team_members(get_session(), team.id)  # type: ignore[arg-type]
+        name, members = f"Team {team.name}", member_ids(get_session(), team.id)  # type: ignore[arg-type]
     else:
         name, members = _user(key, UserKind.person).display_name, [_id(key)]
     cache_key = ("monthly", kind, key, hash(tuple(members)))

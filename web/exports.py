@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField
 
+from forecasts import bounds
 from forecasts.errors import ValidationFailed
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
 from forecasts.models import Role
 from forecasts.questions.catalog import all_tags
+from web import query
 from web.database import get_session, now
 from web.permissions import role_required, viewer
 
@@ -31,27 +31,9 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired()])
 
 
-def _day(name: str) -> date | None:
-    raw = request.args.get(name, "")
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a date written YYYY-MM-DD, not {raw!r}.")
-    if not 1970 <= day.year < 2200:
-        abort(400, description=f"{name} must be between 1970 and 2199.")
-    return day
-
-
 def _filter() -> ExportFilter:
-    tag = request.args.get("tag", "").strip()
-    if len(tag) > 60:
-        abort(400, description="tag is at most 60 characters.")
-    start, end = _day("from"), _day("to")
-    if start and end and start > end:
-        abort(400, description="The period's start (from) must not be after its end (to).")
-    return ExportFilter(tag=tag, start=start, end=end)
+    start, end = query.period()
+    return ExportFilter(tag=query.text("tag", limit=bounds.TAG).strip(), start=start, end=end)
 
 
 def _download(body: str | bytes, filename: str, media: str) -> Response:

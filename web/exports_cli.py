@@ -11,11 +11,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
+from forecasts import bounds
 from forecasts.accounts.people import find_user
 from forecasts.errors import DomainError
 from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
 from forecasts.models import Role, User
+from web.cli_types import BoundedDay, BoundedText, ExistingFile, NewFile, OneOf
 
 EVERYONE = User(username="export", display_name="Export", password_hash="-", role=Role.admin)
 
@@ -28,18 +30,6 @@ def _session() -> Session:
     return Session(current_app.extensions["engine"])
 
 
-def _day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise _Refused(f"--{name} must be a date written YYYY-MM-DD, not {value!r}.") from None
-    if not 1970 <= day.year < 2200:
-        raise _Refused(f"--{name} must be between 1970 and 2199.")
-    return day
-
-
 def _viewer(session: Session, username: str | None) -> User:
     if username is None:
         return EVERYONE
@@ -50,22 +40,28 @@ def _viewer(session: Session, username: str | None) -> User:
 
 
 @click.command("export")
-@click.argument("dataset", type=click.Choice([*DATASETS, "all"]))
-@click.option("--format", "fmt", type=click.Choice(files.FORMATS), default="csv",
+@click.argument("dataset", type=OneOf([*DATASETS, "all"]))
+@click.option("--format", "fmt", type=OneOf(files.FORMATS), default="csv",
               show_default=True, help="Ignored for 'all', which is a zip of CSV files.")
-@click.option("--tag", default="", help="Only questions with this tag.")
-@click.option("--from", "start", help="First day of the period (YYYY-MM-DD, UTC).")
-@click.option("--to", "end", help="Last day of the period (YYYY-MM-DD, UTC, included).")
-@click.option("--as", "username", help="Export what this user may see (default: everything).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--tag", default="", type=BoundedText(bounds.TAG),
+              help="Only questions with this tag.")
+@click.option("--from", "start", type=BoundedDay(),
+              help="First day of the period (YYYY-MM-DD, UTC).")
+@click.option("--to", "end", type=BoundedDay(),
+              help="Last day of the period (YYYY-MM-DD, UTC, included).")
+@click.option("--as", "username", type=BoundedText(bounds.USERNAME),
+              help="Export what this user may see (default: everything).")
+@click.option("--output", "-o", type=NewFile(),
               help="Write here instead of standard output (required for 'all').")
 @with_appcontext
-def export_command(dataset: str, fmt: str, tag: str, start: str | None, end: str | None,
+def export_command(dataset: str, fmt: str, tag: str, start: date | None, end: date | None,
                    username: str | None, output: Path | None) -> None:
     """Export questions (with resolutions and trail), forecasts, per-question scores or the
     leaderboard as CSV or JSON, or 'all' of them as a zip with a README of the columns.
     """
-    where = ExportFilter(tag=tag, start=_day(start, "from"), end=_day(end, "to"))
+    if start and end and start > end:
+        raise _Refused("The period's start (--from) must not be after its end (--to).")
+    where = ExportFilter(tag=tag.strip(), start=start, end=end)
     cache, now = current_app.extensions["scores"], current_app.extensions["clock"].now()
     with _session() as session:
         viewer = _viewer(session, username)
@@ -87,9 +83,9 @@ def export_command(dataset: str, fmt: str, tag: str, start: str | None, end: str
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["questions", "forecasts"]))
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "username", required=True,
+@click.argument("kind", type=OneOf(["questions", "forecasts"]))
+@click.argument("path", type=ExistingFile())
+@click.option("--as", "username", required=True, type=BoundedText(bounds.USERNAME),
               help="The manager recorded as the importer (and in imported trails).")
 @with_appcontext
 def import_command(kind: str, path: Path, username: str) -> None:

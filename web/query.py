@@ -1,19 +1,43 @@
-"""Query strings parsed through the bounds: a bad value is a 400 with a message, never a 500.
+"""Query strings read through ``request.args.get(type=…)`` with the bounds: a bad value is a 400
+with a message, never a 500 and never silently the default.
 
-Views read numbers, ids, days and free text from ``request.args`` only through these
-functions; ``init_app`` refuses control characters in any query-string value before a view runs.
+Every view reads numbers, ids, days, choices and free text from the query string only through
+these functions; ``init_app`` refuses control characters in any query-string value before a view
+runs. Werkzeug's ``type=`` turns a ``ValueError`` into the default, which would hide a typo, so
+each converter here stops the request with a 400 (an ``HTTPException``, which it lets through).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import date
-from typing import overload
+from functools import partial
+from typing import NoReturn, TypeVar, overload
 
 from flask import Flask, abort, request
 
 from forecasts import bounds
 
 QUERY_TEXT = bounds.TextLimit(1_000)  # a filter value (tag, team, publication ...)
+T = TypeVar("T")
+
+
+def _refuse(message: str) -> NoReturn:
+    abort(400, description=message)
+
+
+def _strict(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """``parse`` as a ``type=`` converter that answers 400 instead of falling back."""
+    def convert(raw: str) -> T:
+        try:
+            return parse(raw)
+        except bounds.OutOfBounds as error:
+            _refuse(str(error))
+    return convert
+
+
+def _given(name: str) -> bool:
+    return request.args.get(name, "") != ""
 
 
 @overload
@@ -26,51 +50,61 @@ def whole(name: str, default: int | None, low: int, high: int) -> int | None: ..
 
 def whole(name: str, default: int | None, low: int, high: int) -> int | None:
     """``?name=`` as a whole number in ``[low, high]`` (ASCII digits); blank gives ``default``."""
-    raw = request.args.get(name, "")
-    if raw == "":
+    if not _given(name):
         return default
-    try:
-        return bounds.parse_whole(raw, low=low, high=high, name=name)
-    except bounds.OutOfBounds as error:
-        abort(400, description=str(error))
+    return request.args.get(name, type=_strict(
+        partial(bounds.parse_whole, low=low, high=high, name=name)))
 
 
 def parse_row_id(raw: str, name: str = "id") -> int:
     """A row id already read from the query string; aborts with 400 when it is not one."""
-    try:
-        return bounds.parse_id(raw, name=name)
-    except bounds.OutOfBounds as error:
-        abort(400, description=str(error))
+    return _strict(partial(bounds.parse_id, name=name))(raw)
+
+
+def row_id(name: str = "id") -> int | None:
+    """``?name=`` as a row id (1 … 2³¹−1 in ASCII digits); None when blank."""
+    if not _given(name):
+        return None
+    return request.args.get(name, type=_strict(partial(bounds.parse_id, name=name)))
 
 
 def day(name: str) -> date | None:
     """``?name=`` as a day YYYY-MM-DD from 1970-01-01 to 2200-12-31; None when blank."""
-    raw = request.args.get(name, "")
-    if raw == "":
+    if not _given(name):
         return None
-    try:
-        return bounds.parse_day(raw, name=name)
-    except bounds.OutOfBounds as error:
-        abort(400, description=str(error))
+    return request.args.get(name, type=_strict(partial(bounds.parse_day, name=name)))
 
 
-def text(name: str, default: str = "") -> str:
-    """``?name=`` as one line of text within ``QUERY_TEXT`` (control characters refused)."""
-    raw = request.args.get(name, default)
-    problem = QUERY_TEXT.problem(raw)
+def period(start: str = "from", end: str = "to") -> tuple[date | None, date | None]:
+    """Two days bounding a period (both included); 400 when the start is after the end."""
+    first, last = day(start), day(end)
+    if first and last and first > last:
+        _refuse(f"The period's start ({start}) must not be after its end ({end}).")
+    return first, last
+
+
+def _within(limit: bounds.TextLimit, name: str, raw: str) -> str:
+    problem = limit.problem(raw)
     if problem:
-        abort(400, description=f"{name}: {problem}")
+        _refuse(f"{name}: {problem}")
     return raw
 
 
-def choice(name: str, allowed: list[str], default: str) -> str:
+def text(name: str, default: str = "", limit: bounds.TextLimit = QUERY_TEXT) -> str:
+    """``?name=`` as one line of text within ``limit`` (control characters refused)."""
+    return request.args.get(name, default, type=partial(_within, limit, name))
+
+
+def choice(name: str, allowed: Collection[str], default: str) -> str:
     """``?name=`` as one of ``allowed``; blank gives ``default``, anything else is a 400."""
-    raw = request.args.get(name, "")
-    if raw == "":
+    def one_of(raw: str) -> str:
+        if raw not in allowed:
+            _refuse(f"{name}: choose one of {', '.join(allowed)}.")
+        return raw
+
+    if not _given(name):
         return default
-    if raw not in allowed:
-        abort(400, description=f"{name}: choose one of {', '.join(allowed)}.")
-    return raw
+    return request.args.get(name, default, type=one_of)
 
 
 # ``next`` is judged whole by web.redirects.local_target, which sends anything unsafe to the home

@@ -26,7 +26,7 @@ from forecasts.questions import catalog as questions
 from forecasts.questions import duplicates, forecasting
 from forecasts.questions.catalog import Status
 from forecasts.questions.listing import MAX_WORDS, PAGE_SIZE, ListQuery, Sort, list_questions
-from forecasts.scoring.book import forecaster_names
+from forecasts.scoring.book import forecaster_names, is_crowd
 from web import prg, query
 from web.dashboards import crowd_chart
 from web.database import get_session, now
@@ -164,7 +164,7 @@ def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
         return []
     table = score_cache().book(get_session()).for_question(question.id)  # type: ignore[arg-type]
     if not user.has_role(Role.manager):
-        table = table.loc[(table["forecaster_id"] == user.id) | (table["forecaster_id"] < 0)]
+        table = table.loc[(table["forecaster_id"] == user.id) | is_crowd(table["forecaster_id"])]
     names = forecaster_names(get_session(), table["forecaster_id"])
     rows = table.sort_values("brier").to_dict("records")
     return [{**row, "name": names.get(int(row["forecaster_id"]), "?")} for row in rows]

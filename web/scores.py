@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -14,7 +14,7 @@ from forecasts.accounts.people import list_teams
 from forecasts.exports import standings
 from forecasts.names import name_key
 from forecasts.questions.catalog import all_tags
-from forecasts.scoring.book import forecaster_names
+from forecasts.scoring.book import aggregate_of, forecaster_names
 from forecasts.scoring.reader import ScoreCache
 from web import query
 from web.database import get_session
@@ -31,10 +31,7 @@ def score_cache() -> ScoreCache:
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name, default)
-    if value not in allowed:
-        abort(400, description=f"{name} must be one of: {', '.join(allowed)}.")
-    return value
+    return query.choice(name, allowed, default)
 
 
 def _minimum() -> int:
@@ -55,12 +52,8 @@ class Filters:
         return (self.tag, self.team, self.start, self.end)
 
 
-def _day(name: str) -> date | None:
-    return query.day(name)
-
-
 def _filters(tags: list[str], teams: list[str]) -> Filters:
-    tag, team = request.args.get("tag", ""), request.args.get("team", "")
+    tag, team = query.text("tag"), query.text("team")
     # Names match ignoring case (forecasts.names); the filters then carry the stored spelling.
     tag_names, team_names = {name_key(t): t for t in tags}, {name_key(t): t for t in teams}
     if tag and name_key(tag) not in tag_names:
@@ -68,9 +61,7 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
     if team and name_key(team) not in team_names:
         abort(400, description=f"No team named {team!r}.")
     tag, team = tag_names.get(name_key(tag), ""), team_names.get(name_key(team), "")
-    start, end = _day("from"), _day("to")
-    if start and end and start > end:
-        abort(400, description="The period's start (from) must not be after its end (to).")
+    start, end = query.period()
     return Filters(tag, team, start, end)
 
 
@@ -87,11 +78,13 @@ def leaderboard() -> ResponseReturnValue:
     tags = all_tags(session)
     teams = [team.name for team in list_teams(session)]
     filters = _filters(tags, teams)
-    table = standings.ranking(session, score_cache(), standings.LeaderboardFilters(
+    table = standings.leaderboard_by_id(session, score_cache(), standings.LeaderboardFilters(
         by=by, policy=policy, two_term=scale == "two", min_questions=minimum,
         tag=filters.tag, team=filters.team, start=filters.start, end=filters.end))
     ascending = sort in ("relative_brier", "brier", "reliability")
     table = table.sort_values(sort, ascending=ascending, kind="stable")
+    if by == "forecaster":  # the template asks which rows are crowd aggregates by this key
+        table = table.assign(aggregate=aggregate_of(table["forecaster_id"]))
     return render_template(
         "scores/leaderboard.html", rows=table.to_dict("records"), by=by, policy=policy,
         scale=scale, sort=sort, minimum=minimum, names=_names(table, by),

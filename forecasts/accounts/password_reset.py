@@ -16,6 +16,7 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
 from forecasts.accounts import people as accounts
+from forecasts.email_addresses import AddressRefused, normalise_email
 from forecasts.errors import ValidationFailed
 from forecasts.models import User, UserKind
 from forecasts.notifications.mail import Email, Mailer
@@ -71,6 +72,11 @@ def find_by_name_or_email(session: Session, identifier: str) -> User | None:
     if not identifier:
         return None
     field = User.email if "@" in identifier else User.username
+    if "@" in identifier:
+        try:  # stored addresses are normalised; look the address up in the same form
+            identifier = normalise_email(identifier)
+        except AddressRefused:
+            return None
     user = session.exec(select(User).where(field == identifier)).first()
     if user is None or not user.active or user.kind is not UserKind.person:
         return None

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from forecasts import bounds
+from forecasts.email_addresses import AddressRefused, normalise_email
 from forecasts.errors import ValidationFailed
 from forecasts.models import ReminderPreference, User
 from forecasts.models.notifications import DEFAULT_INTERVAL_DAYS
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_INTERVAL_DAYS = 365
 
 
@@ -25,13 +24,18 @@ class Reminders:
 
 
 def clean_email(email: str | None) -> str | None:
-    """The address trimmed and lower-cased, None when blank; raises ValidationFailed."""
-    email = (email or "").strip().lower()
+    """The address normalised by email-validator, None when blank; raises ValidationFailed."""
+    email = (email or "").strip()
     if not email:
         return None
-    if bounds.EMAIL.problem(email) or not EMAIL.match(email):
-        raise ValidationFailed({"email": "Give an address like name@example.org."})
-    return email
+    problem = bounds.EMAIL.problem(email)
+    if problem:
+        raise ValidationFailed({"email": problem})
+    try:
+        return normalise_email(email)
+    except AddressRefused as error:
+        raise ValidationFailed({"email": f"{error} Give an address like name@example.org."}) \
+            from None
 
 
 def set_email(session: Session, user: User, email: str | None) -> User:

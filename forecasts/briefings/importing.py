@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
@@ -79,7 +78,7 @@ def import_briefing(
         yardstick=parsed.yardstick, text=body,
         imported_by_id=importer.id if importer else None, imported_at=now,
         publication_id=credited.id, author_id=author.id if author else None,
-        sentences=json.dumps(layout_record(parsed)),
+        sentences=layout_record(parsed),
     )
     session.add(briefing)
     session.flush()

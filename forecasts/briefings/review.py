@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -121,7 +120,7 @@ def stored_layout(briefing: Briefing) -> dict[str, list[dict[str, Any]]]:
     same parser, so the numbers are the ones its drafts point at.
     """
     if briefing.sentences:
-        return json.loads(briefing.sentences)
+        return briefing.sentences
     parsed = parse_briefing(briefing.text, published=briefing.published,
                             yardstick=briefing.yardstick, plain=True)
     return layout_record(parsed)

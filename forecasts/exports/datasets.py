@@ -17,6 +17,7 @@ from forecasts.exports import standings
 from forecasts.exports.tables import ForecastFilter, iter_forecast_rows, tagged
 from forecasts.models import Question, ResolutionEvent, Role, User
 from forecasts.questions.catalog import tags_by_question
+from forecasts.scoring.book import aggregate_of, is_crowd
 from forecasts.scoring.reader import ScoreCache
 
 QUESTION_COLUMNS = {
@@ -50,13 +51,15 @@ FORECAST_COLUMNS = {
 }
 SCORE_COLUMNS = {
     "question_id": "The question's number.",
-    "forecaster_id": "The forecaster's number; negative for the crowd aggregates.",
+    "forecaster_id": "The forecaster's number (the crowd aggregates have negative ones).",
+    "aggregate": "The crowd aggregate the row stands for (median, mean, ...); empty for a person.",
     "forecaster": "The forecaster's display name, or the crowd aggregate's name.",
     "brier": "Time-weighted Brier score on the question (0 best, 1 worst).",
     "relative_brier": "That score minus the crowd median's (negative beats the crowd).",
 }
 LEADERBOARD_COLUMNS = {
     "name": "Forecaster, crowd aggregate, team or tag.",
+    "aggregate": "The crowd aggregate the row stands for (median, mean, ...); empty otherwise.",
     "questions": "Resolved questions scored.",
     "brier": "Mean time-weighted Brier.",
     "relative_brier": "Mean relative Brier (negative beats the crowd).",
@@ -172,8 +175,9 @@ def score_rows(session: Session, cache: ScoreCache, viewer: User,
     if keep is not None:
         table = table.loc[table["question_id"].isin(keep)]
     if not viewer.has_role(Role.manager):
-        table = table.loc[(table["forecaster_id"] == viewer.id) | (table["forecaster_id"] < 0)]
+        table = table.loc[(table["forecaster_id"] == viewer.id) | is_crowd(table["forecaster_id"])]
     table = table.sort_values(["question_id", "forecaster_id"], kind="stable")
+    table = table.assign(aggregate=aggregate_of(table["forecaster_id"]))
     return table[list(SCORE_COLUMNS)].to_dict("records")
 
 

@@ -14,10 +14,10 @@ import pandas as pd
 from sqlmodel import Session
 
 from forecasts.accounts.people import find_team
-from forecasts.scoring.book import CROWD_IDS, forecaster_names
+from forecasts.scoring.book import CROWD_IDS, aggregate_of, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
-from forecasts.scoring.subjects import team_members
+from forecasts.scoring.subjects import member_ids
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,15 @@ def _midnight(day: date | None) -> datetime | None:
     return None if day is None else datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def ranking(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
+def leaderboard_by_id(session: Session, cache: ScoreCache,
+                      filters: LeaderboardFilters) -> pd.DataFrame:
     """The stored scores ranked with the filters applied (ids, no names), cached per version.
 
     Raises ValueError for a bad ``by`` or policy.
     """
     start = _midnight(filters.start)
     end = _midnight(filters.end + timedelta(days=1)) if filters.end else None  # `end` included
-    table = cache.derived(session, ("ranking", filters), lambda scores: scores.leaderboard(
+    table = cache.derived(session, ("leaderboard", filters), lambda scores: scores.leaderboard(
         by=filters.by, before_first=filters.policy,  # type: ignore[arg-type]
         two_term=filters.two_term, min_questions=filters.min_questions, start=start, end=end,
         tag=filters.tag or None))
@@ -53,18 +54,22 @@ def ranking(session: Session, cache: ScoreCache, filters: LeaderboardFilters) ->
 
 
 def leaderboard(session: Session, cache: ScoreCache, filters: LeaderboardFilters) -> pd.DataFrame:
-    """The ranking as the page shows it, with a ``name`` column first (forecasters' display
-    names, the crowd aggregates' names, or the team or tag). Raises ValueError for a bad ``by``.
+    """The leaderboard as the page shows it, with a ``name`` column first (forecasters' display
+    names, the crowd aggregates' names, or the team or tag) and an ``aggregate`` column naming
+    the crowd aggregate a row stands for ("" for a person, team or tag). Raises ValueError for
+    a bad ``by``.
     """
-    table = ranking(session, cache, filters)
+    table = leaderboard_by_id(session, cache, filters)
     if table.empty:  # nothing scored yet: the columns alone
-        return table.assign(name=[])[["name", *table.columns]]
+        return table.assign(name=[], aggregate=[])[["name", "aggregate", *table.columns]]
     if filters.by == "forecaster":
         names = forecaster_names(session, table["forecaster_id"])
         labels = [names.get(int(i), "?") for i in table["forecaster_id"]]
+        aggregates = aggregate_of(table["forecaster_id"])
     else:
-        labels = [str(v) for v in table[filters.by]]
-    return table.assign(name=labels)[["name", *table.columns]].reset_index(drop=True)
+        labels, aggregates = [str(v) for v in table[filters.by]], [""] * len(table)
+    return table.assign(name=labels, aggregate=aggregates)[
+        ["name", "aggregate", *table.columns]].reset_index(drop=True)
 
 
 def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilters) -> pd.DataFrame:
@@ -75,8 +80,8 @@ def _only_team(session: Session, table: pd.DataFrame, filters: LeaderboardFilter
         return table.loc[table["team"] == filters.team]
     if filters.by == "forecaster":
         team = find_team(session, filters.team)
-        members = team_members(session, team.id) if team else []  # type: ignore[arg-type]
-        return table.loc[table["forecaster_id"].isin(members) | (table["forecaster_id"] < 0)]
+        members = member_ids(session, team.id) if team else []  # type: ignore[arg-type]
+        return table.loc[table["forecaster_id"].isin(members) | is_crowd(table["forecaster_id"])]
     return table
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -34,9 +35,10 @@ class Briefing(SQLModel, table=True):
     # Whose words these are; ``publication`` and ``author`` keep the names as shown on import.
     publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="publication_author.id")
-    # The parser's one sentence numbering, as JSON [{index, block, paragraph, text}]: drafts
-    # and the review page's highlights both point into it.
-    sentences: str | None = Field(default=None, sa_type=sa.Text)
+    # The parser's one sentence numbering (parsed.layout_record: {"blocks": [...], "sentences":
+    # [{index, block, paragraph, text}]}): drafts and the review page's highlights both point into
+    # it. NULL for a briefing imported before it was kept.
+    sentences: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON(none_as_null=True))
 
 
 class BriefingDraft(SQLModel, table=True):

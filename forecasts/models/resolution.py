@@ -3,7 +3,6 @@ sources, checks and proposals that suggest an outcome."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -72,7 +71,8 @@ class Proposal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", unique=True, ondelete="CASCADE")
     outcome: Outcome = Field(sa_type=text_enum(Outcome))
-    evidence: str = Field(default="{}", sa_type=sa.Text)
+    # what the check saw: value or entry title and link, fetched-at time, URL, reason
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     proposed_at: datetime = Field(sa_type=UTCDateTime)
     status: ProposalStatus = Field(
         default=ProposalStatus.pending,
@@ -80,12 +80,6 @@ class Proposal(SQLModel, table=True):
     )
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The evidence: value or entry title and link, fetched-at time, URL."""
-        facts: dict[str, Any] = json.loads(self.evidence or "{}")
-        return facts
 
 
 ALERT_AFTER_FAILURES = 5  # consecutive failed checks before managers are told

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -36,13 +35,9 @@ class JobRun(SQLModel, table=True):
         default=RunOutcome.running,
         sa_type=text_enum(RunOutcome),
     )
-    counts: str = Field(default="{}", sa_type=sa.Text)
+    counts: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)  # {"closed": 3}
     error: str = Field(default="", sa_type=sa.Text)
 
-    @property
-    def count_map(self) -> dict[str, int]:
-        """The counts as a dict, e.g. {"closed": 3}."""
-        return json.loads(self.counts or "{}")
 
 
 class JobSchedule(SQLModel, table=True):

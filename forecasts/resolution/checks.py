@@ -1,4 +1,7 @@
-"""Checking resolution sources: fetch them concurrently, judge each answer, record, propose.
+"""Polling resolution sources: fetch them concurrently, judge each answer, record, propose.
+
+A source check (``SourceCheck``) is the record of one poll. Elsewhere ``check_*`` only validates
+input and raises; fetching a source is always "poll".
 
 Fetching and judging happen in worker threads on plain values (at most 16 at once, each fetch
 with a total deadline); results are written as they come, a batch per transaction (all or none;
@@ -140,7 +143,7 @@ def _batches(session: Session, now: datetime, size: int) -> Iterator[list[Due]]:
         after = batch[-1].source_id
 
 
-def check_due(
+def poll_due(
     session: Session,
     *,
     now: datetime,
@@ -149,7 +152,9 @@ def check_due(
     workers: int = 16,
     batch_size: int = 500,
 ) -> dict[str, int]:
-    """Check every source due at ``now``, at most ``workers`` at a time; counts of what happened.
+    """Poll (fetch and judge) every source due at ``now``, ``workers`` at a time; counts.
+
+    The counts say what happened (checked, proposed, failed ...).
 
     Each check is timed by ``clock`` (``now`` without one) when it starts, so its
     ``checked_at`` is when it ran. Results are written in groups of ``batch_size`` as checks
@@ -167,7 +172,7 @@ def check_due(
         done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
         finished.extend(future.result() for future in done)
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
         for batch in _batches(session, now, batch_size):
             session.rollback()  # end the read before the slow fetches
             for due in batch:

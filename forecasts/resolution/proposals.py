@@ -6,7 +6,6 @@ Proposing and confirming both go into the resolution trail.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +59,7 @@ def propose(
         return None
     note = summary(outcome, facts)
     proposal = Proposal(question_id=question.id, outcome=outcome,  # type: ignore[arg-type]
-                        evidence=json.dumps(facts, sort_keys=True, default=str), proposed_at=now)
+                        evidence=facts, proposed_at=now)
     session.add(proposal)
     session.add(ResolutionEvent(question_id=question.id, actor_id=actor.id, at=now,  # type: ignore[arg-type]
                                 action=Action.propose, to_outcome=outcome, note=note))
@@ -108,7 +107,7 @@ def propose_many(
         return set()
     session.execute(sa.insert(Proposal.__table__), [  # type: ignore[attr-defined]
         {"question_id": question_id, "outcome": outcome, "proposed_at": at,
-         "evidence": json.dumps(facts, sort_keys=True, default=str),
+         "evidence": facts,
          "status": ProposalStatus.pending}
         for question_id, outcome, facts, at in fresh
     ])
@@ -146,7 +145,7 @@ def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime)
         ProposalStatus.confirmed, now, actor.id
     )
     session.add(proposal)
-    note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.facts)
+    note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.evidence)
     outcomes.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
                        now=now)  # commits the proposal's status with the resolution
     session.refresh(proposal)

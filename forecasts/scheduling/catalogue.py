@@ -31,7 +31,7 @@ class Context:
     clock: Clock
     mailer: Mailer
     fetcher: source_checks.Fetcher = field(default_factory=source_checks.Fetcher)
-    check_workers: int = 16
+    poll_workers: int = 16
 
 
 def close_questions(ctx: Context) -> dict[str, int]:
@@ -40,11 +40,11 @@ def close_questions(ctx: Context) -> dict[str, int]:
         return {"closed": closing.close_due(session, now=ctx.clock.now())}
 
 
-def check_sources(ctx: Context) -> dict[str, int]:
-    """Check the resolution sources that are due and propose resolutions."""
+def poll_sources(ctx: Context) -> dict[str, int]:
+    """Poll the resolution sources that are due and propose resolutions."""
     with Session(ctx.engine) as session:
-        return source_checks.check_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
-                                       fetcher=ctx.fetcher, workers=ctx.check_workers)
+        return source_checks.poll_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
+                                      fetcher=ctx.fetcher, workers=ctx.poll_workers)
 
 
 def send_managers_digest(ctx: Context) -> dict[str, int]:
@@ -112,7 +112,7 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("close-questions", close_questions, Every(minutes=1),
             "Close questions past their close date (every minute)"),
-    JobSpec("check-sources", check_sources, Every(minutes=5),
+    JobSpec("check-sources", poll_sources, Every(minutes=5),
             "Check automatic resolution sources (every 5 minutes)"),
     JobSpec("managers-digest", send_managers_digest, At(hour=7),
             "Email managers overdue questions and failing sources (daily, 07:00 UTC)"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,7 +36,7 @@ def finish_run(
     """Record how the run ended."""
     run.finished_at = now
     run.outcome = RunOutcome.failed if error else RunOutcome.succeeded
-    run.counts = json.dumps(counts or {}, sort_keys=True)
+    run.counts = dict(counts or {})
     run.error = error
     session.add(run)
     session.commit()

@@ -17,9 +17,10 @@ from sqlmodel import Session, col, select
 from forecasts.models import QuestionTag, Tag, Team, User
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS, rank
-from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, score_rows
+from forecasts.scoring.table import CROWD_IDS, CROWD_NAMES, aggregate_of, is_crowd, score_rows
 
-__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "compute", "ranking"]
+__all__ = ["CROWD_IDS", "CROWD_NAMES", "ScoreBook", "aggregate_of", "book_leaderboard", "compute",
+           "is_crowd"]
 
 PAIR_COLUMNS: tuple[str, ...] = (
     "question_id", "forecaster_id", "brier", "crowd_brier", "relative_brier", "coverage",
@@ -50,7 +51,8 @@ class ScoreBook:
         """
         check_policy(before_first)
         rows = self.rows
-        rows = rows.loc[(rows["subject_id"] < 0) if crowd else (rows["subject_id"] > 0)]
+        crowd_rows = is_crowd(rows["subject_id"])
+        rows = rows.loc[crowd_rows if crowd else ~crowd_rows]
         if len(self.questions) != rows["question_id"].nunique():
             rows = rows.loc[rows["question_id"].isin(self.questions["question_id"])]
         scale = 2.0 if two_term else 1.0
@@ -104,7 +106,7 @@ def compute(forecasts: pd.DataFrame, questions: pd.DataFrame, *, version: object
     return book_from_rows(score_rows(forecasts, questions), version=version)
 
 
-def ranking(
+def book_leaderboard(
     book: ScoreBook,
     *,
     by: str = "forecaster",
@@ -114,7 +116,7 @@ def ranking(
     two_term: bool = False,
     with_crowd: bool = True,
 ) -> pd.DataFrame:
-    """The leaderboard by forecaster, team or tag; crowd aggregates join a forecaster ranking."""
+    """The leaderboard by forecaster, team or tag; crowd aggregates join a forecasters' one."""
     people = book.scores(before_first, two_term=two_term)
     if people.empty:
         return pd.DataFrame(columns=[by, *RANK_COLUMNS])
@@ -128,7 +130,7 @@ def ranking(
 
 
 def team_groups(session: Session) -> pd.DataFrame:
-    """forecaster_id → team name, for a ranking by team."""
+    """forecaster_id → team name, for a leaderboard by team."""
     rows = session.exec(
         select(User.id, Team.name).join(Team, col(Team.id) == User.team_id)
     ).all()
@@ -136,7 +138,7 @@ def team_groups(session: Session) -> pd.DataFrame:
 
 
 def tag_groups(session: Session) -> pd.DataFrame:
-    """question_id → tag, for a ranking by tag (a question counts under each of its tags)."""
+    """question_id → tag, for a leaderboard by tag (a question counts under each of its tags)."""
     rows = session.exec(
         select(QuestionTag.question_id, Tag.name).join(Tag, col(Tag.id) == QuestionTag.tag_id)
     ).all()
@@ -145,14 +147,14 @@ def tag_groups(session: Session) -> pd.DataFrame:
 
 def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
     """Display names for forecaster ids, crowd pseudo-forecasters included."""
-    user_ids = {int(i) for i in ids if int(i) > 0}  # type: ignore[call-overload]
+    user_ids = {int(i) for i in ids if int(i) not in CROWD_NAMES}  # type: ignore[call-overload]
     users: Iterable[User] = (session.exec(select(User).where(col(User.id).in_(user_ids)))
                              if user_ids else [])
     return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}  # type: ignore[misc]
 
 
 def groups_for(session: Session, by: str) -> pd.DataFrame | None:
-    """The mapping a ranking ``by`` needs; raises ValueError for an unknown grouping."""
+    """The mapping a leaderboard ``by`` needs; raises ValueError for an unknown grouping."""
     if by == "forecaster":
         return None
     if by == "team":

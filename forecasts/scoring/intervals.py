@@ -13,7 +13,9 @@ import pandas as pd
 from forecasts.scoring.aggregates import crowd_by_event
 from forecasts.scoring.timeline import ForecastTimeline, ResolvedQuestions
 
-IGNORANCE = 0.25  # one-term Brier of a 50 % forecast
+# The uninformed (chance) Brier: one-term score of a 50 % forecast whatever the outcome. Not
+# the "ignorance score" of the literature, which is the logarithmic score (Roulston & Smith 2002).
+UNINFORMED_BRIER = 0.25
 NS_PER_SECOND = 1e9
 
 
@@ -145,7 +147,7 @@ def with_policy(
     opens = questions.start[own.question]
     if policy == "ignorance":
         gap = (own.begin - opens) / NS_PER_SECOND
-        return own.total + IGNORANCE * gap, own.covered + gap
+        return own.total + UNINFORMED_BRIER * gap, own.covered + gap
     assert steps is not None and at_begin is not None, "the crowd policy needs the crowd's steps"
     first = steps.first(own.question)
     # before anyone forecast there is no crowd, so that time stays unscored
@@ -167,7 +169,7 @@ def crowd_score(
     if policy == "crowd":
         return steps.tail[first], (end - crowd_begins) / NS_PER_SECOND
     before_crowd = (crowd_begins - opens) / NS_PER_SECOND
-    return steps.tail[first] + IGNORANCE * before_crowd, (end - opens) / NS_PER_SECOND
+    return steps.tail[first] + UNINFORMED_BRIER * before_crowd, (end - opens) / NS_PER_SECOND
 
 
 def mean_over_time(total: np.ndarray, seconds: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecasts.models import ScoreSnapshot, User
-from forecasts.scoring.book import book_from_rows, ranking
+from forecasts.scoring.book import book_from_rows, book_leaderboard
 from forecasts.scoring.store import read_rows
 
 FORECASTER, TEAM = "forecaster", "team"
@@ -31,9 +31,9 @@ def scores_now(session: Session) -> list[tuple[str, int, int, float, float | Non
     )
     if book.rows.empty:
         return []
-    tables = [(FORECASTER, "forecaster_id", ranking(book, with_crowd=False))]
+    tables = [(FORECASTER, "forecaster_id", book_leaderboard(book, with_crowd=False))]
     if not teams.empty:
-        tables.append((TEAM, "team", ranking(book, by="team", groups=teams)))
+        tables.append((TEAM, "team", book_leaderboard(book, by="team", groups=teams)))
     result = []
     for kind, key, table in tables:
         for row in table.itertuples(index=False):

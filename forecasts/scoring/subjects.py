@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from forecasts.models import QuestionTag, Tag, Team, User, UserKind
-from forecasts.names import name_key
 
 
 @dataclass(frozen=True)
@@ -35,21 +34,12 @@ def choices(session: Session) -> Choices:
     )
 
 
-def team_members(session: Session, team_id: int) -> list[int]:
+def member_ids(session: Session, team_id: int) -> list[int]:
     """Ids of the team's members."""
     return list(session.exec(select(User.id).where(User.team_id == team_id)).all())  # type: ignore[arg-type]
 
 
-def tagged_questions(session: Session, tag_id: int) -> list[int]:
+def tagged_question_ids(session: Session, tag_id: int) -> list[int]:
     """Ids of the questions carrying the tag."""
     return list(session.exec(select(QuestionTag.question_id)
                              .where(QuestionTag.tag_id == tag_id)).all())
-
-
-def questions_tagged(session: Session, name: str) -> frozenset[int]:
-    """Ids of the questions carrying the tag called ``name``."""
-    query = (select(QuestionTag.question_id).join(Tag, col(Tag.id) == QuestionTag.tag_id)
-             .where(Tag.key == name_key(name)))
-    return frozenset(session.exec(query).all())
-
-

@@ -26,6 +26,24 @@ CROWD_NAMES = {
     -3: "Crowd: recency-weighted median",
     -4: "Crowd: extremized mean (a = 2.5)",
 }
+CROWD_AGGREGATES = {crowd_id: method for method, crowd_id in CROWD_IDS.items()}
+
+
+def is_crowd(ids: pd.Series) -> pd.Series:
+    """True where a forecaster id stands for a crowd aggregate, not a person.
+
+    The one place that knows the stored convention (negative ids); callers and templates ask
+    this, or read the ``aggregate`` key ``aggregate_of`` gives, never compare ids with 0.
+    """
+    return ids < 0
+
+
+def aggregate_of(ids: pd.Series) -> list[str]:
+    """For each forecaster id, the crowd aggregate it stands for ("median", ...), or "" for a
+    person (a string either way, so a DataFrame column of them never holds NaN)."""
+    return [CROWD_AGGREGATES.get(int(i), "") for i in ids]
+
+
 DECILES = np.linspace(0.0, 1.0, 11)  # the leaderboard's Murphy bins, stored per row
 BINARY = "binary"  # the `kind` of a yes/no question's rows; multiple choice and numeric come later
 SCORE_COLUMNS: tuple[str, ...] = (

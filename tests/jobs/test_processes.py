@@ -191,7 +191,7 @@ def test_a_scheduler_killed_mid_run_leaves_nothing_half_done(session, engine, ma
     # The next scheduler (after the dead one's lease lapses) completes the work, once each.
     clock = FixedClock(datetime.now(UTC) + timedelta(seconds=61))
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2,
+    ctx = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), poll_workers=2,
                   fetcher=Fetcher(allowed=LOCAL))
     runner = build(ctx, scheduler=scheduler, holder="successor")
     scheduler.start(paused=True)

@@ -32,7 +32,7 @@ JOB_IDS = {spec.job_id for spec in JOBS}
 
 @pytest.fixture
 def ctx(engine, clock) -> Iterator[Context]:  # type: ignore[no-untyped-def]
-    context = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), check_workers=2,
+    context = Context(engine=engine, clock=clock, mailer=ConsoleMailer(), poll_workers=2,
                       fetcher=Fetcher(allowed=LOCAL))
     yield context
     context.fetcher.close()
@@ -84,7 +84,7 @@ def test_on_start_every_missed_job_runs_once_and_each_run_is_recorded(ctx, engin
     assert {r.outcome for r in recorded} == {RunOutcome.succeeded}
     assert all(r.started_at == clock.now() and r.holder == "first" for r in recorded)
     close_run = next(r for r in recorded if r.job_id == "close-questions")
-    assert close_run.count_map == {"closed": 1}
+    assert close_run.counts == {"closed": 1}
     trail = resolution.trail(session, question)
     assert [e.action for e in trail] == [Action.close]
     assert session.get(User, trail[0].actor_id).display_name == "Scheduler"
@@ -151,7 +151,7 @@ def test_a_failing_job_is_recorded_and_the_next_run_interrupted_ones_are_marked(
     assert "ConnectionRefusedError: SMTP server unreachable" in run.error
     assert [r.outcome for r in runs(engine)] == [RunOutcome.interrupted, RunOutcome.failed]
     ctx.mailer = ConsoleMailer()
-    assert runner.run("managers-digest").count_map == {"already_sent": 0, "sent": 1}
+    assert runner.run("managers-digest").counts == {"already_sent": 0, "sent": 1}
 
 
 def test_the_triggers_fire_when_documented(clock):

@@ -189,6 +189,8 @@ def test_scores_leaderboard_record_and_calibration(api, session, manager, foreca
     rows = client.get("/scores/leaderboard").json["rows"]
     names = [row["name"] for row in rows]
     assert "Crowd: median" in names and names.index("Finn") < names.index("Rowena")
+    aggregates = {row["name"]: row["aggregate"] for row in rows}
+    assert aggregates["Crowd: median"] == "median" and aggregates["Finn"] == ""
     assert client.get("/scores/leaderboard", query_string={"tag": "Nope"}).status_code == 400
     tagged = client.get("/scores/leaderboard", query_string={"tag": "SHIPPING"})
     assert tagged.status_code == 200 and tagged.json["rows"]  # names match ignoring case

@@ -97,7 +97,7 @@ def _write(tmp_path: Path, name: str, content: bytes) -> str:
 
 
 BAD_INPUTS = {
-    "missing file": (lambda tmp: str(tmp / "nope.txt"), [], "No such file"),
+    "missing file": (lambda tmp: str(tmp / "nope.txt"), [], "does not exist"),
     "empty file": (lambda tmp: _write(tmp, "empty.txt", b"  \n"), [], "empty"),
     "binary file": (lambda tmp: str(FIXTURES / "binary.bin"), [], "binary"),
     "5 MB file": (lambda tmp: _write(tmp, "big.txt", b"The port is busy. " * 300_000), [],

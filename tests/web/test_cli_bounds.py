@@ -38,6 +38,31 @@ CASES: dict[str, tuple[list[str], str]] = {
     "superscript minimum": (["scores", "leaderboard", "--min-questions", "²"], "whole number"),
     "Arabic-Indic minimum": (["scores", "leaderboard", "--min-questions", "٣"], "whole number"),
     "huge minimum": (["scores", "leaderboard", "--min-questions", "9" * 30], "whole number"),
+    "email whose domain starts with a hyphen": (
+        ["users", "create", "newbie", "--email", "new@-example.org", *PASSWORD], "email: "),
+    "unknown role": (["users", "create", "newbie", "--role", "king", *PASSWORD],
+                     "--role: choose one of"),
+    "unknown yardstick": (["briefing", "import", FIXTURE, "--yardstick", "vibes"],
+                          "--yardstick: choose one of icd203"),
+    "missing briefing": (["briefing", "import", "/nonexistent/briefing.txt"],
+                         "FILE: File '/nonexistent/briefing.txt' does not exist."),
+    "briefing that is a folder": (["briefing", "import", str(Path(FIXTURE).parent)],
+                                  "is a directory"),
+    "leaderboard CSV in a missing folder": (
+        ["scores", "leaderboard", "--csv", "/nonexistent/folder/board.csv"], "does not exist"),
+    "zero batch": (["scores", "rebuild", "--batch", "0"], "from 1 to 100000"),
+    "export from an impossible day": (["export", "questions", "--from", "2026-02-30"],
+                                      "--from: write the date as YYYY-MM-DD"),
+    "export from year 1900": (["export", "questions", "--from", "1900-01-01"],
+                              "1970-01-01 to 2200-12-31"),
+    "export period reversed": (["export", "questions", "--from", "2026-02-01", "--to",
+                                "2026-01-01"], "must not be after its end"),
+    "export of an unknown dataset": (["export", "people"], "DATASET: choose one of"),
+    "export in an unknown format": (["export", "questions", "--format", "xlsx"],
+                                    "--format: choose one of"),
+    "export tag over 60": (["export", "questions", "--tag", "t" * 61], "--tag"),
+    "import of a missing file": (["import", "questions", "/nonexistent/q.csv", "--as", "ada"],
+                                 "PATH: File '/nonexistent/q.csv' does not exist."),
 }
 
 

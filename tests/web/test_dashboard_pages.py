@@ -109,9 +109,9 @@ def test_forecasters_see_their_own_calibration_only(sign_in, forecaster, board):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("of=planet", "of must be one of"),
-    ("of=crowd&strategy=centre", "strategy must be one of"),
-    ("of=crowd&interval=exact", "interval must be one of"),
+    ("of=planet", "of: choose one of"),
+    ("of=crowd&strategy=centre", "strategy: choose one of"),
+    ("of=crowd&interval=exact", "interval: choose one of"),
     ("of=crowd&bins=1", "bins must be a whole number from 2 to 20"),
     ("of=team&id=abc", "id must be a whole number"),
     ("of=crowd&id=loudest", "id must be one of"),

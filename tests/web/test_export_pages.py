@@ -67,3 +67,20 @@ def test_only_managers_import_and_bad_rows_store_nothing(sign_in, session, manag
         "kind": "questions", "file": (io.BytesIO(fixed.encode()), "questions.csv")},
         content_type="multipart/form-data")
     assert answer.status_code == 200 and "Imported 2 questions" in answer.get_data(as_text=True)
+
+
+def test_exported_scores_name_the_crowd_aggregate_of_each_row(sign_in, session, manager,
+                                                              forecaster):
+    from forecasts import resolution
+
+    question = _forecasts(session, manager, forecaster)
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    browser = sign_in(forecaster)
+    scores = browser.get("/exports/scores.json").json
+    assert {(r["forecaster"], r["aggregate"]) for r in scores} >= {
+        ("Finn", ""), ("Crowd: median", "median")}
+    board = list(csv.DictReader(io.StringIO(
+        browser.get("/exports/leaderboard.csv").get_data(as_text=True))))
+    assert {r["name"]: r["aggregate"] for r in board}["Crowd: median"] == "median"
+    assert {r["name"]: r["aggregate"] for r in board}["Finn"] == ""

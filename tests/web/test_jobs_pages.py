@@ -24,7 +24,7 @@ from tests.support.builders import LOCAL, T0, make_question
 @pytest.fixture
 def ctx(app, clock):  # type: ignore[no-untyped-def]
     context = tasks.Context(engine=app.extensions["engine"], clock=clock, mailer=ConsoleMailer(),
-                            check_workers=2, fetcher=Fetcher(allowed=LOCAL))
+                            poll_workers=2, fetcher=Fetcher(allowed=LOCAL))
     yield context
     context.fetcher.close()
 
@@ -41,7 +41,7 @@ def test_a_json_source_is_proposed_confirmed_and_scored(sign_in, session, manage
         "comparison": "==", "value": "true", "no_event_means_no": "y"})
     assert saved.status_code == 302
 
-    assert tasks.check_sources(ctx) == {"proposed": 1}
+    assert tasks.poll_sources(ctx) == {"proposed": 1}
 
     page = desk.get(f"/questions/{question.id}").get_data(as_text=True)
     assert 'data-testid="proposal"' in page
@@ -67,7 +67,7 @@ def test_a_manager_dismisses_a_wrong_proposal(sign_in, session, manager, clock, 
     desk.post(f"/questions/{question.id}/source", {
         "kind": "http_json", "url": httpserver.url_for("/ferries"), "pointer": "/strike/over",
         "comparison": "==", "value": "true"})
-    tasks.check_sources(ctx)
+    tasks.poll_sources(ctx)
     proposal = proposals.proposal_for(session, question.id)
     dismissed = desk.post(f"/proposals/{proposal.id}/dismiss", {"note": "Stale cache."})
     assert dismissed.status_code == 302
@@ -118,7 +118,7 @@ def test_the_jobs_page_names_sources_that_keep_failing(sign_in, session, manager
         kind="feed", url=httpserver.url_for("/down"), pattern="strike"), actor=manager,
         now=clock.now(), allowed=LOCAL)
     for _ in range(sources.ALERT_AFTER_FAILURES):
-        assert tasks.check_sources(ctx) == {"failed": 1}
+        assert tasks.poll_sources(ctx) == {"failed": 1}
         session.refresh(source)
         clock.set(source.next_check_at)
     page = sign_in(manager).get("/jobs").get_data(as_text=True)

@@ -40,7 +40,7 @@ def test_leaderboard_by_team_and_its_errors(sign_in, session, admin, forecaster,
                    "table.leaderboard", 1)
     assert "Aegean desk" in teams
     bad = client.get("/leaderboard?by=planet")
-    assert bad.status_code == 400 and "by must be one of" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "by: choose one of" in bad.get_data(as_text=True)
     assert client.get("/leaderboard?min=-3").status_code == 400
     empty = client.get("/leaderboard?min=5").get_data(as_text=True)
     assert "No scores yet" in empty
@@ -89,3 +89,16 @@ def test_a_question_the_scoring_code_cannot_handle_takes_no_page_down(
         assert client.get(page).status_code == 200, page
     # the questions that can be scored still are
     assert "0.040" in client.get("/leaderboard").get_data(as_text=True)
+
+
+def test_crowd_rows_are_marked_and_never_linked_as_people(sign_in, manager, forecaster, resolved):
+    from bs4 import BeautifulSoup
+
+    page = sign_in(manager).get("/leaderboard").get_data(as_text=True)
+    rows = BeautifulSoup(page, "html.parser").select("table.leaderboard tbody tr")
+    crowd = [r for r in rows if "crowd-row" in (r.get("class") or [])]
+    people = [r for r in rows if "crowd-row" not in (r.get("class") or [])]
+    assert {r.select("td")[1].get_text(strip=True) for r in crowd} >= {"Crowd: median"}
+    assert all(r.select_one("a") is None for r in crowd)
+    assert {r.select("td")[1].get_text(strip=True) for r in people} == {"Finn", "Rowena"}
+    assert all(r.select_one("a[href^='/forecasters/']") is not None for r in people)

@@ -33,7 +33,7 @@ def test_an_evidence_link_that_is_not_http_is_shown_as_text_only(
     desk.post(f"/questions/{question.id}/source", {
         "kind": "feed", "url": httpserver.url_for("/feed"), "pattern": "called off",
         "comparison": "=="})
-    assert checks.check_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
+    assert checks.poll_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
         {"proposed": 1}
 
     page = desk.get(f"/questions/{question.id}").get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_an_http_evidence_link_is_a_link(sign_in, session, manager, clock, https
     desk.post(f"/questions/{question.id}/source", {
         "kind": "feed", "url": httpserver.url_for("/feed"), "pattern": "called off",
         "comparison": "=="})
-    checks.check_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL))
+    checks.poll_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL))
 
     page = desk.get(f"/questions/{question.id}").get_data(as_text=True)
 

@@ -228,6 +228,8 @@ class Standing(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str
+    aggregate: str = Field("", description="The crowd aggregate the row stands for (median, "
+                                           "mean, ...); empty for a person, team or tag.")
     questions: int
     brier: float | None
     relative_brier: float | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import copy
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -384,7 +384,7 @@ def test_a_draft_without_a_computable_date_waits_for_the_manager(session, manage
 def test_the_review_marks_sentences_in_the_numbering_stored_at_import(session, manager, clock):
     briefing = harbour_desk(session, manager, clock.now())
     rows = briefings.drafts(session, briefing)
-    stored = json.loads(briefing.sentences)
+    stored = copy.deepcopy(briefing.sentences)
     text = briefings.review_text(briefing, rows)
     marked = {s.index: s.text for block in text.blocks for paragraph in block.paragraphs
               for s in paragraph if s.drafted}
@@ -394,6 +394,6 @@ def test_the_review_marks_sentences_in_the_numbering_stored_at_import(session, m
     # The review reads the stored numbering, not a fresh parse: what was stored is what shows.
     first = stored["sentences"][0]
     first["text"] = "Dock workers in Valmora walked out on a Monday."
-    briefing.sentences = json.dumps(stored)
+    briefing.sentences = stored
     shown = briefings.review_text(briefing, rows).blocks[0].paragraphs[0][0]
     assert shown.text == first["text"]

@@ -32,7 +32,7 @@ def json_source(url: str, pointer: str = "/data/status", comparison: str = "==",
 
 
 def run_checks(session, clock) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    return source_checks.check_due(session, now=clock.now(), fetcher=FAST, workers=4)
+    return source_checks.poll_due(session, now=clock.now(), fetcher=FAST, workers=4)
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def test_a_json_value_that_holds_is_proposed_yes_with_its_evidence(
 
     proposal = proposals.proposal_for(session, question.id)
     assert proposal.outcome is Outcome.yes and proposal.status.value == "pending"
-    assert proposal.facts["value"] == '"ended"'
-    assert proposal.facts["fetched_at"] == clock.now().isoformat()
+    assert proposal.evidence["value"] == '"ended"'
+    assert proposal.evidence["fetched_at"] == clock.now().isoformat()
     session.refresh(question)
     assert question.outcome is None  # a proposal waits for a manager
     assert [e.action for e in resolution.trail(session, question)] == [Action.propose]
@@ -93,7 +93,7 @@ def test_past_resolve_by_a_source_that_never_fired_proposes_no_without_fetching(
     assert len(httpserver.log) == fetched
     proposal = proposals.proposal_for(session, question.id)
     assert proposal.outcome is Outcome.no
-    assert "No event by the deadline" in proposal.facts["reason"]
+    assert "No event by the deadline" in proposal.evidence["reason"]
 
 
 @pytest.mark.parametrize("before", ["never checked", "last check failed"])
@@ -202,7 +202,7 @@ def test_a_feed_entry_matching_in_the_window_is_proposed_yes(
         pattern_is_regex=True), actor=manager, now=clock.now(), allowed=LOCAL)
 
     assert run_checks(session, clock) == {"proposed": 1}
-    facts = proposals.proposal_for(session, question.id).facts
+    facts = proposals.proposal_for(session, question.id).evidence
     assert facts["title"] == "Strike called off after talks"
     assert facts["link"] == "http://example.org/called-off"
 
@@ -301,7 +301,7 @@ def test_evidence_survives_as_json(session, manager, question, clock, httpserver
                        json_source(httpserver.url_for("/n"), "/data/count", "contains", "2"),
                        actor=manager, now=clock.now(), allowed=LOCAL)
     run_checks(session, clock)
-    assert json.loads(proposals.proposal_for(session, question.id).facts["value"]) == [1, 2]
+    assert json.loads(proposals.proposal_for(session, question.id).evidence["value"]) == [1, 2]
 
 
 def test_two_check_runs_at_the_same_instant_propose_once(engine, session, manager, question,
@@ -314,7 +314,7 @@ def test_two_check_runs_at_the_same_instant_propose_once(engine, session, manage
     def run(_: int) -> dict[str, int]:
         with Session(engine) as own:
             start.wait()
-            return source_checks.check_due(own, now=clock.now(), fetcher=FAST, workers=2)
+            return source_checks.poll_due(own, now=clock.now(), fetcher=FAST, workers=2)
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(run, [1, 2]))

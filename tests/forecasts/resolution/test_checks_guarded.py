@@ -71,13 +71,13 @@ def test_an_internal_address_is_a_recorded_failure_and_its_answer_never_shown(
     sources.set_source(session, direct, json_source(f"http://127.0.0.1:{httpserver.port}/healthz"),
                        actor=manager, now=clock.now(), allowed=LOCAL)
 
-    assert checks.check_due(session, now=clock.now(), fetcher=Fetcher(deadline=2.0)) == \
+    assert checks.poll_due(session, now=clock.now(), fetcher=Fetcher(deadline=2.0)) == \
         {"failed": 1}
 
     sources.set_source(session, chained, json_source(f"http://127.0.0.1:{httpserver.port}/a"),
                        actor=manager, now=clock.now(), allowed=LOCAL)
     first_hops_only = Fetcher(deadline=2.0, allowed=parse_networks("127.0.0.1/32"))
-    assert checks.check_due(session, now=clock.now(), fetcher=first_hops_only) == {"failed": 1}
+    assert checks.poll_due(session, now=clock.now(), fetcher=first_hops_only) == {"failed": 1}
 
     recorded = all_checks(session)
     assert [c.ok for c in recorded] == [False, False]
@@ -136,7 +136,7 @@ def test_a_slow_drip_source_delays_nobody_and_each_check_is_timed_when_it_ran(
             return start + timedelta(seconds=next(ticks))
 
     started = time.monotonic()
-    counts = checks.check_due(session, now=start, clock=ticking, workers=2, batch_size=4,
+    counts = checks.poll_due(session, now=start, clock=ticking, workers=2, batch_size=4,
                               fetcher=Fetcher(deadline=1.5, allowed=LOCAL))
     elapsed = time.monotonic() - started
 
@@ -171,7 +171,7 @@ def test_a_catastrophic_pattern_cannot_freeze_the_checks(session, manager, clock
                        actor=manager, now=clock.now(), allowed=LOCAL)
     started = time.monotonic()
 
-    assert checks.check_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
+    assert checks.poll_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
         {"checked": 1}
 
     assert time.monotonic() - started < 5
@@ -199,7 +199,7 @@ def test_a_slashed_date_is_no_evidence_for_yes_or_no(session, manager, clock, ht
     for day in (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 20, tzinfo=UTC),
                 datetime(2026, 12, 16, tzinfo=UTC)):  # the last one after the close
         clock.set(day)
-        assert checks.check_due(session, now=clock.now(), fetcher=fetcher) == {"checked": 1}
+        assert checks.poll_due(session, now=clock.now(), fetcher=fetcher) == {"checked": 1}
 
     assert proposals.proposal_for(session, question.id) is None
     assert "without a usable date" in all_checks(session)[-1].value
@@ -217,7 +217,7 @@ def test_automatic_proposals_and_resolutions_are_credited_to_the_scheduler(
     sources.set_source(session, applied, json_source(httpserver.url_for("/s"), auto_apply=True),
                        actor=manager, now=clock.now(), allowed=LOCAL)
 
-    assert checks.check_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
+    assert checks.poll_due(session, now=clock.now(), fetcher=Fetcher(allowed=LOCAL)) == \
         {"proposed": 2}
     proposals.confirm(session, proposals.proposal_for(session, confirmed.id), actor=manager,
                       now=clock.now())

@@ -8,7 +8,7 @@ import pytest
 from forecasts import resolution
 from forecasts.questions import catalog as questions
 from forecasts.questions import forecasting
-from forecasts.scoring.book import CROWD_IDS, ranking, tag_groups
+from forecasts.scoring.book import CROWD_IDS, book_leaderboard, tag_groups
 from forecasts.scoring.reader import ScoreCache
 from tests.support.builders import T0, make_publication, make_question, make_user
 
@@ -68,7 +68,7 @@ def test_annulled_and_unresolved_questions_are_not_scored(session, manager, fore
                        now=T0 + timedelta(days=2))
     book = ScoreCache().book(session).book()
     assert book.pairs.empty
-    assert ranking(book).empty
+    assert book_leaderboard(book).empty
 
 
 def test_scores_are_recomputed_only_when_a_resolution_changes(session, manager, scored):
@@ -92,12 +92,12 @@ def test_scores_are_recomputed_only_when_a_resolution_changes(session, manager, 
 
 def test_ranking_by_tag_and_with_the_crowd(session, scored):
     book = ScoreCache().book(session).book()
-    by_tag = ranking(book, by="tag", groups=tag_groups(session))
+    by_tag = book_leaderboard(book, by="tag", groups=tag_groups(session))
     assert set(by_tag["tag"]) == {"Greece", "Shipping"}
-    people = ranking(book)
+    people = book_leaderboard(book)
     assert set(people["forecaster_id"]) >= {*CROWD_IDS.values()}
     assert people.iloc[0]["relative_brier"] <= people.iloc[-1]["relative_brier"]
-    assert ranking(book, min_questions=2).empty
+    assert book_leaderboard(book, min_questions=2).empty
 
 
 def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, manager,
@@ -125,7 +125,7 @@ def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
                        now=question.closes_at + timedelta(days=1))
     book = ScoreCache().book(session).book()
     assert book.pairs.empty and book.questions.empty
-    assert ranking(book).empty
+    assert book_leaderboard(book).empty
 
 
 def test_a_crowd_forecast_only_at_the_very_end_scores_nothing(session, manager, forecaster):

@@ -14,7 +14,7 @@ from forecasts.models import Outcome
 from forecasts.questions import forecasting
 from forecasts.resolution import closing, proposals
 from forecasts.scoring import store
-from forecasts.scoring.book import book_from_rows, ranking
+from forecasts.scoring.book import book_from_rows, book_leaderboard
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.leaderboard import leaderboard
 from forecasts.scoring.reader import ScoreCache, StoredScores
@@ -164,7 +164,7 @@ def test_stored_rows_equal_a_fresh_engine_computation_under_every_policy(
         np.testing.assert_allclose(mine[f"crowd_brier_{policy}"], fresh["crowd_brier"],
                                    atol=1e-9)
         engine = leaderboard(forecasts, questions, before_first=policy)  # type: ignore[arg-type]
-        from_rows = ranking(book, before_first=policy, with_crowd=False)  # type: ignore[arg-type]
+        from_rows = book_leaderboard(book, before_first=policy, with_crowd=False)  # type: ignore[arg-type]
         summed = StoredScores(0, session.get_bind()).leaderboard(
             before_first=policy, with_crowd=False)  # type: ignore[arg-type]
         if engine.empty:  # every forecast came after its question's end
