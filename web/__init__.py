@@ -39,6 +39,7 @@ def create_app(
     from web import (
         account,
         admin,
+        assets,
         auth,
         briefings,
         cli,
@@ -64,6 +65,7 @@ def create_app(
     database.init_app(app, settings)
     extensions.init_app(app)
     security.init_app(app, settings)
+    assets.init_app(app)
     health.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

@@ -1,7 +1,7 @@
 """Plotly figures as plain JSON-able dicts, drawn in the browser by web/static/charts.js.
 
-The Python ``plotly`` package is used only for the plotly.js file it ships, served by our own
-route so charts work offline; the figures are built here as dicts, which costs nothing to import.
+plotly.js itself is a vendored static file (web/assets.py), so charts work offline; the figures
+are built here as dicts, which costs nothing to import.
 """
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ from __future__ import annotations
 import html
 import math
 from datetime import datetime
-from functools import cache
-from importlib import metadata, resources
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,6 +19,7 @@ Figure = dict[str, Any]
 
 INK, CROWD, MINE, BAND, GRID = "#1f3b73", "#b05a00", "#1b7f4c", "rgba(31,59,115,0.14)", "#d9dee7"
 DAY_MS = 86_400_000
+BRIER_STEPS = 4  # a Brier axis has 5 ticks, a relative one too, so their grid lines meet
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
@@ -32,23 +30,15 @@ def _plain(text: object) -> str:
     return html.escape(str(text), quote=False).replace("%{", "%&#123;")
 
 
-@cache
-def plotly_version() -> str:
-    """The installed plotly package's version (it names the served file, for long caching)."""
-    return metadata.version("plotly")
-
-
-@cache
-def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the plotly package."""
-    return Path(str(resources.files("plotly").joinpath("package_data/plotly.min.js")))
-
-
 def _layout(**changes: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "font": _FONT,
-        "margin": {"l": 60, "r": 20, "t": 30, "b": 80},
-        "legend": {"orientation": "h", "y": -0.2, "yanchor": "top"},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 60},
+        # Above the plot, where nothing else is drawn: plotly grows the top margin to fit it
+        # however many rows it wraps into on a phone, so it never covers an axis or the card
+        # below (below the plot it would compete with the tick labels and the axis title).
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02,
+                   "yanchor": "bottom"},
         "hovermode": "closest",
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -58,12 +48,53 @@ def _layout(**changes: Any) -> dict[str, Any]:
 
 
 def _axis(title: str, **changes: Any) -> dict[str, Any]:
-    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, **changes}
+    # automargin: the margins grow to fit tick labels and the title, so none overlaps the plot
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True,
+            **changes}
+
+
+def nice_step(top: float, ticks: int, multiples: tuple[float, ...] = (1, 2, 2.5, 5)) -> float:
+    """The smallest step m × 10^k (m from ``multiples``) such that ``ticks`` steps reach ``top``.
+
+    ``top`` must be > 0. Steps like 0.05 or 0.025 label an axis with round numbers; plotly's
+    own choice on an overlaid or nearly empty axis can be 0.5649 apart (−0.921, −0.357, …).
+    """
+    wanted = top / ticks
+    power = 10.0 ** math.floor(math.log10(wanted))
+    for multiple in (*multiples, 10):
+        if multiple * power >= wanted * (1 - 1e-9):
+            return multiple * power
+    raise AssertionError("unreachable: 10 × 10^k ≥ wanted")  # pragma: no cover
 
 
 def _floats(values: pd.Series) -> list[float | None]:
     return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
             for v in values]
+
+
+def _largest(values: list[float | None]) -> float:
+    return max((abs(v) for v in values if v is not None), default=0.0)
+
+
+def brier_axis(title: str, values: list[float | None], **changes: Any) -> dict[str, Any]:
+    """A 0-based Brier axis in four round steps (5 ticks), labelled to 3 decimals."""
+    step = nice_step(max(_largest(values) * 1.05, 0.02), BRIER_STEPS)
+    return _axis(title, range=[0, step * BRIER_STEPS], tick0=0, dtick=step, tickformat=".3f",
+                 **changes)
+
+
+def relative_axis(title: str, values: list[float | None], **changes: Any) -> dict[str, Any]:
+    """A relative-Brier axis symmetric about 0 (negative beats the crowd), 5 ticks with signs."""
+    step = nice_step(max(_largest(values) * 1.05, 0.02), BRIER_STEPS // 2)
+    edge = step * (BRIER_STEPS // 2)
+    return _axis(title, range=[-edge, edge], tick0=0, dtick=step, tickformat="+.3f",
+                 zeroline=True, zerolinecolor="#888888", **changes)
+
+
+def count_axis(title: str, counts: list[int], **changes: Any) -> dict[str, Any]:
+    """An axis of counts: whole-number ticks only (never 0.5 or 1.5 forecasts)."""
+    step = max(1.0, nice_step(max(max(counts, default=0), 1), 4, multiples=(1, 2, 5)))
+    return _axis(title, rangemode="tozero", tick0=0, dtick=step, tickformat="d", **changes)
 
 
 def calibration_figure(result: Calibration) -> Figure:
@@ -91,10 +122,10 @@ def calibration_figure(result: Calibration) -> Figure:
                 "x": [0, 1], "y": [0, 1], "hoverinfo": "skip",
                 "line": {"dash": "dash", "color": "#888888", "width": 1}}
     sharp = result.sharpness
+    sharp_counts = [int(c) for c in sharp["count"]]
     histogram = {
         "type": "bar", "name": "Forecasts made (sharpness)", "xaxis": "x2", "yaxis": "y2",
-        "x": _floats((sharp["bin_low"] + sharp["bin_high"]) / 2), "y": [int(c) for c in
-                                                                       sharp["count"]],
+        "x": _floats((sharp["bin_low"] + sharp["bin_high"]) / 2), "y": sharp_counts,
         "width": 0.045, "marker": {"color": "#8aa1cf"},
         "customdata": [[lo, hi] for lo, hi in zip(sharp["bin_low"], sharp["bin_high"],
                                                   strict=True)],
@@ -105,12 +136,14 @@ def calibration_figure(result: Calibration) -> Figure:
         "data": [diagonal, points, histogram],
         "layout": _layout(
             height=560,
-            xaxis=_axis("", range=[-0.02, 1.02], tickformat=".0%", dtick=0.1, anchor="y"),
+            # no fixed dtick: plotly spaces the percent ticks to the chart's width (10 % apart
+            # on a desk, 20 % on a phone) so they never overlap
+            xaxis=_axis("", range=[-0.02, 1.02], tickformat=".0%", anchor="y"),
             xaxis2=_axis("Forecast probability", range=[-0.02, 1.02], tickformat=".0%",
-                         dtick=0.1, anchor="y2", matches="x"),
+                         anchor="y2", matches="x"),
             yaxis=_axis("Observed frequency", range=[-0.06, 1.06], tickformat=".0%",
                         domain=[0.34, 1]),
-            yaxis2=_axis("Forecasts", domain=[0, 0.2], rangemode="tozero", anchor="x2"),
+            yaxis2=count_axis("Forecasts", sharp_counts, domain=[0, 0.2], anchor="x2"),
         ),
     }
 
@@ -118,6 +151,7 @@ def calibration_figure(result: Calibration) -> Figure:
 def monthly_figure(table: pd.DataFrame, name: str) -> Figure:
     """Mean Brier per month of resolution against the crowd's, and relative Brier as bars."""
     months = list(table["month"])
+    briers = _floats(table["brier"]) + _floats(table["crowd_brier"])
     return {
         "data": [
             {"type": "scatter", "mode": "lines+markers",
@@ -139,8 +173,9 @@ def monthly_figure(table: pd.DataFrame, name: str) -> Figure:
             xaxis=_axis("", type="category", anchor="y"),
             xaxis2=_axis("Month the question resolved", type="category", anchor="y2",
                          matches="x"),
-            yaxis=_axis("Mean Brier (lower is better)", domain=[0.42, 1], rangemode="tozero"),
-            yaxis2=_axis("Relative", domain=[0, 0.3], zeroline=True, anchor="x2"),
+            yaxis=brier_axis("Mean Brier (lower is better)", briers, domain=[0.42, 1]),
+            yaxis2=relative_axis("Relative", _floats(table["relative_brier"]), domain=[0, 0.3],
+                                 anchor="x2"),
         ),
     }
 
@@ -162,11 +197,13 @@ def snapshot_figure(table: pd.DataFrame, name: str) -> Figure:
              "line": {"color": MINE}, "hovertemplate": "%{x}: %{y:+.3f}<extra></extra>"},
         ],
         "layout": _layout(
-            height=380, margin={"l": 60, "r": 70, "t": 30, "b": 80},
+            height=380, margin={"l": 60, "r": 70, "t": 30, "b": 60},
             xaxis=_axis("Night of the snapshot (UTC)", type="date", tickformat="%Y-%m-%d",
                         range=span, dtick=DAY_MS * math.ceil(((last - first).days + 2) / 8)),
-            yaxis=_axis("Brier", rangemode="tozero"),
-            yaxis2=_axis("Relative", overlaying="y", side="right", showgrid=False),
+            yaxis=brier_axis("Brier", _floats(table["brier"])),
+            # the same five tick positions as the Brier axis, so one set of grid lines serves both
+            yaxis2=relative_axis("Relative", _floats(table["relative_brier"]), overlaying="y",
+                                 side="right", showgrid=False),
         ),
     }
 
@@ -243,14 +280,14 @@ def crowd_figure(
     shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": when.isoformat(),
                "x1": when.isoformat(), "y0": 0, "y1": 1,
                "line": {"color": "#555555", "dash": "dash", "width": 1}} for _, when in marks]
+    # inside the plot's top edge: the legend has the space above it
     notes = [{"x": when.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": _plain(label),
-              "showarrow": False, "xanchor": "left", "yanchor": "bottom",
-              "font": {"size": 11}} for label, when in marks]
+              "showarrow": False, "xanchor": "left", "yanchor": "top",
+              "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 11}} for label, when in marks]
     return {
         "data": data,
         "layout": _layout(
-            height=380, shapes=shapes, annotations=notes, margin={"l": 60, "r": 20, "t": 40,
-                                                                  "b": 80},
+            height=380, shapes=shapes, annotations=notes,
             xaxis=_axis("Time (UTC)", type="date"),
             yaxis=_axis("Probability of YES", range=[0, 1], tickformat=".0%"),
         ),

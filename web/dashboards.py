@@ -1,4 +1,4 @@
-"""Managers' dashboards: calibration, estimative language, scores over time; plotly.js served.
+"""Managers' dashboards: calibration, estimative language, scores over time.
 
 Every number comes from the score store, read through `ScoreCache.derived` (keyed per page and
 filters), so a page is computed once per change of the resolutions, not per request.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -41,8 +41,6 @@ from web.charts import (
     crowd_figure,
     estimative_figure,
     monthly_figure,
-    plotly_js_path,
-    plotly_version,
     snapshot_figure,
 )
 from web.database import get_session, now
@@ -55,7 +53,6 @@ STRATEGIES = ("uniform", "quantile")
 INTERVALS = ("wilson", "jeffreys")
 AGGREGATES = tuple(CROWD_IDS)
 AGGREGATE_NAMES = {method: CROWD_NAMES[crowd_id] for method, crowd_id in CROWD_IDS.items()}
-YEAR = 365 * 24 * 3600
 
 
 def _cache() -> ScoreCache:
@@ -68,22 +65,6 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
     return query.whole(name, default, low, high)
-
-
-@bp.get("/vendor/plotly-<version>.min.js")
-def plotly_js(version: str) -> ResponseReturnValue:
-    """plotly.js from the installed plotly package; the version in the URL allows a year's cache."""
-    if version != plotly_version():
-        abort(404, description="That plotly.js version is not installed here.")
-    response = send_file(plotly_js_path(), mimetype="text/javascript", max_age=YEAR)
-    response.cache_control.public = True
-    response.cache_control.immutable = True
-    return response
-
-
-@bp.app_template_global("plotly_js_version")
-def _plotly_js_version() -> str:
-    return plotly_version()
 
 
 @bp.get("/dashboards")

@@ -8,12 +8,21 @@ from urllib.parse import urlsplit
 from flask import Flask
 from markupsafe import Markup, escape
 
+MINUS = "\u2212"  # the true minus sign, as the charts draw it; a hyphen is not a minus
 
-def percent(probability: float | None) -> str:
-    """0.305 → '30.5 %'; one decimal at most, as forecasters enter them."""
-    if probability is None:
+
+def signed(text: str) -> str:
+    """A formatted number with its hyphen-minus replaced by the true minus sign "−"."""
+    return text.replace("-", MINUS)
+
+
+def percent(probability: float | None, unit: bool = True) -> str:
+    """0.305 → '30.5 %'; one decimal at most, as forecasters enter them. ``unit=False`` leaves
+    off the ' %' (for the first number of a range, '10–20 %')."""
+    if probability is None or probability != probability:  # NaN != NaN
         return "—"
-    return f"{probability * 100:.1f}".removesuffix(".0") + " %"
+    number = signed(f"{probability * 100:.1f}".removesuffix(".0"))
+    return number + " %" if unit else number
 
 
 def utc(moment: datetime | None, with_time: bool = True) -> str:
@@ -23,7 +32,9 @@ def utc(moment: datetime | None, with_time: bool = True) -> str:
 
 
 def score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    """A Brier score or one of its terms (or a log score) to 3 decimals: 0.125 → '0.125';
+    a negative one with the true minus sign; a dash when there is none."""
+    return "—" if value is None or value != value else signed(f"{value:.3f}")
 
 
 def web_url(url: object) -> str | None:
@@ -53,7 +64,7 @@ def external_link(url: object, text: object = None) -> Markup:
 
 def relative(value: float | None) -> str:
     """A relative score with its sign; a dash where there was no peer to be relative to."""
-    return "—" if value is None or value != value else f"{value:+.3f}"  # NaN != NaN
+    return "—" if value is None or value != value else signed(f"{value:+.3f}")  # NaN != NaN
 
 
 def init_app(app: Flask) -> None:

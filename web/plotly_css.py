@@ -4,7 +4,7 @@ plotly.js normally injects its rules into a ``<style>`` element it creates, whic
 ``style-src 'self'`` blocks. It skips that when the page already has an element with the id
 ``plotly.js-style-global`` and the class ``no-inline-styles`` (its documented switch for strict
 CSPs), so the chart template links this stylesheet under that id. The rules are read from the
-installed plotly.min.js itself (the one object of selector → declarations it would inject), so
+vendored plotly.js itself (the one object of selector → declarations it would inject), so
 they always match the served version. The bundle also injects maplibre's CSS, for map traces,
 which we never draw; an element with the id it checks for stops that.
 """
@@ -14,14 +14,14 @@ from __future__ import annotations
 import ast
 import re
 from functools import cache
+from pathlib import Path
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, current_app, url_for
 
-from web.charts import plotly_js_path, plotly_version
+from web.assets import PLOTLY_JS, PLOTLY_VERSION, YEAR, plotly_js_path
 
 bp = Blueprint("plotly_css", __name__)
 
-YEAR = 365 * 24 * 3600
 # `var I0e={"X,X div":"…",…};for(bV in I0e)R0e=bV.replace(/^,/," ,").replace(/X/g,…)`
 RULES = re.compile(r'=(\{"X,X div":.*?\});for\(')
 STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
@@ -30,10 +30,13 @@ MAPLIBRE_STYLE_ID = re.compile(
     r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)')
 
 
+def _bundle() -> str:
+    return str(plotly_js_path(current_app))
+
+
 @cache
-def plotly_css() -> str:
-    """The stylesheet plotly.js would inject; raises LookupError if the bundle changed shape."""
-    match = RULES.search(plotly_js_path().read_text("utf-8"))
+def _rules(bundle: str) -> str:
+    match = RULES.search(Path(bundle).read_text("utf-8"))
     if match is None:
         raise LookupError("plotly.min.js no longer carries its style rules where expected")
     lines = []
@@ -46,23 +49,40 @@ def plotly_css() -> str:
     return "\n".join(lines) + "\n"
 
 
+def plotly_css() -> str:
+    """The stylesheet plotly.js would inject; raises LookupError if the bundle changed shape."""
+    return _rules(_bundle())
+
+
 @cache
-def _maplibre_style_id() -> str:
-    match = MAPLIBRE_STYLE_ID.search(plotly_js_path().read_text("utf-8"))
+def _maplibre_id(bundle: str) -> str:
+    match = MAPLIBRE_STYLE_ID.search(Path(bundle).read_text("utf-8"))
     return match.group(1) if match else ""
 
 
 @bp.app_template_global("plotly_maplibre_style_id")
 def plotly_maplibre_style_id() -> str:
     """The id whose presence stops plotly.js injecting maplibre's CSS ("" if none)."""
-    return _maplibre_style_id()
+    return _maplibre_id(_bundle())
+
+
+@bp.app_template_global("plotly_js_url")
+def plotly_js_url() -> str:
+    """The vendored plotly.js, at its fingerprinted URL (web/assets.py)."""
+    return url_for("static", filename=PLOTLY_JS)
+
+
+@bp.app_template_global("plotly_js_version")
+def plotly_js_version() -> str:
+    """The vendored plotly.js's version (it names the stylesheet's URL, for long caching)."""
+    return PLOTLY_VERSION
 
 
 @bp.get("/vendor/plotly-<version>.css")
 def stylesheet(version: str) -> Response:
     """plotly.js's CSS for this version, cached for a year like the script."""
-    if version != plotly_version():
-        abort(404, description="That plotly.js version is not installed here.")
+    if version != PLOTLY_VERSION:
+        abort(404, description="That plotly.js version is not served here.")
     response = Response(plotly_css(), mimetype="text/css")
     response.cache_control.public = True
     response.cache_control.immutable = True

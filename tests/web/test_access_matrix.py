@@ -28,7 +28,7 @@ from forecasts.models import Role, User
 from forecasts.notifications import webhooks
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
-from web.charts import plotly_version
+from web.assets import PLOTLY_VERSION
 
 # Who may open what is decided before any query runs: the same on every engine, so SQLite alone.
 pytestmark = pytest.mark.sqlite_only
@@ -41,7 +41,6 @@ RANK["token"] = len(ROLES)  # above every role a browser session can have
 # endpoint → the lowest role that may use it (every method the route accepts).
 ACCESS: dict[str, str] = {
     "static": ANONYMOUS,
-    "dashboards.plotly_js": ANONYMOUS,
     "health.healthz": ANONYMOUS,
     "auth.login": ANONYMOUS,
     "auth.logout": "forecaster",
@@ -166,7 +165,7 @@ def world(app: Flask, session: Session, forecaster: User, manager: User, admin: 
     params: dict[str, Any] = {
         "question_id": question.id, "proposal_id": proposal.id, "briefing_id": briefing.id,
         "draft_id": draft.id, "user_id": other.id, "filename": "style.css",
-        "version": plotly_version(), "token": "not-a-valid-token",
+        "version": PLOTLY_VERSION, "token": "not-a-valid-token",
         "dataset": "forecasts", "fmt": "csv", "name": "swagger-ui.css",
         "token_id": tokens.create_token(session, other, name="olga's script", can_write=False,
                                         now=builders.T0).token.id,

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import url_for
 
 from web import create_app
-from web.charts import plotly_version
+from web.assets import PLOTLY_JS, PLOTLY_VERSION
 
 # Checks response headers: the same on every engine, so SQLite alone.
 pytestmark = pytest.mark.sqlite_only
@@ -45,8 +46,10 @@ def test_signed_in_pages_are_not_stored(client_for_anonymous, sign_in, forecaste
         assert client.get(page).headers["Cache-Control"] == "no-store", page
     assert "no-store" not in client_for_anonymous.get("/login").headers.get("Cache-Control", "")
     # the vendored plotly.js and its CSS stay cacheable for a year even when signed in
-    for suffix in ("min.js", "css"):
-        vendor = client.get(f"/vendor/plotly-{plotly_version()}.{suffix}")
+    with client.client.application.test_request_context():
+        script = url_for("static", filename=PLOTLY_JS)
+    for url in (script, f"/vendor/plotly-{PLOTLY_VERSION}.css"):
+        vendor = client.get(url)
         assert vendor.status_code == 200
         assert "no-store" not in vendor.headers["Cache-Control"]
         assert "max-age=31536000" in vendor.headers["Cache-Control"]
@@ -54,7 +57,7 @@ def test_signed_in_pages_are_not_stored(client_for_anonymous, sign_in, forecaste
 
 
 def test_plotlys_css_is_served_as_a_file(client_for_anonymous):
-    response = client_for_anonymous.get(f"/vendor/plotly-{plotly_version()}.css")
+    response = client_for_anonymous.get(f"/vendor/plotly-{PLOTLY_VERSION}.css")
     assert response.status_code == 200 and response.mimetype == "text/css"
     css = response.get_data(as_text=True)
     assert ".js-plotly-plot .plotly .modebar{" in css and "X " not in css
