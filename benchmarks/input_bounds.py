@@ -56,6 +56,16 @@ def main() -> None:
           f"({checked / baseline:.0f}× encoding, {checked / words:.2f}× splitting)")
     print(f"per-character unicodedata scan:  {old * 1000:8.2f} ms  "
           f"({old / words:.1f}× splitting, {old / checked:.0f}× the bound)")
+    # Non-ASCII text also gets the invisible-format-character scan (ASCII text skips it).
+    mixed_line = "Minsk’s reply — «Лукашенко молчит» — is likely before March.\n"
+    mixed = (mixed_line * (bounds.BRIEFING_TEXT.max_length // len(mixed_line)))[
+        :bounds.BRIEFING_TEXT.max_length]
+    assert bounds.BRIEFING_TEXT.problem(mixed) is None
+    mixed_words = best_of(args.runs, mixed.split)
+    mixed_checked = best_of(args.runs, lambda: bounds.BRIEFING_TEXT.problem(mixed))
+    print(f"non-ASCII text, split into words: {mixed_words * 1000:8.2f} ms")
+    print(f"non-ASCII bound (+ invisible chars): {mixed_checked * 1000:8.2f} ms  "
+          f"({mixed_checked / mixed_words:.2f}× splitting)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,15 @@ read these values, so a limit shown beside a field is the limit the database enf
   ``str.isdigit()`` also accept "²", "٣" or "３", which no form here means.
 - Text refuses NUL and the other control characters (Unicode category Cc) and lone surrogates
   (which UTF-8 cannot carry); multi-line fields allow tab, line feed and carriage return.
+- Text refuses invisible format characters (Unicode category Cf): bidirectional overrides,
+  embeddings and isolates (U+202A–U+202E, U+2066–U+2069) make a title or comment display in
+  another order than it is stored ("Trojan Source", CVE-2021-42574), and zero-width spaces,
+  word joiners, soft hyphens, the BOM and tag characters (U+E0000 block) hide text or make
+  look-alike names. Allowed, because writing needs them: the zero-width non-joiner and joiner
+  (U+200C, U+200D: Persian, Urdu, Indic scripts, emoji sequences), the implicit direction marks
+  (U+200E, U+200F, U+061C: Arabic and Hebrew keyboards type them; unlike overrides they move no
+  text) and the visible prepended concatenation marks (U+0600–U+0605, U+06DD, U+070F ...: they
+  print, around the digits that follow). Passwords are exempt: they are never shown.
 - Every text field has a maximum length in characters (``TextLimit``); over-long input is
   refused with the limit in the message, never cut.
 """
@@ -18,6 +27,7 @@ read these values, so a limit shown beside a field is the limit the database enf
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -52,6 +62,7 @@ class TextLimit:
 
     max_length: int
     multiline: bool = False
+    invisible_allowed: bool = False  # only for text never displayed (passwords)
 
     @property
     def hint(self) -> str:
@@ -62,7 +73,8 @@ class TextLimit:
         """Why ``value`` breaks this limit, or None when it fits."""
         if len(value) > self.max_length:
             return f"Use {self.hint} (this has {len(value):,})."
-        return control_problem(value, multiline=self.multiline)
+        return control_problem(value, multiline=self.multiline) or (
+            None if self.invisible_allowed else invisible_problem(value))
 
 
 def control_problem(value: str, *, multiline: bool = False) -> str | None:
@@ -81,6 +93,56 @@ def control_problem(value: str, *, multiline: bool = False) -> str | None:
 
 def _name(char: str) -> str:
     return f"U+{ord(char):04X}" + (" (NUL)" if char == "\0" else "")
+
+
+# Cf characters that writing needs (see the module's docstring): joiners, implicit direction
+# marks, and the prepended concatenation marks, which print.
+VISIBLE_OR_NEEDED_FORMAT = frozenset(
+    "\u200c\u200d\u200e\u200f\u061c"
+    "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\U000110bd\U000110cd"
+)
+
+
+def _invisible_pattern() -> re.Pattern[str]:
+    """Every Cf character but the allowed ones, read from this Python's Unicode database.
+
+    Read rather than written out, so a newer Unicode's format characters are refused too. Only
+    the planes where Unicode puts format characters are scanned (0, 1 and 14: planes 2-3 hold
+    ideographs, 15-16 private use, the rest nothing), which takes about 50 ms at import.
+    """
+    planes = (range(0x00000, 0x20000), range(0xE0000, 0xF0000))
+    refused = [code for plane in planes for code in plane
+               if unicodedata.category(chr(code)) == "Cf"
+               and chr(code) not in VISIBLE_OR_NEEDED_FORMAT]
+    runs: list[list[int]] = []
+    for code in refused:  # as ranges: a class of ranges scans a 2 MB text in milliseconds
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in runs)
+                      + "]")
+
+
+_INVISIBLE = _invisible_pattern()
+
+
+def invisible_problem(value: str) -> str | None:
+    """Why ``value`` holds an invisible format character no text field takes, or None.
+
+    Refuses Unicode category Cf but ``VISIBLE_OR_NEEDED_FORMAT``; the message names the
+    character and where it is (counting from 1), so it can be found in a long text.
+    """
+    if value.isascii():  # every format character is outside ASCII; this costs nothing
+        return None
+    found = _INVISIBLE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "format character")
+    return (f"Remove the invisible character U+{ord(char):04X} ({name.lower()}) at character "
+            f"{found.start() + 1:,}: it can make text display differently from what is stored.")
 
 
 # --- Every text field of every table (and the forms and commands that fill them) ---------
@@ -103,7 +165,7 @@ REVISION_VALUE = TextLimit(DESCRIPTION.max_length, multiline=True)  # a question
 USERNAME = TextLimit(40)
 DISPLAY_NAME = TextLimit(80)
 EMAIL = TextLimit(254)  # RFC 5321's limit on a forward path
-PASSWORD = TextLimit(256)  # hashed, so its length bounds only the work (passwords.py)
+PASSWORD = TextLimit(256, invisible_allowed=True)  # hashed, never shown; length bounds work
 TEAM_NAME = TextLimit(80)
 POINTER = TextLimit(500)  # resolution_source.pointer (RFC 6901 JSON Pointer)
 SOURCE_VALUE = TextLimit(500)  # resolution_source.value

@@ -1,7 +1,12 @@
 """Sample data for `make run`: a briefing of our own turned into questions, users and forecasts.
 
-Loaded once: if the demo manager exists, nothing is touched, so a second `make run` keeps
-whatever people have entered since.
+The briefing goes through the same steps as a manager's import: imported a month ago, its
+drafts accepted and published (with the publication's stated forecasts), then forecast on, so
+the estimative-language page and the publication's stated forecasts have something to show;
+the drafts that the hand-made questions below already ask, or that name no date, wait on the
+review page. The hand-made questions carry the resolved history. Loaded once: if the demo
+manager exists, nothing is touched, so a second `make run` keeps whatever people have entered
+since.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from forecasts.questions import forecasting
 from forecasts.questions.catalog import QuestionCreate
 
 SOURCE_NAME = "Meridian Risk Weekly"
+BRIEFING_AGE = timedelta(days=30)  # imported then, published two hours later
 
 
 @dataclass(frozen=True)
@@ -57,47 +63,6 @@ class SampleQuestion:
 
 
 QUESTIONS = (
-    SampleQuestion(
-        "Will the Black Sea grain corridor be fully suspended for 7 or more consecutive days "
-        "before 31 March?",
-        "YES if no grain vessel leaves Odesa, Chornomorsk or Pivdennyi for 7 consecutive days, "
-        "as shown by the Ukrainian Sea Ports Authority's published sailing data.",
-        "A full suspension of the Black Sea grain corridor before the end of March is unlikely.",
-        ("Black Sea", "Ukraine", "Shipping"), -42, 120, 0.18),
-    SampleQuestion(
-        "Will another undersea cable or pipeline in the Baltic Sea be reported damaged within "
-        "six months?",
-        "YES if a Baltic Sea littoral government or the operator announces new physical damage "
-        "to a subsea cable or pipeline, reported by Reuters or AP.",
-        "Another cable or pipeline in the Baltic Sea will very likely be damaged in the next "
-        "six months.",
-        ("Baltic", "NATO", "Infrastructure"), -35, 150, 0.7),
-    SampleQuestion(
-        "Will NATO extend its Baltic Sentry patrols beyond their current mandate?",
-        "YES if NATO publishes an announcement extending Baltic Sentry before the mandate ends.",
-        "NATO is expected to extend its Baltic Sentry patrols beyond their current mandate.",
-        ("Baltic", "NATO"), -35, 60, 0.8),
-    SampleQuestion(
-        "Will Houthi forces attack a merchant vessel in the Red Sea or Gulf of Aden in the "
-        "next three months?",
-        "YES if UKMTO or CENTCOM reports a Houthi missile, drone or boarding attack on a "
-        "merchant vessel.",
-        "Houthi attacks on merchant shipping are likely to continue through the first half of "
-        "next year.",
-        ("Red Sea", "Yemen", "Shipping"), -28, 90, 0.72),
-    SampleQuestion(
-        "Will monthly Suez Canal transits reach their 2023 monthly average before 30 June?",
-        "YES if the Suez Canal Authority reports, for any month, at least as many transits as "
-        "its 2023 monthly average.",
-        "Container traffic through the Suez Canal will probably remain below its 2023 level.",
-        ("Red Sea", "Egypt", "Shipping"), -28, 200, 0.25),
-    SampleQuestion(
-        "Will a maritime ceasefire covering the Red Sea be announced within twelve months?",
-        "YES if the Houthi movement and the United States (or a UN-brokered mechanism) announce "
-        "a ceasefire covering attacks on shipping.",
-        "A negotiated maritime ceasefire in the Red Sea is very unlikely in the next twelve "
-        "months.",
-        ("Red Sea", "Yemen", "United States"), -21, 330, 0.12),
     SampleQuestion(
         "Will Mali's transitional authorities hold a constitutional referendum before the "
         "end of the quarter?",
@@ -169,16 +134,13 @@ def load(session: Session, *, now: datetime, seed: int = 7) -> bool:
     people = _create_users(session, now - timedelta(days=90))
     manager = people["manager"]
     forecasters = [people[u.username] for u in DEMO_USERS if u.role is Role.forecaster]
-    # The briefing itself waits on the Briefings page with its drafts, for a manager to review.
-    briefings.import_briefing(
-        session, briefing_text(), published=(now - timedelta(days=3)).date(),
-        publication=SOURCE_NAME, importer=manager, now=now - timedelta(days=3),
-    )
     rng = random.Random(seed)
+    for question, stated in _publish_briefing(session, manager, now):
+        _forecast(session, question, stated, forecasters, rng, now)
     for spec in QUESTIONS:
         question = _create_question(session, spec, manager, now)
         if spec.published:
-            _forecast(session, question, spec, forecasters, rng, now)
+            _forecast(session, question, spec.signal, forecasters, rng, now)
         if spec.outcome is not None:
             resolution.resolve(
                 session, question, outcome=spec.outcome, actor=manager,
@@ -186,6 +148,35 @@ def load(session: Session, *, now: datetime, seed: int = 7) -> bool:
                 now=question.closes_at + timedelta(days=2),
             )
     return True
+
+
+def _publish_briefing(session: Session, manager: User,
+                      now: datetime) -> list[tuple[Question, float]]:
+    """Import the briefing, accept and publish its drafts through the domain, as a manager would.
+
+    Left pending for the review page: drafts the hand-made questions already ask (the same
+    quoted sentence), drafts that name no date, and any that would close within a week of
+    ``now`` (the horizons count from the briefing's date). Returns each published question
+    with its stated probability.
+    """
+    dated = now - BRIEFING_AGE
+    briefing = briefings.import_briefing(
+        session, briefing_text(), published=dated.date(), publication=SOURCE_NAME,
+        importer=manager, now=dated,
+    )
+    asked = {spec.quote for spec in QUESTIONS}
+    stated = {}
+    for draft in briefings.drafts(session, briefing):
+        if draft.quote in asked or draft.date_needed or draft.probability is None \
+                or draft.closes_at <= now + timedelta(days=7):
+            continue
+        briefings.accept_draft(session, draft, actor=manager)
+        stated[draft.id] = draft.probability
+    if not stated:
+        return []
+    published = briefings.publish_accepted(session, briefing, actor=manager,
+                                           now=dated + timedelta(hours=2))
+    return [(question, stated[question.briefing_draft_id]) for question in published]
 
 
 def _create_users(session: Session, when: datetime) -> dict[str, User]:
@@ -226,7 +217,7 @@ def _create_question(
 def _forecast(
     session: Session,
     question: Question,
-    spec: SampleQuestion,
+    signal: float,
     forecasters: list[User],
     rng: random.Random,
     now: datetime,
@@ -238,7 +229,7 @@ def _forecast(
         updates = rng.randint(1, 4)
         moments = sorted(rng.uniform(0.02, 0.98) * span for _ in range(updates))
         for offset in moments:
-            probability = min(0.97, max(0.03, rng.gauss(spec.signal, 0.12)))
+            probability = min(0.97, max(0.03, rng.gauss(signal, 0.12)))
             forecasting.submit_forecast(
                 session, question, forecaster=person, probability=round(probability, 2),
                 rationale=rng.choice(RATIONALES),

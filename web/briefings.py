@@ -231,3 +231,20 @@ def terms() -> ResponseReturnValue:
     records = briefings.term_record(get_session(), publication, author)
     return render_template("briefings/terms.html", records=records, publication=publication,
                            author=author)
+
+
+@bp.get("/stated")
+@role_required(Role.manager)
+def stated():  # type: ignore[no-untyped-def]
+    """Every forecast a publication stated, with its outcome and Brier, optionally per author."""
+    session = get_session()
+    publication = query.text("publication").strip() or None
+    author = query.text("author").strip() or None
+    listed = briefings.list_publications(session)
+    authors = next((p.authors for p in listed if p.publication.name == publication), [])
+    rows = briefings.stated_forecasts(session, publication, author)
+    per_author = (briefings.by_author(briefings.stated_forecasts(session, publication))
+                  if publication else [])
+    return render_template("briefings/stated.html", rows=rows, publication=publication,
+                           author=author, publications=listed, authors=authors,
+                           per_author=per_author, total=briefings.summarise(rows))

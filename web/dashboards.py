@@ -112,9 +112,11 @@ def _crowd_subject(key: str) -> Subject:
 
 
 def _forecaster_subject(key: str) -> Subject:
-    user = _user(key, UserKind.person)
-    if not (viewer().is_manager or user.id == viewer().id):
+    # Whose it is is checked before whether it exists: a forecaster asking for any id but
+    # their own gets the same 403, so the answer cannot tell which ids exist.
+    if not (viewer().is_manager or _id(key) == viewer().id):
         abort(403, description="Forecasters may see their own calibration only.")
+    user = _user(key, UserKind.person)
     return Subject("forecaster", key, user.display_name,
                    f"No resolved questions that {user.display_name} forecast on yet.",
                    lambda scores: _finals(scores, Selection(subjects=[user.id])))  # type: ignore[list-item]

@@ -174,7 +174,8 @@ def set_display_name(session: Session, user: User, display_name: str) -> User:
     if not name or len(name) > MAX_DISPLAY_NAME:
         raise ValidationFailed({"display_name":
                                 f"Give a name of 1–{MAX_DISPLAY_NAME} characters."})
-    if any(not ch.isprintable() for ch in name):
+    bounds.check_texts({"display_name": (name, bounds.DISPLAY_NAME)})
+    if any(not ch.isprintable() and ch not in bounds.VISIBLE_OR_NEEDED_FORMAT for ch in name):
         raise ValidationFailed({"display_name": "Use letters, digits and punctuation only."})
     user.display_name = name
     session.add(user)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from forecasts import bounds
 from forecasts.errors import NotAllowed, NotFound, ValidationFailed
 from forecasts.models import ApiToken, Role, User, UserKind
 
@@ -41,6 +42,7 @@ def create_token(
         raise ValidationFailed({"name": "Name the token after what will use it."})
     if len(cleaned) > MAX_NAME:
         raise ValidationFailed({"name": f"Keep the name to {MAX_NAME} characters."})
+    bounds.check_texts({"name": (cleaned, bounds.TextLimit(MAX_NAME))})
     if len(tokens_of(session, owner)) >= MAX_TOKENS_PER_USER:
         raise ValidationFailed({"name": f"Revoke a token first: at most {MAX_TOKENS_PER_USER}."})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -16,7 +16,7 @@ The parser is pure (no database, no Flask, no clock) and runs by stage:
 ``importing`` (store a briefing and its drafts), ``review`` (edit, accept, reject, promote),
 ``publications`` (whose judgments they are: names, aliases, authors, one forecaster each),
 ``publishing`` (accepted drafts become questions with the publication's stated forecast) and
-``records`` (each term's record per publication and author).
+``records`` (each term's record, and every stated forecast, per publication and author).
 """
 
 from forecasts.briefings.assembly import parse_briefing
@@ -39,7 +39,15 @@ from forecasts.briefings.publications import (
     set_briefing_publication,
 )
 from forecasts.briefings.publishing import QuestionOrigin, publish_accepted, question_origin
-from forecasts.briefings.records import TermRecord, term_record
+from forecasts.briefings.records import (
+    AuthorSummary,
+    StatedForecast,
+    TermRecord,
+    by_author,
+    stated_forecasts,
+    summarise,
+    term_record,
+)
 from forecasts.briefings.review import (
     DraftEdit,
     ReviewText,
@@ -60,12 +68,13 @@ from forecasts.briefings.review import (
 from forecasts.briefings.text import MAX_BRIEFING_BYTES, BriefingError
 
 __all__ = [
-    "MAX_BRIEFING_BYTES", "NO_ASSESSMENTS", "RESOLVE_GRACE", "STATED", "Block", "BriefingError",
-    "ContextSentence", "Draft", "DraftEdit", "ParsedBriefing", "PublicationSummary",
-    "QuestionOrigin", "ReviewText", "TermRecord", "accept_draft", "draft_counts",
-    "draft_criteria", "drafts", "find_publication", "forecaster_of", "get_briefing",
-    "get_draft", "get_publication", "import_briefing", "list_briefings", "list_publications",
-    "parse", "parse_briefing", "promote_sentence", "publication_for", "publish_accepted",
-    "published_questions", "question_origin", "readable_text", "reject_draft", "review_text",
-    "set_briefing_publication", "stored_layout", "term_record", "update_draft",
+    "MAX_BRIEFING_BYTES", "NO_ASSESSMENTS", "RESOLVE_GRACE", "STATED", "AuthorSummary", "Block",
+    "BriefingError", "ContextSentence", "Draft", "DraftEdit", "ParsedBriefing",
+    "PublicationSummary", "QuestionOrigin", "ReviewText", "StatedForecast", "TermRecord",
+    "accept_draft", "by_author", "draft_counts", "draft_criteria", "drafts", "find_publication",
+    "forecaster_of", "get_briefing", "get_draft", "get_publication", "import_briefing",
+    "list_briefings", "list_publications", "parse", "parse_briefing", "promote_sentence",
+    "publication_for", "publish_accepted", "published_questions", "question_origin",
+    "readable_text", "reject_draft", "review_text", "set_briefing_publication", "stated_forecasts",
+    "stored_layout", "summarise", "term_record", "update_draft"
 ]

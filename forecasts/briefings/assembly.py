@@ -13,7 +13,13 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 
 from forecasts.briefings import estimative
-from forecasts.briefings.clauses import REASON, clauses_of, readings_in, subject_of
+from forecasts.briefings.clauses import (
+    REASON,
+    clauses_of,
+    mentions_level,
+    readings_in,
+    subject_of,
+)
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
 from forecasts.briefings.judgments import (
@@ -22,6 +28,7 @@ from forecasts.briefings.judgments import (
     Condition,
     Reading,
     analytic_confidence,
+    label_first,
     lead_in,
 )
 from forecasts.briefings.layout import blocks_of, read_layout
@@ -119,13 +126,38 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
 
 # "There's a small chance", "it's likely": read as their full forms.
 _CONTRACTED_IS = re.compile(r"\b(there|it|that|this|what)['’]s\b", re.IGNORECASE)
+# Asides that state no likelihood, read past: "will, in our view, probably", "is, on balance,
+# likely", "we assess, with low confidence, that", "(moderate confidence)". The confidence is
+# read from the sentence as written.
+_ASIDE = re.compile(
+    r",\s*(?:in\s+our\s+(?:view|judge?ment|assessment|estimation|opinion)|on\s+balance|"
+    r"for\s+now|for\s+the\s+time\s+being|however|therefore|moreover|nevertheless|"
+    r"with\s+(?:low|moderate|medium|high)\s+confidence)\s*,\s*|"
+    r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)", re.IGNORECASE)
+
+
+# "X has a small chance of Ying" reads as "X is a small chance of Ying", which the grammar knows
+# (a number's form, "has a 30 % chance of", is read directly).
+_HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"
+                         r"(?:chance|possibility|prospect|likelihood|probability)\s+of\b)",
+                         re.IGNORECASE)
+_NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
+
+
+def _past_aside(match: re.Match[str]) -> str:
+    """An aside read past; its comma kept where a new clause follows ("even, in our view,
+    while ...")."""
+    following = match.string[match.end():]
+    return ", " if match[0].startswith(",") and _NEXT_CLAUSE.match(following) else " "
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    text = _CONTRACTED_IS.sub(r"\1 is", text)
+    text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
+    text = label_first(_ASIDE.sub(_past_aside, text))
     stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
     if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
-                                              or stated or lead_in(text)[1]):
+                                              or stated or lead_in(text)[1]
+                                              or mentions_level(text)):
         return []
     readings: list[Reading] = []
     for clause in clauses_of(text):

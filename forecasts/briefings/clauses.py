@@ -19,8 +19,9 @@ from forecasts.briefings.judgments import (
 )
 from forecasts.briefings.wording import clause_question, gerund_question, trim
 
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+but\s+|,\s+(?:while|whereas|although|though|yet)\s+",
-                           re.IGNORECASE)
+# "but" joins clauses, except in hedges: "all but certain", "anything but likely".
+_CLAUSE_BREAK = re.compile(r";\s+|,?(?<!\ball)(?<!\banything)(?<!\bnothing)\s+but\s+|"
+                           r",\s+(?:while|whereas|although|though|yet)\s+", re.IGNORECASE)
 _CONDITION_WORDS = (
     r"if\s+and\s+only\s+if|only\s+if|if|unless|(?:only\s+)?in\s+the\s+event\s+(?:of|that)|"
     r"provided(?:\s+that)?|providing(?:\s+that)?|as\s+long\s+as|so\s+long\s+as|"
@@ -169,6 +170,10 @@ def _impersonal(reading: Reading) -> Reading:
     of Ying' as questions about X."""
     if reading.vp is not None:
         return reading
+    if odds := _ODDS_THAT.match(_CONNECTIVE.sub("", reading.subject.strip())):
+        # "The odds that X happens are about even": the judgment is about the clause.
+        reading.distributive = False
+        return _embedded(reading, trim(odds["clause"]))
     if not _IMPERSONAL.match(subject_of(reading.subject)):
         gerund = _OF_GERUND.match(reading.rest)
         vp = gerund_question(f"it {gerund['phrase']}")[1] if gerund else None
@@ -184,6 +189,10 @@ def _impersonal(reading: Reading) -> Reading:
         return reading
     # "an even chance the port reopens": the clause without its "that".
     return _embedded(reading, trim(match["clause"] or match["bare"]))
+
+
+_ODDS_THAT = re.compile(r"^(?:the\s+)?(?:odds|chances?|likelihood|probability|prospects?|risk)\s+"
+                        r"that\s+(?P<clause>\S.*)$", re.IGNORECASE)
 
 
 def _embedded(reading: Reading, clause: str) -> Reading:
@@ -290,12 +299,44 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
                    rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
 
 
+# "The probability of a snap election is low", "the chances that X happens are slim": a level
+# stated of a likelihood, read as the hedge with that level ("low probability", "slim chance").
+_LEVEL_OF = re.compile(
+    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
+    r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
+    r"(?P<level>low|slim|small|slight|remote|high|good|strong)[.!]?$", re.IGNORECASE)
+_LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "small chance",
+                 "slight": "slight chance", "remote": "remote chance", "high": "high probability",
+                 "good": "good chance", "strong": "strong chance"}
+
+
+def mentions_level(sentence: str) -> bool:
+    """Whether a sentence may state a level of likelihood ("the probability of X is low")."""
+    return any(_LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
+        if re.search(r"\b(?:probability|likelihood|chances?|odds|prospects?)\b", sentence,
+                     re.IGNORECASE) else False
+
+
+def _level_of(clause: str) -> Reading | None:
+    match = _LEVEL_OF.match(clause.strip())
+    if match is None:
+        return None
+    level = match["level"].lower()
+    phrase = "remote chance" if match["very"] and level in ("low", "slim", "small", "slight") \
+        else "very good chance" if match["very"] else _LEVEL_PHRASE[level]
+    body = trim(match["body"])
+    subject, vp = (f"the odds that {body}", None) if match["link"].lower() == "that" \
+        else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one
+    return Reading(subject=subject, vp=vp, rest="", term=phrase,
+                   rung=estimative.PHRASES[phrase], numbers=None, negated=False)
+
+
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     """Every judgement in one clause, each with its condition (if any)."""
     body, condition = _leading_condition(clause.strip(), last_condition)
     body, hedge = lead_in(body)
     has_condition = condition is not None or bool(_TRAILING_CONDITION.search(body))
-    reading = expectation(body) or first_reading(body, has_condition) \
+    reading = expectation(body) or _level_of(body) or first_reading(body, has_condition) \
         or _hedged_clause(body, hedge)
     if reading is None:
         return []
@@ -303,6 +344,6 @@ def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     reading = _negated_vp(_peel_number(_peel_trailing_condition(reading)))
     if condition is not None:
         reading.condition = condition
-    elif reading.condition is None and reading.term.startswith("would"):
+    elif reading.condition is None and re.match(r"would(?: not)?(?: \(|$)", reading.term):
         return []
     return _with_coordination(_impersonal(reading))

@@ -233,6 +233,15 @@ COMMON_HEDGES: dict[str, tuple[int, str]] = {
     "low probability": (VERY_UNLIKELY, "ICD 203's 'highly improbable'"),
     "low likelihood": (VERY_UNLIKELY, "as 'low probability'"),
     "long shot": (VERY_UNLIKELY, "an outside chance; as 'slight chance'"),
+    "outside chance": (VERY_UNLIKELY, "as 'long shot'"),
+    "slim chance": (VERY_UNLIKELY, "as 'slight chance'"),
+    "little prospect": (VERY_UNLIKELY, "as 'little chance'"),
+    "would be surprised": (UNLIKELY, "'we would be surprised if X' states doubt: Kent's 'we "
+                           "doubt' (about 30 %)"),
+    "would be very surprised": (VERY_UNLIKELY, "stronger doubt: Kent's 'almost certainly not'"),
+    "strong likelihood": (LIKELY, "as 'strong chance'"),
+    "strong possibility": (LIKELY, "a possibility called strong is favoured: as 'good chance'"),
+    "safe bet": (VERY_LIKELY, "a bet one expects to win; ICD 203's 'very likely'"),
     "virtually impossible": (REMOTE, "Kent groups it with 'almost certainly not'; the remote "
                              "band"),
     "all but certain": (ALMOST_CERTAIN, "synonym of 'almost certain'"),

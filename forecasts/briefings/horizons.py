@@ -154,6 +154,11 @@ _HORIZONS = [
     (re.compile(r"(?:before|by|until)\s+(?:the\s+)?(?:end\s+of\s+(?:the|this)\s+year|year[-\s]end)"
                 r"|this\s+year", re.I), _year_end),
     (re.compile(r"(?:before|by)\s+the\s+end\s+of\s+(?P<y>\d{4})", re.I), _year_end),
+    # "for the rest of the year", "through the remainder of 2027": to the year's end
+    (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
+                r"(?:the\s+|this\s+)?year", re.I), _year_end),
+    (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
+                r"(?P<y>\d{4})", re.I), _year_end),
     (re.compile(r"(?P<before>before\s+)?(?:(?:by|until)\s+(?:the\s+end\s+of\s+)?)?next\s+year",
                 re.I), _next_year),
     (re.compile(r"(?:in|through|during|over|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+"
@@ -181,13 +186,15 @@ _HORIZONS = [
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
 # An event or period the text names as a deadline but gives no date for.
+_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|"
+          r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
+          r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
+          r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
+# "before the next G20 summit", "until the budget vote": the whole event, compound nouns too.
 OPEN_HORIZON = re.compile(
     r"\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
     r"in\s+the\s+run-up\s+to)\s+(?:the\s+|a\s+|its\s+|their\s+|his\s+|her\s+)?"
-    r"(?:[\w'’.-]+\s+){0,4}?(?:elections?|summit|vote|referendum|congress|conference|meeting|"
-    r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
-    r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
-    r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))\b"
+    rf"(?:[\w'’.-]+\s+){{0,4}}?{_EVENT}(?:\s+{_EVENT})*\b"
     r"(?:\s+(?:in|of)\s+[A-Z][\w-]+)?",
     re.IGNORECASE,
 )

@@ -28,9 +28,12 @@ RESOLVE_GRACE = timedelta(days=14)
 
 def parse(text: str | bytes, *, published: date, yardstick: str,
           plain: bool = False) -> ParsedBriefing:
-    """Parse without storing; raises ValidationFailed for unreadable input, a bad yardstick or
-    a date outside 1970–2200."""
+    """Parse without storing; raises ValidationFailed for unreadable input, text the bounds
+    refuse (control or invisible characters), a bad yardstick or a date outside 1970–2200."""
     bounds.check_dates({"published": published})
+    if not plain:  # the text rules hold for a preview as for an import (bounds.py)
+        text, plain = readable_text(text), True
+        bounds.check_texts({"text": (text, bounds.BRIEFING_TEXT)})
     try:
         return parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
     except estimative.UnknownYardstickError:

@@ -26,7 +26,7 @@ _ADVERBS += ["in all likelihood", "in all probability"]
 # After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
 _PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
 _NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
-               "likelihood")
+               "likelihood", "prospect", "bet")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
 _NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
@@ -61,6 +61,14 @@ _HEDGE_ADVERBS = {"possibly", "perhaps"}
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|announces|claimed|claims|stated|states|"
                        r"insisted|insists|promised|promises|pledged|pledges|vowed|vows)\b",
                        re.IGNORECASE)
+# ... or attributed after it: "X is likely, officials said." / "..., say readers".
+_ATTRIBUTED = re.compile(r",\s*(?:(?:[\w'’-]+\s+){0,5}(?:said|says|say|told\s+\w+|claimed|claims)"
+                         r"|(?:said|says|say|claimed|claims)\s+(?:[\w'’-]+\s*){1,6})[.!]?[\"”’]?$",
+                         re.IGNORECASE)
+# The authors' own plans ("the indicators we will watch") and open questions ("whether X will
+# happen remains unclear") state no likelihood.
+_FIRST_PERSON_END = re.compile(r"(?:^|\s)(?:we|i)$", re.IGNORECASE)
+_OPEN_QUESTION = re.compile(r"\bwhether\b", re.IGNORECASE)
 
 
 @dataclass
@@ -133,12 +141,20 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
     return found, estimative.PHRASES[phrase], numbers, negated
 
 
-def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bool:
+def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
+                  after: str = "") -> bool:
     """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
-    not someone else's words reported ("officials said the road will reopen")."""
+    not someone else's words reported ("officials said the road will reopen", "X is likely,
+    officials said"), not the authors' plans ("we will watch") nor an open question ("whether
+    X will happen")."""
     if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
         return False
-    if _REPORTED.search(subject):
+    if _REPORTED.search(subject) or _ATTRIBUTED.search(after.rstrip()):
+        return False
+    if _OPEN_QUESTION.search(subject):
+        return False
+    if match["modal"] and not (match["pre"] or match["adv"]) \
+            and _FIRST_PERSON_END.search(subject.rstrip()):
         return False
     if (match["adv"] or "").lower() in _HEDGE_ADVERBS:
         return False
@@ -152,7 +168,7 @@ def _is_judgement(match: re.Match[str], subject: str, has_condition: bool) -> bo
 def _reading_at(clause: str, match: re.Match[str], has_condition: bool) -> Reading | None:
     """Read the judgement anchored at ``match``, or None if the anchor is not one."""
     subject = clause[: match.start()]
-    if not _is_judgement(match, subject, has_condition):
+    if not _is_judgement(match, subject, has_condition, clause[match.end():]):
         return None
     term, rung, numbers, negated = _judgement(match)
     vp, rest = _split_predicate(match, clause[match.end():])
@@ -195,6 +211,9 @@ def expectation(clause: str) -> Reading | None:
 _LEAD_IN = re.compile(
     r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
+    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+be\s+(?:very\s+)?surprised)\s+if|"
+    # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
+    rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
     rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
@@ -203,6 +222,21 @@ _LEAD_IN = re.compile(
     r"\s*,?\s+(?:that\s+)?",
     re.IGNORECASE,
 )
+
+
+# A label after the judgment, as a table row or list reads: "X happens before March — Likely".
+_TRAILING_LABEL = re.compile(
+    rf"^(?P<body>\S.*?)\s+[:–—|]\s+(?P<label>{_J}(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)"
+    r"\s*\.?$", re.IGNORECASE)
+
+
+def label_first(sentence: str) -> str:
+    """A sentence whose likelihood label trails it, turned to read label first."""
+    match = _TRAILING_LABEL.match(sentence)
+    if match is None:
+        return sentence
+    body = re.sub(r"\s+[–—|]\s+", " ", match["body"])  # a row's other cells: "X — in 2027"
+    return f"{match['label']}: {body}"
 
 
 def lead_in(clause: str) -> tuple[str, str | None]:
@@ -217,6 +251,12 @@ def lead_in(clause: str) -> tuple[str, str | None]:
         phrase = " ".join((match["term"] or match["nterm"]).lower().split())
     elif match["chances"]:
         phrase = "chances are"
+    elif match["label"]:
+        label_number = match["lnum"] and numbers.probability_in(match["lnum"])
+        phrase = " ".join(match["lnum"].split()) if label_number else \
+            " ".join(match["label"].lower().split())
+    elif match["surprised"]:
+        phrase = " ".join(match["surprised"].lower().split())
     else:
         phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
     return clause[match.end():], phrase

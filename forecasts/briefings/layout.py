@@ -14,11 +14,20 @@ _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|da|del|van|von|der|den|al|el|bin|ibn|la|le|du)"
 # Ranks and titles before a name: "Col. (ret.) P. Andersen", "Dr Jane Roe".
 _TITLE = r"(?:(?:Col|Gen|Lt|Maj|Capt|Dr|Prof|Adm|Amb)\.?(?:\s+\(ret\.?\))?)"
+# "By X", "Written by X", "Prepared by X for the desk", "Lead analyst: X", "Week 48 | by X".
 _BYLINE = re.compile(
-    rf"(?i:by|written\s+by|authors?\s*:)\s+(?P<name>(?:{_TITLE}\s+)?[A-Z][\w'’.-]*"
+    r"(?:[^|]{1,40}\|\s*)?"
+    r"(?i:(?:written|prepared|compiled|edited|reported)\s+by|by|authors?\s*:|"
+    r"(?:lead\s+|senior\s+)?analysts?\s*:)"
+    rf"\s+(?P<name>(?:{_TITLE}\s+)?[A-Z][\w'’.-]*"
     rf"(?:\s+(?:{_NAME_WORD}|and|&)){{0,8}})"
-    r"\s*(?:[,|–—-]\s*[^.!?]{0,80})?\.?"
+    r"\s*(?:[,|–—-]\s*[^.!?]{0,80}|\s+(?:for|at|of|in)\s+[^.!?|]{0,80})?\.?"
 )
+# The header of a forwarded email, before the briefing itself: not the briefing's text.
+_EMAIL_HEADER = re.compile(r"-{2,}\s*(?:forwarded|original)\s+message\s*-{2,}|"
+                           r"(?:from|to|cc|date|sent|subject|reply-to)\s*:.*", re.IGNORECASE)
+# RFC 3676's signature separator: what follows is the sender's signature.
+_SIGNATURE = "--"
 _FOOTER = re.compile(
     r"\b(?:un)?subscri(?:be|ption)|keep\s+informed|forward\s+(?:this\s+(?:email\s+)?)?to\s+a\s+friend"
     r"|delivered\s+(?:straight\s+)?to\s+your\s+inbox|sign\s+up\s+(?:for|to)\s+(?:our|the)\b"
@@ -107,10 +116,12 @@ def split_source(text: str) -> tuple[str, date | None]:
     return text, None
 
 
-def _classify(raw: str) -> _Line:
+def _classify(raw: str, *, opening: bool = False) -> _Line:
     line = " ".join(raw.replace("\u00a0", " ").replace("\u200b", "").split())
     if not line:
         return _Line("blank", "")
+    if opening and _EMAIL_HEADER.fullmatch(line):
+        return _Line("header", line)
     if source := _SOURCE_LINE.fullmatch(line):
         return _Line("source", source["source"].strip())
     if byline := _BYLINE.fullmatch(line):
@@ -143,7 +154,13 @@ def _mark_headings(lines: list[_Line]) -> None:
 
 def read_layout(text: str) -> Layout:
     """Classify every line: title, byline, ``Source:`` blocks, footers, paragraphs."""
-    lines = [_classify(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines: list[_Line] = []
+    signed = False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        signed = signed or raw.rstrip() == _SIGNATURE
+        opening = all(line.kind in ("blank", "header") for line in lines)
+        lines.append(_Line("footer", raw.strip()) if signed and raw.strip() else
+                     _classify(raw, opening=opening))
     _mark_headings(lines)
     layout = Layout()
     open_paragraph = False

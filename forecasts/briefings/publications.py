@@ -40,6 +40,7 @@ def clean_name(name: str) -> str:
     if len(cleaned) > MAX_NAME:
         raise ValidationFailed({"publication": f"Use at most {MAX_NAME} characters "
                                                f"(this is {len(cleaned)})."})
+    bounds.check_texts({"publication": (cleaned, bounds.PUBLICATION)})
     return cleaned
 
 

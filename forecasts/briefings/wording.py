@@ -93,6 +93,10 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
             continue
         base = _base_form(word)
         following = words[index + 1] if index + 1 < len(words) else ""
+        if base is None and _unlisted_present(words, index):
+            # "the coalition survives until the vote": an unlisted verb in -s before any listed
+            # one, followed by a function word, is the clause's verb.
+            return _guessed_clause(words)
         # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
         noun_like = word.endswith("s") and _base_form(following) == following.lower() \
             and base not in _COPULAR
@@ -116,6 +120,22 @@ _NOT_VERBS = frozenset((
 ))
 
 
+_FUNCTION_WORDS = frozenset(("until", "before", "by", "after", "during", "from", "into", "over",
+                             "within", "through", "in", "on", "at", "to", "for", "with", "the",
+                             "a", "an", "its", "their", "his", "her", "our", "this", "that",
+                             "again", "soon", "later"))
+
+
+def _unlisted_present(words: list[str], index: int) -> bool:
+    """Whether ``words[index]`` reads as a present-tense verb the list does not know: an -s form
+    after a singular word, before a function word ("fines the", "survives until")."""
+    word, before = words[index], words[index - 1]
+    following = words[index + 1].lower() if index + 1 < len(words) else ""
+    return (word.isalpha() and word.endswith("s") and not word.endswith("ss")
+            and not before.endswith("s") and before.lower() not in _DETERMINERS
+            and (following in _FUNCTION_WORDS or not following))
+
+
 def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
     """An unlisted verb: the first lower-case word after the subject ("donors fund the
     mission", "Yerevan amends its constitution"), in its base form."""
@@ -123,6 +143,18 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
         word = words[index]
         if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
             continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        # "the regulator fines them": a word after a determiner is a noun; "the new coalition
+        # survives": a singular word before an -s word is the noun, the -s word its verb.
+        if words[index - 1].lower() in _DETERMINERS or (
+                not word.endswith("s") and not words[index - 1].endswith("s")
+                and following[:1].islower() and following.isalpha() and following.endswith("s")
+                and following.lower() not in _NOT_VERBS):
+            continue
+        if word.endswith("s") and following[:1].islower() and following.isalpha() \
+                and not following.endswith("s") and following.lower() not in _NOT_VERBS \
+                and following.lower() not in _FUNCTION_WORDS:
+            continue  # "factions raid the base": a plural noun, then its verb
         base = word[:-3] + "y" if word.endswith("ies") else \
             word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
             word[:-1] if word.endswith("s") and not word.endswith("ss") else word
@@ -134,9 +166,24 @@ def gerund_question(phrase: str) -> tuple[str, str | None]:
     """(subject, verb phrase) for 'Russia utilising WMDs'; (phrase, None) for a noun phrase."""
     words = trim(phrase).split()
     for index in range(1, len(words)):
-        if words[index].lower().endswith("ing") and (base := _base_form(words[index])):
+        if words[index].lower().endswith("ing") and (base := _base_form(words[index])
+                                                      or _unlisted_gerund(words, index)):
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return phrase, None
+
+
+def _unlisted_gerund(words: list[str], index: int) -> str | None:
+    """The base form of an -ing verb the list does not know, right after a named subject
+    ("Denmark awarding", "Riga's mayor hosting"): doubled consonants undone ("stopping"), an
+    "e" restored after c, s, v or z ("raising", "forcing"), which English verbs do not end in."""
+    word, before = words[index].lower(), words[index - 1]
+    if not (word.isalpha() and len(word) > 5 and (before[:1].isupper() or index > 1)
+            and before.lower() not in _DETERMINERS and before.lower() not in _NOT_VERBS):
+        return None
+    stem = word[:-3]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    return stem + "e" if stem[-1] in "csvz" else stem
 
 
 @dataclass(frozen=True)

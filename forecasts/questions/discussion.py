@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from forecasts import bounds
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import (
     MAX_COMMENT_LENGTH,
@@ -117,6 +118,7 @@ def check_body(body: str) -> str:
     if len(text) > MAX_COMMENT_LENGTH:
         raise ValidationFailed({"body": f"Keep it to {MAX_COMMENT_LENGTH:,} characters "
                                         f"(this has {len(text):,})."})
+    bounds.check_texts({"body": (text, bounds.COMMENT)})  # control and invisible characters
     return text
 
 

@@ -23,7 +23,7 @@ def _controls(*, multiline: bool) -> st.SearchStrategy[str]:
     return st.characters(categories=["Cc", "Cs"]).filter(lambda c: c not in allowed)
 
 
-clean_text = st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=50)
+clean_text = st.text(st.characters(exclude_categories=["Cc", "Cs", "Cf"]), max_size=50)
 
 
 @given(clean_text, _controls(multiline=False), st.integers(0, 50))
@@ -53,6 +53,33 @@ def test_exactly_the_control_characters_and_surrogates_are_refused():
         assert refused == (unicodedata.category(char) in ("Cc", "Cs")), hex(code)
         if char not in "\t\n\r":
             assert refused == (bounds.control_problem(char, multiline=True) is not None)
+
+
+def test_exactly_the_invisible_format_characters_but_those_writing_needs_are_refused():
+    for code in range(0x110000):
+        char = chr(code)
+        refused = bounds.invisible_problem(char) is not None
+        expected = unicodedata.category(char) == "Cf" \
+            and char not in bounds.VISIBLE_OR_NEEDED_FORMAT
+        assert refused == expected, hex(code)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2067", "\u2068", "\u2069",
+                                  "\u200b", "\u2060", "\u00ad", "\ufeff", "\U000e0041"])
+def test_bidi_controls_and_hidden_characters_are_refused_with_their_name_and_place(char):
+    message = bounds.COMMENT.problem(f"Fine text {char}here")
+    assert message is not None and f"U+{ord(char):04X}" in message
+    assert "at character 11" in message and "invisible" in message
+
+
+@given(clean_text, st.sampled_from(sorted(bounds.VISIBLE_OR_NEEDED_FORMAT)), st.integers(0, 49))
+def test_joiners_direction_marks_and_printed_marks_are_taken(text, char, at):
+    assert LIMIT.problem((text[:at] + char + text[at:])[:50]) is None
+
+
+def test_passwords_may_hold_them_as_they_are_never_shown():
+    assert bounds.PASSWORD.problem("correct\u200bhorse battery") is None
+    assert bounds.PASSWORD.problem("correct\x00horse battery") is not None
 
 
 def test_the_nul_byte_is_named_in_the_message():

@@ -77,6 +77,7 @@ ACCESS: dict[str, str] = {
     "briefings.promote": "manager",
     "briefings.publish": "manager",
     "briefings.terms": "manager",
+    "briefings.stated": "manager",
     "briefings.publication": "manager",
     "briefings.publications": "manager",
     "admin.users": "admin",

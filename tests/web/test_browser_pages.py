@@ -115,6 +115,7 @@ def visits(ids: dict[str, object]) -> list[Visit]:
         ("briefing", "manager", "/briefings/{briefing}"),
         ("publications", "manager", "/briefings/publications"),
         ("terms", "manager", "/briefings/terms"),
+        ("stated", "manager", "/briefings/stated?publication=Meridian+Risk+Weekly"),
         ("dashboards", "manager", "/dashboards"),
         ("calibration", "manager", "/dashboards/calibration?of=crowd"),
         ("estimative", "manager", "/dashboards/estimative"),

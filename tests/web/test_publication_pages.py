@@ -59,7 +59,7 @@ def test_a_multi_source_newsletter_credits_one_publication_everywhere(
     assert "Reuters" not in leaderboard and "Financial Times" not in leaderboard
     estimative = boss.get("/dashboards/estimative").get_data(as_text=True)
     table = re.search(r'data-testid="term-table".*?</table>', estimative, re.S).group(0)
-    names = set(re.findall(r"<tr>\s*<td>([^<]+)</td>", table))
+    names = set(re.findall(r"<tr>\s*<td>(?:<a [^>]*>)?([^<]+)</", table))
     assert names == {"Eastern Flank Risk Monitor"}
     terms = boss.get("/briefings/terms").get_data(as_text=True)
     assert "Reuters" not in terms and "Eastern Flank Risk Monitor" in terms
