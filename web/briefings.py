@@ -235,7 +235,7 @@ def terms() -> ResponseReturnValue:
 
 @bp.get("/stated")
 @role_required(Role.manager)
-def stated():  # type: ignore[no-untyped-def]
+def stated() -> ResponseReturnValue:
     """Every forecast a publication stated, with its outcome and Brier, optionally per author."""
     session = get_session()
     publication = query.text("publication").strip() or None
