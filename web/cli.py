@@ -6,7 +6,7 @@ Run `forecasts --help`. Bad input exits with status 2 and a one-line message.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -35,7 +35,7 @@ class CommandError(click.ClickException):
     exit_code = 2
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app() -> Flask:
     from web import create_app
 
     try:
@@ -59,7 +59,7 @@ def _session() -> Session:
     return Session(current_app.extensions["engine"])
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     return current_app.extensions["clock"].now()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts import briefings
@@ -64,7 +65,7 @@ def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
 
 @bp.get("/dashboards")
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Links to every dashboard."""
     return render_template("dashboards/index.html", choices=choices(get_session()),
                            horizons=HORIZONS, aggregates=AGGREGATE_NAMES)
@@ -195,7 +196,7 @@ def _options(kind: str) -> list[tuple[Any, str]]:
 
 @bp.get("/dashboards/calibration")
 @login_required
-def calibration_page():  # type: ignore[no-untyped-def]
+def calibration_page() -> ResponseReturnValue:
     """Reliability diagram with sharpness, Murphy terms and log score, for one subject."""
     kind = _choice("of", SUBJECTS, "forecaster" if not viewer().is_manager else "crowd")
     if kind != "forecaster" and not viewer().is_manager:
@@ -244,7 +245,7 @@ def _calibrate(sample: pd.DataFrame, n_bins: int | None, strategy: str,
 
 @bp.get("/dashboards/estimative")
 @role_required(Role.manager)
-def estimative_page():  # type: ignore[no-untyped-def]
+def estimative_page() -> ResponseReturnValue:
     """How often each estimative term came true, against its band, per publication."""
     yardstick = _choice("yardstick", tuple(estimative.YARDSTICKS), estimative.DEFAULT_YARDSTICK)
     records = briefings.term_record(get_session())
@@ -267,7 +268,7 @@ def estimative_page():  # type: ignore[no-untyped-def]
 
 @bp.get("/dashboards/scores-over-time")
 @role_required(Role.manager)
-def scores_over_time():  # type: ignore[no-untyped-def]
+def scores_over_time() -> ResponseReturnValue:
     """Mean Brier and relative Brier by month of resolution, and the nightly snapshots."""
     kind = _choice("of", ("forecaster", "team"), "forecaster")
     options = _options(kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -25,7 +26,7 @@ bp = Blueprint("jobs", __name__)
 
 @bp.get("/jobs")
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Each job's next and last run, recent runs, and what needs a manager."""
     session, moment = get_session(), now()
     return render_template(
@@ -55,7 +56,7 @@ class ProfileForm(FlaskForm):
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     """The signed-in user's email address and reminder settings."""
     session, user = get_session(), viewer()
     form = ProfileForm()

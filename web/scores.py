@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts.accounts.people import list_teams
@@ -66,7 +67,7 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
 
 @bp.get("/leaderboard")
 @login_required
-def leaderboard():  # type: ignore[no-untyped-def]
+def leaderboard() -> ResponseReturnValue:
     """Forecasters (or teams, or tags) ranked by relative then time-weighted Brier."""
     by = _choice("by", RANK_BY, "forecaster")
     policy = _choice("policy", POLICIES, "active")

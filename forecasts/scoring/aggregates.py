@@ -68,7 +68,7 @@ def _active_pairs(timeline: ForecastTimeline, minor: np.ndarray, radix: int) -> 
     total = int(span.sum())
     dtype = np.int32 if total * radix < 2**31 else np.int64
     first = np.cumsum(span) - span
-    key = np.arange(total, dtype=dtype)
+    key: np.ndarray = np.arange(total, dtype=dtype)
     key *= radix
     # pair j of chain element k stands at event chain[k] + (j - first[k])
     key += np.repeat(((timeline.chain - first) * radix + minor[timeline.chain]).astype(dtype), span)

@@ -77,7 +77,8 @@ def _score(question: Question, forecasts: list[Forecast]) -> Scored:
     final = _final(question, forecasts)
     if final is None or question.outcome is Outcome.annulled:
         return Scored(question, final, None)
-    return Scored(question, final, brier(final.probability, int(question.outcome is Outcome.yes)))
+    happened = int(question.outcome is Outcome.yes)
+    return Scored(question, final, float(brier(final.probability, happened)))
 
 
 def _final(question: Question, forecasts: list[Forecast]) -> Forecast | None:

@@ -130,8 +130,8 @@ def snapshot_series(session: Session, kind: str, subject_id: int) -> pd.DataFram
     """
     columns = ["day", "questions", "brier", "relative_brier"]
     rows = session.exec(
-        select(ScoreSnapshot.day, ScoreSnapshot.questions, ScoreSnapshot.brier,
-               ScoreSnapshot.relative_brier)
+        select(col(ScoreSnapshot.day), col(ScoreSnapshot.questions), col(ScoreSnapshot.brier),
+               col(ScoreSnapshot.relative_brier))
         .where(ScoreSnapshot.subject_kind == kind, ScoreSnapshot.subject_id == subject_id)
         .order_by(col(ScoreSnapshot.day))
     ).all()

@@ -58,7 +58,7 @@ _RESOLVED_SQL = text("SELECT id FROM question WHERE outcome IN ('yes', 'no') ORD
 def _utc(values: pd.Series, *, coerce: bool = False) -> pd.Series:
     # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
     errors = "coerce" if coerce else "raise"
-    return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)  # type: ignore[call-overload]
+    return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)
 
 
 def read_frame(connection: Connection, statement: sa.TextClause) -> pd.DataFrame:

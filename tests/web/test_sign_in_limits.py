@@ -14,6 +14,9 @@ from tests.conftest import csrf_token
 from tests.support.builders import PASSWORD, T0, make_user
 from web import create_app
 
+# Checks rate limits and password rules: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def limited(settings, clock):  # type: ignore[no-untyped-def]
