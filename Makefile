@@ -5,19 +5,37 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint clean
+.PHONY: run test lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs take the exact versions in the lock files (see `make lock`), then the project itself
+# without dependencies, so every machine and CI run the same releases.
+$(VENV)/.run-installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# The test lock holds the run lock's versions and the test extra's (one resolution).
+$(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-installed
+
+## lock: resolve the lock files again from pyproject.toml's ranges, keeping the pinned versions
+## that still fit; `make lock UPGRADE=--upgrade` takes the newest releases that fit instead.
+UV := uv>=0.9,<1
+LOCK_FOR := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --annotation-style line
+UPGRADE ?=
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet '$(UV)'
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test $(LOCK_FOR) $(UPGRADE) \
+	  -o requirements-test.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml $(LOCK_FOR) -c requirements-test.lock \
+	  -o requirements.lock
 
 ## run: install, migrate, load the sample once, serve with gunicorn on $(PORT), with the scheduler
 # The secret that signs sessions is made once, kept in the instance folder and reused, so sessions
@@ -43,12 +61,15 @@ run: $(VENV)/.run-installed $(SECRET_FILE)
 
 ## test: install the test extra, lint, run the whole suite (two processes: most tests wait on
 ## a database, a server or a browser, so two share a 2-core machine well)
+## (mypy gates the suite: a type error fails `make test` before any test runs)
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -6,6 +6,7 @@ The migrations ship inside this package (``forecasts/migrations``, the repositor
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 from alembic import command
@@ -36,8 +37,13 @@ def pending(engine: Engine) -> bool:
     return set(current) != set(script.get_heads())
 
 
+@functools.cache
 def expected_heads() -> frozenset[str]:
-    """The newest migration ids in migrations/ (read the scripts once, at start-up)."""
+    """The newest migration ids in migrations/ (read the scripts once per process).
+
+    The scripts ship inside the package and do not change while it runs; parsing them costs
+    about 0.1 s, which every app built in one process (each test's, each worker's) would repeat.
+    """
     script = ScriptDirectory.from_config(alembic_config(""))
     return frozenset(script.get_heads())
 

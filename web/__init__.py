@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forecasts.clock import Clock, SystemClock
 from forecasts.config import Settings
+from forecasts.scoring.history import CrowdHistories
 from forecasts.scoring.reader import ScoreCache
 
 
@@ -74,6 +75,7 @@ def create_app(
     query.init_app(app)
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
+    app.extensions["crowd_histories"] = CrowdHistories()  # per process, as the scores
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
                    dashboards, discussion):
         app.register_blueprint(module.bp)

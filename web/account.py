@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField
@@ -113,7 +114,7 @@ class ForgotForm(FlaskForm):
 
 
 @bp.before_app_request
-def _temporary_password_first():  # type: ignore[no-untyped-def]
+def _temporary_password_first() -> ResponseReturnValue | None:
     """Someone signed in with an admin's temporary password must replace it before anything."""
     if request.endpoint in OPEN_WHILE_TEMPORARY or not current_user.is_authenticated:
         return None
@@ -133,7 +134,7 @@ def _changer_key() -> str:
                methods=["POST"], key_func=_changer_key,
                deduct_when=lambda response: response.status_code != 302,
                error_message="Too many wrong current passwords. Wait a few minutes.")
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     """Change your own password; every other session of yours ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -154,7 +155,7 @@ def password():  # type: ignore[no-untyped-def]
 
 @bp.post("/profile/name")
 @login_required
-def display_name():  # type: ignore[no-untyped-def]
+def display_name() -> ResponseReturnValue:
     """Change the name shown beside your forecasts and on the leaderboard."""
     form = DisplayNameForm()
     if form.validate_on_submit():
@@ -184,7 +185,7 @@ def _reset_limit() -> str:
                "Wait a few minutes and try again.")
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_forgot_key,
                error_message="Too many reset requests for this account. Wait a few minutes.")
-def forgot():  # type: ignore[no-untyped-def]
+def forgot() -> ResponseReturnValue:
     """Ask for a reset link by email; the answer is the same whether or not the account exists."""
     form = ForgotForm()
     if form.validate_on_submit():
@@ -205,7 +206,7 @@ def forgot():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset(token: str):  # type: ignore[no-untyped-def]
+def reset(token: str) -> ResponseReturnValue:
     """Choose a new password through an emailed link."""
     secret = current_app.secret_key
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice
@@ -29,7 +30,7 @@ def _team_choices() -> list[SelectChoice]:
 
 @bp.route("/users", methods=["GET", "POST"])
 @role_required(Role.admin)
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     """List users and add one."""
     session = get_session()
     form = UserForm()
@@ -66,7 +67,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<int:user_id>")
 @role_required(Role.admin)
-def update_user(user_id: int):  # type: ignore[no-untyped-def]
+def update_user(user_id: int) -> ResponseReturnValue:
     """Change a user's role, team or whether they can sign in."""
     session = get_session()
     person = accounts.get_user(session, user_id)
@@ -94,7 +95,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<int:user_id>/password")
 @role_required(Role.admin)
-def temporary_password(user_id: int):  # type: ignore[no-untyped-def]
+def temporary_password(user_id: int) -> ResponseReturnValue:
     """Give a user a temporary password, to be replaced at their next sign-in."""
     session = get_session()
     person = accounts.get_user(session, user_id)
@@ -125,7 +126,7 @@ class TemporaryPasswordForm(FlaskForm):
 
 @bp.route("/teams", methods=["GET", "POST"])
 @role_required(Role.admin)
-def teams():  # type: ignore[no-untyped-def]
+def teams() -> ResponseReturnValue:
     """List teams with their members, and add one."""
     session = get_session()
     form = TeamForm()

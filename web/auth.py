@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -42,7 +43,7 @@ def _per_address() -> str:
                error_message=TOO_MANY.format("from your network"))
 @limiter.limit(_per_account, methods=["POST"], key_func=_account_key, deduct_when=_failed,
                error_message=TOO_MANY.format("for this account"))
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Show the sign-in form; on success go where the user was heading."""
     if current_user.is_authenticated:
         return redirect(url_for("questions.index"))
@@ -62,7 +63,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Sign out (a POST, so a stray link cannot do it)."""
     if ActionForm().validate_on_submit():
         end_sessions(get_session(), viewer())  # a copy of the cookie kept elsewhere dies too

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from forecasts import briefings
@@ -33,7 +34,7 @@ def _question_origin() -> dict[str, object]:
 
 @bp.route("", methods=["GET", "POST"])
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Imported briefings, and the form to import one (paste or upload)."""
     session = get_session()
     form = BriefingImportForm()
@@ -62,12 +63,12 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:briefing_id>")
 @role_required(Role.manager)
-def review(briefing_id: int):  # type: ignore[no-untyped-def]
+def review(briefing_id: int) -> ResponseReturnValue:
     """The drafts beside the briefing's text, each source sentence marked."""
     return _render_review(briefings.get_briefing(get_session(), briefing_id))
 
 
-def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
+def _render_review(briefing: Briefing) -> ResponseReturnValue:
     """The review page; a form that just failed here comes back with its text and errors."""
     session = get_session()
     rows = briefings.drafts(session, briefing)
@@ -94,7 +95,7 @@ def _render_review(briefing: Briefing):  # type: ignore[no-untyped-def]
     return page
 
 
-def _back(briefing: Briefing, form: FlaskForm):  # type: ignore[no-untyped-def]
+def _back(briefing: Briefing, form: FlaskForm) -> ResponseReturnValue:
     """Post/Redirect/Get: the review page again, this form's text and errors kept once."""
     return prg.redirect_with(form, url_for("briefings.review", briefing_id=briefing.id))
 
@@ -117,7 +118,7 @@ def _form_for(row: BriefingDraft) -> DraftForm:
 
 @bp.post("/<int:briefing_id>/drafts/<int:draft_id>")
 @role_required(Role.manager)
-def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
+def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
     """Save a draft's edits, then accept it (action=accept), or reject it (action=reject)."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -150,7 +151,7 @@ def update(briefing_id: int, draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/publish")
 @role_required(Role.manager)
-def publish(briefing_id: int):  # type: ignore[no-untyped-def]
+def publish(briefing_id: int) -> ResponseReturnValue:
     """Publish every accepted draft as an open question, in one go."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -169,7 +170,7 @@ def publish(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/promote")
 @role_required(Role.manager)
-def promote(briefing_id: int):  # type: ignore[no-untyped-def]
+def promote(briefing_id: int) -> ResponseReturnValue:
     """Turn a context sentence into a draft the manager fills in by hand."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -191,7 +192,7 @@ def promote(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:briefing_id>/publication")
 @role_required(Role.manager)
-def publication(briefing_id: int):  # type: ignore[no-untyped-def]
+def publication(briefing_id: int) -> ResponseReturnValue:
     """Credit the briefing to another publication (picked by name or alias, or created)."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
@@ -215,7 +216,7 @@ def publication(briefing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/publications")
 @role_required(Role.manager)
-def publications():  # type: ignore[no-untyped-def]
+def publications() -> ResponseReturnValue:
     """Every publication with its aliases, the authors of its bylines and its briefings."""
     return render_template("briefings/publications.html",
                            publications=briefings.list_publications(get_session()))
@@ -223,7 +224,7 @@ def publications():  # type: ignore[no-untyped-def]
 
 @bp.get("/terms")
 @role_required(Role.manager)
-def terms():  # type: ignore[no-untyped-def]
+def terms() -> ResponseReturnValue:
     """How often each publication's estimative terms came true, optionally for one author."""
     publication = query.text("publication").strip() or None
     author = query.text("author").strip() or None
@@ -234,7 +235,7 @@ def terms():  # type: ignore[no-untyped-def]
 
 @bp.get("/stated")
 @role_required(Role.manager)
-def stated():  # type: ignore[no-untyped-def]
+def stated() -> ResponseReturnValue:
     """Every forecast a publication stated, with its outcome and Brier, optionally per author."""
     session = get_session()
     publication = query.text("publication").strip() or None

@@ -6,7 +6,7 @@ Run `forecasts --help`. Bad input exits with status 2 and a one-line message.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -20,6 +20,7 @@ from forecasts.accounts import profile
 from forecasts.briefings import MAX_BRIEFING_BYTES, estimative
 from forecasts.config import ConfigError
 from forecasts.errors import DomainError, ValidationFailed
+from forecasts.exports import standings
 from forecasts.exports.cells import write_table
 from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
@@ -34,7 +35,7 @@ class CommandError(click.ClickException):
     exit_code = 2
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app() -> Flask:
     from web import create_app
 
     try:
@@ -58,7 +59,7 @@ def _session() -> Session:
     return Session(current_app.extensions["engine"])
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     return current_app.extensions["clock"].now()
 
 
@@ -252,10 +253,10 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
                        csv_path: Path | None) -> None:
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
     with _session() as session:
-        book = scorebook.book_from_rows(score_store.read_rows(session.connection()))
-        table = scorebook.book_leaderboard(book, by=by, groups=scorebook.groups_for(session, by),
-                                  min_questions=min_questions, before_first=policy,  # type: ignore[arg-type]
-                                  two_term=two_term)
+        # the page's own path (forecasts/exports/standings.py): one leaderboard, summed in SQL
+        filters = standings.LeaderboardFilters(by=by, policy=policy, two_term=two_term,
+                                               min_questions=min_questions)
+        table = standings.leaderboard_by_id(session, current_app.extensions["scores"], filters)
         if by == "forecaster":
             names = scorebook.forecaster_names(session, table["forecaster_id"])
             table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])

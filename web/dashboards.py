@@ -12,27 +12,24 @@ from typing import Any
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts import briefings
 from forecasts.briefings import estimative
 from forecasts.models import Question, Role, Tag, Team, User, UserKind
 from forecasts.questions import forecasting
+from forecasts.scoring import history as crowd_history
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
+from forecasts.scoring.horizons import HORIZONS
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
 from forecasts.scoring.reports import (
-    HORIZONS,
     Calibration,
     calibration,
-    crowd_lines,
-    horizon_forecasts,
     monthly_scores,
-    question_forecasts,
-    sampled_lines,
     snapshot_series,
     term_table,
 )
-from forecasts.scoring.store import scoring_frames
 from forecasts.scoring.subjects import choices, member_ids, tagged_question_ids
 from web import query
 from web.charts import (
@@ -68,7 +65,7 @@ def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
 
 @bp.get("/dashboards")
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Links to every dashboard."""
     return render_template("dashboards/index.html", choices=choices(get_session()),
                            horizons=HORIZONS, aggregates=AGGREGATE_NAMES)
@@ -93,11 +90,11 @@ def _finals(scores: StoredScores, selection: Selection) -> pd.DataFrame:
     return scores.book(selection).finals()
 
 
-def _horizons(scores: StoredScores) -> pd.DataFrame:
-    # every forecast counts here, not just the final one, so this reads the resolved
-    # questions' forecasts once per change of the resolutions
-    return _cache().derived(get_session(), ("horizons",), lambda b: horizon_forecasts(
-        *scoring_frames(get_session().connection(), skip_bad=True)))
+def _horizon(scores: StoredScores, key: str) -> pd.DataFrame:
+    # counts kept beside the score store: no raw forecast is read, whatever the book's size
+    sample, questions = scores.horizon_sample(key)
+    sample.attrs["questions"] = questions
+    return sample
 
 
 def _crowd_subject(key: str) -> Subject:
@@ -156,7 +153,7 @@ def _horizon_subject(key: str) -> Subject:
         abort(400, description=f"id must be one of: {', '.join(HORIZONS)}.")
     return Subject("horizon", key, f"Forecasts {HORIZONS[key]}",
                    f"No forecasts {HORIZONS[key]} on resolved questions yet.",
-                   lambda scores: _horizons(scores).loc[lambda f: f["horizon"] == key])
+                   lambda scores: _horizon(scores, key))
 
 
 def _id(key: str) -> int:
@@ -199,7 +196,7 @@ def _options(kind: str) -> list[tuple[Any, str]]:
 
 @bp.get("/dashboards/calibration")
 @login_required
-def calibration_page():  # type: ignore[no-untyped-def]
+def calibration_page() -> ResponseReturnValue:
     """Reliability diagram with sharpness, Murphy terms and log score, for one subject."""
     kind = _choice("of", SUBJECTS, "forecaster" if not viewer().is_manager else "crowd")
     if kind != "forecaster" and not viewer().is_manager:
@@ -227,10 +224,10 @@ def _horizon_summary(n_bins: int | None, strategy: str,
                      interval: str) -> list[tuple[str, str, Calibration | None]]:
     """Every horizon's scores side by side, to compare how calibration changes with lead time."""
     def build(scores: StoredScores) -> list[tuple[str, str, Calibration | None]]:
-        sample = _horizons(scores)
-        return [(key, label, calibration(sample.loc[sample["horizon"] == key],
-                                         n_bins=n_bins or 10, strategy=strategy,
-                                         interval=interval))
+        samples = {key: _horizon(scores, key) for key in HORIZONS}
+        return [(key, label, calibration(samples[key], n_bins=n_bins or 10, strategy=strategy,
+                                         interval=interval,
+                                         questions=samples[key].attrs["questions"]))
                 for key, label in HORIZONS.items()]
 
     return _cache().derived(get_session(), ("horizons", n_bins, strategy, interval), build)
@@ -238,7 +235,8 @@ def _horizon_summary(n_bins: int | None, strategy: str,
 
 def _calibrate(sample: pd.DataFrame, n_bins: int | None, strategy: str,
                interval: str) -> tuple[Calibration | None, dict[str, Any] | None]:
-    result = calibration(sample, n_bins=n_bins or 10, strategy=strategy, interval=interval)
+    result = calibration(sample, n_bins=n_bins or 10, strategy=strategy, interval=interval,
+                         questions=sample.attrs.get("questions"))
     return result, (calibration_figure(result) if result is not None else None)
 
 
@@ -247,7 +245,7 @@ def _calibrate(sample: pd.DataFrame, n_bins: int | None, strategy: str,
 
 @bp.get("/dashboards/estimative")
 @role_required(Role.manager)
-def estimative_page():  # type: ignore[no-untyped-def]
+def estimative_page() -> ResponseReturnValue:
     """How often each estimative term came true, against its band, per publication."""
     yardstick = _choice("yardstick", tuple(estimative.YARDSTICKS), estimative.DEFAULT_YARDSTICK)
     records = briefings.term_record(get_session())
@@ -270,7 +268,7 @@ def estimative_page():  # type: ignore[no-untyped-def]
 
 @bp.get("/dashboards/scores-over-time")
 @role_required(Role.manager)
-def scores_over_time():  # type: ignore[no-untyped-def]
+def scores_over_time() -> ResponseReturnValue:
     """Mean Brier and relative Brier by month of resolution, and the nightly snapshots."""
     kind = _choice("of", ("forecaster", "team"), "forecaster")
     options = _options(kind)
@@ -308,28 +306,31 @@ def _monthly(scores: StoredScores, members: list[int],
 # ---------------------------------------------------------------- a question's crowd chart
 
 
-CHART_POINTS = 500  # a crowd line drawn from more points than this is sampled down to it
-
-
 def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
     """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it.
 
-    A busy question's crowd lines are sampled at CHART_POINTS instants, so the page stays light
-    whatever the number of forecasts; its exact values come with ``?crowd_table=all``.
+    A busy question's crowd lines are drawn through at most history.POINTS of the instants the
+    crowd moved (exact values there), so the page stays light whatever the number of
+    forecasts; every value comes with ``?crowd_table=all``.
     """
     aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
     exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
     session = get_session()
-    forecasts = question_forecasts(session, question.id)  # type: ignore[arg-type]
     methods = ["median", aggregate] if show_crowd else []
     moment = now()
     until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
     if until < question.opens_at:
         until = question.opens_at
-    changes = int(forecasts["created_at"].nunique())
-    sampled = changes > CHART_POINTS and not exact_asked
-    lines = (sampled_lines(forecasts, methods, until, CHART_POINTS) if sampled
-             else crowd_lines(forecasts, methods))
+    # the crowd is computed only for viewers who may see it; kept per process (history.py)
+    history = (current_app.extensions["crowd_histories"].history(session.connection(), question.id)
+               if show_crowd else crowd_history.History(crowd_history.empty_history(), 0))
+    changes = history.changes
+    sampled = not history.complete and not exact_asked
+    points = history.points
+    if not history.complete and exact_asked:  # every value, on demand
+        points = crowd_history.exact_history(
+            crowd_history.crowd_forecasts(session.connection(), question.id))  # type: ignore[arg-type]
+    lines = crowd_history.lines(points, methods)
     mine_rows = forecasting.history(session, question, user)
     mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
     marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
@@ -340,7 +341,7 @@ def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, A
     rows = [] if sampled else _crowd_rows(lines)
     return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
             "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine,
-            "sampled": sampled and show_crowd, "changes": changes, "points": CHART_POINTS}
+            "sampled": sampled and show_crowd, "changes": changes, "points": len(points)}
 
 
 def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

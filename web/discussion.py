@@ -8,12 +8,15 @@ and text kept (Post/Redirect/Get, ``web.prg``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from linkify_it import LinkifyIt  # type: ignore[import-untyped]
+from linkify_it import LinkifyIt
 from markupsafe import Markup, escape
+from sqlmodel import Session
 
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Question, Role, User
@@ -67,19 +70,20 @@ def discussion_view(question: Question, user: User, moment: Any) -> dict[str, An
     }
 
 
-def _back(question_id: int):  # type: ignore[no-untyped-def]
+def _back(question_id: int) -> ResponseReturnValue:
     return redirect(url_for("questions.detail", question_id=question_id, _anchor="discussion"),
                     303)
 
 
-def _reshow(question: Question, name: str, form: FlaskForm):  # type: ignore[no-untyped-def]
+def _reshow(question: Question, name: str, form: FlaskForm) -> ResponseReturnValue:
     """Post/Redirect/Get: the question page again, this form's text and errors kept once."""
     if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
         flash(form_messages(form), "error")
     return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
-def _post(question_id: int, name: str, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]
+def _post(question_id: int, name: str, form: FlaskForm,
+          action: Callable[[Session, Question, User], object], done: str) -> ResponseReturnValue:
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
     if not form.validate_on_submit():
@@ -100,7 +104,7 @@ def _post(question_id: int, name: str, form: FlaskForm, action, done: str):  # t
 
 @bp.post("/questions/<int:question_id>/comments")
 @role_required(Role.forecaster)
-def comment(question_id: int):  # type: ignore[no-untyped-def]
+def comment(question_id: int) -> ResponseReturnValue:
     """Add a comment, or a request for a clarification."""
     form = CommentForm()
     asking = bool(form.request.data)
@@ -112,7 +116,7 @@ def comment(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/rationales")
 @role_required(Role.forecaster)
-def share(question_id: int):  # type: ignore[no-untyped-def]
+def share(question_id: int) -> ResponseReturnValue:
     """Share the rationale of one of the viewer's forecasts with the thread."""
     form = ShareForm()
     session, user = get_session(), viewer()
@@ -127,7 +131,7 @@ def share(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/clarifications")
 @role_required(Role.manager)
-def clarify(question_id: int):  # type: ignore[no-untyped-def]
+def clarify(question_id: int) -> ResponseReturnValue:
     """Pin a clarification; the scheduler emails it to the question's forecasters."""
     form = ClarificationForm()
     return _post(question_id, "clarification", form, lambda session, question, user:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
@@ -55,17 +56,17 @@ def error_response(code: int, title: str, message: str) -> tuple[Response | str,
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+    def domain_error(error: DomainError) -> ResponseReturnValue:
         code = status_of(error)
         return error_response(code, _title(code), str(error))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         message = "The form expired or did not come from this site. Reload the page and try again."
         return error_response(400, "Form rejected", message)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code is None or error.code < 400:
             return error
         if request.path.startswith(API_PREFIX):
@@ -73,7 +74,7 @@ def init_app(app: Flask) -> None:
         return error_response(error.code, error.name, error.description or error.name)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception) -> ResponseReturnValue:
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         fallback = InternalServerError()
         return error_response(500, fallback.name, "Something went wrong on our side; nothing "

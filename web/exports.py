@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -43,7 +44,7 @@ def _download(body: str | bytes, filename: str, media: str) -> Response:
 
 @bp.get("/exports")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Choose a dataset, a format and filters; or download everything you may see."""
     return render_template("exports/index.html", datasets=DATASETS, formats=files.FORMATS,
                            tags=all_tags(get_session()), where=_filter(),
@@ -52,7 +53,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/exports/<dataset>.<fmt>")
 @login_required
-def dataset(dataset: str, fmt: str):  # type: ignore[no-untyped-def]
+def dataset(dataset: str, fmt: str) -> ResponseReturnValue:
     """One dataset as CSV or JSON, filtered by tag and period."""
     if dataset not in DATASETS or fmt not in files.FORMATS:
         abort(404)
@@ -63,7 +64,7 @@ def dataset(dataset: str, fmt: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/exports/archive.zip")
 @login_required
-def archive():  # type: ignore[no-untyped-def]
+def archive() -> ResponseReturnValue:
     """All your data (everything, for a manager) as CSV files in a zip with a README."""
     body = files.bundle(get_session(), current_app.extensions["scores"], viewer(), _filter(),
                         now())
@@ -72,7 +73,7 @@ def archive():  # type: ignore[no-untyped-def]
 
 @bp.route("/exports/import", methods=["GET", "POST"])
 @role_required(Role.manager)
-def import_page():  # type: ignore[no-untyped-def]
+def import_page() -> ResponseReturnValue:
     """Upload a file; every row is checked, and one bad row stores nothing."""
     form, report, bad_rows = ImportForm(), None, []
     if form.validate_on_submit():

@@ -292,7 +292,7 @@ class BriefingImportForm(FlaskForm):
             raise ValidationFailed({"text": "Paste the briefing or upload a file, not both."})
         if has_file:
             # MAX_CONTENT_LENGTH caps the request, so the parser can name the file's real size.
-            return upload.read()  # type: ignore[no-any-return]
+            return upload.read()
         if not pasted.strip():
             raise ValidationFailed({"text": "Paste the briefing's text or upload a file."})
         return pasted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 
 from forecasts.models import Role
 from forecasts.resolution import overdue, proposals, sources
@@ -17,7 +18,7 @@ bp = Blueprint("jobs", __name__)
 
 @bp.get("/jobs")
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Each job's next and last run, recent runs, and what needs a manager."""
     session, moment = get_session(), now()
     return render_template(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts.accounts.people import get_user
@@ -17,13 +18,13 @@ bp = Blueprint("people", __name__)
 
 @bp.get("/me")
 @login_required
-def me():  # type: ignore[no-untyped-def]
+def me() -> ResponseReturnValue:
     return redirect(url_for("people.forecaster", user_id=viewer().id))
 
 
 @bp.get("/forecasters/<int:user_id>")
 @login_required
-def forecaster(user_id: int):  # type: ignore[no-untyped-def]
+def forecaster(user_id: int) -> ResponseReturnValue:
     """A forecaster's record; their open forecasts are private to them and to managers."""
     user = viewer()
     if user.id != user_id and not user.has_role(Role.manager):

@@ -39,4 +39,4 @@ def role_required(role: Role) -> Callable[[View], View]:
 
 def viewer() -> User:
     """The signed-in user as the domain model (views behind login_required only)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()

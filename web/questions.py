@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import (
@@ -14,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
@@ -64,13 +66,13 @@ LIST_FILTERS = {
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return redirect(url_for("questions.listing"))
 
 
 @bp.get("/questions")
 @login_required
-def listing():  # type: ignore[no-untyped-def]
+def listing() -> ResponseReturnValue:
     """Questions for the viewer: filter by status, tag and words; five sorts; 25 a page."""
     user = viewer()
     is_manager = user.has_role(Role.manager)
@@ -110,13 +112,13 @@ def _stale_after() -> timedelta:
 
 @bp.get("/questions/<int:question_id>")
 @login_required
-def detail(question_id: int):  # type: ignore[no-untyped-def]
+def detail(question_id: int) -> ResponseReturnValue:
     """One question: its terms, the viewer's forecasts, the crowd (once allowed), its trail."""
     question = questions.visible_question(get_session(), question_id, viewer())
     return _render_detail(question)
 
 
-def _render_detail(question: Question):  # type: ignore[no-untyped-def]
+def _render_detail(question: Question) -> ResponseReturnValue:
     """The question page; a form that just failed here comes back with its values and errors."""
     session, user, moment = get_session(), viewer(), now()
     show_crowd = forecasting.may_see_crowd(session, question, user, moment)
@@ -151,7 +153,7 @@ def _render_detail(question: Question):  # type: ignore[no-untyped-def]
     )
 
 
-def _back_to(question: Question, form: FlaskForm):  # type: ignore[no-untyped-def]
+def _back_to(question: Question, form: FlaskForm) -> ResponseReturnValue:
     """Post/Redirect/Get: the question page again, this form's values and errors kept."""
     return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
@@ -170,7 +172,7 @@ def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
 
 @bp.post("/questions/<int:question_id>/forecasts")
 @login_required
-def forecast(question_id: int):  # type: ignore[no-untyped-def]
+def forecast(question_id: int) -> ResponseReturnValue:
     """Add the viewer's forecast; errors go back to the question page, with what was typed."""
     session, user = get_session(), viewer()
     question = questions.visible_question(session, question_id, user)
@@ -194,7 +196,7 @@ def forecast(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/questions/new", methods=["GET", "POST"])
 @role_required(Role.manager)
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     """Draft a question."""
     form = QuestionForm()
     if request.method == "GET" and not prg.restore(form):
@@ -233,7 +235,7 @@ def _prefill_dates(form: QuestionForm) -> None:
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @role_required(Role.manager)
-def edit(question_id: int):  # type: ignore[no-untyped-def]
+def edit(question_id: int) -> ResponseReturnValue:
     """Edit a question; after the first forecast each change is kept in its history."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -268,7 +270,7 @@ def _fill_from(form: QuestionForm, question: Question, tags: list[str]) -> None:
 
 @bp.post("/questions/<int:question_id>/publish")
 @role_required(Role.manager)
-def publish(question_id: int):  # type: ignore[no-untyped-def]
+def publish(question_id: int) -> ResponseReturnValue:
     """Make a draft visible to forecasters."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -280,7 +282,7 @@ def publish(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/close")
 @role_required(Role.manager)
-def close(question_id: int):  # type: ignore[no-untyped-def]
+def close(question_id: int) -> ResponseReturnValue:
     """Stop forecasting now."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -294,7 +296,7 @@ def close(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/reopen")
 @role_required(Role.manager)
-def reopen(question_id: int):  # type: ignore[no-untyped-def]
+def reopen(question_id: int) -> ResponseReturnValue:
     """Undo an early close while the question is unresolved and before its scheduled close."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -308,7 +310,7 @@ def reopen(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/reaffirm")
 @login_required
-def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
+def reaffirm(question_id: int) -> ResponseReturnValue:
     """Record the viewer's latest forecast again, unchanged, at the current time."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -320,7 +322,7 @@ def reaffirm(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/resolve")
 @role_required(Role.manager)
-def resolve(question_id: int):  # type: ignore[no-untyped-def]
+def resolve(question_id: int) -> ResponseReturnValue:
     """Resolve YES, NO or annulled, or correct an earlier resolution."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -332,7 +334,8 @@ def resolve(question_id: int):  # type: ignore[no-untyped-def]
         note=form.note.data or "", now=now()), "Resolution recorded.")
 
 
-def _act(question: Question, form: FlaskForm, action, done: str):  # type: ignore[no-untyped-def]
+def _act(question: Question, form: FlaskForm, action: Callable[[], object],
+         done: str) -> ResponseReturnValue:
     """Run an action; a refusal goes back to the page with the reason, the form's text kept."""
     try:
         action()

@@ -14,7 +14,7 @@ for PNG downloads.
 from __future__ import annotations
 
 from flask import Flask, request, session
-from flask_talisman import Talisman  # type: ignore[import-untyped]
+from flask_talisman import Talisman
 from werkzeug.wrappers import Response
 
 from forecasts.config import Settings

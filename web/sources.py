@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Optional
 
@@ -84,13 +86,13 @@ def automation_for(question: Question) -> dict[str, Any]:
     }
 
 
-def _back(question_id: int):  # type: ignore[no-untyped-def]
+def _back(question_id: int) -> Response:
     return redirect(url_for("questions.detail", question_id=question_id, _anchor="automation"))
 
 
 @bp.post("/questions/<int:question_id>/source")
 @role_required(Role.manager)
-def set_source(question_id: int):  # type: ignore[no-untyped-def]
+def set_source(question_id: int) -> ResponseReturnValue:
     """Attach or replace the question's automatic resolution source."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -115,7 +117,7 @@ def set_source(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/questions/<int:question_id>/source/remove")
 @role_required(Role.manager)
-def remove_source(question_id: int):  # type: ignore[no-untyped-def]
+def remove_source(question_id: int) -> ResponseReturnValue:
     """Stop checking the question automatically."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
@@ -127,7 +129,7 @@ def remove_source(question_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/proposals/<int:proposal_id>/dismiss")
 @role_required(Role.manager)
-def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
+def dismiss(proposal_id: int) -> ResponseReturnValue:
     """Reject the automatic proposal, with the reason; the question stays unresolved."""
     session = get_session()
     proposal = proposals.get_proposal(session, proposal_id)
@@ -148,7 +150,7 @@ def dismiss(proposal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/proposals/<int:proposal_id>/confirm")
 @role_required(Role.manager)
-def confirm(proposal_id: int):  # type: ignore[no-untyped-def]
+def confirm(proposal_id: int) -> ResponseReturnValue:
     """Resolve the question as the automatic check proposed."""
     session = get_session()
     proposal = proposals.get_proposal(session, proposal_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
@@ -26,7 +27,7 @@ class TokenForm(FlaskForm):
 
 @bp.route("/profile/tokens", methods=["GET", "POST"])
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Your tokens; a new one's secret is shown on this response only, never again."""
     session, user = get_session(), viewer()
     form, issued = TokenForm(), None
@@ -48,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/profile/tokens/<int(min=1, max=2147483647):token_id>/revoke")
 @login_required
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke one of your tokens, or (managers) anyone's."""
     if ActionForm().validate_on_submit():
         token = tokens.revoke_token(get_session(), token_id, actor=viewer(), now=now())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Optional
@@ -34,7 +35,7 @@ class WebhookForm(FlaskForm):
 
 @bp.route("/webhooks", methods=["GET", "POST"])
 @role_required(Role.manager)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """The webhooks and their latest deliveries; a generated secret is shown only once."""
     session, form, created = get_session(), WebhookForm(), None
     if form.validate_on_submit():
@@ -61,7 +62,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/webhooks/<int(min=1, max=2147483647):webhook_id>/remove")
 @role_required(Role.manager)
-def remove(webhook_id: int):  # type: ignore[no-untyped-def]
+def remove(webhook_id: int) -> ResponseReturnValue:
     """Stop sending to a webhook; what was already delivered stays in the log."""
     if ActionForm().validate_on_submit():
         hook = webhooks.remove(get_session(), webhook_id, actor=viewer(), now=now())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from forecasts import bounds
 from forecasts.errors import ValidationFailed

@@ -212,7 +212,7 @@ def _with_stated_number(stated: re.Match[str], readings: list[Reading],
     after = stated.groupdict().get("after")
     if readings or not (stated["what"] or after):
         return readings
-    what = stated["what"] or after
+    what: str = stated["what"] or after  # type: ignore[assignment]  # one is set (checked above)
     said_that = after is not None or \
         re.search(rf"\bthat\s+{re.escape(what)}", stated[0]) is not None
     what, horizon, unknown = _horizon_of(what, state.published)

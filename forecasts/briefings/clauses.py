@@ -274,8 +274,10 @@ def _with_coordination(reading: Reading) -> list[Reading]:
     if match:
         own, other = tail[: match.start()], trim(REASON.sub("", match["other"]))
         field_name = "vp" if reading.vp is not None else "rest"
-        readings = [replace(r, **{field_name: own}) for r in readings]
-        readings.append(replace(reading, subject=other, **{field_name: own if reading.vp else ""}))
+        # vp and rest are both str; replace() types its keywords one field at a time
+        readings = [replace(r, **{field_name: own}) for r in readings]  # type: ignore[arg-type]
+        tail_field = {field_name: own if reading.vp else ""}
+        readings.append(replace(reading, subject=other, **tail_field))  # type: ignore[arg-type]
     subjects = [r.subject for r in readings]
     for r in readings:
         r.siblings = [s for s in subjects if s != r.subject]

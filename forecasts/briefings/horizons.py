@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -27,7 +28,8 @@ _NEXT = r"(?:in|over|during|within|for)\s+the\s+(?:next|coming|following)\s+"
 
 
 def _span(unit: str, count: int) -> relativedelta:
-    return relativedelta(**{f"{unit}s": count})
+    span: dict[str, Any] = {f"{unit}s": count}  # relativedelta's keywords are typed one by one
+    return relativedelta(**span)
 
 
 def _counted(match: re.Match[str], published: date) -> date:
@@ -179,7 +181,7 @@ _HORIZONS = [
     (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
                 r"(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|(?P<q2>Q[1-4]))"
                 r"(?:\s+(?:of\s+)?(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year))?\b", re.I),
-     lambda m, p: _quarter(_QuarterMatch(m), p)),
+     lambda m, p: _quarter(_QuarterMatch(m), p)),  # type: ignore[arg-type]  # read by group name
     (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
@@ -221,7 +223,7 @@ def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
         for match in pattern.finditer(text):
             if not _word_bounded(text, match):
                 continue
-            when = resolve(match, published)  # type: ignore[operator]
+            when = resolve(match, published)
             if when > published:
                 found.append((match.start(), match.end(), when, match[0]))
     kept: list[tuple[int, int, date, str]] = []

@@ -57,7 +57,7 @@ def probability_in(text: str) -> tuple[float, float] | None:
     if match := re.search(rf"({_COUNT})(?:-|\s+)(?:chance\s+)?in(?:-|\s+)(?:a\s+)?({_COUNT})",
                           lowered):
         hits, out_of = _count(match[1]), _count(match[2])
-        return (hits / out_of,) * 2 if 0 < hits <= out_of else None  # type: ignore[return-value]
+        return (hits / out_of,) * 2 if 0 < hits <= out_of else None
     odds = re.search(rf"({_COUNT})(?:-|\s+)to(?:-|\s+)({_COUNT})(?:\s+odds)?"
                      r"(?P<side>\s+(?:against|on|in\s+favou?r))?", lowered)
     # "20 to 30 %" is a range of percentages, not odds.

@@ -68,7 +68,7 @@ def publication_for(session: Session, name: str, *, now: datetime,
     publication = find_publication(session, name)
     if publication is None:
         publication = Publication(name=clean_name(name),
-                                  forecaster_id=_new_forecaster(session, clean_name(name), now).id,
+                                  forecaster_id=_new_forecaster(session, clean_name(name), now).id,  # type: ignore[arg-type]
                                   created_at=now)
         session.add(publication)
         session.flush()
@@ -144,8 +144,8 @@ def list_publications(session: Session) -> list[PublicationSummary]:
     authors: dict[int, list[str]] = {}
     for author in session.exec(select(PublicationAuthor).order_by(col(PublicationAuthor.name))):
         authors.setdefault(author.publication_id, []).append(author.name)
-    counts = dict(session.exec(select(Briefing.publication_id, func.count())  # type: ignore[arg-type]
-                               .group_by(Briefing.publication_id)).all())
+    counts = dict(session.exec(select(Briefing.publication_id, func.count())
+                               .group_by(col(Briefing.publication_id))).all())
     publications = session.exec(select(Publication).order_by(func.lower(Publication.name)))
     return [PublicationSummary(p, aliases.get(p.id, []), authors.get(p.id, []),  # type: ignore[arg-type]
                                counts.get(p.id, 0)) for p in publications]

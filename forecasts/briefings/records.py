@@ -45,9 +45,9 @@ def term_record(session: Session, publication: str | None = None,
     ``happened`` counts YES.
     """
     resolved = case((col(Question.outcome).in_([Outcome.yes, Outcome.no]), 1), else_=0)
-    happened = case((Question.outcome == Outcome.yes, 1), else_=0)
-    query = (
-        select(Publication.name, BriefingDraft.yardstick, BriefingDraft.term,
+    happened = case((col(Question.outcome) == Outcome.yes, 1), else_=0)
+    query = (  # sqlmodel types select() for at most four columns
+        select(Publication.name, BriefingDraft.yardstick, BriefingDraft.term,  # type: ignore[call-overload]
                func.min(BriefingDraft.band), func.min(BriefingDraft.low),
                func.max(BriefingDraft.high), func.count(), func.sum(resolved), func.sum(happened))
         .join(Question, col(Question.briefing_draft_id) == BriefingDraft.id)

@@ -65,7 +65,7 @@ def draft_counts(session: Session, briefings: list[Briefing]) -> dict[int, dict[
         rows = session.exec(
             select(BriefingDraft.briefing_id, BriefingDraft.state, func.count())
             .where(col(BriefingDraft.briefing_id).in_(ids))
-            .group_by(BriefingDraft.briefing_id, BriefingDraft.state)
+            .group_by(col(BriefingDraft.briefing_id), col(BriefingDraft.state))
         )
         for briefing_id, state, n in rows:
             counts[briefing_id][DraftState(state).value] = n

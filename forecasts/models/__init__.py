@@ -58,7 +58,10 @@ from forecasts.models.scheduler import (
     RunOutcome,
 )
 from forecasts.models.scores import (
+    HorizonCell,
+    HorizonSample,
     QuestionScore,
+    ScoreCell,
     ScoreSnapshot,
 )
 
@@ -74,6 +77,8 @@ __all__ = [
     "DraftState",
     "EmailLog",
     "Forecast",
+    "HorizonCell",
+    "HorizonSample",
     "JobRun",
     "JobSchedule",
     "KeptForm",
@@ -95,6 +100,7 @@ __all__ = [
     "ResolutionSource",
     "Role",
     "RunOutcome",
+    "ScoreCell",
     "ScoreSnapshot",
     "SourceCheck",
     "SourceKind",

@@ -34,7 +34,7 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=bounds.TEAM_NAME.max_length, unique=True)
     key: str = Field(max_length=255, unique=True, index=True)  # forecasts.names.name_key(name)
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
 
 
 class User(SQLModel, table=True):
@@ -50,7 +50,7 @@ class User(SQLModel, table=True):
         default=UserKind.person, sa_type=text_enum(UserKind),
         sa_column_kwargs={"server_default": UserKind.person.value},
     )
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
     # Part of every session's id: raising it ends all of this user's sessions (sign-out,
     # password change, deactivation).
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

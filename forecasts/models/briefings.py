@@ -31,7 +31,7 @@ class Briefing(SQLModel, table=True):
     yardstick: str = Field(max_length=16)
     text: str = Field(max_length=bounds.BRIEFING_TEXT.max_length)
     imported_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: the CLI
-    imported_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    imported_at: datetime = utc_timestamp()
     # Whose words these are; ``publication`` and ``author`` keep the names as shown on import.
     publication_id: int | None = Field(default=None, foreign_key="publication.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="publication_author.id")
@@ -91,7 +91,7 @@ class Publication(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     forecaster_id: int = Field(foreign_key="user.id", unique=True)
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
 
 
 class PublicationAlias(SQLModel, table=True):

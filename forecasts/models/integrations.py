@@ -24,9 +24,9 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     prefix: str = Field(max_length=16)  # the token's first characters, to tell tokens apart
     can_write: bool = False
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
-    last_used_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
-    revoked_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
+    last_used_at: datetime | None = utc_timestamp(nullable=True)
+    revoked_at: datetime | None = utc_timestamp(nullable=True)
 
 
 class Webhook(SQLModel, table=True):
@@ -45,8 +45,8 @@ class Webhook(SQLModel, table=True):
     style: str = Field(default="json", max_length=16)
     secret: str = Field(max_length=bounds.WEBHOOK_SECRET.max_length)
     created_by_id: int = Field(foreign_key="user.id")
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
-    removed_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
+    removed_at: datetime | None = utc_timestamp(nullable=True)
 
 
 class WebhookDelivery(SQLModel, table=True):
@@ -67,10 +67,10 @@ class WebhookDelivery(SQLModel, table=True):
     event: str = Field(max_length=40)
     event_key: str = Field(max_length=200)
     payload: str = Field(sa_type=sa.Text)  # the JSON event, as queued
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
     attempts: int = 0
-    next_attempt_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
-    delivered_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
-    failed_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    next_attempt_at: datetime | None = utc_timestamp(nullable=True)
+    delivered_at: datetime | None = utc_timestamp(nullable=True)
+    failed_at: datetime | None = utc_timestamp(nullable=True)
     last_status: int | None = None
     last_error: str = Field(default="", max_length=bounds.DELIVERY_ERROR.max_length)

@@ -50,11 +50,11 @@ class Question(QuestionBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_by_id: int = Field(foreign_key="user.id")
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
-    published_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
-    closed_early_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
+    published_at: datetime | None = utc_timestamp(nullable=True)
+    closed_early_at: datetime | None = utc_timestamp(nullable=True)
     outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
-    resolved_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    resolved_at: datetime | None = utc_timestamp(nullable=True)
     # Where an imported question came from, and what it is conditional on.
     briefing_id: int | None = Field(
         default=None, foreign_key="briefing.id", index=True, ondelete="SET NULL"
@@ -103,7 +103,7 @@ class QuestionRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
     editor_id: int = Field(foreign_key="user.id")
-    changed_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    changed_at: datetime = utc_timestamp()
     field_name: str = Field(max_length=40)
     old_value: str = Field(max_length=bounds.REVISION_VALUE.max_length)
     new_value: str = Field(max_length=bounds.REVISION_VALUE.max_length)
@@ -125,7 +125,7 @@ class Forecast(SQLModel, table=True):
     forecaster_id: int = Field(foreign_key="user.id")
     probability: float
     rationale: str = Field(default="", max_length=bounds.RATIONALE.max_length)
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
 
 
 MAX_COMMENT_LENGTH = bounds.COMMENT.max_length
@@ -154,6 +154,6 @@ class Comment(SQLModel, table=True):
     forecast_id: int | None = Field(
         default=None, foreign_key="forecast.id", unique=True, ondelete="CASCADE"
     )
-    created_at: datetime = utc_timestamp()  # type: ignore[assignment]
+    created_at: datetime = utc_timestamp()
     # Clarifications only: when every forecaster's email was handed to the mailer.
-    mailed_at: datetime | None = utc_timestamp(nullable=True)  # type: ignore[assignment]
+    mailed_at: datetime | None = utc_timestamp(nullable=True)

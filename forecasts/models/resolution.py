@@ -39,7 +39,7 @@ class ResolutionEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id", index=True, ondelete="CASCADE")
     actor_id: int = Field(foreign_key="user.id")
-    at: datetime = utc_timestamp()  # type: ignore[assignment]
+    at: datetime = utc_timestamp()
     action: Action = Field(sa_type=text_enum(Action))
     from_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)
     to_outcome: Outcome | None = Field(default=None, sa_type=text_enum(Outcome), nullable=True)

@@ -45,6 +45,57 @@ class QuestionScore(SQLModel, table=True):
     crowd_brier_active: float
     crowd_brier_crowd: float
     crowd_brier_ignorance: float
+    # the subject's last forecast in each horizon window before the end (None: none made there);
+    # calibration by horizon reads these (forecasts/scoring/horizons.py)
+    final_short: float | None = None
+    final_medium: float | None = None
+    final_long: float | None = None
+
+
+class ScoreCell(SQLModel, table=True):
+    """Sums of one subject's stored scores in one Murphy bin (decile of the final forecast).
+
+    Kept in step with question_score in the same transaction (forecasts/scoring/summary.py), so
+    the unfiltered leaderboard sums about 10 rows per subject instead of one per question.
+    """
+
+    __tablename__ = "score_cell"
+
+    kind: str = Field(default="binary", max_length=16, primary_key=True)
+    subject_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    decile: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    scores: int  # question_score rows summed here (one per question)
+    probability: float
+    outcome: float
+    forecasts: int
+    coverage: float
+    peered: int  # rows with at least one peer: the relative sums' count
+    brier_active: float
+    brier_crowd: float
+    brier_ignorance: float
+    relative_active: float
+    relative_crowd: float
+    relative_ignorance: float
+
+
+class HorizonCell(SQLModel, table=True):
+    """How many final forecasts per horizon were (probability, outcome): a calibration sample."""
+
+    __tablename__ = "horizon_cell"
+
+    horizon: str = Field(max_length=16, primary_key=True)
+    probability: float = Field(primary_key=True)
+    outcome: float = Field(primary_key=True)
+    forecasts: int
+
+
+class HorizonSample(SQLModel, table=True):
+    """How many questions have at least one final forecast in a horizon."""
+
+    __tablename__ = "horizon_sample"
+
+    horizon: str = Field(max_length=16, primary_key=True)
+    questions: int
 
 
 class ScoreSnapshot(SQLModel, table=True):

@@ -124,7 +124,7 @@ def create_question(
     require_manager(author)
     check_question(data)
     question = Question(
-        **data.model_dump(exclude={"tags"}), created_by_id=author.id, created_at=now
+        **data.model_dump(exclude={"tags"}), created_by_id=author.id, created_at=now  # type: ignore[arg-type]
     )
     session.add(question)
     session.flush()
@@ -168,8 +168,8 @@ def _revision(
     question: Question, editor: User, now: datetime, name: str, old: object, new: object
 ) -> QuestionRevision:
     return QuestionRevision(
-        question_id=question.id,
-        editor_id=editor.id,
+        question_id=question.id,  # type: ignore[arg-type]
+        editor_id=editor.id,  # type: ignore[arg-type]
         changed_at=now,
         field_name=name,
         old_value=_as_text(old),
@@ -214,7 +214,7 @@ def close_early(
     session.add(question)
     session.add(
         ResolutionEvent(
-            question_id=question.id, actor_id=actor.id, at=now, action=Action.close,
+            question_id=question.id, actor_id=actor.id, at=now, action=Action.close,  # type: ignore[arg-type]
             note=note.strip(),
         )
     )

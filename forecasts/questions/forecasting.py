@@ -133,7 +133,7 @@ def latest_forecasts(
     rank = (
         func.row_number()
         .over(
-            partition_by=Forecast.forecaster_id,
+            partition_by=col(Forecast.forecaster_id),
             order_by=(col(Forecast.created_at).desc(), col(Forecast.id).desc()),
         )
         .label("rank")

@@ -18,7 +18,7 @@ from forecasts.scoring.frames import (
     probabilities,
     require_columns,
 )
-from forecasts.scoring.timeline import ForecastTimeline, regroup
+from forecasts.scoring.timeline import _PACK_LIMIT, ForecastTimeline, regroup
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
 METHODS: tuple[str, ...] = ("median", "mean", "recency_weighted_median", "extremized_mean")
@@ -68,7 +68,7 @@ def _active_pairs(timeline: ForecastTimeline, minor: np.ndarray, radix: int) -> 
     total = int(span.sum())
     dtype = np.int32 if total * radix < 2**31 else np.int64
     first = np.cumsum(span) - span
-    key = np.arange(total, dtype=dtype)
+    key: np.ndarray = np.arange(total, dtype=dtype)
     key *= radix
     # pair j of chain element k stands at event chain[k] + (j - first[k])
     key += np.repeat(((timeline.chain - first) * radix + minor[timeline.chain]).astype(dtype), span)
@@ -127,9 +127,12 @@ def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
     key = _active_pairs(timeline, local, radix)  # within an event: by creation, i.e. by time
     event = key // radix
     forecast = timeline.question_start[timeline.question[event]] + key % radix
-    return _aggregate_groups(
-        event, timeline.probability[forecast], timeline.size, "recency_weighted_median", 1.0
-    )
+    # value ranks of the events, not of the Σ(events × standing) pairs: far fewer to sort
+    distinct, rank = np.unique(timeline.probability, return_inverse=True)
+    count = np.bincount(event, minlength=timeline.size)
+    return _weighted_median(event, timeline.probability[forecast],
+                            _recency_weights(event, count), timeline.size,
+                            rank=rank[forecast], distinct=distinct.size)
 
 
 def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -137,18 +140,31 @@ def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
     start = np.cumsum(count) - count
     nth = np.arange(group.size) - start[group] + 1
     total = count[group]
-    return np.where(total <= 2, 1.0, np.exp(np.sqrt(nth) - np.sqrt(total)))
+    root = np.sqrt(np.arange(int(count.max(initial=0)) + 1))  # a table: gathers beat sqrt
+    return np.where(total <= 2, 1.0, np.exp(root[nth] - root[total]))
 
 
 def _weighted_median(
-    group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int
+    group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int,
+    *, rank: np.ndarray | None = None, distinct: int = 0,
 ) -> np.ndarray:
-    """Per group, Metaculus's weighted median: mean of the values where weight share crosses ½."""
-    distinct, rank = np.unique(value, return_inverse=True)
-    if distinct.size < 2**16:  # numpy radix-sorts 16-bit keys: linear time
-        rank = rank.astype(np.uint16)
-    # by value within each group, ties in time order (lexsort's order, several times faster)
-    order = regroup(np.argsort(rank, kind="stable"), group, n_groups)
+    """Per group, Metaculus's weighted median: mean of the values where weight share crosses ½.
+
+    `rank` (with `distinct`, the number of distinct values) gives each value's rank among the
+    values when the caller knows it cheaper than sorting them all.
+    """
+    n = group.size
+    if rank is not None and n_groups * max(distinct, 1) * max(n, 1) < _PACK_LIMIT:
+        # by value within each group, ties in time order: one sort of packed int64 keys
+        order = np.sort((group.astype(np.int64) * distinct + rank) * n + np.arange(n)) % n
+    else:
+        if rank is None:
+            values, rank = np.unique(value, return_inverse=True)
+            distinct = values.size
+        if distinct < 2**16:  # numpy radix-sorts 16-bit keys: linear time
+            rank = rank.astype(np.uint16)
+        # by value within each group, ties in time order (lexsort's order, several times faster)
+        order = regroup(np.argsort(rank, kind="stable"), group, n_groups)
     group, value, weight = group[order], value[order], weight[order]
     count = np.bincount(group, minlength=n_groups)
     start = np.cumsum(count) - count

@@ -148,7 +148,8 @@ def tag_groups(session: Session) -> pd.DataFrame:
 def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
     """Display names for forecaster ids, crowd pseudo-forecasters included."""
     user_ids = {int(i) for i in ids if int(i) not in CROWD_NAMES}  # type: ignore[call-overload]
-    users = session.exec(select(User).where(col(User.id).in_(user_ids))) if user_ids else []
+    users: Iterable[User] = (session.exec(select(User).where(col(User.id).in_(user_ids)))
+                             if user_ids else [])
     return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}  # type: ignore[misc]
 
 

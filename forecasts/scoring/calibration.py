@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from statistics import NormalDist
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ def _bins(
         values, index = np.unique(probability, return_inverse=True)
         return index, values
     if np.ndim(bins) == 0:
-        edges = np.linspace(0.0, 1.0, int(bins) + 1)
+        edges = np.linspace(0.0, 1.0, int(cast(int, bins)) + 1)
     else:
         edges = np.asarray(bins, dtype=float)
     if edges.size < 2 or np.any(np.diff(edges) < 0):

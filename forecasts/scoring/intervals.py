@@ -148,6 +148,7 @@ def with_policy(
     if policy == "ignorance":
         gap = (own.begin - opens) / NS_PER_SECOND
         return own.total + UNINFORMED_BRIER * gap, own.covered + gap
+    assert steps is not None and at_begin is not None, "the crowd policy needs the crowd's steps"
     first = steps.first(own.question)
     # before anyone forecast there is no crowd, so that time stays unscored
     gap = np.maximum(own.begin - steps.low[first], 0) / NS_PER_SECOND

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from forecasts.models import QuestionScore, QuestionTag, Tag, Team, User
+from forecasts.scoring import summary
 from forecasts.scoring.book import ScoreBook, book_from_rows
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS
@@ -90,6 +91,17 @@ class StoredScores:
         """Every subject's scores on one question (crowd aggregates included, negative ids)."""
         return self.book(Selection(question_id=question_id)).for_question(question_id)
 
+    def horizon_sample(self, horizon: str) -> tuple[pd.DataFrame, int]:
+        """Calibration by horizon's sample (probability, outcome: one row per final forecast in
+        the window) and its number of questions, rebuilt from the stored counts."""
+        with self.engine.connect() as connection:
+            cells, questions = summary.read_horizon(connection, horizon)
+        repeat = cells["forecasts"].to_numpy(dtype=np.int64)
+        return pd.DataFrame({
+            "probability": np.repeat(cells["probability"].to_numpy(dtype=float), repeat),
+            "outcome": np.repeat(cells["outcome"].to_numpy(dtype=float), repeat),
+        }), questions
+
     def scored_subjects(self) -> frozenset[int]:
         """Ids of the forecasters and publications with at least one stored score."""
         query = sa.select(_SCORE.c.subject_id).where(_SCORE.c.subject_id > 0).distinct()
@@ -115,6 +127,9 @@ class StoredScores:
         or policy.
         """
         check_policy(before_first)
+        if by == "forecaster" and start is None and end is None and tag is None:
+            return self._unfiltered(before_first, 2.0 if two_term else 1.0, min_questions,
+                                    with_crowd)
         source, key, conditions = _grouping(by, with_crowd)
         column = _SCORE.c
         if start is not None:
@@ -150,6 +165,22 @@ class StoredScores:
         table = cells.groupby(key.name)[sums].sum().rename(columns={"count": "n"})
         table = table.join(questions).reset_index()
         return _finish(table, cells, key.name, 2.0 if two_term else 1.0, min_questions)
+
+    def _unfiltered(self, before_first: str, scale: float, min_questions: int,
+                    with_crowd: bool) -> pd.DataFrame:
+        """The ranking by forecaster over every question, from the stored running sums."""
+        with self.engine.connect() as connection:
+            cells = summary.read_cells(connection)
+        if not with_crowd:
+            cells = cells.loc[cells["subject_id"] > 0]
+        cells = cells.rename(columns={
+            "subject_id": "forecaster_id", "scores": "count", "probability": "forecast",
+            "outcome": "hits", f"brier_{before_first}": "brier",
+            f"relative_{before_first}": "relative"}).reset_index(drop=True)
+        sums = ["count", "forecasts", "brier", "coverage", "relative", "peered"]
+        table = cells.groupby("forecaster_id")[sums].sum().rename(columns={"count": "n"})
+        table = table.assign(questions=table["n"]).reset_index()  # a row per question
+        return _finish(table, cells, "forecaster_id", scale, min_questions)
 
 
 def _grouping(

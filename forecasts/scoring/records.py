@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pandas as pd
 from sqlmodel import Session, col, select
 
 from forecasts.models import Forecast, Outcome, Question, User
 from forecasts.questions.catalog import Status, status
 from forecasts.scoring.scores import brier
+from forecasts.scoring.timeline import final_forecasts
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Standing:
 
 @dataclass(frozen=True)
 class Scored:
-    """A resolved question with the forecaster's last forecast before it closed."""
+    """A resolved question with the forecaster's final forecast there (docs/scoring.md)."""
 
     question: Question
     final: Forecast | None
@@ -72,8 +74,29 @@ def track_record(session: Session, forecaster: User, now: datetime) -> TrackReco
 
 
 def _score(question: Question, forecasts: list[Forecast]) -> Scored:
-    before_close = [f for f in forecasts if f.created_at < question.closed_at]
-    final = before_close[-1] if before_close else None
+    final = _final(question, forecasts)
     if final is None or question.outcome is Outcome.annulled:
         return Scored(question, final, None)
-    return Scored(question, final, brier(final.probability, int(question.outcome is Outcome.yes)))
+    happened = int(question.outcome is Outcome.yes)
+    return Scored(question, final, float(brier(final.probability, happened)))
+
+
+def _final(question: Question, forecasts: list[Forecast]) -> Forecast | None:
+    """The forecast the scores take as final here, by the engine's one rule (final_forecasts)."""
+    frame = pd.DataFrame({
+        "question_id": question.id, "forecaster_id": [f.forecaster_id for f in forecasts],
+        "probability": [f.probability for f in forecasts],
+        "created_at": [f.created_at for f in forecasts]})
+    # an annulled question still shows the forecast that would have counted
+    ends = pd.DataFrame({"question_id": [question.id], "opens_at": [question.opens_at],
+                         "closes_at": [question.closed_at], "resolved_at": [question.resolved_at],
+                         "outcome": [int(question.outcome is Outcome.yes)]})
+    try:
+        final = final_forecasts(frame, ends)
+    except (ValueError, OverflowError):  # instants pandas cannot hold: the store skips it too
+        return None
+    if final.empty:
+        return None
+    at, probability = final["created_at"].iloc[0], float(final["probability"].iloc[0])
+    return next(f for f in reversed(forecasts)
+                if pd.Timestamp(f.created_at) == at and f.probability == probability)

@@ -5,8 +5,9 @@ Which forecasts count (the pages say the same):
 - calibration of the crowd, a forecaster, a team, a tag or a publication: each forecaster's last
   forecast made before the question closed (or resolved, if earlier), one per (question,
   forecaster); for the crowd, the aggregate standing at that moment, one per question;
-- calibration by horizon: every forecast made before the close, by its time to the close
-  (under 30 days, 30 to 182 days, over 182 days);
+- calibration by horizon: each forecaster's last forecast in each horizon window (under 30
+  days, 30 to 182 days, over 182 days before the close), one per (question, forecaster,
+  horizon), read from the score store's running sums (horizons.py, summary.py);
 - scores over time: each (question, forecaster) time-weighted and relative Brier, by the month
   the question resolved; the crowd's line is the crowd median scored over the same periods.
 """
@@ -20,50 +21,20 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from forecasts.models import ScoreSnapshot
-from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import crowd_histories, crowds_at
+from forecasts.scoring.aggregates import crowd_histories
 from forecasts.scoring.calibration import (
     MurphyDecomposition,
     calibration_table,
     murphy_decomposition,
     proportion_interval,
 )
-from forecasts.scoring.frames import question_ends
+from forecasts.scoring.history import crowd_forecasts
 from forecasts.scoring.scores import log_score
 
-HORIZONS = {
-    "short": "made under 1 month (30 days) before close",
-    "medium": "made 1 to 6 months (30 to 182 days) before close",
-    "long": "made over 6 months (182 days) before close",
-}
-_HORIZON_DAYS = (30, 182)
 SHARPNESS_BINS = 20
-
-
-# ---------------------------------------------------------------- which forecasts count
-
-
-def horizon_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
-    """Every forecast made before its question's end, with its outcome and ``horizon`` key."""
-    table = questions.set_index("question_id")
-    merged = forecasts.merge(
-        table.assign(end=question_ends(table))[["closes_at", "end", "outcome"]],
-        left_on="question_id", right_index=True, how="inner",
-    )
-    merged = merged.loc[merged["created_at"] < merged["end"]]
-    days = (merged["closes_at"] - merged["created_at"]).dt.total_seconds() / 86_400
-    index = np.searchsorted(np.asarray(_HORIZON_DAYS, dtype=float), days.to_numpy(), side="left")
-    keys = np.asarray(list(HORIZONS))
-    return merged.drop(columns=["end", "closes_at"]).assign(horizon=keys[index])
-
-
-def horizon_of(days_before_close: float) -> str:
-    """The horizon key of a forecast made that many days before close (30 days is short)."""
-    return list(HORIZONS)[int(np.searchsorted(_HORIZON_DAYS, days_before_close, side="left"))]
 
 
 # ---------------------------------------------------------------- calibration
@@ -95,8 +66,12 @@ def calibration(
     n_bins: int = 10,
     strategy: str = "uniform",
     interval: str = "wilson",
+    questions: int | None = None,
 ) -> Calibration | None:
     """Calibration of ``sample`` (probability, outcome, question_id); None when it is empty.
+
+    ``questions`` counts the sample's questions when it has no question_id column (a sample
+    rebuilt from stored counts).
 
     Nothing is folded: a 20 % forecast stays at 20 %. Raises ValueError for an unknown
     strategy or interval.
@@ -118,7 +93,7 @@ def calibration(
         murphy=murphy_decomposition(p, o, bins=_edges(p, n_bins, strategy)),
         log_score=float(np.mean(log_score(p, o))),
         n=int(p.size),
-        questions=int(sample["question_id"].nunique()),
+        questions=int(sample["question_id"].nunique()) if questions is None else questions,
         base_rate=float(o.mean()),
     )
 
@@ -155,8 +130,8 @@ def snapshot_series(session: Session, kind: str, subject_id: int) -> pd.DataFram
     """
     columns = ["day", "questions", "brier", "relative_brier"]
     rows = session.exec(
-        select(ScoreSnapshot.day, ScoreSnapshot.questions, ScoreSnapshot.brier,
-               ScoreSnapshot.relative_brier)
+        select(col(ScoreSnapshot.day), col(ScoreSnapshot.questions), col(ScoreSnapshot.brier),
+               col(ScoreSnapshot.relative_brier))
         .where(ScoreSnapshot.subject_kind == kind, ScoreSnapshot.subject_id == subject_id)
         .order_by(col(ScoreSnapshot.day))
     ).all()
@@ -199,20 +174,10 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- one question's crowd
 
-IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/questions/crowd.py), as SQL
-_QUESTION_FORECASTS_SQL = f"""
-SELECT f.question_id, f.forecaster_id, f.probability, f.created_at
-FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
-WHERE f.question_id = :question_id AND {IN_CROWD} ORDER BY f.created_at, f.id
-"""
-
 
 def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
     """The crowd's forecasts on one question (publications' stated ones are not the crowd)."""
-    frame = pd.read_sql(text(_QUESTION_FORECASTS_SQL), session.connection(),
-                        params={"question_id": question_id})
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame
+    return crowd_forecasts(session.connection(), question_id)
 
 
 def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
@@ -223,19 +188,6 @@ def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd
     histories = crowd_histories(forecasts, tuple(dict.fromkeys(methods)))
     return {method: line[["created_at", "probability", "forecasters"]].reset_index(drop=True)
             for method, line in histories.items()}
-
-
-def sampled_lines(
-    forecasts: pd.DataFrame, methods: Iterable[str], until: datetime, points: int
-) -> dict[str, pd.DataFrame]:
-    """Per method, one question's crowd at `points` evenly spaced instants from the first
-    forecast to `until` (crowd_lines' columns): a chart's worth, whatever the forecasts."""
-    if forecasts.empty:
-        return crowd_lines(forecasts, methods)
-    first = forecasts["created_at"].min()
-    last = max(pd.Timestamp(until), forecasts["created_at"].max())
-    instants = pd.date_range(first, last, periods=points)
-    return crowds_at(forecasts, instants, tuple(dict.fromkeys(methods)))
 
 
 def questions_in_period(

@@ -112,6 +112,7 @@ def score_tables(
         total, seconds = with_policy(policy, own, resolved, steps, at_begin)
         table = base.assign(brier=scale * mean_over_time(total, seconds), **shared)
         if versus_crowd:
+            assert steps is not None and at_begin is not None  # looked up above for versus_crowd
             crowd_total, crowd_seconds = crowd_score(policy, own, resolved, steps, at_begin)
             table["crowd_brier"] = scale * mean_over_time(crowd_total, crowd_seconds)
             table["relative_brier"] = table["brier"] - table["crowd_brier"]

@@ -21,25 +21,27 @@ from sqlmodel import Session
 
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
+from forecasts.scoring import summary
+from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
 logger = logging.getLogger(__name__)
 
-BATCH_QUESTIONS = 1_000  # questions scored per batch by rebuild: bounded memory at any size
+BATCH_QUESTIONS = 500  # questions scored per batch by rebuild: bounds its working set
 _SCORE_TABLE = QuestionScore.__table__  # type: ignore[attr-defined]
 _RESCORING_ACTIONS = (Action.resolve, Action.correct)
 
 _QUESTIONS_SQL = text("""
 SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
 FROM question WHERE outcome IN ('yes', 'no') AND id IN :ids
-""").bindparams(bindparam("ids", expanding=True))
+""").bindparams(bindparam("ids", expanding=True, type_=sa.Integer))
 IN_CROWD = crowd_member_sql("u")  # the one crowd rule (forecasts/questions/crowd.py), as SQL
 _FORECASTS_SQL = text(f"""
 SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
        CASE WHEN {IN_CROWD} THEN 1 ELSE 0 END AS in_crowd
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id IN :ids
-""").bindparams(bindparam("ids", expanding=True))
+""").bindparams(bindparam("ids", expanding=True, type_=sa.Integer))
 _ALL_QUESTIONS_SQL = text("""
 SELECT id AS question_id, opens_at, closes_at, closed_early_at, resolved_at, outcome
 FROM question WHERE outcome IN ('yes', 'no')
@@ -56,7 +58,24 @@ _RESOLVED_SQL = text("SELECT id FROM question WHERE outcome IN ('yes', 'no') ORD
 def _utc(values: pd.Series, *, coerce: bool = False) -> pd.Series:
     # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
     errors = "coerce" if coerce else "raise"
-    return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)  # type: ignore[call-overload]
+    return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)
+
+
+def read_frame(connection: Connection, statement: sa.TextClause) -> pd.DataFrame:
+    """The statement's rows, read through the driver's own cursor.
+
+    SQLAlchemy's per-row result handling cost more than the scoring itself at a million
+    forecasts. Bound values are rendered into the SQL: give them only typed integers.
+    """
+    sql = str(statement.compile(dialect=connection.dialect,
+                                compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+    finally:
+        cursor.close()
 
 
 def scoring_frames(
@@ -71,12 +90,12 @@ def scoring_frames(
     `skip_bad`, which leaves such questions out (with a warning in the log).
     """
     if question_ids is None:
-        questions = pd.read_sql(_ALL_QUESTIONS_SQL, connection)
-        forecasts = pd.read_sql(_ALL_FORECASTS_SQL, connection)
+        questions = read_frame(connection, _ALL_QUESTIONS_SQL)
+        forecasts = read_frame(connection, _ALL_FORECASTS_SQL)
     else:
         ids = {"ids": [int(i) for i in question_ids]}
-        questions = pd.read_sql(_QUESTIONS_SQL, connection, params=ids)
-        forecasts = pd.read_sql(_FORECASTS_SQL, connection, params=ids)
+        questions = read_frame(connection, _QUESTIONS_SQL.bindparams(**ids))
+        forecasts = read_frame(connection, _FORECASTS_SQL.bindparams(**ids))
     for column in ("opens_at", "closes_at", "closed_early_at", "resolved_at"):
         questions[column] = _utc(questions[column], coerce=skip_bad)
     if skip_bad:
@@ -108,14 +127,53 @@ def _rows_for(connection: Connection, question_ids: Sequence[int]) -> pd.DataFra
 
 
 def _write(connection: Connection, question_ids: Sequence[int], rows: pd.DataFrame) -> int:
+    """Replace these questions' rows by `rows`, and the summaries' share of them likewise."""
     ids = [int(i) for i in question_ids]
-    connection.execute(sa.delete(_SCORE_TABLE).where(_SCORE_TABLE.c.question_id.in_(ids)))
+    # RETURNING gives exactly the rows this transaction removed: their share of the summaries
+    removed = connection.execute(
+        sa.delete(_SCORE_TABLE).where(_SCORE_TABLE.c.question_id.in_(ids))
+        .returning(*(_SCORE_TABLE.c[name] for name in summary.ROW_COLUMNS))).all()
+    old = pd.DataFrame(removed, columns=list(summary.ROW_COLUMNS))
+    written = _insert(connection, rows)
+    summary.update(connection, old, rows)
+    return written
+
+
+def _insert(connection: Connection, rows: pd.DataFrame) -> int:
+    """Bulk-insert score rows: COPY on PostgreSQL, one executemany on SQLite.
+
+    Straight to the driver: SQLAlchemy's per-row parameter handling cost more than the scoring.
+    """
     if rows.empty:
         return 0
-    records = rows[list(SCORE_COLUMNS)].to_dict("records")
-    for record in records:
-        record["resolved_at"] = record["resolved_at"].to_pydatetime()
-    connection.execute(sa.insert(_SCORE_TABLE), records)
+    columns = list(SCORE_COLUMNS)
+    values: list[list[object]] = []
+    for column in columns:
+        series = rows[column]
+        if column == "resolved_at":
+            instants = _utc(series)
+            if connection.dialect.name == "sqlite":  # UTCDateTime's stored form there
+                values.append(instants.dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist())
+            else:
+                values.append(list(instants.dt.to_pydatetime()))
+        elif column in FINAL_COLUMNS.values():
+            values.append([None if np.isnan(v) else v for v in series.to_numpy(dtype=float)])
+        elif column == "in_crowd":
+            values.append(series.astype(bool).tolist())
+        else:
+            values.append(series.tolist())
+    records = list(zip(*values, strict=True))
+    names = ", ".join(f'"{column}"' for column in columns)
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY question_score ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+    else:
+        marks = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f"INSERT INTO question_score ({names}) VALUES ({marks})",
+                                   records)
     return len(records)
 
 
@@ -172,13 +230,20 @@ def rebuild(
     `progress` is called with the number of questions each batch finished. The caller commits.
     """
     connection.execute(sa.delete(_SCORE_TABLE))
+    summary.clear(connection)
     ids = [int(i) for i in connection.execute(_RESOLVED_SQL).scalars()]
     written = 0
+    # batches hold different questions, so the summaries of the whole are sums of the batches';
+    # they are folded in as they come (their size is set by forecasters, not forecasts)
+    totals = summary.Totals()
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]
-        written += _write(connection, [], _rows_for(connection, part))
+        rows = _rows_for(connection, part)
+        written += _insert(connection, rows)
+        totals.add(rows)
         if progress is not None:
             progress(len(part))
+    totals.write(connection)
     return written
 
 

@@ -25,17 +25,18 @@ def choices(session: Session) -> Choices:
                          .order_by(col(User.display_name))).all()
     teams = session.exec(select(Team.id, Team.name).order_by(col(Team.name))).all()
     tags = session.exec(select(Tag.id, Tag.name).order_by(col(Tag.name))).all()
+    # ids read back from a table are never None, though the models declare them Optional
     return Choices(
-        forecasters=[(i, n) for i, n, kind in users if kind == UserKind.person],
-        teams=[(i, n) for i, n in teams],
-        tags=[(i, n) for i, n in tags],
-        publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],
+        forecasters=[(i, n) for i, n, kind in users if kind == UserKind.person],  # type: ignore[misc]
+        teams=[(i, n) for i, n in teams],  # type: ignore[misc]
+        tags=[(i, n) for i, n in tags],  # type: ignore[misc]
+        publications=[(i, n) for i, n, kind in users if kind == UserKind.publication],  # type: ignore[misc]
     )
 
 
 def member_ids(session: Session, team_id: int) -> list[int]:
     """Ids of the team's members."""
-    return list(session.exec(select(User.id).where(User.team_id == team_id)).all())
+    return list(session.exec(select(User.id).where(User.team_id == team_id)).all())  # type: ignore[arg-type]
 
 
 def tagged_question_ids(session: Session, tag_id: int) -> list[int]:

@@ -16,6 +16,7 @@ import pandas as pd
 from forecasts.scoring.aggregates import crowd_histories
 from forecasts.scoring.calibration import bin_of
 from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
+from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.scores import log_score, score_tables
 
 # Crowd aggregates are scored as pseudo-forecasters; negative ids never clash with users'.
@@ -51,6 +52,7 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "probability", "decile", "forecasts", "coverage", "log_score",
     *(f"brier_{policy}" for policy in POLICIES),
     *(f"crowd_brier_{policy}" for policy in POLICIES),
+    *FINAL_COLUMNS.values(),
 )
 
 
@@ -96,6 +98,8 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
     people = _by_policy(forecasts, questions, median)
     people["in_crowd"] = people["forecaster_id"].isin(members["forecaster_id"].unique())
+    people = people.merge(horizon_finals(forecasts, questions),
+                          on=["question_id", "forecaster_id"], how="left")
     aggregates = _by_policy(crowds, questions, median)
     aggregates["in_crowd"] = False
     in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()

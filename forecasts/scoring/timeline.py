@@ -215,3 +215,22 @@ def resolved_questions(questions: pd.DataFrame) -> ResolvedQuestions:
     scored = end > start
     return ResolvedQuestions(ids[scored], start[scored], end[scored], outcome[scored])
 
+
+
+def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+    """Each forecaster's final forecast on each resolved question: the one rule for it.
+
+    The last forecast made before the question's end (its close, or its resolution if that
+    came first); of several at one instant, the highest probability. The scores (`own_scores`),
+    the score store and the track record all take this one. Columns: question_id,
+    forecaster_id, probability, created_at (UTC). Raises ValueError for invalid input.
+    """
+    resolved = resolved_questions(questions)
+    timeline = ForecastTimeline.from_frame(forecasts, questions=resolved.ids, before=resolved.end)
+    final = timeline.chain[timeline.group_end]
+    return pd.DataFrame({
+        "question_id": timeline.questions.take(timeline.question[final]),
+        "forecaster_id": timeline.forecasters.take(timeline.forecaster[final]),
+        "probability": timeline.probability[final],
+        "created_at": pd.to_datetime(timeline.created_at[final], utc=True),
+    })

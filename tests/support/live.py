@@ -41,8 +41,10 @@ class LiveServer:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def start(self) -> None:
-        self.cli("db", "upgrade")
+    def start(self, migrate: bool = True) -> None:
+        """Serve; first `forecasts db upgrade` through the CLI, unless the database is migrated."""
+        if migrate:
+            self.cli("db", "upgrade")
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],

@@ -2,7 +2,7 @@
 
 The table ACCESS below is the one statement of each endpoint's lowest allowed role; the test
 generates its cases from ``app.url_map``, so a new route without an entry fails until someone
-decides who may use it. It runs on both engines, as every database test does.
+decides who may use it. It runs on SQLite alone: permissions do not depend on the engine.
 
 Expected answers: anonymous → a redirect to the sign-in page (401 for the JSON API); a role
 below the entry → 403; the entry's role or above → neither 401 nor 403, and never a 5xx.
@@ -29,6 +29,9 @@ from forecasts.notifications import webhooks
 from tests.conftest import SignedIn, csrf_token
 from tests.support import builders
 from web.assets import PLOTLY_VERSION
+
+# Who may open what is decided before any query runs: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 ANONYMOUS = "anonymous"  # public: no sign-in needed
 ROLES = (ANONYMOUS, Role.forecaster.value, Role.manager.value, Role.admin.value)

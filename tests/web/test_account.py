@@ -14,6 +14,9 @@ from tests.jobs.conftest import smtp_server  # noqa: F401  (a real SMTP server o
 from tests.support.builders import PASSWORD
 from web import create_app
 
+# Checks account forms, reset links and sessions: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
+
 NEW_PASSWORD = "harbour-lights-at-dawn"
 
 

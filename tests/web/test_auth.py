@@ -1,7 +1,12 @@
+import pytest
+
 from forecasts.accounts import people as accounts
 from forecasts.models import Role
 from tests.conftest import csrf_token
 from tests.support.builders import PASSWORD, T0
+
+# Checks the sign-in form, CSRF and next links: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_pages_need_a_sign_in(client_for_anonymous):

@@ -90,9 +90,10 @@ def test_calibration_by_tag_horizon_and_quantile_bins(sign_in, session, manager,
     assert re.search(r'data-testid="n">5<', page)  # q1 and q3: Finn, Rowena twice, Sam once
     short = client.get("/dashboards/calibration?of=horizon&id=short&strategy=quantile"
                        "&interval=jeffreys").get_data(as_text=True)
-    assert re.search(r'data-testid="n">8<', short)  # every forecast, all within 30 days
-    assert "by its time to the scheduled close" in short
-    assert [r[1] for r in rows(short, "horizon-table")] == ["8", "0", "0"]
+    # all within 30 days of the close; Finn's 15 % on q1 was superseded by his 85 % there
+    assert re.search(r'data-testid="n">7<', short)
+    assert "last forecast in each window before the question closed" in short
+    assert [r[1] for r in rows(short, "horizon-table")] == ["7", "0", "0"]
     long = client.get("/dashboards/calibration?of=horizon&id=long").get_data(as_text=True)
     assert 'data-testid="empty"' in long and "calibration-chart" not in long
 
@@ -259,9 +260,9 @@ def test_the_dashboards_index_links_every_dashboard(sign_in, manager):
 
 def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand(
         sign_in, session, manager, monkeypatch):
-    import web.dashboards
+    from forecasts.scoring import history
 
-    monkeypatch.setattr(web.dashboards, "CHART_POINTS", 5)
+    monkeypatch.setattr(history, "POINTS", 5)
     question = make_question(session, manager)
     people = [make_user(session, f"busy{i}") for i in range(4)]
     for step in range(8):  # the crowd moves 8 times
@@ -271,7 +272,9 @@ def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand
     page = boss.get(f"/questions/{question.id}").get_data(as_text=True)
     assert 'data-testid="crowd-sampled"' in page and "crowd-table" not in page
     line = figure(page, "crowd-chart")["data"][0]
-    assert len(line["x"]) == 5 + 1  # the samples, then the line carried to now
-    assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last sample
+    # every other of the 8 moments, the last included, then the line carried to now
+    assert len(line["x"]) == 4 + 1
+    assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last one
+    assert "draws it through 4 of those moments" in page
     exact = boss.get(f"/questions/{question.id}?crowd_table=all").get_data(as_text=True)
     assert rows(exact, "crowd-table")[-1][1] == "65 %" and len(rows(exact, "crowd-table")) == 8

@@ -11,6 +11,9 @@ from bs4 import BeautifulSoup
 from forecasts import bounds, briefings
 from tests.support.builders import T0, make_question
 
+# Checks the forms' HTML: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
 
 # page → {field id: its limit}; "{q}" is an open question, "{b}" a briefing, "{d}" its draft.

@@ -14,6 +14,9 @@ from forecasts.config import DEV_SECRET_KEY, ConfigError, Settings
 from tests.support.live import BIN, ROOT, free_port
 from web import create_app
 
+# Checks which secret signs sessions: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
+
 
 def forged_cookie(secret: str, payload: dict[str, object]) -> str:
     """A session cookie as Flask would sign it with ``secret``."""

@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask import url_for
 
 from web import create_app
 from web.assets import PLOTLY_JS, PLOTLY_VERSION
+
+# Checks response headers: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 

@@ -3,9 +3,14 @@ of that user, and only active people can hold one."""
 
 from __future__ import annotations
 
+import pytest
+
 from forecasts.accounts import people as accounts
 from tests.support import builders
 from tests.web.test_secrets import forged_cookie
+
+# Checks sign-out and session ids: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 
 def saved_cookie(client) -> str:  # type: ignore[no-untyped-def]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from forecasts.models import Webhook
+
+# Checks the page's form and permissions: the same on every engine, so SQLite alone.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_a_manager_registers_a_webhook_and_a_generated_secret_is_shown_only_once(

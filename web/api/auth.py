@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from forecasts.accounts.tokens import authenticate_token
@@ -71,6 +71,6 @@ def protect(bp: Blueprint) -> None:
     bp.before_request(_authenticate)
 
     @bp.after_request
-    def _no_store(response):  # type: ignore[no-untyped-def]
+    def _no_store(response: Response) -> Response:
         response.headers.setdefault("Cache-Control", "no-store")
         return response

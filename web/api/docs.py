@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui  # type: ignore[import-untyped]
+import swagger_ui
 from flask import Blueprint, abort, jsonify, render_template, send_from_directory
 from werkzeug.wrappers import Response
 

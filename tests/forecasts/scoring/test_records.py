@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from forecasts import resolution
+from forecasts.models import QuestionScore
 from forecasts.questions import forecasting
 from forecasts.scoring.records import track_record
 from tests.support.builders import T0, make_question
@@ -43,3 +45,20 @@ def test_annulled_questions_are_not_scored_and_open_ones_are_standing(session, m
     assert scores[won.id] == pytest.approx(0.09)  # (0.7 − 1)²
     assert record.mean_brier == pytest.approx(0.09)
     assert [s.question.id for s in record.standing] == [still_open.id]
+
+
+def test_the_record_takes_the_same_final_forecast_as_the_scores(session, manager, forecaster):
+    # two forecasts at one instant: the one rule (scoring.timeline.final_forecasts) takes the
+    # higher, whatever order they were stored in, on the record page as on the leaderboard
+    question = make_question(session, manager)
+    for probability in (0.3, 0.2):
+        forecasting.submit_forecast(session, question, forecaster=forecaster,
+                                    probability=probability, now=T0 + timedelta(days=2))
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    [scored] = track_record(session, forecaster, question.closes_at + timedelta(days=2)).resolved
+    stored = session.exec(select(QuestionScore).where(
+        QuestionScore.question_id == question.id,
+        QuestionScore.subject_id == forecaster.id)).one()
+    assert scored.final.probability == stored.probability == 0.3
+    assert scored.brier == pytest.approx(0.09)  # (0.3 − 0)²

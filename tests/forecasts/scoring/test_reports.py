@@ -15,11 +15,10 @@ from forecasts.models import ScoreSnapshot
 from forecasts.questions import forecasting
 from forecasts.scoring.book import compute
 from forecasts.scoring.calibration import calibration_table
+from forecasts.scoring.horizons import horizon_finals, horizon_of
 from forecasts.scoring.reports import (
     calibration,
     crowd_lines,
-    horizon_forecasts,
-    horizon_of,
     monthly_scores,
     question_forecasts,
     snapshot_series,
@@ -67,12 +66,17 @@ def test_the_stored_final_forecast_is_each_forecasters_last_before_the_end():
         [1, 7, 0.6, 1], [1, 8, 0.2, 1], [2, 7, 0.4, 0]]
 
 
-def test_horizons_place_every_forecast_by_its_time_to_close():
+def test_horizons_keep_each_forecasters_last_forecast_per_window_before_the_close():
     questions = questions_frame((1, 0, 400, 401, 1))
-    forecasts = forecasts_frame((1, 7, 0.2, 1), (1, 7, 0.3, 300), (1, 8, 0.4, 390),
-                                (1, 8, 0.5, 370), (1, 8, 0.6, 400.5))
-    horizons = horizon_forecasts(forecasts, questions)
-    assert horizons["horizon"].tolist() == ["long", "medium", "short", "short"]
+    forecasts = forecasts_frame((1, 7, 0.2, 1), (1, 7, 0.25, 2), (1, 7, 0.3, 300),
+                                (1, 8, 0.4, 390), (1, 8, 0.5, 370), (1, 8, 0.6, 400.5))
+    finals = horizon_finals(forecasts, questions).set_index("forecaster_id")
+    # 7: 0.25 is its last forecast over 182 days out, 0.3 its last 30-182 days out; 8's last
+    # forecast under 30 days out is 0.4 (made latest), and 0.6 came after the close
+    assert finals.loc[7, ["final_short", "final_medium", "final_long"]].tolist() == pytest.approx(
+        [np.nan, 0.3, 0.25], nan_ok=True)
+    assert finals.loc[8, ["final_short", "final_medium", "final_long"]].tolist() == pytest.approx(
+        [0.4, np.nan, np.nan], nan_ok=True)
     assert (horizon_of(30), horizon_of(30.01), horizon_of(182), horizon_of(183)) == (
         "short", "medium", "medium", "long")
 

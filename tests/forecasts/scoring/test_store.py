@@ -16,6 +16,7 @@ from forecasts.resolution import closing, proposals
 from forecasts.scoring import store
 from forecasts.scoring.book import book_from_rows, book_leaderboard
 from forecasts.scoring.frames import POLICIES
+from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.leaderboard import leaderboard
 from forecasts.scoring.reader import ScoreCache, StoredScores
 from forecasts.scoring.scores import relative_brier
@@ -83,6 +84,32 @@ def test_a_resolution_rewrites_exactly_that_questions_rows(session, manager, for
     pd.testing.assert_frame_equal(_rows(session, first.id), untouched)
 
 
+def _sums(session) -> list[pd.DataFrame]:
+    return [pd.read_sql(f"SELECT * FROM {table} ORDER BY {keys}", session.connection())
+            for table, keys in (("score_cell", "kind, subject_id, decile"),
+                                ("horizon_cell", "horizon, probability, outcome"),
+                                ("horizon_sample", "horizon"))]
+
+
+def test_the_running_sums_follow_corrections_and_annulments(session, manager, forecaster,
+                                                            two_resolved):
+    first, second = two_resolved
+    resolution.resolve(session, second, outcome="yes", actor=manager, note="Misread the union.",
+                       now=second.closes_at + 2 * DAY)
+    resolution.resolve(session, first, outcome="annulled", actor=manager, note="Void.",
+                       now=first.closes_at + 3 * DAY)
+    finn = StoredScores(0, session.get_bind()).leaderboard(with_crowd=False).set_index(
+        "forecaster_id").loc[forecaster.id]
+    assert (finn["questions"], finn["brier"]) == (1, pytest.approx(0.64))  # (0.2 − 1)² alone
+    kept = _sums(session)
+    store.rebuild(session.connection())  # the sums computed outright
+    session.commit()
+    for updated, rebuilt in zip(kept, _sums(session), strict=True):
+        pd.testing.assert_frame_equal(updated, rebuilt, check_exact=False, atol=1e-12)
+    short = StoredScores(0, session.get_bind()).horizon_sample("short")
+    assert short[1] == 1 and sorted(short[0]["probability"]) == [0.2, 0.8]
+
+
 def test_a_question_scored_alone_does_not_dilute_the_relative_mean(session, manager,
                                                                      forecaster):
     bo = make_user(session, "bo")
@@ -138,7 +165,8 @@ def people(session):
 @given(rows=forecast_rows, outcomes=resolutions)
 def test_stored_rows_equal_a_fresh_engine_computation_under_every_policy(
         session, manager, people, rows, outcomes):
-    session.execute(text("DELETE FROM question_score"))  # earlier examples' scores
+    for table in ("question_score", "score_cell", "horizon_cell", "horizon_sample"):
+        session.execute(text(f"DELETE FROM {table}"))  # earlier examples' scores and sums
     session.commit()
     made = [make_question(session, manager, title=f"Will event {i} happen?") for i in range(3)]
     for question, person, percent, day in sorted(rows, key=lambda r: r[3]):
@@ -165,17 +193,36 @@ def test_stored_rows_equal_a_fresh_engine_computation_under_every_policy(
                                    atol=1e-9)
         engine = leaderboard(forecasts, questions, before_first=policy)  # type: ignore[arg-type]
         from_rows = book_leaderboard(book, before_first=policy, with_crowd=False)  # type: ignore[arg-type]
+        # without filters from the running sums; with a period, by GROUP BY over the rows
         summed = StoredScores(0, session.get_bind()).leaderboard(
             before_first=policy, with_crowd=False)  # type: ignore[arg-type]
+        grouped = StoredScores(0, session.get_bind()).leaderboard(
+            before_first=policy, with_crowd=False,  # type: ignore[arg-type]
+            start=datetime(2000, 1, 1, tzinfo=UTC))
         if engine.empty:  # every forecast came after its question's end
-            assert from_rows.empty
+            assert from_rows.empty and summed.empty and grouped.empty
             continue
-        for table in (from_rows, summed):
+        for table in (from_rows, summed, grouped):
             pd.testing.assert_frame_equal(
                 table.sort_values("forecaster_id", ignore_index=True),
                 engine.sort_values("forecaster_id", ignore_index=True), check_dtype=False,
                 atol=1e-9,
             )
+
+
+    _assert_horizons_match(StoredScores(0, session.get_bind()), forecasts, questions)
+
+
+def _assert_horizons_match(scores, forecasts, questions):
+    """Calibration by horizon's stored counts hold exactly the engine's finals per window."""
+    finals = horizon_finals(forecasts, questions).merge(
+        questions[["question_id", "outcome"]], on="question_id")
+    for horizon, column in FINAL_COLUMNS.items():
+        made = finals.loc[finals[column].notna()]
+        sample, count = scores.horizon_sample(horizon)
+        assert sorted(zip(sample["probability"], sample["outcome"], strict=True)) == sorted(
+            zip(made[column].astype(float), made["outcome"].astype(float), strict=True))
+        assert count == made["question_id"].nunique()
 
 
 def test_a_question_the_engine_cannot_score_is_logged_and_left_out(session, manager,

@@ -1,0 +1,189 @@
+"""One question's crowd history for its page, kept per process and extended as forecasts arrive.
+
+Forecasts are append-only, so a question's crowd history only grows at its end. A page asks
+for it with one indexed query (how many forecasts the question has, and its newest id). When
+that has not moved, the kept history is the answer. When it has, only the forecasts after the
+newest one kept are read and, if they were made at or after the history's last instant (the
+usual case: a forecast is made now), the crowd is computed at their instants alone
+(aggregates.crowds_at: linear in the forecasters standing then). A forecast imported with an
+earlier date recomputes the question.
+
+A chart needs no more than POINTS points, so the history keeps the crowd's exact value at no
+more than POINTS of the instants it moved (all of them while there are that few; then about
+evenly by count, always with the latest) and counts how often it moved. Every value, for the
+table on demand (`exact_history`), is computed from the forecasts in chunks of instants.
+Definitions: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Integer, bindparam, text
+
+from forecasts.questions.crowd import crowd_member_sql
+from forecasts.scoring.aggregates import METHODS, crowds_at
+from forecasts.scoring.store import read_frame
+
+_VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
+_FORECASTS_SQL = text(f"""
+SELECT f.id, f.question_id, f.forecaster_id, f.probability, f.created_at
+FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
+WHERE f.question_id = :question_id AND f.id > :after AND {crowd_member_sql("u")}
+ORDER BY f.id
+""")
+
+
+POINTS = 500  # the most points a chart draws of one crowd line
+
+
+@dataclass(frozen=True)
+class History:
+    """A question's crowd at up to POINTS of the instants it moved (exact values there)."""
+
+    points: pd.DataFrame  # created_at, forecasters, then one column per aggregate method
+    changes: int  # how many instants the crowd moved at, in all
+
+    @property
+    def complete(self) -> bool:
+        """True when every instant the crowd moved at is among the points."""
+        return len(self.points) == self.changes
+
+
+@dataclass(frozen=True)
+class _Kept:
+    version: tuple[int, int]  # (newest forecast id, forecasts) when this was computed
+    forecasts: pd.DataFrame  # the crowd's forecasts read so far
+    history: History
+
+
+def empty_history() -> pd.DataFrame:
+    """No points: created_at, forecasters, then one column per aggregate method."""
+    frame = pd.DataFrame({"created_at": pd.to_datetime([], utc=True),
+                          "forecasters": pd.Series(dtype="int64")})
+    return frame.assign(**{method: pd.Series(dtype="float64") for method in METHODS})
+
+
+def _at(forecasts: pd.DataFrame, instants: pd.DatetimeIndex) -> pd.DataFrame:
+    """Every aggregate's value just after each of these instants (crowds_at, as one frame)."""
+    if len(instants) == 0:
+        return empty_history()
+    found = crowds_at(forecasts, instants, METHODS)
+    first = found[METHODS[0]]
+    table = pd.DataFrame({"created_at": pd.to_datetime(first["created_at"], utc=True),
+                          "forecasters": first["forecasters"].to_numpy()})
+    for method in METHODS:
+        table[method] = found[method]["probability"].to_numpy()
+    return table
+
+
+def _instants(forecasts: pd.DataFrame) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(forecasts["created_at"].unique()).sort_values()
+
+
+def _thin(points: pd.DataFrame) -> pd.DataFrame:
+    """Every other point, the latest always kept, until no more than POINTS remain."""
+    while len(points) > POINTS:
+        keep = np.zeros(len(points), dtype=bool)
+        keep[len(points) - 1::-2] = True
+        points = points.loc[keep].reset_index(drop=True)
+    return points
+
+
+def sampled_history(forecasts: pd.DataFrame) -> History:
+    """The crowd at up to POINTS of the instants it moved, evenly by count, the last included."""
+    instants = _instants(forecasts)
+    chosen = instants
+    if len(instants) > POINTS:
+        stride = -(-len(instants) // POINTS)
+        chosen = instants[len(instants) - 1::-stride][::-1]
+    return History(_at(forecasts, chosen), len(instants))
+
+
+def exact_history(forecasts: pd.DataFrame, chunk: int = POINTS) -> pd.DataFrame:
+    """Every aggregate's value after each instant the crowd moved, `chunk` instants at a time
+    (memory stays at chunk × forecasters whatever the question's size)."""
+    instants = _instants(forecasts)
+    parts = [_at(forecasts, instants[start:start + chunk])
+             for start in range(0, len(instants), chunk)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_history()
+
+
+def _extended(kept: _Kept, new: pd.DataFrame) -> History:
+    """The history with `new` forecasts, all made at or after its last instant, added."""
+    forecasts = pd.concat([kept.forecasts, new], ignore_index=True)
+    instants = _instants(new)
+    points, changes = kept.history.points, kept.history.changes
+    if len(points) and points["created_at"].iloc[-1] == instants[0]:
+        # a new forecast at the last instant changes the crowd after that instant
+        points, changes = points.iloc[:-1], changes - 1
+    added = _at(forecasts, instants)
+    return History(_thin(pd.concat([points, added], ignore_index=True)),
+                   changes + len(instants))
+
+
+class CrowdHistories:
+    """Per process: the crowd history of the questions pages asked for lately (a small LRU)."""
+
+    def __init__(self, max_questions: int = 64) -> None:
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[int, _Kept] = OrderedDict()
+        self._max = max_questions
+        self.recomputed = 0  # whole-question computations (for tests and benchmarks)
+
+    def history(self, connection: Connection, question_id: int) -> History:
+        """The question's crowd history now; its frame is shared, so read-only for callers."""
+        newest, count = connection.execute(_VERSION_SQL, {"question_id": question_id}).one()
+        version = (int(newest or 0), int(count))
+        with self._lock:
+            kept = self._kept.get(question_id)
+        if kept is not None and kept.version == version:
+            return kept.history
+        grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
+        new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
+        if grows and kept is not None:
+            points = kept.history.points
+            last = points["created_at"].iloc[-1] if len(points) else None
+            if new.empty:
+                fresh = _Kept(version, kept.forecasts, kept.history)
+            elif last is None or new["created_at"].min() >= last:
+                fresh = _Kept(version, pd.concat([kept.forecasts, new], ignore_index=True),
+                              _extended(kept, new))
+            else:  # dated before what is kept: the history changes from there on
+                everything = crowd_forecasts(connection, question_id, 0)
+                fresh = _Kept(version, everything, sampled_history(everything))
+                self.recomputed += 1
+        else:
+            fresh = _Kept(version, new, sampled_history(new))
+            self.recomputed += 1
+        with self._lock:
+            self._kept[question_id] = fresh
+            self._kept.move_to_end(question_id)
+            while len(self._kept) > self._max:
+                self._kept.popitem(last=False)
+        return fresh.history
+
+
+def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) -> pd.DataFrame:
+    """The crowd's forecasts on one question with ids above `after` (publications' stated ones
+    are not the crowd): question_id, forecaster_id, probability, created_at (UTC)."""
+    statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
+                                          bindparam("after", after, type_=Integer))
+    frame = read_frame(connection, statement)
+    if frame.empty:
+        frame = pd.DataFrame(columns=["id", "question_id", "forecaster_id", "probability",
+                                      "created_at"])
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
+    return frame.drop(columns="id")
+
+
+def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Per method, the step function a chart draws (created_at, probability, forecasters)."""
+    return {method: points[["created_at", method, "forecasters"]].rename(
+        columns={method: "probability"}).reset_index(drop=True)
+        for method in dict.fromkeys(methods)}

@@ -1,0 +1,165 @@
+"""Running sums of the score store, kept in step with it, so a cold page reads a few rows.
+
+Two summaries (tables in forecasts/models.py), both sums over question_score rows:
+
+- score_cell: per (kind, subject, decile of the final forecast), the sums the leaderboard's
+  means and Murphy terms follow from (reader.py); about 10 rows per forecaster;
+- horizon_cell and horizon_sample: per horizon, how many final forecasts had each (probability,
+  outcome), and how many questions have one: the calibration-by-horizon sample, exactly.
+
+Sums can be updated by differences: when a question is rescored, its old rows (as deleted) are
+subtracted and its new rows added, in the same transaction. A rebuild recomputes them outright.
+Definitions: docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forecasts.models import HorizonCell, HorizonSample, ScoreCell
+from forecasts.scoring.frames import POLICIES
+from forecasts.scoring.horizons import FINAL_COLUMNS
+
+CELL = ScoreCell.__table__  # type: ignore[attr-defined]
+HORIZON_CELL = HorizonCell.__table__  # type: ignore[attr-defined]
+HORIZON_SAMPLE = HorizonSample.__table__  # type: ignore[attr-defined]
+CELL_KEYS = ("kind", "subject_id", "decile")
+CELL_SUMS: tuple[str, ...] = (
+    "scores", "probability", "outcome", "forecasts", "coverage", "peered",
+    *(f"brier_{policy}" for policy in POLICIES), *(f"relative_{policy}" for policy in POLICIES),
+)
+# what a summary needs of a score row (store.py deletes rows returning these)
+ROW_COLUMNS: tuple[str, ...] = (
+    "question_id", "kind", "subject_id", "decile", "probability", "outcome", "forecasts",
+    "coverage", "peers", *(f"brier_{policy}" for policy in POLICIES),
+    *(f"crowd_brier_{policy}" for policy in POLICIES), *FINAL_COLUMNS.values(),
+)
+
+
+def score_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """score_cell's rows for these score rows: CELL_KEYS then CELL_SUMS."""
+    if rows.empty:
+        return pd.DataFrame(columns=[*CELL_KEYS, *CELL_SUMS])
+    peered = rows["peers"].to_numpy() > 0
+    parts = {key: rows[key].to_numpy() for key in CELL_KEYS}
+    parts.update(scores=np.ones(len(rows), dtype=np.int64),
+                 probability=rows["probability"].to_numpy(dtype=float),
+                 outcome=rows["outcome"].to_numpy(dtype=float),
+                 forecasts=rows["forecasts"].to_numpy(dtype=np.int64),
+                 coverage=rows["coverage"].to_numpy(dtype=float),
+                 peered=peered.astype(np.int64))
+    for policy in POLICIES:
+        brier = rows[f"brier_{policy}"].to_numpy(dtype=float)
+        parts[f"brier_{policy}"] = brier
+        # the crowd's Brier is NaN-free only where the row has peers; the sum leaves the rest out
+        parts[f"relative_{policy}"] = np.where(
+            peered, brier - rows[f"crowd_brier_{policy}"].to_numpy(dtype=float), 0.0)
+    return pd.DataFrame(parts).groupby(list(CELL_KEYS), as_index=False).sum()
+
+
+def horizon_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """horizon_cell's rows (horizon, probability, outcome, forecasts) and horizon_sample's
+    (horizon, questions) for these score rows."""
+    cells, samples = [], []
+    for horizon, column in FINAL_COLUMNS.items():
+        made = rows.loc[rows[column].notna()] if len(rows) else rows
+        cells.append(pd.DataFrame({"horizon": horizon, "probability": made[column].astype(float),
+                                   "outcome": made["outcome"].astype(float)}))
+        samples.append((horizon, int(made["question_id"].nunique()) if len(made) else 0))
+    cell = pd.concat(cells, ignore_index=True)
+    cell = cell.groupby(["horizon", "probability", "outcome"], as_index=False).size()
+    return (cell.rename(columns={"size": "forecasts"}),
+            pd.DataFrame(samples, columns=["horizon", "questions"]))
+
+
+def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
+            frame: pd.DataFrame) -> None:
+    """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted)."""
+    if frame.empty:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    sums = [column for column in frame.columns if column not in keys]
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: table.c[column] + statement.excluded[column] for column in sums})
+    records = [dict(zip(frame.columns, values, strict=True))
+               for values in frame.astype(object).itertuples(index=False, name=None)]
+    connection.execute(statement, records)
+
+
+def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    both = pd.concat([new, old.assign(**{c: -old[c] for c in old.columns if c not in keys})],
+                     ignore_index=True)
+    return both.groupby(keys, as_index=False).sum() if len(both) else both
+
+
+def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None:
+    """Replace `old` score rows' share of the summaries by `new` rows' (ROW_COLUMNS each)."""
+    if old.empty and new.empty:
+        return
+    cells = _difference(score_cells(old), score_cells(new), list(CELL_KEYS))
+    _upsert(connection, CELL, CELL_KEYS, cells)
+    old_cells, old_samples = horizon_cells(old)
+    new_cells, new_samples = horizon_cells(new)
+    cells = _difference(old_cells, new_cells, ["horizon", "probability", "outcome"])
+    _upsert(connection, HORIZON_CELL, ("horizon", "probability", "outcome"), cells)
+    _upsert(connection, HORIZON_SAMPLE, ("horizon",),
+            _difference(old_samples, new_samples, ["horizon"]))
+    # a cell nothing is left in goes, so the summaries hold only what the rows say
+    connection.execute(sa.delete(CELL).where(CELL.c.scores == 0))
+    connection.execute(sa.delete(HORIZON_CELL).where(HORIZON_CELL.c.forecasts == 0))
+
+
+_TABLES = ((CELL, CELL_KEYS), (HORIZON_CELL, ("horizon", "probability", "outcome")),
+           (HORIZON_SAMPLE, ("horizon",)))
+
+
+class Totals:
+    """The summaries of disjoint sets of questions (rebuild's batches), summed as they come."""
+
+    def __init__(self) -> None:
+        self._sums: list[pd.DataFrame | None] = [None, None, None]
+
+    def add(self, rows: pd.DataFrame) -> None:
+        """Fold in the summaries of these score rows."""
+        if rows.empty:
+            return
+        horizon, sample = horizon_cells(rows)
+        for index, part in enumerate((score_cells(rows), horizon, sample)):
+            keys = list(_TABLES[index][1])
+            held = self._sums[index]
+            both = part if held is None else pd.concat([held, part], ignore_index=True)
+            self._sums[index] = both.groupby(keys, as_index=False).sum()
+
+    def write(self, connection: Connection) -> None:
+        """Add the totals to the (emptied) tables."""
+        for (table, keys), total in zip(_TABLES, self._sums, strict=True):
+            if total is not None and not total.empty:
+                _upsert(connection, table, keys, total)
+
+
+def clear(connection: Connection) -> None:
+    """Empty every summary (a rebuild starts here)."""
+    for table in (CELL, HORIZON_CELL, HORIZON_SAMPLE):
+        connection.execute(sa.delete(table))
+
+
+def read_cells(connection: Connection, kind: str = "binary") -> pd.DataFrame:
+    """Every score_cell row of a kind: subject_id, decile and CELL_SUMS."""
+    query = sa.select(*(CELL.c[name] for name in ("subject_id", "decile", *CELL_SUMS)))
+    return pd.read_sql(query.where(CELL.c.kind == kind), connection)
+
+
+def read_horizon(connection: Connection, horizon: str) -> tuple[pd.DataFrame, int]:
+    """One horizon's (probability, outcome, forecasts) cells and its number of questions."""
+    cells = pd.read_sql(sa.select(HORIZON_CELL.c.probability, HORIZON_CELL.c.outcome,
+                                  HORIZON_CELL.c.forecasts)
+                        .where(HORIZON_CELL.c.horizon == horizon), connection)
+    questions = connection.execute(sa.select(HORIZON_SAMPLE.c.questions).where(
+        HORIZON_SAMPLE.c.horizon == horizon)).scalar()
+    return cells, int(questions or 0)
