@@ -1,7 +1,7 @@
 """user preferences: time zone and email switches
 
 Revision ID: b3d8f1a6c2e4
-Revises: 59408cf64768
+Revises: b5d2f8e1c3a7
 Create Date: 2026-11-30 03:30:00
 
 Creates user_preference: each user's IANA time zone (UTC by default) and whether they want
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'b3d8f1a6c2e4'
-down_revision: str | None = '59408cf64768'
+down_revision: str | None = 'b5d2f8e1c3a7'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
