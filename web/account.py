@@ -27,6 +27,7 @@ from forecasts.errors import ValidationFailed
 from forecasts.messages import sentences
 from forecasts.models import User
 from forecasts.notifications import mail
+from web import prg
 from web.database import get_session, now
 from web.extensions import limiter
 from web.forms import Bounded, WholeField, attach_errors, text_field
@@ -93,20 +94,20 @@ def profile_page():  # type: ignore[no-untyped-def]
                 emails={kind.key: bool(form[name].data) for name, kind in switches},
                 interval_days=form.interval_days.data or 0)
         except ValidationFailed as error:
-            session.rollback()
             attach_errors(form, error)
         else:
             flash("Profile saved.", "success")
             return redirect(url_for("account.profile_page"))
-    elif not form.is_submitted():
+    if form.is_submitted():  # refused: back to the page, with what was typed and why, once
+        return prg.redirect_with(form, url_for("account.profile_page"))
+    if not prg.restore(form):
         form.email.data = user.email or ""
         form.time_zone.data = profile.time_zone_of(session, user)
         form.interval_days.data = profile.reminders_of(session, user).interval_days
         for name, kind in switches:
             form[name].data = profile.wants(session, user, kind.key)
     return render_template("account/profile.html", form=form,
-                           switches=[form[name] for name, _ in switches]), (
-        400 if form.errors else 200)
+                           switches=[form[name] for name, _ in switches])
 
 
 class ForgotForm(FlaskForm):
@@ -148,9 +149,11 @@ def password() -> ResponseReturnValue:
             login_user(user)  # this browser gets a session under the new version
             flash("Password changed. Other browsers signed in as you are signed out.", "success")
             return redirect(url_for("account.profile_page"))
+    if form.is_submitted():  # refused: the messages are kept, the passwords never
+        return prg.redirect_with(form, url_for("account.password"))
+    prg.restore(form)
     return render_template("account/password.html", form=form, rules=passwords.RULES,
-                           temporary=viewer().must_change_password), (
-        400 if form.errors else 200)
+                           temporary=viewer().must_change_password)
 
 
 @bp.post("/profile/name")
@@ -202,7 +205,10 @@ def forgot() -> ResponseReturnValue:
         flash("If that account has an email address, a reset link is on its way. "
               "It works once, within an hour.", "info")
         return redirect(url_for("auth.login"))
-    return render_template("account/forgot.html", form=form), (400 if form.errors else 200)
+    if form.is_submitted():
+        return prg.redirect_with(form, url_for("account.forgot"))
+    prg.restore(form)
+    return render_template("account/forgot.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -225,5 +231,7 @@ def reset(token: str) -> ResponseReturnValue:
         else:
             flash("Password changed: sign in with it now.", "success")
             return redirect(url_for("auth.login"))
-    return render_template("account/reset.html", form=form, rules=passwords.RULES), (
-        400 if form.errors else 200)
+    if form.is_submitted():
+        return prg.redirect_with(form, url_for("account.reset", token=token))
+    prg.restore(form)
+    return render_template("account/reset.html", form=form, rules=passwords.RULES)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from forecasts.accounts.people import MAX_USERNAME_INPUT, authenticate, end_sessions
+from web import prg
 from web.database import get_session
 from web.extensions import limiter
 from web.forms import ActionForm, LoginForm
@@ -57,8 +58,10 @@ def login() -> ResponseReturnValue:
                 return redirect(url_for("account.password"))
             return redirect(local_target(request.args.get("next")) or url_for("questions.index"))
         form.password.errors.append("Wrong username or password.")
-    status = 400 if form.errors else 200
-    return render_template("login.html", form=form), status
+    if form.is_submitted():  # refused: back to the form's own page (the password is never kept)
+        return prg.redirect_with(form, url_for("auth.login", next=request.args.get("next")))
+    prg.restore(form)
+    return render_template("login.html", form=form)
 
 
 @bp.post("/logout")

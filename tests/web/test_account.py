@@ -32,11 +32,12 @@ def test_changing_your_password_ends_your_other_sessions(app, sign_in, session, 
     wrong = here.post("/profile/password", data={"current": "not-my-password",
                                                  "password": NEW_PASSWORD,
                                                  "confirm": NEW_PASSWORD})
-    assert wrong.status_code == 400
-    assert "not your current password" in wrong.get_data(as_text=True)
-    weak = here.post("/profile/password", data={"current": PASSWORD, "password": "1234567890",
-                                                "confirm": "1234567890"})
-    assert weak.status_code == 400 and "commonly used" in weak.get_data(as_text=True)
+    assert wrong.status_code == 303 and wrong.location.endswith("/profile/password")
+    assert "not your current password" in here.get("/profile/password").get_data(as_text=True)
+    weak = here.post_refused("/profile/password", {"current": PASSWORD, "password": "1234567890",
+                                                   "confirm": "1234567890"},
+                             page="/profile/password")
+    assert "commonly used" in weak.get_data(as_text=True)
     done = here.post("/profile/password", data={"current": PASSWORD, "password": NEW_PASSWORD,
                                                 "confirm": NEW_PASSWORD})
     assert done.status_code == 302
@@ -198,6 +199,6 @@ def test_guessing_the_current_password_is_limited(settings, clock, session, fore
             "current": current, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
             "csrf_token": token}).status_code
 
-    assert [guess("guess-one-1"), guess("guess-two-2"), guess(PASSWORD)] == [400, 400, 429]
+    assert [guess("guess-one-1"), guess("guess-two-2"), guess(PASSWORD)] == [303, 303, 429]
     assert signs_in(app, forecaster.username, PASSWORD)  # unchanged
     app.extensions["engine"].dispose()

@@ -20,8 +20,10 @@ def test_wrong_password_is_a_form_error(client_for_anonymous, forecaster):
     token = csrf_token(client, "/login")
     response = client.post("/login", data={"username": forecaster.username, "password": "nope",
                                            "csrf_token": token})
-    assert response.status_code == 400
-    assert "Wrong username or password." in response.get_data(as_text=True)
+    assert response.status_code == 303 and response.location.endswith("/login")  # PRG
+    page = client.get("/login").get_data(as_text=True)
+    assert "Wrong username or password." in page and "nope" not in page  # never kept
+    assert "Wrong username or password." not in client.get("/login").get_data(as_text=True)
 
 
 def test_sign_in_follows_only_local_next_links(client_for_anonymous, forecaster):

@@ -227,8 +227,8 @@ CASES: dict[str, Case] = {
     "team name over 80": post(lambda w: "/admin/teams", lambda w: {"name": "t" * 81}, 303),
     "NUL in a team name": post(lambda w: "/admin/teams", lambda w: {"name": "Red\x00"}, 303),
     "NUL in my email": post(lambda w: "/profile", lambda w: {
-        "email": "me\x00@example.org", "interval_days": "14"}, 400),
-    "Arabic-Indic interval": post(lambda w: "/profile", lambda w: {"interval_days": "١٤"}, 400,
+        "email": "me\x00@example.org", "interval_days": "14"}, 303),
+    "Arabic-Indic interval": post(lambda w: "/profile", lambda w: {"interval_days": "١٤"}, 303,
                                   "digits 0–9"),
 }
 

@@ -134,5 +134,5 @@ def test_a_question_import_names_the_row_and_stores_nothing(runner, session, man
     path.write_text(buffer.getvalue())
     result = runner.invoke(args=["import", "questions", str(path), "--as", manager.username])
     assert result.exit_code == 2, result.output
-    assert "row 2: resolution_criteria:" in result.output and "U+202E" in result.output
+    assert "Row 2: in column resolution_criteria" in result.output and "U+202E" in result.output
     assert session.exec(select(Question)).all() == []

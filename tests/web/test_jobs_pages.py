@@ -136,11 +136,11 @@ def test_users_set_their_email_and_reminders_on_their_profile(sign_in, session, 
     session.refresh(forecaster)
     assert forecaster.email == "finn@example.org"
     assert reminders_of(session, forecaster) == Reminders(False, 7)  # the box was unticked
-    bad = client.post("/profile", {"email": "not-an-address", "email_reminder": "y",
-                                   "interval_days": "0"})
-    assert bad.status_code == 400
+    bad = client.post_refused("/profile", {"email": "not-an-address", "email_reminder": "y",
+                                           "interval_days": "0"}, page="/profile")
     text = bad.get_data(as_text=True)
     assert "between 1 and 365" in text and "name@example.org" in text
+    assert 'value="not-an-address"' in text  # what was typed is shown again, once
     session.refresh(forecaster)
     assert forecaster.email == "finn@example.org"
 

@@ -36,7 +36,7 @@ def attempt(client, username: str, password: str):  # type: ignore[no-untyped-de
 def test_guessing_one_accounts_password_is_stopped(limited, session, forecaster):
     client = limited.test_client()
     for guess in ("guess-one-1", "guess-two-2", "guess-three-3"):
-        assert attempt(client, forecaster.username, guess).status_code == 400
+        assert attempt(client, forecaster.username, guess).status_code == 303  # refused (PRG)
     # the right password no longer helps: the account is limited, with a clear message
     response = attempt(client, forecaster.username, PASSWORD)
     assert response.status_code == 429
@@ -51,7 +51,7 @@ def test_guessing_one_accounts_password_is_stopped(limited, session, forecaster)
 def test_guessing_across_accounts_from_one_address_is_stopped(limited, forecaster):
     client = limited.test_client()
     for n in range(5):
-        assert attempt(client, f"nobody{n}", "guess-password-1").status_code == 400
+        assert attempt(client, f"nobody{n}", "guess-password-1").status_code == 303
     response = attempt(client, forecaster.username, PASSWORD)
     assert response.status_code == 429
     assert "from your network" in response.get_data(as_text=True)
@@ -140,6 +140,6 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(settings, clock, f
                                            "csrf_token": token},
                            headers={"X-Forwarded-For": address}).status_code
 
-    assert [from_address("203.0.113.7") for _ in range(3)] == [400, 400, 429]
-    assert from_address("198.51.100.9") == 400  # another client behind the same proxy
+    assert [from_address("203.0.113.7") for _ in range(3)] == [303, 303, 429]
+    assert from_address("198.51.100.9") == 303  # another client behind the same proxy
     app.extensions["engine"].dispose()
