@@ -35,7 +35,7 @@ def test_cli_creates_users_and_teams(runner, session):
 def test_cli_refuses_bad_input_with_exit_status_2(runner, session):
     result = runner.invoke(args=["users", "create", "x", "--password", "long-enough-1"])
     assert result.exit_code == 2
-    assert "username" in result.output
+    assert "Use 2–40 characters" in result.output  # the rule, as a sentence
     runner.invoke(args=["teams", "create", "Desk"])
     again = runner.invoke(args=["teams", "create", "Desk"])
     assert again.exit_code == 2 and "exists already" in again.output
