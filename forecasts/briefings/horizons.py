@@ -1,11 +1,13 @@
-"""Horizons: "before March", "in the next six months", "by 2027" ... as dates after publication."""
+"""Horizons: "before March", "within six months", "by 1 June 2027" as dates after publication."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
 _NUMBER_WORDS = {
@@ -146,7 +148,51 @@ def _season_edge(match: re.Match[str], published: date) -> date:
     return _next_after(published, month)
 
 
-_HORIZONS = [
+# An explicit calendar date: "1 June 2027", "the 1st of June", "June 1, 2027", "2027-06-01".
+_DAY = r"(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
+_MONTH_NAME = (r"(?:" + "|".join(m.capitalize() for m in _MONTHS)
+               + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_CALENDAR_DATE = (
+    r"(?P<date>" + _WEEKDAY + r"(?:\d{4}-\d{2}-\d{2}"
+    r"|" + _DAY + r"\s+(?:of\s+)?" + _MONTH_NAME + r"(?:,?\s+(?P<y1>\d{4}))?"
+    r"|" + _MONTH_NAME + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{4}))?)"
+    r")\b"
+)
+# "before D" and "ahead of D" close on D; "by D", "no later than D" let D itself count, so
+# they close the day after (as "by June" closes on 1 July). "until D" closes on D, as
+# "until June" does.
+_INCLUSIVE = frozenset(("by", "through", "no later than", "not later than", "on or before"))
+_DATE_PREP = (r"(?P<prep>on\s+or\s+before|no\s+later\s+than|not\s+later\s+than|ahead\s+of|"
+              r"prior\s+to|before|by|until|till|through)")
+
+
+def _parsed_date(text: str, year: int) -> date | None:
+    """``text`` read by dateutil ("the" is a word it does not skip), ``year`` where it has none."""
+    try:
+        return date_parser.parse(re.sub(r"\bthe\s+", "", text, flags=re.I),
+                                 default=datetime(year, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _calendar_date(match: re.Match[str], published: date) -> date | None:
+    """The close date an explicit calendar date gives; None for one no calendar has
+    ("31 June"). A date without its year is the next one after ``published``."""
+    has_year = bool(match["y1"] or match["y2"]) or re.search(r"\d{4}-", match["date"])
+    years = [published.year] if has_year else range(published.year, published.year + 9)
+    for year in years:
+        if (when := _parsed_date(match["date"], year)) is None:
+            continue  # "29 February" in a common year: try the next year
+        if has_year or when > published:
+            inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
+            return when + timedelta(days=1) if inclusive else when
+    return None
+
+
+_DATED = re.compile(_DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
+_HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
+    (_DATED, _calendar_date),
     (re.compile(_NEXT + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
     (re.compile(r"within\s+(?:the\s+next\s+)?" + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
     (re.compile(r"(?:" + _NEXT + r"(?P<few>(?:few|several|couple\s+of)\s+)?|within\s+)"
@@ -224,7 +270,7 @@ def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
             if not _word_bounded(text, match):
                 continue
             when = resolve(match, published)
-            if when > published:
+            if when is not None and when > published:
                 found.append((match.start(), match.end(), when, match[0]))
     kept: list[tuple[int, int, date, str]] = []
     for start, end, when, phrase in sorted(found, key=lambda f: (f[0], -(f[1] - f[0]))):
@@ -234,16 +280,23 @@ def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
 
 
 def open_horizon(text: str) -> str | None:
-    """A deadline the text names without a date ("before the next G20 summit"), if any."""
+    """A deadline the text names without a date ("before the next G20 summit") or with one no
+    calendar has ("by 31 June 2027"), if any."""
     match = OPEN_HORIZON.search(text)
-    return match[0] if match else None
+    if match:
+        return match[0]
+    for dated in _DATED.finditer(text):
+        # 2000 is a leap year, so only a date no year has fails.
+        if _word_bounded(text, dated) and _parsed_date(dated["date"], 2000) is None:
+            return dated[0]
+    return None
 
 
 def month_named(phrase: str, published: date) -> date | None:
     """The first day of the month a deadline phrase names ("before the October elections"),
     the next such month after ``published``; None when it names no month."""
     match = re.search(_MONTH + r"(?:\s+(?P<y>20\d\d))?", phrase, re.IGNORECASE)
-    if match is None:
+    if match is None or _DATED.search(phrase):  # "by 31 June": the day is wrong, so is the month
         return None
     month = _MONTHS.index(match["month"].lower()) + 1
     if match["y"]:
@@ -262,7 +315,7 @@ def find_horizon(text: str, published: date) -> tuple[date, str] | None:
             if not _word_bounded(text, match):
                 continue
             when = resolve(match, published)
-            if when > published:
+            if when is not None and when > published:
                 found.append((match.start(), -len(match[0]), when, match[0]))
                 break
     if not found:

@@ -58,3 +58,66 @@ def test_a_horizon_in_the_text_sets_the_close_date_and_leaves_the_title(harbour)
 def test_a_default_horizon_under_a_month_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         parse_briefing("Chad is unlikely to leave.", published=PUBLISHED, default_horizon_months=0)
+
+
+# Explicit calendar dates, read against a briefing of 28 November 2026. "before D" closes on D,
+# as "before June" closes on 1 June; "by D" lets D count, so it closes the next day, as "by
+# June" closes on 1 July.
+DATED = date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "closes"),
+    [
+        ("before 1 June 2027", date(2027, 6, 1)),
+        ("before June 1, 2027", date(2027, 6, 1)),
+        ("before June 1 2027", date(2027, 6, 1)),
+        ("before 2027-06-01", date(2027, 6, 1)),
+        ("before 31 December 2027", date(2027, 12, 31)),
+        ("by 30 June 2027", date(2027, 7, 1)),
+        ("by 31 December 2027", date(2028, 1, 1)),
+        ("by 1 June", date(2027, 6, 2)),  # no year: the next 1 June after publication
+        ("by June 1", date(2027, 6, 2)),
+        ("before 15 December", date(2026, 12, 15)),  # later this year, so this year
+        ("until 3 March 2027", date(2027, 3, 3)),
+        ("no later than the 1st of June 2027", date(2027, 6, 2)),
+        ("on or before 2027-06-01", date(2027, 6, 2)),
+        ("ahead of 12 Feb 2027", date(2027, 2, 12)),
+        ("prior to Monday, 1 March 2027", date(2027, 3, 1)),
+        ("before 29 February", date(2028, 2, 29)),  # the next one there is
+    ],
+)
+def test_an_explicit_date_is_the_deadline_and_leaves_the_title(deadline, closes):
+    (draft,) = parse_briefing(f"Peru will probably call a snap election {deadline}.",
+                              published=DATED).drafts
+    assert draft.closes_at == closes
+    assert draft.title == f"Will Peru call a snap election before {closes.isoformat()}?"
+    assert not draft.date_needed
+
+
+def test_a_continuing_state_holds_until_the_date_written():
+    (draft,) = parse_briefing("The governor will likely stay in office until 1 May 2027.",
+                              published=DATED).drafts
+    assert draft.title == "Will the governor stay in office until 2027-05-01?"
+    assert draft.closes_at == date(2027, 5, 1)
+
+
+def test_with_two_deadlines_the_earlier_date_holds_and_the_title_has_one():
+    (draft,) = parse_briefing("Peru will probably call a snap election in the coming months, "
+                              "before 1 March 2027.", published=DATED).drafts
+    assert draft.closes_at == date(2027, 3, 1)
+    assert draft.title == "Will Peru call a snap election before 2027-03-01?"
+
+
+def test_a_date_no_calendar_has_is_left_for_the_manager_to_date():
+    (draft,) = parse_briefing("Peru will probably call a snap election by 31 June 2027.",
+                              published=DATED, default_horizon_months=4).drafts
+    assert draft.date_needed
+    assert draft.horizon == "by 31 June 2027"
+    assert draft.closes_at == date(2027, 3, 28)
+    assert "31 June" not in draft.title
+
+
+def test_a_date_already_past_is_not_a_deadline():
+    assert find_horizon("Peru will probably call a snap election before 1 June 2026.",
+                        DATED) is None
