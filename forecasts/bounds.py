@@ -22,6 +22,9 @@ read these values, so a limit shown beside a field is the limit the database enf
   print, around the digits that follow). Passwords are exempt: they are never shown.
 - Every text field has a maximum length in characters (``TextLimit``); over-long input is
   refused with the limit in the message, never cut.
+- A briefing makes at most ``MAX_BRIEFING_DRAFTS`` drafts (one per assessment): long real
+  reports have tens, and every draft is a form on the review page, so thousands would make a
+  page of tens of megabytes that times out.
 """
 
 from __future__ import annotations
@@ -206,6 +209,21 @@ def shorten(text: str, limit: TextLimit, marker: str = SHORTENED) -> str:
     cut = head.rfind(" ")
     head = head[:cut] if cut > room // 2 else text[:room]
     return head.rstrip() + marker
+
+
+# --- Counts -------------------------------------------------------------------------------
+
+MAX_BRIEFING_DRAFTS = 300  # drafts (assessments) one briefing import may make
+BRIEFING_DRAFTS_HINT = f"at most {MAX_BRIEFING_DRAFTS:,} assessments (one draft each)"
+
+
+def briefing_drafts_problem(count: int) -> str | None:
+    """Why a briefing with ``count`` assessments is too many to import, or None when it fits."""
+    if count <= MAX_BRIEFING_DRAFTS:
+        return None
+    return (f"This briefing has {count:,} assessments; a briefing may have at most "
+            f"{MAX_BRIEFING_DRAFTS:,} (one draft each). Split it and import the parts. "
+            "Nothing was stored.")
 
 
 # --- Numbers ------------------------------------------------------------------------------

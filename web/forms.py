@@ -24,7 +24,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Optional, Valid
 from wtforms.widgets import HiddenInput
 
 from forecasts import bounds
-from forecasts.briefings import DraftEdit, estimative
+from forecasts.briefings import MAX_BRIEFING_BYTES, DraftEdit, estimative
 from forecasts.errors import ValidationFailed
 from forecasts.messages import sentences
 from forecasts.models import Outcome, Role
@@ -271,7 +271,10 @@ class BriefingImportForm(FlaskForm):
                       render_kw={"rows": 12, "placeholder": "Source: …"})
     upload = FileField("…or upload it (.txt, .md or .html)",
                        validators=[FileAllowed(["txt", "md", "html", "htm"],
-                                               "Upload a .txt, .md or .html file.")])
+                                               "Upload a .txt, .md or .html file.")],
+                       # Both limits bind pasted text too; the domain enforces them (bounds.py).
+                       description=f"at most {MAX_BRIEFING_BYTES // 1024 // 1024} MB and "
+                                   f"{bounds.BRIEFING_DRAFTS_HINT}")
     publication = text_field(
         "Publication (pick one or type a new name)", bounds.PUBLICATION, Optional(),
         render_kw={"placeholder": "Empty: the name the briefing gives (footer, masthead)",

@@ -29,18 +29,22 @@ RESOLVE_GRACE = timedelta(days=14)
 def parse(text: str | bytes, *, published: date, yardstick: str,
           plain: bool = False) -> ParsedBriefing:
     """Parse without storing; raises ValidationFailed for unreadable input, text the bounds
-    refuse (control or invisible characters), a bad yardstick or a date outside 1970–2200."""
+    refuse (control or invisible characters), a bad yardstick, a date outside 1970–2200 or
+    more assessments than ``bounds.MAX_BRIEFING_DRAFTS``."""
     bounds.check_dates({"published": published})
     if not plain:  # the text rules hold for a preview as for an import (bounds.py)
         text, plain = readable_text(text), True
         bounds.check_texts({"text": (text, bounds.BRIEFING_TEXT)})
     try:
-        return parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
+        parsed = parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
     except estimative.UnknownYardstickError:
         names = ", ".join(estimative.YARDSTICKS)
         raise ValidationFailed({"yardstick": f"Choose a yardstick: {names}."}) from None
     except BriefingError as error:
         raise ValidationFailed({"text": str(error)}) from None
+    if too_many := bounds.briefing_drafts_problem(len(parsed.drafts)):
+        raise ValidationFailed({"text": too_many})
+    return parsed
 
 
 def import_briefing(
@@ -60,7 +64,8 @@ def import_briefing(
     byline's author is remembered for the publication.
 
     Raises NotAllowed for a non-manager, ValidationFailed for unreadable input, an unknown
-    yardstick or a briefing with no assessments (nothing is stored then).
+    yardstick, a briefing with no assessments or more than ``bounds.MAX_BRIEFING_DRAFTS``
+    (nothing is stored then).
     """
     if importer is not None:
         require_manager(importer)

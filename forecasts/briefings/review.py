@@ -229,12 +229,16 @@ def promote_sentence(
 ) -> BriefingDraft:
     """Turn a context sentence into an empty draft for the manager to fill in by hand.
 
-    Raises NotFound for a sentence that is not context, Conflict if it already has a draft.
+    Raises NotFound for a sentence that is not context, Conflict if it already has a draft or
+    the briefing already has ``bounds.MAX_BRIEFING_DRAFTS`` drafts.
     """
     require_manager(actor)
     rows = drafts(session, briefing)
     if any(row.sentence_index == sentence_index for row in rows):
         raise Conflict("That sentence already has a draft.")
+    if len(rows) >= bounds.MAX_BRIEFING_DRAFTS:  # the import's bound holds for promotions too
+        raise Conflict(f"This briefing already has {len(rows):,} drafts; a briefing may have "
+                       f"at most {bounds.MAX_BRIEFING_DRAFTS:,}. Nothing was added.")
     context = review_text(briefing, rows).context
     sentence = next((c for c in context if c.sentence_index == sentence_index), None)
     if sentence is None:

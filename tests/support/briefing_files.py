@@ -28,6 +28,12 @@ def only(drafts: list[Draft] | tuple[Draft, ...], words: str) -> Draft:
     return found[0]
 
 
+def one_line_judgments(count: int) -> str:
+    """A briefing of ``count`` distinct one-line judgments: ``count`` drafts when parsed."""
+    lines = (f"The strike at dock {number} is unlikely to end." for number in range(1, count + 1))
+    return "Source: Wire\n" + "\n".join(lines) + "\n"
+
+
 def harbour_desk(session: Session, manager: User, now: datetime, **options: object) -> Briefing:
     """Import the harbour-desk fixture briefing as ``manager``."""
     text = (FIXTURES / "harbour-desk.txt").read_text("utf-8")

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import resolution
-from forecasts.models import Forecast, Question
+from forecasts import bounds, resolution
+from forecasts.models import Briefing, BriefingDraft, Forecast, Question
 from forecasts.questions import forecasting
 from tests.support.api import ApiClient
+from tests.support.briefing_files import one_line_judgments
 from tests.support.builders import T0, make_question, make_user
 
 PROBLEM = "application/problem+json"
@@ -241,3 +242,13 @@ def test_a_manager_imports_a_briefing_accepts_a_draft_and_publishes_it(api, sess
     assert question.status_code == 200 and question.json["status"] == "open"
     empty = client.post("/briefings", {**body, "text": "Nothing here is estimated."})
     assert empty.status_code == 422 and empty.json["errors"][0]["field"] == "text"
+
+
+def test_a_briefing_over_the_draft_limit_is_a_problem_and_stores_nothing(api, session, manager):
+    body = {"text": one_line_judgments(bounds.MAX_BRIEFING_DRAFTS + 1), "published": "2026-01-10"}
+    refused = api(manager).post("/briefings", body)
+    assert refused.status_code == 422 and refused.content_type == PROBLEM
+    assert "has 301 assessments; a briefing may have at most 300" in json.dumps(refused.json)
+    session.expire_all()
+    assert session.exec(select(Briefing)).all() == []
+    assert session.exec(select(BriefingDraft)).all() == []

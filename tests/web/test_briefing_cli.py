@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
+from forecasts import bounds
 from forecasts.models import Briefing, BriefingDraft
-from tests.support.briefing_files import FIXTURES
+from tests.support.briefing_files import FIXTURES, one_line_judgments
 from tests.support.environment import seed_briefing
 
 
@@ -104,6 +105,9 @@ BAD_INPUTS = {
                   "the limit is 2 MB"),
     "no assessments": (lambda tmp: _write(tmp, "facts.txt", b"Source: Wire\nThe ferry left."),
                        [], "No assessments found"),
+    "301 assessments": (lambda tmp: _write(tmp, "many.txt", one_line_judgments(
+        bounds.MAX_BRIEFING_DRAFTS + 1).encode()), [],
+        "This briefing has 301 assessments; a briefing may have at most 300"),
     "unknown yardstick": (lambda tmp: str(FIXTURES / "harbour-desk.txt"),
                           ["--yardstick", "cia"], "icd203, phia, nato"),
     "bad date": (lambda tmp: str(FIXTURES / "harbour-desk.txt"), ["--date", "05/01/2026"],
@@ -123,3 +127,11 @@ def test_bad_input_exits_2_with_one_line_and_stores_nothing(runner, session, tmp
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert stored(session) == (0, 0)
+
+
+def test_a_briefing_at_the_draft_limit_is_stored(runner, session, tmp_path):
+    path = _write(tmp_path, "many.txt", one_line_judgments(bounds.MAX_BRIEFING_DRAFTS).encode())
+    result = runner.invoke(args=["briefing", "import", path, "--date", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    assert f"{bounds.MAX_BRIEFING_DRAFTS} drafts" in result.output
+    assert stored(session) == (1, bounds.MAX_BRIEFING_DRAFTS)

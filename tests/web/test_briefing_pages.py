@@ -11,8 +11,9 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from forecasts import briefings, resolution
+from forecasts import bounds, briefings, resolution
 from forecasts.models import Briefing, BriefingDraft, DraftState, Forecast, Outcome, Question
+from tests.support.briefing_files import one_line_judgments
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
 IMPORT = {"published": "2026-01-05", "yardstick": "icd203", "publication": ""}
@@ -111,6 +112,36 @@ def test_bad_imports_show_a_form_error_and_store_nothing(sign_in, session, manag
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert stored(session) == (0, 0, 0)
+
+
+def test_a_briefing_over_the_draft_limit_is_refused_pasted_or_uploaded(sign_in, session,
+                                                                      manager):
+    boss = sign_in(manager)
+    over = one_line_judgments(bounds.MAX_BRIEFING_DRAFTS + 1)
+    upload = FileStorage(io.BytesIO(over.encode()), "many.txt")
+    for changes in ({"text": over}, {"text": "", "upload": upload}):
+        response = post_form(boss, "/briefings", {**IMPORT, **changes})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "This briefing has 301 assessments; a briefing may have at most 300" in page
+        assert stored(session) == (0, 0, 0)
+
+
+def test_a_briefing_at_the_limit_imports_but_takes_no_more_drafts(sign_in, session, manager):
+    boss = sign_in(manager)
+    form = boss.get("/briefings").get_data(as_text=True)
+    assert "at most 2 MB and at most 300 assessments (one draft each)" in form
+    text = one_line_judgments(bounds.MAX_BRIEFING_DRAFTS) + "The ferry left at noon.\n"
+    response = boss.post("/briefings", {**IMPORT, "text": text})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert stored(session) == (1, bounds.MAX_BRIEFING_DRAFTS, 0)
+    briefing = session.exec(select(Briefing)).one()
+    [fact] = briefings.review_text(briefing, briefings.drafts(session, briefing)).context
+    review = f"/briefings/{briefing.id}"
+    refused = boss.post_refused(f"{review}/promote", {"sentence_index": fact.sentence_index},
+                                review).get_data(as_text=True)
+    assert "already has 300 drafts; a briefing may have at most 300" in refused
+    assert stored(session) == (1, bounds.MAX_BRIEFING_DRAFTS, 0)
 
 
 def test_a_manager_edits_accepts_rejects_and_publishes(sign_in, session, manager, forecaster):
