@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from forecasts.accounts import tokens
 from forecasts.accounts.tokens import MAX_NAME
 from forecasts.errors import ValidationFailed
+from web import prg
 from web.database import get_session, now
 from web.forms import ActionForm, attach_errors
 from web.permissions import viewer
@@ -39,12 +40,15 @@ def index() -> ResponseReturnValue:
             attach_errors(form, error)
         else:
             form = TokenForm(formdata=None)
+    if form.is_submitted() and issued is None:  # refused: back to this page, what was typed kept
+        return prg.redirect_with(form, url_for("tokens.index"))
+    prg.restore(form)
     everyone = tokens.all_tokens(session, user) if user.is_manager else []
     page = render_template("tokens/index.html", form=form, issued=issued,
                            mine=tokens.tokens_of(session, user), everyone=everyone,
                            action_form=ActionForm())
     # The secret must not linger in any cache or in the browser's history of pages.
-    return page, (400 if form.errors else 201 if issued else 200), {"Cache-Control": "no-store"}
+    return page, (201 if issued else 200), {"Cache-Control": "no-store"}
 
 
 @bp.post("/profile/tokens/<int(min=1, max=2147483647):token_id>/revoke")

@@ -12,6 +12,7 @@ from forecasts import bounds
 from forecasts.errors import ValidationFailed
 from forecasts.models import Role
 from forecasts.notifications import webhooks
+from web import prg
 from web.database import get_session, now
 from web.forms import ActionForm, attach_errors, text_field
 from web.permissions import role_required, viewer
@@ -46,6 +47,9 @@ def index() -> ResponseReturnValue:
                 now=now())
         except ValidationFailed as error:
             attach_errors(form, error)
+    if form.is_submitted() and created is None:  # refused: back to this page, what was typed kept
+        return prg.redirect_with(form, url_for("webhooks.index"))
+    prg.restore(form)
     generated = created.secret if created is not None and not form.secret.data else None
     if created is not None:
         form = WebhookForm(formdata=None)
@@ -57,7 +61,7 @@ def index() -> ResponseReturnValue:
                            events=webhooks.EVENTS, styles=webhooks.STYLES,
                            action_form=ActionForm())
     # A generated secret must not linger in a cache or the browser's history.
-    return page, (400 if form.errors else 201 if created else 200), {"Cache-Control": "no-store"}
+    return page, (201 if created else 200), {"Cache-Control": "no-store"}
 
 
 @bp.post("/webhooks/<int(min=1, max=2147483647):webhook_id>/remove")

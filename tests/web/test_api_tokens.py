@@ -107,3 +107,13 @@ def test_token_names_are_required_and_bounded(session, forecaster):
     issued = tokens.create_token(session, forecaster, name="ok", can_write=False,
                                  now=T0 + timedelta(days=1))
     assert issued.secret.startswith("fct_") and len(issued.secret) >= 40
+
+
+def test_a_refused_token_form_returns_to_its_page_and_a_reload_creates_nothing(
+        sign_in, session, forecaster):
+    client = sign_in(forecaster)
+    shown = client.post_refused("/profile/tokens", {"name": "x" * 500}, page="/profile/tokens")
+    assert 'id="name-error"' in shown.get_data(as_text=True)  # the message, beside the field
+    reloaded = client.get("/profile/tokens")  # a reload is a GET: nothing is submitted again
+    assert reloaded.status_code == 200 and 'id="name-error"' not in reloaded.get_data(as_text=True)
+    assert session.exec(select(ApiToken)).all() == []

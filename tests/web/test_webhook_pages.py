@@ -41,8 +41,8 @@ def test_bad_input_is_a_form_error_and_stores_nothing(sign_in, manager, session)
           "style": "json"}, "at most 1,000 characters"),
         ({"url": "https://x.example/", "style": "json"}, "Choose at least one event."),
     ]:
-        page = client.post("/webhooks", data=data)
-        assert page.status_code == 400 and message in page.text, data
+        page = client.post_refused("/webhooks", data, page="/webhooks")  # Post/Redirect/Get
+        assert message in page.text, data
     assert session.exec(select(Webhook)).all() == []
 
 
