@@ -13,14 +13,21 @@ from wtforms.validators import DataRequired, Optional
 
 from forecasts import bounds
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.messages import sentences
 from forecasts.models import Question, ResolutionSource, Role, SourceKind
 from forecasts.questions import catalog as questions
 from forecasts.resolution import checks as source_checks
 from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput
+from web import prg
 from web.database import get_session, now
-from web.forms import CSRF_EXPIRED, ActionForm, DismissForm, form_messages, text_field
+from web.forms import (
+    CSRF_EXPIRED,
+    ActionForm,
+    DismissForm,
+    attach_errors,
+    form_messages,
+    text_field,
+)
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -78,7 +85,7 @@ def automation_for(question: Question) -> dict[str, Any]:
         "source": source,
         "checks": source_checks.recent_checks(session, source.id) if source else [],  # type: ignore[arg-type]
         "proposal": proposals.proposal_for(session, question.id),  # type: ignore[arg-type]
-        "form": _form_for(source),
+        "form": prg.restored(_form_for(source)),  # after a refusal: what was typed, and why
         "action_form": ActionForm(formdata=None),
         "dismiss_form": DismissForm(formdata=None),
         "comparison_rule": comparison.RULE,
@@ -97,16 +104,17 @@ def set_source(question_id: int) -> ResponseReturnValue:
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
     form = SourceForm()
-    if not form.validate_on_submit():
-        flash(form_messages(form, lead="Source not saved."), "error")
-        return _back(question_id), 303
+    page = url_for("questions.detail", question_id=question_id)
+    if not form.validate_on_submit():  # back to the question page, the values and messages kept
+        flash("Source not saved: see the messages beside the fields.", "error")
+        return prg.redirect_with(form, page)
     try:
         sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now(),
                            allowed=current_app.config["SETTINGS"].source_allowed_networks)
     except ValidationFailed as error:
-        session.rollback()
-        flash(sentences([str(error)], lead="Source not saved."), "error")
-        return _back(question_id), 303
+        attach_errors(form, error)
+        flash("Source not saved: see the messages beside the fields.", "error")
+        return prg.redirect_with(form, page)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
