@@ -63,7 +63,10 @@ class ProfileForm(FlaskForm):
     interval_days = WholeField(
         "Remind me when my latest forecast is older than (days)",
         validators=[InputRequired(message="Give a number of days.")],
-        low=0, high=bounds.ID_MAX,  # digits 0–9 here; the domain says which days it takes
+        # Digits and the number bound here, so the domain can judge the range together with the
+        # email address; both state the same rule.
+        low=0, high=bounds.ID_MAX,
+        message=f"Choose between 1 and {profile.MAX_INTERVAL_DAYS} days, in the digits 0–9.",
     )
 
 

@@ -116,9 +116,11 @@ class WholeField(StringField):
     data: Any  # as WTForms' own fields: an int once processed, None when blank or refused
 
     def __init__(self, label: str | None = None, validators: object = None, *, low: int,
-                 high: int, **kwargs: object) -> None:
+                 high: int, message: str | None = None, **kwargs: object) -> None:
         super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
+        # A field whose range is a rule of the domain states that rule, not the number bound.
+        self.message = message or f"Give a whole number from {low} to {high}, in the digits 0–9."
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
@@ -128,8 +130,7 @@ class WholeField(StringField):
             self.data = bounds.parse_whole(valuelist[0], low=self.low, high=self.high,
                                            name="it")
         except bounds.OutOfBounds:
-            raise ValueError(f"Give a whole number from {self.low} to {self.high}, "
-                             "in the digits 0–9.") from None
+            raise ValueError(self.message) from None
 
     def _value(self) -> str:
         if self.data is not None:

@@ -202,3 +202,11 @@ def test_guessing_the_current_password_is_limited(settings, clock, session, fore
     assert [guess("guess-one-1"), guess("guess-two-2"), guess(PASSWORD)] == [303, 303, 429]
     assert signs_in(app, forecaster.username, PASSWORD)  # unchanged
     app.extensions["engine"].dispose()
+
+
+@pytest.mark.parametrize("typed", ["0", "0.3", "400", "99999999999"])
+def test_the_reminder_interval_states_one_rule_whatever_is_typed(sign_in, forecaster, typed):
+    shown = sign_in(forecaster).post_refused("/profile", {"interval_days": typed,
+                                                         "time_zone": "UTC"}, page="/profile")
+    text = shown.get_data(as_text=True)
+    assert "Choose between 1 and 365 days" in text and "2147483647" not in text

@@ -101,3 +101,9 @@ def test_the_api_lists_through_the_same_search_and_pages(app, session, manager, 
     assert rest["next_cursor"] is None
     too_many = client.get("/questions", query_string={"q": " ".join(["w"] * 11)})
     assert too_many.status_code == 400 and "at most 10 words" in too_many.json["detail"]
+
+
+def test_a_search_that_finds_nothing_says_so_and_offers_the_whole_list(sign_in, forecaster):
+    text = sign_in(forecaster).get("/questions?q=zzzqqq").get_data(as_text=True)
+    assert "matching “zzzqqq”" in text and "Try other words" in text
+    assert "Check back when a manager publishes one" not in text
