@@ -309,19 +309,8 @@ def find_horizon(text: str, published: date) -> tuple[date, str] | None:
 
     A phrase naming a date on or before ``published`` is ignored.
     """
-    found: list[tuple[int, int, date, str]] = []
-    for pattern, resolve in _HORIZONS:
-        for match in pattern.finditer(text):
-            if not _word_bounded(text, match):
-                continue
-            when = resolve(match, published)
-            if when is not None and when > published:
-                found.append((match.start(), -len(match[0]), when, match[0]))
-                break
-    if not found:
-        return None
-    _, _, when, phrase = min(found)
-    return when, phrase
+    found = find_horizons(text, published)
+    return found[0] if found else None
 
 
 def _word_bounded(text: str, match: re.Match[str]) -> bool:
