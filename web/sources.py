@@ -25,7 +25,6 @@ from web.forms import (
     ActionForm,
     DismissForm,
     attach_errors,
-    form_messages,
     text_field,
 )
 from web.permissions import role_required, viewer
@@ -87,7 +86,7 @@ def automation_for(question: Question) -> dict[str, Any]:
         "proposal": proposals.proposal_for(session, question.id),  # type: ignore[arg-type]
         "form": prg.restored(_form_for(source)),  # after a refusal: what was typed, and why
         "action_form": ActionForm(formdata=None),
-        "dismiss_form": DismissForm(formdata=None),
+        "dismiss_form": prg.restored(DismissForm(formdata=None)),
         "comparison_rule": comparison.RULE,
         "feed_rule": feeds.RULE,
     }
@@ -142,9 +141,10 @@ def dismiss(proposal_id: int) -> ResponseReturnValue:
     session = get_session()
     proposal = proposals.get_proposal(session, proposal_id)
     form = DismissForm()
-    if not form.validate_on_submit():
-        flash(form_messages(form, lead="Not dismissed."), "error")
-        return _back(proposal.question_id), 303
+    if not form.validate_on_submit():  # the note and its message come back beside the field
+        flash("Not dismissed: see the message beside the note.", "error")
+        return prg.redirect_with(form, url_for("questions.detail",
+                                               question_id=proposal.question_id))
     try:
         proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",
                           now=now())

@@ -69,6 +69,10 @@ def test_a_manager_dismisses_a_wrong_proposal(sign_in, session, manager, clock, 
         "comparison": "==", "value": "true"})
     tasks.poll_sources(ctx)
     proposal = proposals.proposal_for(session, question.id)
+    long_note = "Stale cache. " + "x" * 6_000  # over the note's limit: refused, and kept
+    refused = desk.post_refused(f"/proposals/{proposal.id}/dismiss", {"note": long_note},
+                                page=f"/questions/{question.id}")
+    assert long_note in refused.get_data(as_text=True)  # the text comes back beside its message
     dismissed = desk.post(f"/proposals/{proposal.id}/dismiss", {"note": "Stale cache."})
     assert dismissed.status_code == 302
     page = desk.get(f"/questions/{question.id}").get_data(as_text=True)
