@@ -22,7 +22,7 @@ from web.database import get_session
 bp = Blueprint("scores", __name__)
 
 RANK_BY = ("forecaster", "team", "tag")
-POLICIES = ("active", "crowd", "ignorance")
+POLICIES = ("active", "crowd", "uninformed")
 SORTABLE = ("relative_brier", "brier", "questions", "coverage", "reliability", "resolution")
 
 
@@ -30,8 +30,9 @@ def score_cache() -> ScoreCache:
     return current_app.extensions["scores"]
 
 
-def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    return query.choice(name, allowed, default)
+def _choice(name: str, allowed: tuple[str, ...], default: str,
+            aliases: dict[str, str] | None = None) -> str:
+    return query.choice(name, allowed, default, aliases)
 
 
 def _minimum() -> int:
@@ -70,7 +71,7 @@ def _filters(tags: list[str], teams: list[str]) -> Filters:
 def leaderboard() -> ResponseReturnValue:
     """Forecasters (or teams, or tags) ranked by relative then time-weighted Brier."""
     by = _choice("by", RANK_BY, "forecaster")
-    policy = _choice("policy", POLICIES, "active")
+    policy = _choice("policy", POLICIES, "active", standings.DEPRECATED_POLICY_NAMES)
     scale = _choice("scale", ("one", "two"), "one")
     sort = _choice("sort", SORTABLE, "relative_brier")
     minimum = _minimum()
