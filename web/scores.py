@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -15,8 +15,8 @@ from forecasts.exports import standings
 from forecasts.names import name_key
 from forecasts.questions.catalog import all_tags
 from forecasts.scoring.book import aggregate_of, forecaster_names
-from forecasts.scoring.reader import ScoreCache
 from web import query
+from web.caches import score_cache
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
@@ -24,10 +24,6 @@ bp = Blueprint("scores", __name__)
 RANK_BY = ("forecaster", "team", "tag")
 POLICIES = ("active", "crowd", "uninformed")
 SORTABLE = ("relative_brier", "brier", "questions", "coverage", "reliability", "resolution")
-
-
-def score_cache() -> ScoreCache:
-    return current_app.extensions["scores"]
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str,
