@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -51,15 +50,30 @@ class Automation:
 
 
 @dataclass(frozen=True)
+class ScoreRow:
+    """One subject's scores on a resolved question: a forecaster or a crowd aggregate.
+
+    ``brier`` is the time-weighted Brier (0–1), ``relative_brier`` that minus the crowd
+    median's (NaN without a peer), ``coverage`` the share of the question's time scored.
+    """
+
+    subject_id: int  # a user's id, or a crowd aggregate's (scoring.book.CROWD_IDS)
+    name: str
+    brier: float
+    relative_brier: float
+    coverage: float
+
+
+@dataclass(frozen=True)
 class QuestionPage:
     """What the question page shows to one viewer at one moment.
 
     ``mine`` is the viewer's forecasts, newest first. ``crowd`` is None while the viewer may not
-    see the crowd (``sees_crowd``). ``scores`` holds one dict per scored subject on a resolved
-    question (name, brier, relative_brier, coverage ...), best Brier first: everyone's for a
-    manager, else the viewer's and the crowd aggregates'. ``dependants`` (questions conditional
-    on this one) are those the viewer may open. ``automation`` and ``similar`` (a draft's
-    look-alikes) are for managers only: None and [] for anyone else.
+    see the crowd (``sees_crowd``). ``scores`` holds a resolved question's scores, best Brier
+    first: everyone's for a manager, else the viewer's and the crowd aggregates'. The origin's
+    ``dependants`` (questions conditional on this one) are those the viewer may open.
+    ``automation`` and ``similar`` (a draft's look-alikes) are for managers only: None and []
+    for anyone else.
     """
 
     question: Question
@@ -70,7 +84,7 @@ class QuestionPage:
     sees_crowd: bool
     crowd: CrowdView | None
     chart: CrowdChart
-    scores: list[dict[str, Any]]
+    scores: list[ScoreRow]
     origin: briefings.QuestionOrigin
     discussion: discussion.Thread
     trail: list[ResolutionEvent]
@@ -118,17 +132,19 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
 
 
 def question_scores(session: Session, question: Question, viewer: User,
-                    scores: ScoreCache) -> list[dict[str, Any]]:
-    """Scores on a resolved question, best Brier first, each with the subject's ``name``:
-    everyone's for a manager, the viewer's own and the crowd aggregates' for anyone else."""
+                    scores: ScoreCache) -> list[ScoreRow]:
+    """Scores on a resolved question, best Brier first: everyone's for a manager, the
+    viewer's own and the crowd aggregates' for anyone else; [] while unresolved."""
     if question.outcome is None:
         return []
     table = scores.book(session).for_question(question.id)  # type: ignore[arg-type]
     if not viewer.has_role(Role.manager):
         table = table.loc[(table["forecaster_id"] == viewer.id) | is_crowd(table["forecaster_id"])]
     names = forecaster_names(session, table["forecaster_id"])
-    rows = table.sort_values("brier").to_dict("records")
-    return [{**row, "name": names.get(int(row["forecaster_id"]), "?")} for row in rows]
+    return [ScoreRow(subject_id=int(row.forecaster_id), name=names.get(int(row.forecaster_id), "?"),
+                     brier=float(row.brier), relative_brier=float(row.relative_brier),
+                     coverage=float(row.coverage))
+            for row in table.sort_values("brier", kind="stable").itertuples(index=False)]
 
 
 def automation(session: Session, question: Question) -> Automation:

@@ -96,13 +96,14 @@ def test_scores_on_a_resolved_question_are_the_viewers_own_and_the_crowds(
     later = question.closes_at + 2 * DAY
 
     mine = page_of(session, question.id, forecaster, now=later)
-    names = [row["name"] for row in mine.scores]
+    names = [row.name for row in mine.scores]
     assert "Finn" in names and "Rowena" not in names and "Crowd: median" in names
-    finn = next(row for row in mine.scores if row["name"] == "Finn")
-    assert finn["brier"] == pytest.approx(0.04)  # (0.2 − 0)² from day 1 to the close
+    finn = next(row for row in mine.scores if row.name == "Finn")
+    # (0.2 − 0)² from day 1 to the close
+    assert finn.brier == pytest.approx(0.04) and finn.subject_id == forecaster.id
     everyone = page_of(session, question.id, manager, now=later)
-    assert {"Finn", "Rowena"} <= {row["name"] for row in everyone.scores}
-    briers = [row["brier"] for row in everyone.scores]
+    assert {"Finn", "Rowena"} <= {row.name for row in everyone.scores}
+    briers = [row.brier for row in everyone.scores]
     assert briers == sorted(briers)  # best first
     assert [label for label, _ in everyone.chart.marks] == ["Closed", "Resolved"]
     assert [e.to_outcome.value for e in everyone.trail] == ["no"]
