@@ -56,7 +56,7 @@ def publish_accepted(
                                 stated_by=forecaster_of(session, publication), now=now)
         published[row.id] = question
         created.append(question)
-    session.commit()
+    session.flush()
     return created
 
 

@@ -175,7 +175,7 @@ def update_draft(
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
     draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
-    session.commit()
+    session.flush()
     session.refresh(draft)
     return draft
 
@@ -216,7 +216,7 @@ def reject_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None
 def _set_state(session: Session, draft: BriefingDraft, state: DraftState) -> None:
     draft.state = state
     session.add(draft)
-    session.commit()
+    session.flush()
 
 
 def _require_unpublished(draft: BriefingDraft) -> None:
@@ -253,6 +253,6 @@ def promote_sentence(
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )
     session.add(draft)
-    session.commit()
+    session.flush()
     session.refresh(draft)
     return draft

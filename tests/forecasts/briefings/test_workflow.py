@@ -146,6 +146,7 @@ def test_a_conditional_draft_needs_its_condition_accepted(session, manager, cloc
     dredging = by_title(rows, "If the port authority approves")
     condition = by_title(rows, "Will the port authority approve the budget")
     accept(session, manager, dredging)
+    session.commit()  # the accepting request ends; the refused publish below rolls back its own
     with pytest.raises(Conflict, match="accept that condition draft too"):
         briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
     session.rollback()
