@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,9 +20,10 @@ from forecasts.briefings.clauses import (
     mentions_level,
     readings_in,
     subject_of,
+    uninverted,
 )
+from forecasts.briefings.deadlines import event_in_month, horizon_of
 from forecasts.briefings.gazetteer import tags_for
-from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
 from forecasts.briefings.judgments import (
     ANCHOR,
     EXPECT,
@@ -32,9 +34,15 @@ from forecasts.briefings.judgments import (
     lead_in,
 )
 from forecasts.briefings.layout import blocks_of, read_layout
-from forecasts.briefings.numbers import ODDS_STATEMENT, STATED_ESTIMATE, probability_in
+from forecasts.briefings.numbers import words_only
 from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
 from forecasts.briefings.sentences import split_sentences
+from forecasts.briefings.stated import (
+    number_judgment,
+    stated_estimate,
+    with_stated_number,
+    without_stated,
+)
 from forecasts.briefings.text import validated_text
 from forecasts.briefings.wording import (
     CONTINUING,
@@ -141,6 +149,12 @@ _ASIDE = re.compile(
 _HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"
                          r"(?:chance|possibility|prospect|likelihood|probability)\s+of\b)",
                          re.IGNORECASE)
+# "A 1-in-4 chance exists that X", "a real possibility remains that X": "There is ... that X".
+_EXISTS = re.compile(r"^(?:an?|some)\s+(?=[^,;]{0,60}?\b(?:chance|possibility|probability|"
+                     r"likelihood|risk|prospect)\s+(?:exists|remains)\s+(?:that|of)\b)",
+                     re.IGNORECASE)
+_EXISTS_VERB = re.compile(r"\b(chance|possibility|probability|likelihood|risk|prospect)\s+"
+                          r"(?:exists|remains)\s+(?=that\b|of\b)", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
 
 
@@ -152,94 +166,83 @@ def _past_aside(match: re.Match[str]) -> str:
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
+    if _EXISTS.match(text):
+        text = _EXISTS_VERB.sub(r"\1 ", _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1),
+                                count=1)
     text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
+    text = uninverted(text)
+    confidences = [analytic_confidence(clause) for clause in clauses_of(label_first(text))]
     text = label_first(_ASIDE.sub(_past_aside, text))
-    stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
-    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
-                                              or stated or lead_in(text)[1]
-                                              or mentions_level(text)):
+    if len(text) > MAX_SENTENCE_CHARS:
         return []
+    if whole := number_judgment(text, state.published):
+        whole.confidence = analytic_confidence(text)
+        return [whole]
+    stated = stated_estimate(text)
+    if not (ANCHOR.search(text) or EXPECT.match(text) or stated or lead_in(text)[1]
+            or mentions_level(text)):
+        return []
+    body = without_stated(text, stated) if stated else text
+    clauses = clauses_of(body)
+    if len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
+        confidences = [analytic_confidence(text)] * len(clauses)
     readings: list[Reading] = []
-    for clause in clauses_of(text):
-        stripped, horizon, unknown = _horizon_of(clause, state.published)
-        for reading in readings_in(stripped, state.last_condition):
+    governing: str | None = None
+    for clause, confidence in zip(clauses, confidences, strict=True):
+        stripped, horizon, unknown = horizon_of(clause, state.published)
+        found = readings_in(stripped, state.last_condition)
+        # A confidence governs its own clause and the ones after it; stated alone ("though we
+        # have low confidence in this") it governs the judgment before it.
+        governing = confidence or governing
+        if confidence and not found and readings:
+            for earlier in readings:
+                earlier.confidence = earlier.confidence or confidence
+        for reading in found:
             reading.horizon, reading.open_horizon = horizon, unknown
+            reading.confidence = governing
             readings.append(reading)
-    return _with_stated_number(stated, readings, state) if stated else readings
+    readings = _elided(readings)
+    return with_stated_number(stated, readings, state.published) if stated else readings
 
 
-def _horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:
-    """The clause without its deadline phrases, the date they name, and an undated deadline.
-
-    Every deadline phrase leaves the clause, so a title carries exactly one: with several
-    ("in the coming months, before March") the earliest date holds; a deadline with no date
-    ("before the next G20 summit") is returned as written for the manager to date.
-    """
-    found = find_horizons(clause, published)
-    for _, phrase in found:
-        clause = _remove_phrase(clause, phrase)
-    unknown = open_horizon(clause)
-    if unknown is not None:
-        clause = _remove_phrase(clause, unknown)
-        # "before the October elections" still names its month.
-        if month := month_named(unknown, published):
-            found, unknown = [(month, unknown)], None
-    if not found:
-        return clause, None, unknown
-    when = min(when for when, _ in found)
-    return clause, (when, " ".join(phrase for _, phrase in found)), unknown
+# "Tallinn is likely to expel him, though Riga almost certainly will not": the second
+# judgment's verb phrase is the first one's, left out.
+_ELIDED = re.compile(r"^\s*(?:do\s+so|so|too|as\s+well|either)?\s*[.!]?\s*$", re.IGNORECASE)
 
 
-def _with_stated_number(stated: re.Match[str], readings: list[Reading],
-                        state: _State) -> list[Reading]:
-    """A number the sentence states for its judgment wins over the word ("likely ... we put the
-    chance at about 60 %"); on its own ("we put the chance of a ceasefire at 20 %") it is one."""
-    found = probability_in(stated["number"])
-    if found is None:
-        return readings
-    term = " ".join(stated["number"].split())
-    pending = [r for r in readings if r.numbers is None]
-    if pending:
-        # The estimate follows the judgment it quantifies: the nearest one before it.
-        reading = pending[-1]
-        reading.numbers, reading.negated = found, False
-        number_tail = rf"\s+(?:at|to\s+be|as)\s+[^,;]*?{re.escape(stated['number'])}.*$"
-        if reading.vp is not None:
-            reading.vp = re.sub(number_tail, "", reading.vp)
-        reading.rest = re.sub(number_tail, "", reading.rest)
-        reading.term = f"{reading.term} ({term})"
-        return readings
-    after = stated.groupdict().get("after")
-    if readings or not (stated["what"] or after):
-        return readings
-    what: str = stated["what"] or after  # type: ignore[assignment]  # one is set (checked above)
-    said_that = after is not None or \
-        re.search(rf"\bthat\s+{re.escape(what)}", stated[0]) is not None
-    what, horizon, unknown = _horizon_of(what, state.published)
-    subject, vp = gerund_question(trim(what))
-    if vp is None and said_that and (parsed := clause_question(trim(what))) and parsed[1]:
-        subject, vp = parsed
-    return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
-                    negated=False, horizon=horizon, open_horizon=unknown)]
+def _elided(readings: list[Reading]) -> list[Reading]:
+    for before, reading in itertools.pairwise(list(readings)):
+        if reading.vp is not None and _ELIDED.match(reading.vp):
+            reading.vp, reading.rest = before.vp, before.rest
+            if reading.vp is None and not reading.rest:
+                reading.rest = ""
+    return readings
+
+
+_BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b",
+                             re.IGNORECASE)
+
+
+def _confidence_of_previous(text: str) -> str | None:
+    """The analytic confidence a sentence states of the judgments before it, if it does."""
+    confidence = analytic_confidence(text)
+    return confidence if confidence and _BACK_REFERENCE.search(text) else None
 
 
 def _read_sentence(sentence: _Sentence, state: _State) -> None:
     readings = _sentence_readings(sentence.text, state)
+    if not readings and (confidence := _confidence_of_previous(sentence.text)):
+        # "We have low confidence in this assessment.": it governs the judgments just made.
+        for draft in state.drafts:
+            if draft.sentence_index == sentence.index - 1 and not draft.is_condition:
+                draft.confidence = draft.confidence or confidence
     if not readings:
         state.context.append(ContextSentence(sentence.block, sentence.source, sentence.index,
                                              sentence.text))
         return
-    confidence = analytic_confidence(sentence.text)
     for reading in readings:
         _add_drafts(reading, sentence, state)
-        state.drafts[-1].confidence = confidence
-
-
-def _remove_phrase(text: str, phrase: str) -> str:
-    cleaned = text.replace(phrase, " ", 1)
-    cleaned = re.sub(r"\s+([,.;:!?])", r"\1", cleaned)
-    cleaned = re.sub(r"^[\s,;:]+", "", cleaned)
-    return re.sub(r",\s*,", ",", " ".join(cleaned.split()))
+        state.drafts[-1].confidence = reading.confidence
 
 
 def _probability(reading: Reading, yardstick: str) -> tuple[float, float, float, str | None]:
@@ -285,15 +288,19 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
     for sibling in reading.siblings:
         tag_text = tag_text.replace(sibling, " ")
     unknown = reading.open_horizon if reading.horizon is None else None
+    # The phrase as written, for the criteria: undated, or an event dated only by its month.
+    note = unknown or (reading.horizon[1] if reading.horizon
+                       and event_in_month(reading.horizon[1], state.published) else None)
     return Draft(
-        date_needed=unknown is not None, horizon=unknown,
+        date_needed=unknown is not None, horizon=note,
         quote=sentence.text, source=sentence.source, block=sentence.block,
-        sentence_index=sentence.index, term=reading.term, probability=point, low=low, high=high,
+        sentence_index=sentence.index, term=words_only(reading.term), probability=point,
+        low=low, high=high,
         yardstick=state.yardstick, band=band, negated=reading.negated,
         conditional=condition is not None, condition=condition.text if condition else None,
         title=question,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
-                                        condition, bool(vp and CONTINUING.match(vp)), unknown),
+                                        condition, bool(vp and CONTINUING.match(vp)), note),
         closes_at=closes_at, tags=tags_for(tag_text),
         condition_negated=bool(condition and condition.negated),
         condition_ref=condition.ref if condition else None, source_date=sentence.source_date,

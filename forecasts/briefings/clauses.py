@@ -9,6 +9,7 @@ from dataclasses import replace
 from forecasts.briefings import estimative
 from forecasts.briefings.judgments import (
     ANCHOR,
+    JUDGEMENT_TERMS,
     Condition,
     Reading,
     expectation,
@@ -66,6 +67,8 @@ _FRAMING_THAT = re.compile(
     re.IGNORECASE,
 )
 _FRAMING_LEAD = re.compile(
+    r"^(?:we|i|analysts?)\s+(?:only\s+)?(?:have|hold|place)\s+(?:only\s+)?(?:\w+\s+)?confidence\s+"
+    r"(?:in\s+(?:our|the|this|a)\s+(?:judge?ment|assessment|view|estimate|conclusion)\s+)?that\s+|"
     r"^(?:we|i|analysts?|officials|observers|the\s+\w+\s+community)\s+(?:also\s+|now\s+|still\s+)?"
     r"(?:assess|judge|believe|think|estimate|consider|anticipate|forecast|calculate)(?:s|ed)?\s+"
     r"(?:with\s+\w+\s+confidence\s+)?(?:that\s+)?",
@@ -89,7 +92,7 @@ _FOCUS = re.compile(r"^(?:even|only|also|just|both|and|but|so|then|yet)\s+", re.
 _IMPERSONAL = re.compile(r"^(?:it|there|this)$", re.IGNORECASE)
 _IMPERSONAL_REST = re.compile(
     r"^\s*(?:chance|probability|likelihood|possibility|risk|odds)?\s*"
-    r"(?:that\s+(?P<clause>.+)|of\s+(?P<phrase>.+)|(?P<bare>(?:the|a|an|[A-Z][\w'’-]*)\s+\S.+))$",
+    r"(?:(?:that|whether)\s+(?P<clause>.+)|of\s+(?P<phrase>.+)|(?P<bare>(?:the|a|an|[A-Z][\w'’-]*)\s+\S.+))$",
     re.IGNORECASE,
 )
 _OF_GERUND = re.compile(r"^\s*of\s+(?P<phrase>\w+ing\b.*)$", re.IGNORECASE)
@@ -159,8 +162,8 @@ def _peel_number(reading: Reading) -> Reading:
 
 def _negated_vp(reading: Reading) -> Reading:
     """'is likely not to X' and 'is likely to not X' negate the judgement too."""
-    if reading.vp and re.match(r"not\s+", reading.vp, re.IGNORECASE):
-        reading.vp = reading.vp[4:].lstrip()
+    if reading.vp and re.match(r"not(?:\s+|\s*[.!]?\s*$)", reading.vp, re.IGNORECASE):
+        reading.vp = reading.vp[3:].lstrip()
         reading.negated = not reading.negated
     return reading
 
@@ -329,6 +332,31 @@ def _level_of(clause: str) -> Reading | None:
         else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one
     return Reading(subject=subject, vp=vp, rest="", term=phrase,
                    rung=estimative.PHRASES[phrase], numbers=None, negated=False)
+
+
+# "Only if Belgrade recognises Kosovo is a deal likely", "Not unless the talks resume will
+# Brussels probably lift the ban": the main clause inverts its verb after the condition.
+_INVERTED = re.compile(r"^(?P<conn>only\s+if|only\s+when|only\s+once|not\s+unless|not\s+until)\s+"
+                       r"(?P<rest>\S.+)$", re.IGNORECASE)
+_INVERTED_AUX = re.compile(r"\s(?P<aux>is|are|will|would)\s+(?=\S)", re.IGNORECASE)
+_TERM = re.compile(rf"(?<![\w-])(?:{JUDGEMENT_TERMS})(?![\w-])", re.IGNORECASE)
+
+
+def uninverted(clause: str) -> str:
+    """An inverted "only if" clause in plain order: "If C, S is likely ..."; else unchanged."""
+    match = _INVERTED.match(clause.strip())
+    if match is None:
+        return clause
+    rest = match["rest"]
+    for aux in reversed(list(_INVERTED_AUX.finditer(rest))):
+        main = rest[aux.end():]
+        term = _TERM.search(main)
+        if term is None or not main[: term.start()].strip() or \
+                _TERM.search(rest[: aux.start()]):
+            continue
+        subject, judged = main[: term.start()].strip(), main[term.start():]
+        return f"If {trim(rest[: aux.start()])}, {subject} {aux['aux']} {judged}"
+    return clause
 
 
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:

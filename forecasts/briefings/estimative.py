@@ -247,6 +247,15 @@ COMMON_HEDGES: dict[str, tuple[int, str]] = {
     "all but certain": (ALMOST_CERTAIN, "synonym of 'almost certain'"),
     "near certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
     "near-certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
+    "odds-on": (LIKELY, "betting usage: odds-on is better than even, the favourite; the likely "
+                "band"),
+    "odds on": (LIKELY, "as 'odds-on'"),
+    "evens": (EVEN, "betting usage: evens is 1 to 1, an even chance"),
+    "even money": (EVEN, "as 'evens'"),
+    "would not be surprised": (EVEN, "'we would not be surprised if X' keeps X open without "
+                               "favouring it: as 'real possibility'"),
+    "would not be at all surprised": (LIKELY, "stronger than 'would not be surprised'; as "
+                                      "'good chance'"),
 }
 
 # Hedges that carry no likelihood at all: a sentence resting on one is context, not a forecast.

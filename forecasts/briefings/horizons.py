@@ -191,6 +191,48 @@ def _calendar_date(match: re.Match[str], published: date) -> date | None:
 
 
 _DATED = re.compile(_DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
+
+
+def _relative_quarter(match: re.Match[str], published: date) -> date:
+    """The end of the briefing's quarter ("this quarter") or of the one after ("next quarter")."""
+    start = date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
+    later = 0 if match["which"].lower() in ("this", "current") else 1
+    return start + relativedelta(months=3 * (later + 1))
+
+
+# Numeric dates: "30/06/2027" (day first), "06/30/2027" (month first), "2027/06/30"; dots and
+# dashes too. One with both parts 12 or under reads two ways: it is never guessed.
+_SLASHED = re.compile(_DATE_PREP + r"\s+(?:the\s+)?(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])"
+                      r"(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})|(?P<iy>\d{4})(?P<isep>[/.])(?P<im>\d{1,2})"
+                      r"(?P=isep)(?P<id>\d{1,2}))\b", re.I)
+
+
+def slashed_reading(match: re.Match[str]) -> date | str | None:
+    """The date a numeric date names; "ambiguous" when both readings are dates; None when
+    neither is."""
+    if match["iy"]:
+        parts = [(int(match["iy"]), int(match["im"]), int(match["id"]))]
+    else:
+        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+        a, b = int(match["a"]), int(match["b"])
+        parts = [(year, b, a), (year, a, b)] if a != b else [(year, a, b)]
+    dates = []
+    for year, month, day in parts:
+        try:
+            dates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if len(dates) > 1:
+        return "ambiguous"
+    return dates[0] if dates else None
+
+
+def _slashed_date(match: re.Match[str], published: date) -> date | None:
+    when = slashed_reading(match)
+    if not isinstance(when, date):
+        return None  # ambiguous or impossible: open_horizon flags it for the manager
+    inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
+    return when + timedelta(days=1) if inclusive else when
 _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
     (_DATED, _calendar_date),
     (re.compile(_NEXT + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
@@ -228,6 +270,12 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 r"(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|(?P<q2>Q[1-4]))"
                 r"(?:\s+(?:of\s+)?(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year))?\b", re.I),
      lambda m, p: _quarter(_QuarterMatch(m), p)),  # type: ignore[arg-type]  # read by group name
+    # "by the end of next quarter", "this quarter", "in the coming quarter": calendar quarters
+    # counted from the briefing's own.
+    (re.compile(r"(?:(?:by|before|until|in|during|through|within)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
+                r"(?:the\s+)?(?P<which>this|next|current|coming|following)\s+quarter\b", re.I),
+     _relative_quarter),
+    (_SLASHED, _slashed_date),
     (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
@@ -238,8 +286,10 @@ _EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|"
           r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
 # "before the next G20 summit", "until the budget vote": the whole event, compound nouns too.
 OPEN_HORIZON = re.compile(
-    r"\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
+    r"(?:\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
     r"in\s+the\s+run-up\s+to)\s+(?:the\s+|a\s+|its\s+|their\s+|his\s+|her\s+)?"
+    # "at the February meeting", "at its next summit": "at" only before a determiner
+    r"|\bat\s+(?:the|its|their|this|next)\s+)"
     rf"(?:[\w'’.-]+\s+){{0,4}}?{_EVENT}(?:\s+{_EVENT})*\b"
     r"(?:\s+(?:in|of)\s+[A-Z][\w-]+)?",
     re.IGNORECASE,
@@ -289,19 +339,24 @@ def open_horizon(text: str) -> str | None:
         # 2000 is a leap year, so only a date no year has fails.
         if _word_bounded(text, dated) and _parsed_date(dated["date"], 2000) is None:
             return dated[0]
+    for slashed in _SLASHED.finditer(text):  # "by 05/06/2027" reads two ways; "by 31/31/2027" none
+        if _word_bounded(text, slashed) and not isinstance(slashed_reading(slashed), date):
+            return slashed[0]
     return None
 
 
-def month_named(phrase: str, published: date) -> date | None:
-    """The first day of the month a deadline phrase names ("before the October elections"),
-    the next such month after ``published``; None when it names no month."""
+def month_event_end(phrase: str, published: date) -> date | None:
+    """The end (the next month's first day) of the month a deadline names for an event ("at
+    the February meeting", "before the October elections"): the event may fall on any day of
+    it. The next such month after ``published``; None when the phrase names no month."""
     match = re.search(_MONTH + r"(?:\s+(?P<y>20\d\d))?", phrase, re.IGNORECASE)
     if match is None or _DATED.search(phrase):  # "by 31 June": the day is wrong, so is the month
         return None
     month = _MONTHS.index(match["month"].lower()) + 1
     if match["y"]:
-        return date(int(match["y"]), month, 1)
-    return _next_after(published, month)
+        return date(int(match["y"]), month, 1) + relativedelta(months=1)
+    end = date(published.year, month, 1) + relativedelta(months=1)
+    return end if end > published else end + relativedelta(years=1)
 
 
 def find_horizon(text: str, published: date) -> tuple[date, str] | None:

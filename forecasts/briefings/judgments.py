@@ -29,6 +29,7 @@ _NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot"
                "likelihood", "prospect", "bet")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
+JUDGEMENT_TERMS = _J  # the judgement words, as one regex alternation
 _NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
 # Comparatives ("more likely", "less likely") compare; they are not judgements, so not listed.
 _QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|thus|even|however|"
@@ -95,6 +96,7 @@ class Reading:
     horizon: tuple[date, str] | None = None
     open_horizon: str | None = None  # a deadline named without a date: a manager sets it
     siblings: list[str] = field(default_factory=list)
+    confidence: str | None = None  # analytic confidence governing this judgment, if stated
 
 
 def parse_percent(text: str) -> tuple[float, float] | None:
@@ -209,9 +211,16 @@ def expectation(clause: str) -> Reading | None:
 
 
 _LEAD_IN = re.compile(
-    r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
+    # "The odds are even that X": evens; "the odds are 3 to 1 against" is odds (numbers).
+    r"^(?:(?:the\s+)?(?:odds|chances)\s+are\s+(?:about\s+|roughly\s+|now\s+)?(?P<even>even|evens)"
+    r"(?:\s+money)?|"
+    r"(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?!\s+(?:\w+\s+)?(?:\d|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|even|against|slim|low|high|small|remote))"
+    r"(?:\s+good)?|(?:the\s+)?(?:chances|odds)\s+are\s+(?:(?P<lvery>very)\s+)?"
+    r"(?P<lvl>slim|low|small|remote|high)|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
-    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+be\s+(?:very\s+)?surprised)\s+if|"
+    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+(?:not\s+)?be\s+(?:very\s+|at\s+all\s+)?"
+    r"surprised)\s+if|"
     # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
     rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
@@ -239,6 +248,10 @@ def label_first(sentence: str) -> str:
     return f"{match['label']}: {body}"
 
 
+_LEVELS = {"slim": "slim chance", "low": "low probability", "small": "small chance",
+           "remote": "remote chance", "high": "high probability"}
+
+
 def lead_in(clause: str) -> tuple[str, str | None]:
     """The clause without a leading hedge ("Chances are", "We doubt that", "In all likelihood,")
     and that hedge's phrase, which then judges the clause's bare "will"."""
@@ -257,6 +270,12 @@ def lead_in(clause: str) -> tuple[str, str | None]:
             " ".join(match["label"].lower().split())
     elif match["surprised"]:
         phrase = " ".join(match["surprised"].lower().split())
+    elif match["even"]:
+        phrase = "even odds"
+    elif match["lvl"]:  # "the chances are slim that X": the hedge with that level
+        level = match["lvl"].lower()
+        phrase = "remote chance" if match["lvery"] and level != "high" else \
+            "very good chance" if match["lvery"] else _LEVELS[level]
     else:
         phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
     return clause[match.end():], phrase
@@ -264,8 +283,12 @@ def lead_in(clause: str) -> tuple[str, str | None]:
 
 def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
     """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y"), or its
-    number ("we estimate a 70 % probability that X will Y")."""
-    if phrase is None or reading.term not in ("will", "will continue to", "would") \
+    number ("we estimate a 70 % probability that X will Y").
+    A negated clause under a hedge ("chances are that X will not Y") keeps its negation: the
+    question asks whether X will Y, at the complement of the hedge's band (as "probably not").
+    """
+    if phrase is None or reading.term not in ("will", "will continue to", "would", "will not",
+                                               "would not") \
             or reading.numbers is not None:
         return reading
     stated = numbers.probability_in(phrase) if phrase not in estimative.PHRASES else None
@@ -273,6 +296,8 @@ def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
         reading.term, reading.rung, reading.numbers = phrase, None, stated
     elif phrase in estimative.PHRASES:
         reading.term, reading.rung = phrase, estimative.PHRASES[phrase]
+    if reading.negated and (stated is not None or phrase in estimative.PHRASES):
+        reading.term = f"{reading.term} … not"
     return reading
 
 

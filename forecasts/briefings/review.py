@@ -186,7 +186,7 @@ def draft_criteria(draft: BriefingDraft) -> str:
                            draft.condition_negated) if draft.condition else None)
     return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
                         condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
-                        horizon=draft.horizon if draft.date_needed else None)
+                        horizon=draft.horizon)  # set only when undated or dated by its month
 
 
 def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None:

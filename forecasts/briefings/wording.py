@@ -22,8 +22,8 @@ _VERBS = frozenset((
     "devalue", "die", "disrupt", "dissolve", "do", "drop", "ease", "elect", "embargo", "emerge",
     "end", "enforce", "engage", "enter", "erupt", "escalate", "establish", "evacuate", "exit",
     "expand", "expel", "extend", "face", "fail", "fall", "fight", "fire", "flee", "follow", "form",
-    "fracture", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have", "hike",
-    "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene", "introduce",
+    "fracture", "free", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have",
+    "hike", "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene", "introduce",
     "invade", "invest", "invoke", "join", "kill", "launch", "lead", "leave", "lift", "loosen",
     "lose", "maintain", "make", "meet", "merge", "mobilise", "mobilize", "move", "nationalise",
     "nationalize", "negotiate", "normalise", "normalize", "occupy", "offer", "open", "order",
@@ -45,7 +45,10 @@ _IRREGULAR = {
     "built": "build",
     "fought": "fight", "gave": "give", "grew": "grow", "led": "lead", "met": "meet", "paid": "pay",
     "rose": "rise", "sold": "sell", "sank": "sink", "went": "go", "did": "do", "does": "do",
-    "has": "have", "had": "have", "won": "win", "goes": "go",
+    "has": "have", "had": "have", "won": "win", "goes": "go", "froze": "freeze", "fled": "flee",
+    "sought": "seek", "spoke": "speak", "wrote": "write", "bought": "buy", "caught": "catch",
+    "chose": "choose", "drove": "drive", "overthrew": "overthrow", "threw": "throw",
+    "forgave": "forgive", "rode": "ride", "stood": "stand", "told": "tell", "thought": "think",
 }
 _AUX_BE = {"is", "are", "was", "were"}
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|its|their|his|her|our)\b|^\S+['’]s\b",
@@ -87,6 +90,9 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
         word = words[index]
         if not word[:1].islower():
             continue
+        if word in ("were", "was") and index + 1 < len(words) and words[index + 1] == "to":
+            # "if Minsk were to free them": the subjunctive asks "Will Minsk free them"
+            return " ".join(words[:index]), " ".join(words[index + 2:])
         if word in _AUX_BE:
             return " ".join(words[:index]), " ".join(["be", *words[index + 1:]])
         if words[index - 1].lower() in _DETERMINERS:  # "the strike spreads": a noun after "the"
@@ -155,11 +161,49 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
                 and not following.endswith("s") and following.lower() not in _NOT_VERBS \
                 and following.lower() not in _FUNCTION_WORDS:
             continue  # "factions raid the base": a plural noun, then its verb
-        base = word[:-3] + "y" if word.endswith("ies") else \
+        base = _unlisted_past(word) if word.endswith("ed") else \
+            word[:-3] + "y" if word.endswith("ies") else \
             word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
             word[:-1] if word.endswith("s") and not word.endswith("ss") else word
         return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return None
+
+
+def _unlisted_past(word: str) -> str:
+    """The base form of an unlisted verb in the past ("freed", "stopped", "escalated"): a
+    question asks in the present what a subjunctive past ("we would be surprised if X freed
+    them") or a condition ("if X stopped") says."""
+    lower = word.lower()
+    if lower.endswith("ied"):
+        return lower[:-3] + "y"
+    if lower.endswith("eed"):
+        return lower[:-1]
+    stem = lower[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    if stem[-1:] in ("c", "s", "v", "z", "u", "g") or re.search(r"[^aeiou]at$", stem):
+        return stem + "e"
+    return stem
+
+
+_NEGATED_VP = re.compile(r"^(?P<aux>(?:do|did|does|be|have|has|had)\s+)?(?:not|never)\s+"
+                         r"(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+def positive_vp(vp: str) -> tuple[str, bool]:
+    """(the positive verb phrase, whether it was negated): "not sign the accord", "do not
+    reopen", "be not lifted", "have not signed" ask whether X signs, reopens, is lifted."""
+    match = _NEGATED_VP.match(vp.strip())
+    if match is None:
+        return vp, False
+    aux, rest = (match["aux"] or "").strip().lower(), match["rest"]
+    if aux == "be":
+        return f"be {rest}", True
+    if aux in ("have", "has", "had"):
+        first, _, tail = rest.partition(" ")
+        base = _base_form(first) or (_unlisted_past(first) if first.endswith("ed") else first)
+        return f"{base} {tail}".strip(), True
+    return rest, True
 
 
 def gerund_question(phrase: str) -> tuple[str, str | None]:
