@@ -167,8 +167,8 @@ def _past_aside(match: re.Match[str]) -> str:
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
     if _EXISTS.match(text):
-        text = _EXISTS_VERB.sub(r"\1 ", _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1),
-                                count=1)
+        text = _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1)
+        text = _EXISTS_VERB.sub(r"\1 ", text, count=1)
     text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
     text = uninverted(text)
     confidences = [analytic_confidence(clause) for clause in clauses_of(label_first(text))]

@@ -18,7 +18,7 @@ from forecasts.briefings.judgments import (
     parse_percent,
     with_lead_in,
 )
-from forecasts.briefings.wording import clause_question, gerund_question, trim
+from forecasts.briefings.wording import clause_question, gerund_question, positive_vp, trim
 
 # "but" joins clauses, except in hedges: "all but certain", "anything but likely".
 _CLAUSE_BREAK = re.compile(r";\s+|,?(?<!\ball)(?<!\banything)(?<!\bnothing)\s+but\s+|"
@@ -207,6 +207,9 @@ def _embedded(reading: Reading, clause: str) -> Reading:
         reading.negated = reading.negated != inner.negated
     elif parsed := clause_question(clause):
         reading.subject, reading.vp = parsed
+        if reading.vp:  # "a 1 in 4 chance that the mill does not reopen"
+            reading.vp, negated = positive_vp(reading.vp)
+            reading.negated = reading.negated != negated
     else:
         reading.subject, reading.vp = "it", f"happen that {clause}"
     reading.rest = ""
@@ -298,8 +301,11 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
     parsed = clause_question(trim(body))
     if parsed is None or not parsed[1]:
         return None
-    return Reading(subject=parsed[0], vp=parsed[1], rest="", term=hedge,
-                   rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
+    # "we would be surprised if Minsk did not free them": the hedge's complement (as "not")
+    vp, negated = positive_vp(parsed[1])
+    term = f"{hedge} … not" if negated and stated is None else hedge
+    return Reading(subject=parsed[0], vp=vp, rest="", term=term,
+                   rung=estimative.PHRASES.get(hedge), numbers=stated, negated=negated)
 
 
 # "The probability of a snap election is low", "the chances that X happens are slim": a level

@@ -45,7 +45,9 @@ ANCHOR = re.compile(
     rf"(?P<pct>{numbers.ANY})\s+"
     rf"(?P<pctkind>chance|probability|likelihood|risk)"
     rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
-    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)\s+(?P<mneg>not\s+)?"
+    # "…, though Riga probably will." ends at the modal: its verb phrase is the one before
+    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)"
+    rf"(?:\s+|(?=\s*[.!]?\s*$))(?P<mneg>not(?:\s+|(?=\s*[.!]?\s*$)))?"
     rf"(?:(?P<adv>{_ADV}|possibly|perhaps)\s+)?(?:{_NUM_PAREN.format(name='mnum')}\s+)?"
     rf"(?P<mneg2>not\s+)?(?P<cont>continue\s+to\s+)?"
     rf")",

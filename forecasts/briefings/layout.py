@@ -8,6 +8,7 @@ from datetime import date
 
 from dateutil import parser as date_parser
 
+from forecasts.briefings.numbers import labelled_number
 from forecasts.briefings.parsed import Block
 
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
@@ -138,6 +139,8 @@ def _is_heading_like(line: _Line, following: _Line | None) -> bool:
     if line.kind != "text" or _TERMINAL.search(line.text) or _RUNS_ON.search(line.text):
         return False
     if len(line.text) > 100 or len(line.text.split()) > 14:
+        return False
+    if labelled_number(line.text):  # "Snap election in Sofia: 40%" states a judgment
         return False
     runs_on = following is not None and following.kind == "text" and following.text[:1].islower()
     return not runs_on

@@ -23,7 +23,8 @@ _VERBS = frozenset((
     "end", "enforce", "engage", "enter", "erupt", "escalate", "establish", "evacuate", "exit",
     "expand", "expel", "extend", "face", "fail", "fall", "fight", "fire", "flee", "follow", "form",
     "fracture", "free", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have",
-    "hike", "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene", "introduce",
+    "hike", "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene",
+    "introduce",
     "invade", "invest", "invoke", "join", "kill", "launch", "lead", "leave", "lift", "loosen",
     "lose", "maintain", "make", "meet", "merge", "mobilise", "mobilize", "move", "nationalise",
     "nationalize", "negotiate", "normalise", "normalize", "occupy", "offer", "open", "order",
@@ -182,6 +183,9 @@ def _unlisted_past(word: str) -> str:
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
         return stem[:-1]
     if stem[-1:] in ("c", "s", "v", "z", "u", "g") or re.search(r"[^aeiou]at$", stem):
+        return stem + "e"
+    # one syllable ending consonant-vowel-consonant drops a silent e: "fined", "ruled", "timed"
+    if len(re.findall(r"[aeiou]+", stem)) == 1 and re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem):
         return stem + "e"
     return stem
 

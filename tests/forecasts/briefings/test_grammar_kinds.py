@@ -1,0 +1,331 @@
+"""The kinds of judgment a fresh trial found missed or mis-read: odds in any word order, hedges
+over a negated clause, inverted "only if", labels with numbers, second judgments after
+"although", stated-number clauses and subjunctives in titles, analytic confidence per judgment,
+relative quarters, events dated by a month, numeric dates. Every sentence is written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forecasts.briefings import parse_briefing
+from forecasts.briefings.numbers import probability_in, words_only
+
+ON = date(2026, 11, 27)  # a Friday in the fourth quarter
+DEFAULT = "2027-05-27"
+
+
+def judgments(text: str):  # type: ignore[no-untyped-def]
+    return [d for d in parse_briefing(text, published=ON).drafts if not d.is_condition]
+
+
+def one(text: str):  # type: ignore[no-untyped-def]
+    found = judgments(text)
+    assert len(found) == 1, [d.title for d in found]
+    return found[0]
+
+
+# ------------------------------------------------------------------------------- 1. odds
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("The odds are 3 to 1 against the Latvian coalition surviving the budget vote.",
+     f"Will the Latvian coalition survive the budget vote before {DEFAULT}?", 0.25),
+    ("The odds are 4 to 1 against Hungary vetoing the sanctions package.",
+     f"Will Hungary veto the sanctions package before {DEFAULT}?", 0.2),
+    ("We give odds of 3 to 1 against a snap election in Prague before June.",
+     "Will there be a snap election in Prague before 2027-06-01?", 0.25),
+    ("We give odds of 4 to 1 that Vilnius will close the border crossing.",
+     f"Will Vilnius close the border crossing before {DEFAULT}?", 0.8),
+    ("We give odds of 4 to 1 that Vilnius will not close the border crossing.",
+     f"Will Vilnius close the border crossing before {DEFAULT}?", 0.2),
+    ("The odds are 2-to-1 on that the strike spreads to Gdańsk.",
+     f"Will the strike spread to Gdańsk before {DEFAULT}?", 2 / 3),
+    ("The odds now stand at 3 to 1 in favour of Tirana joining the scheme.",
+     f"Will Tirana join the scheme before {DEFAULT}?", 0.75),
+    ("Analysts quote 5-to-1 odds against a Slovak veto.",
+     f"Will there be a Slovak veto before {DEFAULT}?", 1 / 6),
+    ("A snap poll in Zagreb is 3-to-1 against.",
+     f"Will there be a snap poll in Zagreb before {DEFAULT}?", 0.25),
+    ("The odds of Skopje adopting the euro are 5 to 1 on.",
+     f"Will Skopje adopt the euro before {DEFAULT}?", 5 / 6),
+])
+def test_odds_in_every_word_order(sentence, title, probability):
+    draft = one(sentence)
+    assert draft.title == title
+    assert draft.probability == pytest.approx(probability, abs=1e-4)
+    assert draft.term is None  # a number, not a word: no term record
+
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("A deal on the port lease is odds-on.",
+     f"Will there be a deal on the port lease before {DEFAULT}?", 0.55, 0.80),
+    ("It is odds-on that Ankara will extend the grain corridor.",
+     f"Will Ankara extend the grain corridor before {DEFAULT}?", 0.55, 0.80),
+    ("The odds are even that Chisinau will hold a referendum before June.",
+     "Will Chisinau hold a referendum before 2027-06-01?", 0.45, 0.55),
+    ("It is evens whether the tariff is lifted.",
+     f"Will the tariff be lifted before {DEFAULT}?", 0.45, 0.55),
+    ("We see even odds that the parliament will ratify the treaty.",
+     f"Will the parliament ratify the treaty before {DEFAULT}?", 0.45, 0.55),
+    ("The odds are even that Riga will not renew the licence.",
+     f"Will Riga renew the licence before {DEFAULT}?", 0.45, 0.55),
+])
+def test_odds_in_words_are_hedges_on_the_ladder(sentence, title, low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low <= draft.probability <= high
+
+
+@pytest.mark.parametrize(("phrase", "p"), [
+    ("3-to-1 on", 0.75), ("3 to 1 in favour", 0.75), ("4 to 1 against", 0.2),
+    ("odds of 9 to 1 against", 0.1), ("two-to-one against", 1 / 3),
+])
+def test_odds_sides_read_both_ways(phrase, p):
+    assert probability_in(phrase) == pytest.approx((p, p))
+
+
+def test_odds_that_are_not_a_judgment_are_not_read():
+    assert judgments("The ministers were at odds with each other over the grain levy.") == []
+
+
+# ------------------------------------------------------------------ 2. negated hedges
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    # "chances are" is the likely band (55-80 %): over "will not" it is its complement
+    ("Chances are that Yerevan will not sign the accord before March.",
+     "Will Yerevan sign the accord before 2027-03-01?", 0.20, 0.45),
+    ("Chances are the pipeline will not reopen this winter.",
+     "Will the pipeline reopen before 2027-03-01?", 0.20, 0.45),
+    ("In all likelihood the ferry service will not resume before April.",
+     "Will the ferry service resume before 2027-04-01?", 0.20, 0.45),
+    # "we doubt" is unlikely: doubting a "not" is the likely band
+    ("We doubt that Baku will not retaliate.",
+     f"Will Baku retaliate before {DEFAULT}?", 0.55, 0.80),
+    ("Likely: the regulator will not approve the merger.",
+     f"Will the regulator approve the merger before {DEFAULT}?", 0.20, 0.45),
+    ("We would be surprised if Minsk did not free the journalists before June.",
+     "Will Minsk free the journalists before 2027-06-01?", 0.55, 0.80),
+    ("We estimate a 70 % probability that the dockers will not return to work.",
+     f"Will the dockers return to work before {DEFAULT}?", 0.30, 0.30),
+    ("There is a 1 in 4 chance that the mill does not reopen.",
+     f"Will the mill reopen before {DEFAULT}?", 0.75, 0.75),
+])
+def test_a_hedge_over_a_negated_clause_asks_the_positive_question_inverted(sentence, title,
+                                                                           low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low - 1e-9 <= draft.probability <= high + 1e-9
+    assert draft.negated is True
+
+
+# ------------------------------------------------------------- 3. missed phrasings
+
+@pytest.mark.parametrize(("sentence", "condition", "title"), [
+    ("Only if Belgrade recognises Kosovo is an EU accession deal likely.",
+     "Belgrade recognises Kosovo",
+     f"If Belgrade recognises Kosovo, will there be an EU accession deal before {DEFAULT}?"),
+    ("Only if the tariff is lifted are exports likely to recover before June.",
+     "the tariff is lifted",
+     "If the tariff is lifted, will exports recover before 2027-06-01?"),
+    ("Only if Minsk releases the prisoners will Brussels probably ease sanctions.",
+     "Minsk releases the prisoners",
+     f"If Minsk releases the prisoners, will Brussels ease sanctions before {DEFAULT}?"),
+    ("Not unless the talks resume is a ceasefire likely.", "the talks resume",
+     f"If the talks resume, will there be a ceasefire before {DEFAULT}?"),
+])
+def test_an_inverted_only_if_is_a_conditional(sentence, condition, title):
+    draft = one(sentence)
+    assert draft.conditional and draft.condition == condition
+    assert draft.title == title
+    assert 0.55 <= draft.probability <= 0.80
+
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("A 1-in-4 chance exists that the Bulgarian cabinet collapses before June.",
+     "Will the Bulgarian cabinet collapse before 2027-06-01?", 0.25),
+    ("A 30 % chance remains that the smelter closes.",
+     f"Will the smelter close before {DEFAULT}?", 0.30),
+])
+def test_a_chance_that_exists(sentence, title, probability):
+    draft = one(sentence)
+    assert (draft.title, draft.probability) == (title, pytest.approx(probability))
+
+
+LABELLED = """Outlook for the region
+
+Snap election in Sofia: 40%
+
+Probability that the Romanian central bank cuts rates before March: 0.4
+
+Chance of a border closure at Ruse — 1 in 5
+
+Inflation: 4%
+
+Turnout in the last vote: 55 %
+
+Growth forecast for 2027: 2.1 %
+"""
+
+
+def test_a_label_and_its_number_is_a_judgment_but_a_statistic_is_not():
+    found = {d.title: d.probability for d in judgments(LABELLED)}
+    assert found == {
+        f"Will there be snap election in Sofia before {DEFAULT}?": pytest.approx(0.4),
+        "Will the Romanian central bank cut rates before 2027-03-01?": pytest.approx(0.4),
+        f"Will there be a border closure at Ruse before {DEFAULT}?": pytest.approx(0.2),
+    }
+
+
+@pytest.mark.parametrize(("sentence", "first", "second"), [
+    ("A rate cut is unlikely, although a freeze probably will.",
+     (f"Will there be a rate cut before {DEFAULT}?", 0.325),
+     (f"Will there be a freeze before {DEFAULT}?", 0.675)),
+    ("A Hungarian veto is unlikely, although Slovakia probably will abstain.",
+     (f"Will there be a Hungarian veto before {DEFAULT}?", 0.325),
+     (f"Will Slovakia abstain before {DEFAULT}?", 0.675)),
+    ("Tallinn is likely to expel the attaché, though Riga almost certainly will not.",
+     (f"Will Tallinn expel the attaché before {DEFAULT}?", 0.675),
+     (f"Will Riga expel the attaché before {DEFAULT}?", 0.03)),
+    ("Vilnius will very likely extend the ban, whereas Warsaw probably will not.",
+     (f"Will Vilnius extend the ban before {DEFAULT}?", 0.875),
+     (f"Will Warsaw extend the ban before {DEFAULT}?", 0.325)),
+    ("Ferries are unlikely to resume while the strike lasts, but freight probably will.",
+     None, (f"Will freight resume before {DEFAULT}?", 0.675)),
+])
+def test_the_second_judgment_after_although_is_kept(sentence, first, second):
+    found = [(d.title, d.probability) for d in judgments(sentence)]
+    if first is not None:
+        assert found[0] == first
+    assert found[-1] == second
+
+
+# -------------------------------------------------------------------- 4. clean titles
+
+@pytest.mark.parametrize("sentence", [
+    "The coalition will probably collapse before March, we put the chance at about 60%.",
+    "The coalition will probably collapse before March, and we put the chance at about 60%.",
+    "The coalition will probably collapse before March (we put the chance at about 60%).",
+    "The coalition will probably collapse before March — we put it at about 60%.",
+    "We put the chance at about 60% that the coalition collapses before March.",
+])
+def test_a_stated_number_clause_never_reaches_the_title(sentence):
+    draft = one(sentence)
+    assert draft.title == "Will the coalition collapse before 2027-03-01?"
+    assert draft.probability == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("We would be surprised if Minsk freed the detained journalists before June.",
+     "Will Minsk free the detained journalists before 2027-06-01?", 0.20, 0.45),
+    ("We would be very surprised if the junta handed power to civilians.",
+     f"Will the junta hand power to civilians before {DEFAULT}?", 0.05, 0.20),
+    ("We would not be surprised if Tbilisi suspended the talks before March.",
+     "Will Tbilisi suspend the talks before 2027-03-01?", 0.45, 0.55),
+    ("We would not be surprised if the regulator fined the operator.",
+     f"Will the regulator fine the operator before {DEFAULT}?", 0.45, 0.55),
+    ("We would be surprised if Pristina were to lift the fuel embargo.",
+     f"Will Pristina lift the fuel embargo before {DEFAULT}?", 0.20, 0.45),
+    ("We would be surprised if the mayor stepped down.",
+     f"Will the mayor step down before {DEFAULT}?", 0.20, 0.45),
+])
+def test_a_subjunctive_after_surprised_if_is_asked_in_the_present(sentence, title, low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low <= draft.probability <= high
+
+
+# --------------------------------------------------------------- 5. analytic confidence
+
+def test_confidence_attaches_to_the_judgment_it_governs():
+    found = judgments(
+        "Kyiv is likely to mobilise more reservists; we assess with high confidence that "
+        "Moscow will almost certainly escalate strikes. The port will probably reopen. "
+        "Riga is unlikely to expel the envoy, though we have low confidence in this. "
+        "We have moderate confidence in our judgment that Yerevan will likely leave the CSTO. "
+        "Baku will probably sign. We hold this judgment with low confidence.")
+    confidence = {d.title.split(" before ")[0]: d.confidence for d in found}
+    assert confidence == {
+        "Will Kyiv mobilise more reservists": None,
+        "Will Moscow escalate strikes": "high",
+        "Will the port reopen": None,
+        "Will Riga expel the envoy": "low",
+        "Will Yerevan leave the CSTO": "moderate",
+        "Will Baku sign": "low",
+    }
+
+
+def test_confidence_never_changes_the_probability():
+    plain = one("Serbia will probably not join the sanctions.")
+    hedged = one("We assess with low confidence that Serbia will probably not join the "
+                 "sanctions.")
+    assert (hedged.probability, hedged.title, hedged.confidence) == (
+        plain.probability, plain.title, "low")
+
+
+# -------------------------------------------------------------- 6. relative deadlines
+
+@pytest.mark.parametrize(("phrase", "closes"), [
+    ("by the end of next quarter", date(2027, 4, 1)),
+    ("by the end of this quarter", date(2027, 1, 1)),
+    ("before the end of the current quarter", date(2027, 1, 1)),
+    ("in the next quarter", date(2027, 4, 1)),
+    ("by the end of next month", date(2027, 1, 1)),
+    ("by the end of next year", date(2028, 1, 1)),
+    ("by the end of the year", date(2027, 1, 1)),
+    ("at the February meeting", date(2027, 3, 1)),
+    ("at its March meeting", date(2027, 4, 1)),
+    ("by the June summit", date(2027, 7, 1)),
+    ("before the October elections", date(2027, 11, 1)),
+    ("at the November plenary", date(2026, 12, 1)),  # still to come this month
+])
+def test_relative_deadlines_are_dated_from_the_briefing(phrase, closes):
+    draft = one(f"The central bank is likely to cut rates {phrase}.")
+    assert draft.closes_at == closes and not draft.date_needed
+    assert draft.title == f"Will the central bank cut rates before {closes.isoformat()}?"
+
+
+def test_an_event_dated_by_its_month_keeps_its_phrase_in_the_criteria():
+    draft = one("OPEC is likely to cut output at the February meeting.")
+    assert draft.horizon == "at the February meeting"
+    assert "\u201cat the February meeting\u201d" in draft.resolution_criteria
+
+
+def test_an_event_with_no_month_still_needs_a_date():
+    draft = one("The ECB is likely to hold rates at its next meeting.")
+    assert draft.date_needed and draft.horizon == "at its next meeting"
+    assert draft.title == f"Will the ECB hold rates before {DEFAULT}?"
+
+
+# ------------------------------------------------------------------ 10. numeric dates
+
+@pytest.mark.parametrize(("phrase", "closes"), [
+    ("by 30/06/2027", date(2027, 7, 1)),       # day first: 30 is no month
+    ("before 06/30/2027", date(2027, 6, 30)),  # month first: 30 is no month
+    ("before 2027/06/30", date(2027, 6, 30)),
+    ("by 15.03.2027", date(2027, 3, 16)),
+    ("before 07/07/2027", date(2027, 7, 7)),   # both readings are one date
+])
+def test_an_unambiguous_numeric_date_is_read(phrase, closes):
+    draft = one(f"The port is likely to reopen {phrase}.")
+    assert draft.closes_at == closes and not draft.date_needed
+    assert draft.title == f"Will the port reopen before {closes.isoformat()}?"
+
+
+@pytest.mark.parametrize("phrase", ["before 05/06/2027", "by 03/04/2027", "by 31/31/2027"])
+def test_an_ambiguous_numeric_date_is_flagged_not_guessed(phrase):
+    draft = one(f"The port is likely to reopen {phrase}.")
+    assert draft.date_needed and draft.horizon == phrase
+    assert draft.title == f"Will the port reopen before {DEFAULT}?"
+
+
+# ---------------------------------------------------------------- 8. numbers not terms
+
+@pytest.mark.parametrize(("term", "words"), [
+    ("probably (60%)", "probably"), ("likely (60–70 %)", "likely"), ("60%", None),
+    ("1 in 5", None), ("1 in 5 chance", None), ("odds of 3 to 1", None),
+    ("3 to 1 against", None), ("30% chance", None), ("unlikely", "unlikely"),
+    ("chances are … not", "chances are … not"), (None, None),
+])
+def test_a_term_keeps_its_words_only(term, words):
+    assert words_only(term) == words
