@@ -23,8 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 # The parser's rule at this revision (forecasts.briefings.numbers.words_only), frozen here so
 # the migration means the same thing whatever the code later becomes.
-_NUMBER = (r"(?:between\s+)?\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)?\s*(?:-|–|—|to|and|in)\s*"
-           r"(?:a\s+)?\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)?(?:\s+odds)?"
+_NUMBER = (r"(?:between\s+)?\d{1,3}(?:\.\d+)?(?:\s*(?:%|percent|per\s*cent))?\s*"
+           r"(?:-?(?:to|and|in)-?|-|–|—)\s*(?:a\s+)?\d{1,3}(?:\.\d+)?(?:\s*(?:%|percent|per\s*cent))?"
+           r"(?:\s+odds)?"
            r"(?:\s+(?:against|on|in\s+favou?r))?|\d{1,3}(?:\.\d+)?\s*(?:%|percent|per\s*cent)"
            r"|0?\.\d{1,4}"
            r"|\b(?:an?\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten)(?:-|\s+)"
