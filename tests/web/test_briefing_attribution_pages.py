@@ -18,14 +18,14 @@ By Runa Vilks
 
 Source: Baltic Wire, 20 November 2026
 
-Port workers in Klaipėda voted on Tuesday. The Klaipėda dock strike is likely to spread to Liepāja before March.
+Port workers in Klaipėda voted on Tuesday. {strike}
 
 Source: Harbour Gazette, 19 November 2026
 
 We give odds of 4 to 1 against the Liepāja terminal reopening before March.
 
 Get the latest Amber Coast Letter news in your inbox.
-"""
+""".format(strike="The Klaipėda dock strike is likely to spread to Liepāja before March.")
 
 
 def import_letter(boss, session, text: str = NEWSLETTER) -> Briefing:  # type: ignore[no-untyped-def]

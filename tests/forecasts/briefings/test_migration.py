@@ -149,7 +149,8 @@ def test_numeric_terms_lose_their_numbers(blank_url):
     _old_rows(blank_url)
     schema.upgrade(blank_url, "b3d8f1a6c2e4")  # the revision before the one under test
     engine = make_engine(Settings(database_url=blank_url))
-    columns = [c["name"] for c in inspect(engine).get_columns("briefing_draft") if c["name"] != "id"]
+    columns = [c["name"] for c in inspect(engine).get_columns("briefing_draft")
+               if c["name"] != "id"]
     listed = ", ".join(columns)
     with engine.begin() as db:
         for offset, term in enumerate(NUMERIC_TERMS, start=2):
