@@ -193,6 +193,19 @@ def _calendar_date(match: re.Match[str], published: date) -> date | None:
 _DATED = re.compile(_DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
 
 
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
+             "new year's eve": (12, 31), "new year": (1, 1), "new year's": (1, 1),
+             "new year's day": (1, 1)}
+
+
+def _holiday(match: re.Match[str], published: date) -> date:
+    """The next Christmas or New Year after ``published``; "by" lets the day itself count."""
+    month, day = _HOLIDAYS[" ".join(match["day"].lower().replace("’", "'").split())]
+    when = _next_after(published, month, day)
+    inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
+    return when + timedelta(days=1) if inclusive else when
+
+
 def _relative_quarter(match: re.Match[str], published: date) -> date:
     """The end of the briefing's quarter ("this quarter") or of the one after ("next quarter")."""
     start = date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
@@ -276,6 +289,9 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 r"(?:the\s+)?(?P<which>this|next|current|coming|following)\s+quarter\b", re.I),
      _relative_quarter),
     (_SLASHED, _slashed_date),
+    (re.compile(r"(?P<prep>before|by|until|till|through|ahead\s+of)\s+(?P<day>Christmas\s+Eve|"
+                r"Christmas(?:\s+Day)?|New\s+Year['’]s\s+Eve|New\s+Year(?:['’]s(?:\s+Day)?)?)\b",
+                re.I), _holiday),
     (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]

@@ -152,7 +152,8 @@ def _mark_headings(lines: list[_Line]) -> None:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if line.kind == "text" and not previous_open and _is_heading_like(line, following):
             line.kind = "heading"
-        previous_open = line.kind == "text" and not _TERMINAL.search(line.text)
+        previous_open = line.kind == "text" and not _TERMINAL.search(line.text) \
+            and not labelled_number(line.text)
 
 
 def read_layout(text: str) -> Layout:
@@ -184,7 +185,9 @@ def read_layout(text: str) -> Layout:
             else:
                 paragraphs.append(line.text)
             seen_text = True
-        open_paragraph = line.kind == "text" and not _TERMINAL.search(line.text)
+        # A label and its number ("Snap poll in Sofia: 40%") is a whole line, like a sentence.
+        open_paragraph = line.kind == "text" and not _TERMINAL.search(line.text) \
+            and not labelled_number(line.text)
     return layout
 
 

@@ -10,7 +10,8 @@ from forecasts.briefings.gazetteer import gazetteer
 from forecasts.briefings.judgments import Condition
 from forecasts.briefings.sentences import ABBREVIATIONS
 
-CONTINUING = re.compile(r"^(?:continue|remain|stay|keep|persist|endure)\b", re.IGNORECASE)
+CONTINUING = re.compile(r"^(?:continue|remain|stay|keep|persist|endure|last|hold\s+out)\b",
+                        re.IGNORECASE)
 
 _VERBS = frozenset((
     "accept", "achieve", "acquire", "advance", "agree", "align", "allow", "annex", "announce",
@@ -244,7 +245,9 @@ class Casing:
         first, _, rest = text.partition(" ")
         keep = (first in self.proper or (len(first) > 1 and first.isupper())
                 or first.lower().rstrip(".") in ABBREVIATIONS
-                or bool(gazetteer()[0].match(text)) or any(ch.isupper() for ch in first[1:]))
+                or bool(gazetteer()[0].match(text)) or any(ch.isupper() for ch in first[1:])
+                # "Gdańsk", "Świnoujście": English common words do not carry diacritics
+                or (first[:1].isupper() and not first.isascii()))
         return text if keep or not first else f"{first[0].lower()}{first[1:]} {rest}".rstrip()
 
 

@@ -329,3 +329,25 @@ def test_an_ambiguous_numeric_date_is_flagged_not_guessed(phrase):
 ])
 def test_a_term_keeps_its_words_only(term, words):
     assert words_only(term) == words
+
+
+@pytest.mark.parametrize(("sentence", "title"), [
+    ("The blockade at Medyka is likely to last until Christmas.",
+     "Will the blockade at Medyka last until 2026-12-25?"),
+    ("The ferry is likely to resume by New Year's Day.",
+     "Will the ferry resume before 2027-01-02?"),
+    ("Świnoujście is likely to expand its terminal before Christmas Eve.",
+     "Will Świnoujście expand its terminal before 2026-12-24?"),
+])
+def test_holidays_are_dates_and_a_place_keeps_its_capital(sentence, title):
+    assert one(sentence).title == title
+
+
+def test_a_bulleted_label_and_number_is_its_own_line():
+    found = judgments("Outlook\n\n- Snap vote in Tallinn: 30%\n- Strike at Muuga port: 1 in 5\n"
+                      "- We doubt that the Narva bridge will reopen.\n")
+    assert [(d.title, d.probability) for d in found] == [
+        (f"Will there be snap vote in Tallinn before {DEFAULT}?", pytest.approx(0.3)),
+        (f"Will there be strike at Muuga port before {DEFAULT}?", pytest.approx(0.2)),
+        (f"Will the Narva bridge reopen before {DEFAULT}?", 0.325),
+    ]
