@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,13 +15,14 @@ from dateutil.relativedelta import relativedelta
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import (
     REASON,
+    clause_confidences,
     clauses_of,
     mentions_level,
     readings_in,
     subject_of,
-    uninverted,
 )
 from forecasts.briefings.deadlines import event_in_month, horizon_of
+from forecasts.briefings.ellipsis import elided_copula, with_elided
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.judgments import (
     ANCHOR,
@@ -34,6 +34,7 @@ from forecasts.briefings.judgments import (
     lead_in,
 )
 from forecasts.briefings.layout import blocks_of, read_layout
+from forecasts.briefings.normalise import normalised, without_asides
 from forecasts.briefings.numbers import words_only
 from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
 from forecasts.briefings.sentences import split_sentences
@@ -132,47 +133,10 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
     return numbered
 
 
-# "There's a small chance", "it's likely": read as their full forms.
-_CONTRACTED_IS = re.compile(r"\b(there|it|that|this|what)['’]s\b", re.IGNORECASE)
-# Asides that state no likelihood, read past: "will, in our view, probably", "is, on balance,
-# likely", "we assess, with low confidence, that", "(moderate confidence)". The confidence is
-# read from the sentence as written.
-_ASIDE = re.compile(
-    r",\s*(?:in\s+our\s+(?:view|judge?ment|assessment|estimation|opinion)|on\s+balance|"
-    r"for\s+now|for\s+the\s+time\s+being|however|therefore|moreover|nevertheless|"
-    r"with\s+(?:low|moderate|medium|high)\s+confidence)\s*,\s*|"
-    r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)", re.IGNORECASE)
-
-
-# "X has a small chance of Ying" reads as "X is a small chance of Ying", which the grammar knows
-# (a number's form, "has a 30 % chance of", is read directly).
-_HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"
-                         r"(?:chance|possibility|prospect|likelihood|probability)\s+of\b)",
-                         re.IGNORECASE)
-# "A 1-in-4 chance exists that X", "a real possibility remains that X": "There is ... that X".
-_EXISTS = re.compile(r"^(?:an?|some)\s+(?=[^,;]{0,60}?\b(?:chance|possibility|probability|"
-                     r"likelihood|risk|prospect)\s+(?:exists|remains)\s+(?:that|of)\b)",
-                     re.IGNORECASE)
-_EXISTS_VERB = re.compile(r"\b(chance|possibility|probability|likelihood|risk|prospect)\s+"
-                          r"(?:exists|remains)\s+(?=that\b|of\b)", re.IGNORECASE)
-_NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
-
-
-def _past_aside(match: re.Match[str]) -> str:
-    """An aside read past; its comma kept where a new clause follows ("even, in our view,
-    while ...")."""
-    following = match.string[match.end():]
-    return ", " if match[0].startswith(",") and _NEXT_CLAUSE.match(following) else " "
-
-
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    if _EXISTS.match(text):
-        text = _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1)
-        text = _EXISTS_VERB.sub(r"\1 ", text, count=1)
-    text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
-    text = uninverted(text)
-    confidences = [analytic_confidence(clause) for clause in clauses_of(label_first(text))]
-    text = label_first(_ASIDE.sub(_past_aside, text))
+    text = normalised(text)
+    confidences = clause_confidences(label_first(text))
+    text = label_first(without_asides(text))
     if len(text) > MAX_SENTENCE_CHARS:
         return []
     if whole := number_judgment(text, state.published):
@@ -187,36 +151,22 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
     if len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
         confidences = [analytic_confidence(text)] * len(clauses)
     readings: list[Reading] = []
-    governing: str | None = None
     for clause, confidence in zip(clauses, confidences, strict=True):
         stripped, horizon, unknown = horizon_of(clause, state.published)
         found = readings_in(stripped, state.last_condition)
-        # A confidence governs its own clause and the ones after it; stated alone ("though we
-        # have low confidence in this") it governs the judgment before it.
-        governing = confidence or governing
-        if confidence and not found and readings:
+        if not found and readings and (elided := elided_copula(stripped, readings[-1])):
+            found = [elided]  # "…, while a full ban is not"
+        elif confidence and not found and readings:
+            # Stated alone ("though we have low confidence in this"), a confidence governs
+            # the judgments before it.
             for earlier in readings:
                 earlier.confidence = earlier.confidence or confidence
         for reading in found:
             reading.horizon, reading.open_horizon = horizon, unknown
-            reading.confidence = governing
+            reading.confidence = confidence
             readings.append(reading)
-    readings = _elided(readings)
+    readings = with_elided(readings)
     return with_stated_number(stated, readings, state.published) if stated else readings
-
-
-# "Tallinn is likely to expel him, though Riga almost certainly will not": the second
-# judgment's verb phrase is the first one's, left out.
-_ELIDED = re.compile(r"^\s*(?:do\s+so|so|too|as\s+well|either)?\s*[.!]?\s*$", re.IGNORECASE)
-
-
-def _elided(readings: list[Reading]) -> list[Reading]:
-    for before, reading in itertools.pairwise(list(readings)):
-        if reading.vp is not None and _ELIDED.match(reading.vp):
-            reading.vp, reading.rest = before.vp, before.rest
-            if reading.vp is None and not reading.rest:
-                reading.rest = ""
-    return readings
 
 
 _BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b",

@@ -9,9 +9,9 @@ from dataclasses import replace
 from forecasts.briefings import estimative
 from forecasts.briefings.judgments import (
     ANCHOR,
-    JUDGEMENT_TERMS,
     Condition,
     Reading,
+    analytic_confidence,
     expectation,
     first_reading,
     lead_in,
@@ -237,6 +237,17 @@ def clauses_of(sentence: str) -> list[str]:
     return [clause for clause in clauses if clause.strip()]
 
 
+def clause_confidences(sentence: str) -> list[str | None]:
+    """The analytic confidence governing each of ``clauses_of(sentence)``: one stated in a
+    part between ';', 'but', 'while' ... governs that part's clauses joined by 'and' ("we assess
+    with moderate confidence that X is likely and Y will probably Z"), never another part's."""
+    governing: list[str | None] = []
+    for piece in _CLAUSE_BREAK.split(sentence):
+        found = [clause for clause in _split_on_and(piece) if clause.strip()]
+        governing.extend([analytic_confidence(piece)] * len(found))
+    return governing
+
+
 def _split_on_and(piece: str) -> list[str]:
     anchors = list(ANCHOR.finditer(piece))
     for first, second in itertools.pairwise(anchors):
@@ -338,31 +349,6 @@ def _level_of(clause: str) -> Reading | None:
         else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one
     return Reading(subject=subject, vp=vp, rest="", term=phrase,
                    rung=estimative.PHRASES[phrase], numbers=None, negated=False)
-
-
-# "Only if Belgrade recognises Kosovo is a deal likely", "Not unless the talks resume will
-# Brussels probably lift the ban": the main clause inverts its verb after the condition.
-_INVERTED = re.compile(r"^(?P<conn>only\s+if|only\s+when|only\s+once|not\s+unless|not\s+until)\s+"
-                       r"(?P<rest>\S.+)$", re.IGNORECASE)
-_INVERTED_AUX = re.compile(r"\s(?P<aux>is|are|will|would)\s+(?=\S)", re.IGNORECASE)
-_TERM = re.compile(rf"(?<![\w-])(?:{JUDGEMENT_TERMS})(?![\w-])", re.IGNORECASE)
-
-
-def uninverted(clause: str) -> str:
-    """An inverted "only if" clause in plain order: "If C, S is likely ..."; else unchanged."""
-    match = _INVERTED.match(clause.strip())
-    if match is None:
-        return clause
-    rest = match["rest"]
-    for aux in reversed(list(_INVERTED_AUX.finditer(rest))):
-        main = rest[aux.end():]
-        term = _TERM.search(main)
-        if term is None or not main[: term.start()].strip() or \
-                _TERM.search(rest[: aux.start()]):
-            continue
-        subject, judged = main[: term.start()].strip(), main[term.start():]
-        return f"If {trim(rest[: aux.start()])}, {subject} {aux['aux']} {judged}"
-    return clause
 
 
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:

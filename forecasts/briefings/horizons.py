@@ -10,6 +10,17 @@ from typing import Any
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
+from forecasts.briefings.dates import (
+    DATE_PREP,
+    INCLUSIVE,
+    SLASHED,
+    holiday,
+    next_after,
+    relative_quarter,
+    slashed_date,
+    slashed_reading,
+)
+
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
@@ -103,12 +114,6 @@ _QUARTERS = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "thi
 _PART_ENDS = {"early": 5, "mid": 7}  # by the end of April, of June; "late" runs to the year's end
 
 
-def _next_after(published: date, month: int, day: int = 1) -> date:
-    """The first ``month``/``day`` after ``published``."""
-    when = date(published.year, month, day)
-    return when if when > published else date(published.year + 1, month, day)
-
-
 def _year_of(match: re.Match[str], published: date) -> int | None:
     groups = match.re.groupindex
     if "y" in groups and match["y"]:
@@ -145,7 +150,7 @@ def _season_edge(match: re.Match[str], published: date) -> date:
     if match["y"]:
         # Winter 2027 runs from December 2027, so it ends in March 2028.
         return date(int(match["y"]) + (whole and season == "winter"), month, 1)
-    return _next_after(published, month)
+    return next_after(published, month)
 
 
 # An explicit calendar date: "1 June 2027", "the 1st of June", "June 1, 2027", "2027-06-01".
@@ -159,14 +164,6 @@ _CALENDAR_DATE = (
     r"|" + _MONTH_NAME + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{4}))?)"
     r")\b"
 )
-# "before D" and "ahead of D" close on D; "by D", "no later than D" let D itself count, so
-# they close the day after (as "by June" closes on 1 July). "until D" closes on D, as
-# "until June" does.
-_INCLUSIVE = frozenset(("by", "through", "no later than", "not later than", "on or before"))
-_DATE_PREP = (r"(?P<prep>on\s+or\s+before|no\s+later\s+than|not\s+later\s+than|ahead\s+of|"
-              r"prior\s+to|before|by|until|till|through)")
-
-
 def _parsed_date(text: str, year: int) -> date | None:
     """``text`` read by dateutil ("the" is a word it does not skip), ``year`` where it has none."""
     try:
@@ -185,67 +182,15 @@ def _calendar_date(match: re.Match[str], published: date) -> date | None:
         if (when := _parsed_date(match["date"], year)) is None:
             continue  # "29 February" in a common year: try the next year
         if has_year or when > published:
-            inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
+            inclusive = " ".join(match["prep"].lower().split()) in INCLUSIVE
             return when + timedelta(days=1) if inclusive else when
     return None
 
 
-_DATED = re.compile(_DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
+_DATED = re.compile(DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
 
 
-_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "christmas day": (12, 25),
-             "new year's eve": (12, 31), "new year": (1, 1), "new year's": (1, 1),
-             "new year's day": (1, 1)}
 
-
-def _holiday(match: re.Match[str], published: date) -> date:
-    """The next Christmas or New Year after ``published``; "by" lets the day itself count."""
-    month, day = _HOLIDAYS[" ".join(match["day"].lower().replace("’", "'").split())]
-    when = _next_after(published, month, day)
-    inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
-    return when + timedelta(days=1) if inclusive else when
-
-
-def _relative_quarter(match: re.Match[str], published: date) -> date:
-    """The end of the briefing's quarter ("this quarter") or of the one after ("next quarter")."""
-    start = date(published.year, (published.month - 1) // 3 * 3 + 1, 1)
-    later = 0 if match["which"].lower() in ("this", "current") else 1
-    return start + relativedelta(months=3 * (later + 1))
-
-
-# Numeric dates: "30/06/2027" (day first), "06/30/2027" (month first), "2027/06/30"; dots and
-# dashes too. One with both parts 12 or under reads two ways: it is never guessed.
-_SLASHED = re.compile(_DATE_PREP + r"\s+(?:the\s+)?(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])"
-                      r"(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})|(?P<iy>\d{4})(?P<isep>[/.])(?P<im>\d{1,2})"
-                      r"(?P=isep)(?P<id>\d{1,2}))\b", re.I)
-
-
-def slashed_reading(match: re.Match[str]) -> date | str | None:
-    """The date a numeric date names; "ambiguous" when both readings are dates; None when
-    neither is."""
-    if match["iy"]:
-        parts = [(int(match["iy"]), int(match["im"]), int(match["id"]))]
-    else:
-        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
-        a, b = int(match["a"]), int(match["b"])
-        parts = [(year, b, a), (year, a, b)] if a != b else [(year, a, b)]
-    dates = []
-    for year, month, day in parts:
-        try:
-            dates.append(date(year, month, day))
-        except ValueError:
-            continue
-    if len(dates) > 1:
-        return "ambiguous"
-    return dates[0] if dates else None
-
-
-def _slashed_date(match: re.Match[str], published: date) -> date | None:
-    when = slashed_reading(match)
-    if not isinstance(when, date):
-        return None  # ambiguous or impossible: open_horizon flags it for the manager
-    inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
-    return when + timedelta(days=1) if inclusive else when
 _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
     (_DATED, _calendar_date),
     (re.compile(_NEXT + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
@@ -287,11 +232,12 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
     # counted from the briefing's own.
     (re.compile(r"(?:(?:by|before|until|in|during|through|within)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
                 r"(?:the\s+)?(?P<which>this|next|current|coming|following)\s+quarter\b", re.I),
-     _relative_quarter),
-    (_SLASHED, _slashed_date),
+     relative_quarter),
+    (SLASHED, slashed_date),
     (re.compile(r"(?P<prep>before|by|until|till|through|ahead\s+of)\s+(?P<day>Christmas\s+Eve|"
-                r"Christmas(?:\s+Day)?|New\s+Year['’]s\s+Eve|New\s+Year(?:['’]s(?:\s+Day)?)?)\b",
-                re.I), _holiday),
+                r"Christmas(?:\s+Day)?|New\s+Year['’]s\s+Eve|New\s+Year(?:['’]s(?:\s+Day)?)?|"
+                r"Easter(?:\s+Sunday)?)\b",
+                re.I), holiday),
     (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
@@ -355,7 +301,7 @@ def open_horizon(text: str) -> str | None:
         # 2000 is a leap year, so only a date no year has fails.
         if _word_bounded(text, dated) and _parsed_date(dated["date"], 2000) is None:
             return dated[0]
-    for slashed in _SLASHED.finditer(text):  # "by 05/06/2027" reads two ways; "by 31/31/2027" none
+    for slashed in SLASHED.finditer(text):  # "by 05/06/2027" reads two ways; "by 31/31/2027" none
         if _word_bounded(text, slashed) and not isinstance(slashed_reading(slashed), date):
             return slashed[0]
     return None

@@ -222,7 +222,9 @@ _LEAD_IN = re.compile(
     r"(?P<lvl>slim|low|small|remote|high)|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
     r"(?:we|i|analysts?)\s+(?P<surprised>would\s+(?:not\s+)?be\s+(?:very\s+|at\s+all\s+)?"
-    r"surprised)\s+if|"
+    r"(?:surprised|astonished|amazed|shocked|stunned))\s+if|"
+    # a fronted adverb: "Most likely, X will not Y", "Almost certainly, X will Y"
+    rf"(?P<fronted>{_ADV}|most\s+likely)\s*,|"
     # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
     rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
@@ -272,6 +274,11 @@ def lead_in(clause: str) -> tuple[str, str | None]:
             " ".join(match["label"].lower().split())
     elif match["surprised"]:
         phrase = " ".join(match["surprised"].lower().split())
+        # astonished, amazed, shocked: stronger than surprised
+        phrase = re.sub(r"(?:very\s+)?(?:astonished|amazed|shocked|stunned)$", "very surprised",
+                        phrase)
+    elif match["fronted"]:
+        phrase = " ".join(match["fronted"].lower().split())
     elif match["even"]:
         phrase = "even odds"
     elif match["lvl"]:  # "the chances are slim that X": the hedge with that level

@@ -47,6 +47,13 @@ STATED_ESTIMATE = re.compile(
     + _APPROX + rf"(?P<number>{ANY})(?:\s+that\s+(?P<after>[^;]+))?",
     re.IGNORECASE,
 )
+# "…, with the chance put at 60 %", "(probability estimated at 20-30 %)": stated in passing.
+STATED_PASSIVE = re.compile(
+    r"(?:\bwith\s+)?(?:the\s+|a\s+|its\s+)?\b(?:chances?|probability|likelihood|odds)\s+"
+    r"(?:(?:now\s+)?(?:put|estimated|assessed|set|seen|pegged|placed|judged)\s+)?(?:at|of)\s+"
+    + _APPROX + rf"(?P<number>{ANY})(?P<what>)(?P<after>)(?=\s*[).;!]?\s*$)",
+    re.IGNORECASE,
+)
 # "The odds of a ceasefire before June are 3 to 1 against."
 ODDS_STATEMENT = re.compile(
     r"^(?:the\s+)?(?:odds|chances?|probability|likelihood)\s+(?:of|that)\s+(?P<what>.+?)\s+"
@@ -64,10 +71,15 @@ ODDS_JUDGMENT = (
                r"(?:now\s+|still\s+|would\s+)?(?:give|gives|offer|offers|quote|quotes|lay|lays|"
                r"set|sets|make|makes|put|puts)\s+(?:it\s+)?(?:the\s+)?(?:odds\s+(?:of|at)\s+)?"
                + _APPROX + rf"(?P<number>{_ODDS_CORE})\s+" + _WHAT, re.IGNORECASE),
-    # "A snap poll is 3-to-1 against", "X looks 2 to 1 on"
+    # "We rate a devaluation as a 3-to-1 shot", "we see X as 2 to 1 against"
+    re.compile(r"^(?:we|i|analysts?|markets?)\s+(?:now\s+|still\s+)?(?:rate|see|regard|consider|"
+               r"view|count)\s+(?P<what>\S.+?)\s+as\s+(?:an?\s+)?" + _APPROX
+               + rf"(?P<number>{_COUNT}(?:-|\s+)to(?:-|\s+){_COUNT}(?:\s+{_SIDE}|\s+shot))"
+               r"(?P<after>)\s*[.!]?$", re.IGNORECASE),
+    # "A snap poll is 3-to-1 against", "X looks 2 to 1 on", "X is a 3-to-1 shot"
     re.compile(r"^(?!(?:the\s+)?(?:odds|chances?|probability|likelihood)\b)"
                r"(?P<what>\S.+?)\s+(?:is|are|looks?|remains?|stands?\s+at)\s+(?:an?\s+)?"
-               + _APPROX + rf"(?P<number>{_COUNT}(?:-|\s+)to(?:-|\s+){_COUNT}\s+{_SIDE})"
+               + _APPROX + rf"(?P<number>{_COUNT}(?:-|\s+)to(?:-|\s+){_COUNT}\s+(?:{_SIDE}|shot))"
                r"(?P<after>)\s*[.!]?$", re.IGNORECASE),
 )
 
@@ -94,9 +106,9 @@ _MEASURES = re.compile(
     r"utili[sz]ation|coverage|completion|progress)\b", re.IGNORECASE)
 
 
-def labelled_number(sentence: str) -> tuple[str, bool, tuple[float, float]] | None:
-    """(what, is a clause, (low, high)) for a label and its probability ("X: 40%"); None for a
-    statistic ("Inflation: 4%") or anything else."""
+def labelled_number(sentence: str) -> tuple[str, bool, tuple[float, float], str] | None:
+    """(what, is a clause, (low, high), the number as written) for a label and its probability
+    ("X: 40%"); None for a statistic ("Inflation: 4%") or anything else."""
     match = LABELLED_NUMBER.match(sentence.strip())
     if match is None:
         return None
@@ -109,7 +121,8 @@ def labelled_number(sentence: str) -> tuple[str, bool, tuple[float, float]] | No
         found = probability_in(number)
     if found is None or (match["kind"] is None and _MEASURES.search(match["what"])):
         return None
-    return match["what"].strip(), (match["link"] or "").lower() == "that", found
+    return match["what"].strip(), (match["link"] or "").lower() == "that", found, \
+        " ".join(number.split())
 
 
 def words_only(term: str | None) -> str | None:
@@ -120,8 +133,8 @@ def words_only(term: str | None) -> str | None:
     words = re.sub(r"\([^()]*\d[^()]*\)", " ", term)
     words = re.sub(ANY + "|" + DECIMAL, " ", words, flags=re.IGNORECASE)
     words = " ".join(words.split()).strip(" ,;:-–—")
-    bare = re.sub(r"\b(?:chance|probability|likelihood|risk|odds|an?|of|at|about)\b", "", words,
-                  flags=re.IGNORECASE)
+    bare = re.sub(r"\b(?:chance|probability|likelihood|risk|odds|shot|an?|of|at|about)\b", "",
+                  words, flags=re.IGNORECASE)
     return words if bare.strip(" ,;:-–—") else None
 
 
@@ -145,7 +158,9 @@ def probability_in(text: str) -> tuple[float, float] | None:
         first, second = _count(match[1]), _count(match[2])
         if first + second == 0:
             return None
-        against = (match["side"] or "").strip() == "against"
+        # "a 3-to-1 shot" is a long shot's odds: against, as bookmakers quote them
+        shot = re.match(r"\s*(?:odds\s+)?shot\b", lowered[match.end():]) is not None
+        against = (match["side"] or "").strip() == "against" or shot
         # "N to M on" and "in favour" are the same as plain "N to M": N for, M against.
         p = second / (first + second) if against else first / (first + second)
         return (p, p)

@@ -17,6 +17,7 @@ from forecasts.briefings.judgments import Reading
 from forecasts.briefings.numbers import (
     ODDS_STATEMENT,
     STATED_ESTIMATE,
+    STATED_PASSIVE,
     labelled_number,
     odds_judgment,
     probability_in,
@@ -26,15 +27,16 @@ from forecasts.briefings.wording import clause_question, gerund_question, positi
 
 def stated_estimate(text: str) -> re.Match[str] | None:
     """A number the sentence states for a judgment ("we put the chance at about 60 %")."""
-    return STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
+    return STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text) or \
+        STATED_PASSIVE.search(text)
 
 
 def without_stated(text: str, stated: re.Match[str]) -> str:
     """The sentence without its stated-number clause when that clause names nothing of its own
     ("…, we put the chance at about 60 %"), so it never reaches a title; else unchanged."""
-    if stated.re is not STATED_ESTIMATE or stated["what"] or stated["after"]:
+    if stated.re is ODDS_STATEMENT or stated["what"] or stated["after"]:
         return text
-    before = re.sub(r"[\s,;:(—–-]*(?:\b(?:and|so|but)\s+)?$", "", text[: stated.start()])
+    before = re.sub(r"[\s,;:(—–-]*(?:\b(?:and|so|but|with)\s+)?$", "", text[: stated.start()])
     after = re.sub(r"^[\s)\]]*", "", text[stated.end():])
     if not before:
         return text
@@ -95,7 +97,6 @@ def number_judgment(text: str, published: date) -> Reading | None:
         return _number_reading(what, said_that, " ".join(odds["number"].split()), found,
                                published)
     if labelled := labelled_number(text):
-        what, is_clause, found = labelled
-        number = text.rsplit(":", 1)[-1] if ":" in text else text
-        return _number_reading(what, is_clause, trim(number), found, published)
+        what, is_clause, found, number = labelled
+        return _number_reading(what, is_clause, number, found, published)
     return None

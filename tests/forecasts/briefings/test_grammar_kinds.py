@@ -351,3 +351,68 @@ def test_a_bulleted_label_and_number_is_its_own_line():
         (f"Will there be strike at Muuga port before {DEFAULT}?", pytest.approx(0.2)),
         (f"Will the Narva bridge reopen before {DEFAULT}?", 0.325),
     ]
+
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("We'd give odds of 2 to 1 on a port strike in Constanța before April.",
+     "Will there be a port strike in Constanța before 2027-04-01?", 2 / 3),
+    ("We rate a devaluation as a 3-to-1 shot.",
+     f"Will there be a devaluation before {DEFAULT}?", 0.25),
+    ("A Slovenian exit from the pact is a 9-to-1 shot.",
+     f"Will there be a Slovenian exit from the pact before {DEFAULT}?", 0.1),
+    ("Odds are 3 to 1 that the governor resigns before the summer.",
+     "Will the governor resign before 2027-06-01?", 0.75),
+    ("The strike will probably end before Easter, with the chance put at 60%.",
+     "Will the strike end before 2027-03-28?", 0.6),
+    ("The strike will probably end, the probability estimated at 55 %.",
+     f"Will the strike end before {DEFAULT}?", 0.55),
+    ("Strike at Rotterdam — 60%", f"Will there be strike at Rotterdam before {DEFAULT}?", 0.6),
+])
+def test_more_odds_and_stated_numbers(sentence, title, probability):
+    draft = one(sentence)
+    assert (draft.title, draft.probability) == (title, pytest.approx(probability, abs=1e-4))
+    assert draft.term in (None, "probably")  # numbers never become terms
+
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("A deal is at even odds.", f"Will there be a deal before {DEFAULT}?", 0.45, 0.55),
+    ("Most likely, the cabinet will not survive the winter.",
+     f"Will the cabinet survive the winter before {DEFAULT}?", 0.20, 0.45),
+    ("Almost certainly, the quota will be renewed.",
+     f"Will the quota be renewed before {DEFAULT}?", 0.95, 0.99),
+    ("We would be astonished if the junta held elections before June.",
+     "Will the junta hold elections before 2027-06-01?", 0.05, 0.20),
+    ("We'd be surprised if Kyiv agreed to the ceasefire terms.",
+     f"Will Kyiv agree to the ceasefire terms before {DEFAULT}?", 0.20, 0.45),
+    ("It is highly unlikely that Minsk will not retaliate.",
+     f"Will Minsk retaliate before {DEFAULT}?", 0.80, 0.95),
+    ("There is a good chance that the strike will not end before March.",
+     "Will the strike end before 2027-03-01?", 0.20, 0.45),
+])
+def test_more_hedges_fronted_contracted_and_negated(sentence, title, low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low <= draft.probability <= high
+
+
+@pytest.mark.parametrize(("sentence", "second", "low", "high"), [
+    ("A tariff hike is likely, while a full ban is not.",
+     f"Will there be a full ban before {DEFAULT}?", 0.20, 0.45),
+    ("Zagreb is likely to adopt the levy, whereas Ljubljana is not.",
+     f"Will Ljubljana adopt the levy before {DEFAULT}?", 0.20, 0.45),
+    ("Romania will probably extend the levy, but Bulgaria likely won't.",
+     f"Will Bulgaria extend the levy before {DEFAULT}?", 0.20, 0.45),
+])
+def test_an_elided_second_judgment_takes_the_first_ones_words(sentence, second, low, high):
+    [_, draft] = judgments(sentence)
+    assert draft.title == second
+    assert low <= draft.probability <= high
+
+
+def test_a_parenthetical_confidence_governs_only_its_own_part():
+    first, second = judgments("Tirana will likely join the scheme (high confidence), but Skopje "
+                              "probably will not.")
+    assert (first.confidence, second.confidence) == ("high", None)
+    both = judgments("We assess with moderate confidence that Tirana will likely join the "
+                     "scheme and Skopje will probably leave it.")
+    assert [d.confidence for d in both] == ["moderate", "moderate"]
