@@ -310,8 +310,9 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
     if hedge not in estimative.PHRASES and stated is None:
         return None
     parsed = clause_question(trim(body))
-    if parsed is None or not parsed[1]:
-        return None
+    if parsed is None or not parsed[1] or re.fullmatch(r"(?:we|i|us)", parsed[0].strip(),
+                                                        re.IGNORECASE):
+        return None  # "chances are we will publish again": the authors' plans, not a forecast
     # "we would be surprised if Minsk did not free them": the hedge's complement (as "not")
     vp, negated = positive_vp(parsed[1])
     term = f"{hedge} … not" if negated and stated is None else hedge

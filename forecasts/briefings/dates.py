@@ -53,9 +53,11 @@ def relative_quarter(match: re.Match[str], published: date) -> date:
 
 # Numeric dates: "30/06/2027" (day first), "06/30/2027" (month first), "2027/06/30"; dots and
 # dashes too. One with both parts 12 or under reads two ways: it is never guessed.
-SLASHED = re.compile(DATE_PREP + r"\s+(?:the\s+)?(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])"
-                      r"(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})|(?P<iy>\d{4})(?P<isep>[/.])(?P<im>\d{1,2})"
-                      r"(?P=isep)(?P<id>\d{1,2}))\b", re.I)
+# "on 15/09/2027" too: the day an event is set for.
+SLASHED = re.compile(DATE_PREP[:-1] + r"|on)\s+(?:the\s+)?(?P<date>(?P<a>\d{1,2})(?P<sep>[/.-])"
+                     r"(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+                     r"|(?P<iy>\d{4})(?P<isep>[/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2}))\b",
+                     re.I)
 
 
 def slashed_reading(match: re.Match[str]) -> date | str | None:
@@ -82,5 +84,17 @@ def slashed_date(match: re.Match[str], published: date) -> date | None:
     when = slashed_reading(match)
     if not isinstance(when, date):
         return None  # ambiguous or impossible: open_horizon flags it for the manager
-    inclusive = " ".join(match["prep"].lower().split()) in INCLUSIVE
+    # "by D" and "on D" let D itself count
+    inclusive = " ".join(match["prep"].lower().split()) in INCLUSIVE | {"on"}
     return when + timedelta(days=1) if inclusive else when
+
+
+# "by the end of next week", "this week": weeks run Monday to Sunday.
+WEEK = re.compile(r"(?:(?:by|before|until|in|during|within)\s+)?(?:the\s+end\s+of\s+)?"
+                  r"(?P<which>this|next|the\s+coming|the\s+following)\s+week\b", re.IGNORECASE)
+
+
+def relative_week(match: re.Match[str], published: date) -> date:
+    """The Monday after the briefing's week ("this week") or after the next one."""
+    monday_after = published + timedelta(days=7 - published.weekday())
+    return monday_after if match["which"].lower() == "this" else monday_after + timedelta(days=7)

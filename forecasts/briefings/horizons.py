@@ -14,9 +14,11 @@ from forecasts.briefings.dates import (
     DATE_PREP,
     INCLUSIVE,
     SLASHED,
+    WEEK,
     holiday,
     next_after,
     relative_quarter,
+    relative_week,
     slashed_date,
     slashed_reading,
 )
@@ -217,6 +219,7 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
     (re.compile(r"(?:in|over)\s+the\s+(?:short|near)(?:\s|-)term", re.I), _short_term),
     (re.compile(r"(?:by\s+the\s+end\s+of\s+|before\s+the\s+end\s+of\s+)?(?P<which>next|this)\s+month",
                 re.I), _this_month),
+    (WEEK, relative_week),
     (re.compile(r"(?:this|the\s+coming|over\s+the|during\s+the|through\s+the)\s+"
                 r"(?P<season>winter|spring|summer|autumn|fall)\b", re.I), _season),
     (re.compile(r"(?P<prep>before|by|until|in|during|through)\s+(?:the\s+)?(?:(?P<edge>end|start|"
@@ -333,5 +336,7 @@ def find_horizon(text: str, published: date) -> tuple[date, str] | None:
 def _word_bounded(text: str, match: re.Match[str]) -> bool:
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
+    # "by 2027/13/40" is one (broken) date, not the year 2027 followed by noise
+    runs_on = re.match(r"[/.-]\d", text[match.end(): match.end() + 2]) is not None
+    return not before.isalnum() and not after.isalnum() and not runs_on
 

@@ -103,7 +103,12 @@ _MEASURES = re.compile(
     r"\b(?:inflation|growth|gdp|turnout|unemployment|rate|rates|yield|yields|share|deficit|"
     r"surplus|debt|margin|approval|support|poll|polling|price|prices|tariff|tax|interest|"
     r"increase|decrease|change|ratio|output|percent|percentage|majority|vote\s+share|capacity|"
-    r"utili[sz]ation|coverage|completion|progress)\b", re.IGNORECASE)
+    r"utili[sz]ation|coverage|completion|progress|exports?|imports?|production|sales|revenues?|"
+    r"spending|reserves|storage|levels?|volumes?|fill|population|wages?|costs?|emissions|"
+    r"consumption|demand|supply|stocks?|savings|profits?|turnover|inflows?|outflows?|"
+    r"arrivals|employment|literacy|stake|index|fell|rose|grew|was|were)\b"
+    # a label dated in a past or current year ("Share of renewables in 2025") reports a figure
+    r"|\b(?:in|of|for|since)\s+(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 def labelled_number(sentence: str) -> tuple[str, bool, tuple[float, float], str] | None:

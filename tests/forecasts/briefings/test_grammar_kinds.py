@@ -416,3 +416,31 @@ def test_a_parenthetical_confidence_governs_only_its_own_part():
     both = judgments("We assess with moderate confidence that Tirana will likely join the "
                      "scheme and Skopje will probably leave it.")
     assert [d.confidence for d in both] == ["moderate", "moderate"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The two ministers remain at odds over the levy.",
+    "Odds and ends from the summit follow below.",
+    "Turnout: 55%",
+    "Ukraine's wheat exports to the EU: 40%",
+    "Share of renewables in 2025: 40%",
+    "Gas storage fill level: 82%",
+    "Chances are we will publish again next week.",
+    "The union's leaders give odds of 3 to 1 that the strike spreads.",
+    "The strike lasted until Christmas last year.",
+])
+def test_what_states_no_judgment_of_ours_is_context(sentence):
+    assert judgments(f"Notes\n\n{sentence}\n\nMore notes follow.") == []
+
+
+@pytest.mark.parametrize(("sentence", "closes", "needed"), [
+    ("The tariff is likely to be raised by the end of next week.", date(2026, 12, 7), False),
+    ("The tariff is likely to be raised this week.", date(2026, 11, 30), False),
+    ("The vote is likely to be held on 15/09/2027.", date(2027, 9, 16), False),
+    ("The vote is likely to be held on 4/5/2027.", date(2027, 5, 27), True),
+    ("The port is likely to reopen by 2027/13/40.", date(2027, 5, 27), True),
+])
+def test_weeks_and_dates_with_on(sentence, closes, needed):
+    draft = one(sentence)
+    assert (draft.closes_at, draft.date_needed) == (closes, needed)
+    assert draft.title.endswith(f"{closes.isoformat()}?") and draft.title.count("20") == 1
