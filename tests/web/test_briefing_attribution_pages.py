@@ -25,7 +25,8 @@ Source: Harbour Gazette, 19 November 2026
 We give odds of 4 to 1 against the Liepāja terminal reopening before March.
 
 Get the latest Amber Coast Letter news in your inbox.
-""".format(strike="The Klaipėda dock strike is likely to spread to Liepāja before March.")
+""".format(strike="The Klaipėda dock strike is likely to spread to Liepāja before March, we "
+                  "put the chance at about 60%.")
 
 
 def import_letter(boss, session, text: str = NEWSLETTER) -> Briefing:  # type: ignore[no-untyped-def]
@@ -81,11 +82,12 @@ def test_term_records_hold_words_and_numbers_stay_on_the_forecast(sign_in, sessi
     boss = sign_in(manager)
     questions = publish_all(boss, session, import_letter(boss, session))
     page = boss.get("/briefings/terms").get_data(as_text=True)
-    terms = re.findall(r"<tr><td><a[^>]*>Amber Coast Letter</a></td>\s*<td[^>]*>[^<]*</td>\s*"
-                       r"<td[^>]*>(.*?)</td>", page, re.S)
-    assert terms == ["likely"]  # "4 to 1 against" is a number: no term row
+    rows = re.findall(r"<tr><td><a[^>]*>Amber Coast Letter</a></td>(.*?)</tr>", page, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:3] for row in rows]
+    # "4 to 1 against" is a number: no term row; "likely" keeps its word's band, not the 60 %
+    assert cells == [["icd203", "likely", "likely · 55–80 %"]]
     stated = boss.get("/briefings/stated?publication=Amber+Coast+Letter").get_data(as_text=True)
-    assert "20 %" in stated  # the number is on the stated forecast
+    assert "20 %" in stated and "60 %" in stated  # the numbers are on the stated forecasts
     assert len(questions) == 2
 
 
