@@ -25,8 +25,9 @@ def with_elided(readings: list[Reading]) -> list[Reading]:
     for before, reading in itertools.pairwise(list(readings)):
         if reading.vp is not None and _ELIDED.match(reading.vp):
             reading.vp, reading.rest = before.vp, before.rest
-            if reading.vp is None and not reading.rest:
-                reading.rest = ""
+            if reading.horizon is None and reading.open_horizon is None:
+                # "X will likely fine them by 31/03/2027, whereas Y won't": the same deadline
+                reading.horizon, reading.open_horizon = before.horizon, before.open_horizon
     return readings
 
 

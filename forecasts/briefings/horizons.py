@@ -245,7 +245,8 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
 # An event or period the text names as a deadline but gives no date for.
-_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|"
+_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|council|assembly|"
+          r"forum|ministerial|"
           r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
           r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
           r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")

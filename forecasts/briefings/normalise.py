@@ -25,7 +25,11 @@ _ASIDE = re.compile(
     r",\s*(?:in\s+our\s+(?:view|judge?ment|assessment|estimation|opinion)|on\s+balance|"
     r"for\s+now|for\s+the\s+time\s+being|however|therefore|moreover|nevertheless|"
     r"with\s+(?:low|moderate|medium|high)\s+confidence)\s*,\s*|"
-    r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)", re.IGNORECASE)
+    r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)|"
+    # "…, and we have low confidence in this": said of the judgment, not a part of it
+    r",?\s+and\s+(?:we|i)\s+(?:have|hold|place)\s+(?:only\s+)?(?:low|moderate|medium|high)\s+"
+    r"confidence\s+in\s+(?:this|that|it|these)(?:\s+(?:judge?ment|assessment|view|estimate))?"
+    r"(?=\s*[.;!]?\s*$)", re.IGNORECASE)
 # "X has a small chance of Ying" reads as "X is a small chance of Ying", which the grammar knows
 # (a number's form, "has a 30 % chance of", is read directly).
 _HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"

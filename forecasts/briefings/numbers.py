@@ -101,7 +101,7 @@ LABELLED_NUMBER = re.compile(
 # Labels that measure a quantity: "Inflation: 4%", "Turnout: 55%" are statistics, not forecasts.
 _MEASURES = re.compile(
     r"\b(?:inflation|growth|gdp|turnout|unemployment|rate|rates|yield|yields|share|deficit|"
-    r"surplus|debt|margin|approval|support|poll|polling|price|prices|tariff|tax|interest|"
+    r"surplus|debt|margin|approval\s+ratings?|support|poll|polling|price|prices|tariff|tax|interest|"
     r"increase|decrease|change|ratio|output|percent|percentage|majority|vote\s+share|capacity|"
     r"utili[sz]ation|coverage|completion|progress|exports?|imports?|production|sales|revenues?|"
     r"spending|reserves|storage|levels?|volumes?|fill|population|wages?|costs?|emissions|"

@@ -53,6 +53,7 @@ _IRREGULAR = {
     "forgave": "forgive", "rode": "ride", "stood": "stand", "told": "tell", "thought": "think",
 }
 _AUX_BE = {"is", "are", "was", "were"}
+_AUXILIARIES = _AUX_BE | {"has", "have", "had", "will", "would", "can", "could", "may", "might"}
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|its|their|his|her|our)\b|^\S+['’]s\b",
                        re.IGNORECASE)
 
@@ -108,6 +109,8 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
         # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
         noun_like = word.endswith("s") and _base_form(following) == following.lower() \
             and base not in _COPULAR
+        # "the price cap is extended": a bare form before the clause's own auxiliary is a noun
+        noun_like = noun_like or (base == word.lower() and following.lower() in _AUXILIARIES)
         # "the dock strike spreads": a bare form before an inflected verb is part of the noun.
         following_base = _base_form(following)
         noun_like = noun_like or (base == word.lower() and following_base is not None

@@ -444,3 +444,20 @@ def test_weeks_and_dates_with_on(sentence, closes, needed):
     draft = one(sentence)
     assert (draft.closes_at, draft.date_needed) == (closes, needed)
     assert draft.title.endswith(f"{closes.isoformat()}?") and draft.title.count("20") == 1
+
+
+@pytest.mark.parametrize(("text", "title", "confidence"), [
+    ("In all likelihood Brussels will not propose a storage target at the March Council, and "
+     "we have low confidence in this.", "Will Brussels propose a storage target before "
+     "2027-04-01?", "low"),
+    ("Probability that the EU gas price cap is extended: 0.65",
+     f"Will the EU gas price cap be extended before {DEFAULT}?", None),
+    ("Notes\n\nDanish approval of the pipeline expansion: 70%.\n\nMore notes.",
+     f"Will there be Danish approval of the pipeline expansion before {DEFAULT}?", None),
+    ("The Dutch regulator will likely fine the operator by 31/03/2027, whereas the Belgian "
+     "regulator almost certainly won't.",
+     "Will the Belgian regulator fine the operator before 2027-04-01?", None),
+])
+def test_a_trailing_confidence_an_auxiliary_and_an_elided_deadline(text, title, confidence):
+    draft = judgments(text)[-1]
+    assert (draft.title, draft.confidence) == (title, confidence)
