@@ -1,5 +1,6 @@
 """Sentence shapes rewritten into the forms the judgment grammar reads, before it reads them.
 
+- a rubric before the judgment ("Odds: …", "Bottom line: …"), dropped;
 - contractions: "there's", "it's", "we'd" ("we'd give odds", "we'd be surprised");
 - "X has a small chance of Ying" as "X is a small chance of Ying";
 - "A 1-in-4 chance exists that X" as "There is a 1-in-4 chance that X";
@@ -44,6 +45,10 @@ _EXISTS_VERB = re.compile(r"\b(chance|possibility|probability|likelihood|risk|pr
 # "A deal is at even odds", "the vote stands at evens": the odds word is the judgment.
 _AT_EVENS = re.compile(r"\b(is|are|remains?|looks?|stands?|seems?)\s+at\s+(?=(?:even\s+odds|evens|"
                        r"even\s+money)\b)", re.IGNORECASE)
+# A rubric before the judgment ("Odds: we give it 2 to 1 against …", "Bottom line: X will …").
+_RUBRIC = re.compile(r"^(?:odds|probability|likelihood|assessment|outlook|forecast|our\s+view|"
+                     r"our\s+call|bottom\s+line|key\s+judge?ments?|judge?ment|view|verdict)\s*:\s+"
+                     r"(?=\S)", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
 
 
@@ -77,6 +82,7 @@ def normalised(text: str) -> str:
     if _EXISTS.match(text):
         text = _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1)
         text = _EXISTS_VERB.sub(r"\1 ", text, count=1)
+    text = _RUBRIC.sub("", text)
     text = _CONTRACTED_WOULD.sub(r"\1 would", _CONTRACTED_IS.sub(r"\1 is", text))
     text = _AT_EVENS.sub(r"\1 ", _HAS_CHANCE.sub("is ", text))
     return uninverted(text)

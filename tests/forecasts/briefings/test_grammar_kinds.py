@@ -461,3 +461,14 @@ def test_weeks_and_dates_with_on(sentence, closes, needed):
 def test_a_trailing_confidence_an_auxiliary_and_an_elided_deadline(text, title, confidence):
     draft = judgments(text)[-1]
     assert (draft.title, draft.confidence) == (title, confidence)
+
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("Odds: we give it 2 to 1 against that Haifa port workers strike before Christmas.",
+     "Will Haifa port workers strike before 2026-12-25?", 1 / 3),
+    ("Bottom line: the refinery will probably not restart before March.",
+     "Will the refinery restart before 2027-03-01?", 0.325),
+])
+def test_a_rubric_before_the_judgment_is_read_past(sentence, title, probability):
+    draft = one(sentence)
+    assert (draft.title, draft.probability) == (title, pytest.approx(probability, abs=1e-4))
