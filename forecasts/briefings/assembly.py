@@ -133,23 +133,39 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
     return numbered
 
 
+_CONFIDENCE_WORD = re.compile(r"confidence", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+                          r"hundred)\b", re.IGNORECASE)
+
+
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    text = normalised(text)
-    confidences = clause_confidences(label_first(text))
-    text = label_first(without_asides(text))
     if len(text) > MAX_SENTENCE_CHARS:
         return []
-    if whole := number_judgment(text, state.published):
+    text = normalised(text)
+    # Most sentences state no confidence and no number: skip what only those need.
+    confidences = clause_confidences(label_first(text)) if _CONFIDENCE_WORD.search(text) else None
+    text = label_first(without_asides(text))
+    numbered = _NUMBER_WORD.search(text) is not None
+    if numbered and (whole := number_judgment(text, state.published)):
         whole.confidence = analytic_confidence(text)
         return [whole]
-    stated = stated_estimate(text)
+    stated = stated_estimate(text) if numbered else None
     if not (ANCHOR.search(text) or EXPECT.match(text) or stated or lead_in(text)[1]
             or mentions_level(text)):
         return []
     body = without_stated(text, stated) if stated else text
     clauses = clauses_of(body)
-    if len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
+    if confidences is None:
+        confidences = [None] * len(clauses)
+    elif len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
         confidences = [analytic_confidence(text)] * len(clauses)
+    readings = with_elided(_clause_readings(clauses, confidences, state))
+    return with_stated_number(stated, readings, state.published) if stated else readings
+
+
+def _clause_readings(clauses: list[str], confidences: list[str | None],
+                     state: _State) -> list[Reading]:
+    """Every clause's judgments, each with its deadline and the confidence governing it."""
     readings: list[Reading] = []
     for clause, confidence in zip(clauses, confidences, strict=True):
         stripped, horizon, unknown = horizon_of(clause, state.published)
@@ -165,8 +181,7 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
             reading.horizon, reading.open_horizon = horizon, unknown
             reading.confidence = confidence
             readings.append(reading)
-    readings = with_elided(readings)
-    return with_stated_number(stated, readings, state.published) if stated else readings
+    return readings
 
 
 _BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b",
@@ -175,6 +190,8 @@ _BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\b
 
 def _confidence_of_previous(text: str) -> str | None:
     """The analytic confidence a sentence states of the judgments before it, if it does."""
+    if not _CONFIDENCE_WORD.search(text):
+        return None
     confidence = analytic_confidence(text)
     return confidence if confidence and _BACK_REFERENCE.search(text) else None
 

@@ -83,9 +83,12 @@ def normalised(text: str) -> str:
         text = _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1)
         text = _EXISTS_VERB.sub(r"\1 ", text, count=1)
     text = _RUBRIC.sub("", text)
-    text = _CONTRACTED_WOULD.sub(r"\1 would", _CONTRACTED_IS.sub(r"\1 is", text))
-    text = _AT_EVENS.sub(r"\1 ", _HAS_CHANCE.sub("is ", text))
-    return uninverted(text)
+    # Plain substring tests first: most sentences have no contraction and no "at even(s)".
+    if "'" in text or "’" in text:
+        text = _CONTRACTED_WOULD.sub(r"\1 would", _CONTRACTED_IS.sub(r"\1 is", text))
+    if " at even" in text.lower():
+        text = _AT_EVENS.sub(r"\1 ", text)
+    return uninverted(_HAS_CHANCE.sub("is ", text))
 
 
 def _past_aside(match: re.Match[str]) -> str:
