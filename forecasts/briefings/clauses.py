@@ -14,6 +14,7 @@ from forecasts.briefings.judgments import (
     analytic_confidence,
     expectation,
     first_reading,
+    hedge_of,
     lead_in,
     parse_percent,
     with_lead_in,
@@ -306,10 +307,24 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
     judgment: "we doubt that Minsk frees them" asks whether Minsk frees them."""
     if hedge is None:
         return None
+    hedge, label_not = hedge_of(hedge)
+    reading = _hedged_reading(body, hedge)
+    if reading is not None and label_not:
+        reading.negated = not reading.negated
+        reading.term = f"{hedge} not" if not reading.term.endswith("… not") else hedge
+    return reading
+
+
+def _hedged_reading(body: str, hedge: str) -> Reading | None:
     stated = None if hedge in estimative.PHRASES else parse_percent(hedge)
     if hedge not in estimative.PHRASES and stated is None:
         return None
     parsed = clause_question(trim(body))
+    if (parsed is None or not parsed[1]) and re.match(r"(?:an?|the|no)\s", body, re.IGNORECASE):
+        # "Probably not: a Serbian recognition of Kosovo": a noun phrase is the judgment
+        parsed = (trim(body), None)
+        return Reading(subject=parsed[0], vp=None, rest="", term=hedge,
+                       rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
     if parsed is None or not parsed[1] or re.fullmatch(r"(?:we|i|us)", parsed[0].strip(),
                                                         re.IGNORECASE):
         return None  # "chances are we will publish again": the authors' plans, not a forecast
@@ -325,7 +340,8 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
 _LEVEL_OF = re.compile(
     r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
     r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
-    r"(?P<level>low|slim|small|slight|remote|high|good|strong)[.!]?$", re.IGNORECASE)
+    r"(?P<level>low|slim|small|slight|remote|high|good|strong|(?:about\s+|roughly\s+)?even)[.!]?$",
+    re.IGNORECASE)
 _LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "small chance",
                  "slight": "slight chance", "remote": "remote chance", "high": "high probability",
                  "good": "good chance", "strong": "strong chance"}
@@ -342,9 +358,14 @@ def _level_of(clause: str) -> Reading | None:
     match = _LEVEL_OF.match(clause.strip())
     if match is None:
         return None
-    level = match["level"].lower()
-    phrase = "remote chance" if match["very"] and level in ("low", "slim", "small", "slight") \
-        else "very good chance" if match["very"] else _LEVEL_PHRASE[level]
+    level = match["level"].lower().split()[-1]
+    if level == "even":
+        phrase = "even odds"
+    elif match["very"]:
+        phrase = "remote chance" if level in ("low", "slim", "small", "slight") \
+            else "very good chance"
+    else:
+        phrase = _LEVEL_PHRASE[level]
     body = trim(match["body"])
     subject, vp = (f"the odds that {body}", None) if match["link"].lower() == "that" \
         else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one

@@ -208,8 +208,11 @@ def expectation(clause: str) -> Reading | None:
     match = EXPECT.match(clause)
     if not match:
         return None
-    return Reading(subject=match["subject"], vp=match["vp"], rest="", term="expected",
-                    rung=estimative.PHRASES["expected"], numbers=None, negated=bool(match["neg"]))
+    # "we expect Minsk not to release them" negates the expected event
+    subject, not_to = re.subn(r"\s+not$", "", match["subject"], flags=re.IGNORECASE)
+    return Reading(subject=subject, vp=match["vp"], rest="", term="expected",
+                    rung=estimative.PHRASES["expected"], numbers=None,
+                    negated=bool(match["neg"]) != bool(not_to))
 
 
 _LEAD_IN = re.compile(
@@ -226,7 +229,8 @@ _LEAD_IN = re.compile(
     # a fronted adverb: "Most likely, X will not Y", "Almost certainly, X will Y"
     rf"(?P<fronted>{_ADV}|most\s+likely)\s*,|"
     # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
-    rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
+    rf"(?P<label>{_J})(?P<lnot>\s+not)?(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?"
+    r"\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
     rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
@@ -271,7 +275,7 @@ def lead_in(clause: str) -> tuple[str, str | None]:
     elif match["label"]:
         label_number = match["lnum"] and numbers.probability_in(match["lnum"])
         phrase = " ".join(match["lnum"].split()) if label_number else \
-            " ".join(match["label"].lower().split())
+            " ".join(match["label"].lower().split()) + (" not" if match["lnot"] else "")
     elif match["surprised"]:
         phrase = " ".join(match["surprised"].lower().split())
         # astonished, amazed, shocked: stronger than surprised
@@ -290,6 +294,13 @@ def lead_in(clause: str) -> tuple[str, str | None]:
     return clause[match.end():], phrase
 
 
+def hedge_of(phrase: str) -> tuple[str, bool]:
+    """(the hedge, whether it is negated): a label "Probably not:" is "probably", negated."""
+    if phrase.endswith(" not") and phrase[:-4] in estimative.PHRASES:
+        return phrase[:-4], True
+    return phrase, False
+
+
 def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
     """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y"), or its
     number ("we estimate a 70 % probability that X will Y").
@@ -300,6 +311,8 @@ def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
                                                "would not") \
             or reading.numbers is not None:
         return reading
+    phrase, label_not = hedge_of(phrase)
+    reading.negated = reading.negated != label_not
     stated = numbers.probability_in(phrase) if phrase not in estimative.PHRASES else None
     if stated is not None:
         reading.term, reading.rung, reading.numbers = phrase, None, stated

@@ -138,9 +138,9 @@ def words_only(term: str | None) -> str | None:
     words = re.sub(r"\([^()]*\d[^()]*\)", " ", term)
     words = re.sub(ANY + "|" + DECIMAL, " ", words, flags=re.IGNORECASE)
     words = " ".join(words.split()).strip(" ,;:-–—")
-    bare = re.sub(r"\b(?:chance|probability|likelihood|risk|odds|shot|an?|of|at|about)\b", "",
-                  words, flags=re.IGNORECASE)
-    return words if bare.strip(" ,;:-–—") else None
+    bare = re.sub(r"\b(?:chance|probability|likelihood|risk|odds|shot|an?|of|at|about|not)\b",
+                  "", words, flags=re.IGNORECASE)
+    return words if bare.strip(" ,;:-–—…") else None
 
 
 def _count(text: str) -> float:

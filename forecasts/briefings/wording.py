@@ -147,12 +147,17 @@ def _unlisted_present(words: list[str], index: int) -> bool:
             and (following in _FUNCTION_WORDS or not following))
 
 
+# Endings of nouns, not of verbs: "a Serbian recognition of Kosovo" has no verb to guess.
+_NOUN_SUFFIX = re.compile(r"(?:tions?|sions?|ness|ity|ities|ances?|ences?|ships?|isms?)$")
+
+
 def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
     """An unlisted verb: the first lower-case word after the subject ("donors fund the
     mission", "Yerevan amends its constitution"), in its base form."""
     for index in range(1, len(words)):
         word = words[index]
-        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
+        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha() \
+                or _NOUN_SUFFIX.search(word):
             continue
         following = words[index + 1] if index + 1 < len(words) else ""
         # "the regulator fines them": a word after a determiner is a noun; "the new coalition
@@ -164,7 +169,7 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
             continue
         if word.endswith("s") and following[:1].islower() and following.isalpha() \
                 and not following.endswith("s") and following.lower() not in _NOT_VERBS \
-                and following.lower() not in _FUNCTION_WORDS:
+                and following.lower() not in _FUNCTION_WORDS and not _NOUN_SUFFIX.search(following):
             continue  # "factions raid the base": a plural noun, then its verb
         base = _unlisted_past(word) if word.endswith("ed") else \
             word[:-3] + "y" if word.endswith("ies") else \

@@ -472,3 +472,28 @@ def test_a_trailing_confidence_an_auxiliary_and_an_elided_deadline(text, title, 
 def test_a_rubric_before_the_judgment_is_read_past(sentence, title, probability):
     draft = one(sentence)
     assert (draft.title, draft.probability) == (title, pytest.approx(probability, abs=1e-4))
+
+
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("We expect Minsk not to release the prisoners.",
+     f"Will Minsk release the prisoners before {DEFAULT}?", 0.20, 0.45),
+    ("The odds that Riga will not renew the licence are about even.",
+     f"Will Riga renew the licence before {DEFAULT}?", 0.45, 0.55),
+    ("The likelihood that the port does not reopen is low.",
+     f"Will the port reopen before {DEFAULT}?", 0.80, 0.95),
+    ("We put the chance that the bank does not cut rates at 70%.",
+     f"Will the bank cut rates before {DEFAULT}?", 0.30, 0.30),
+    ("Probably not: a Serbian recognition of Kosovo before June.",
+     "Will there be a Serbian recognition of Kosovo before 2027-06-01?", 0.20, 0.45),
+    ("Unlikely: the ceasefire will not hold.",
+     f"Will the ceasefire hold before {DEFAULT}?", 0.55, 0.80),
+    ("The ceasefire will not hold — Likely.",
+     f"Will the ceasefire hold before {DEFAULT}?", 0.20, 0.45),
+    ("It is almost certain that Orbán will not lift the veto.",
+     f"Will Orbán lift the veto before {DEFAULT}?", 0.01, 0.05),
+])
+def test_every_frame_over_a_negated_clause_gives_the_complement(sentence, title, low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low - 1e-9 <= draft.probability <= high + 1e-9
+    assert words_only(draft.term) == draft.term  # no number in a term
