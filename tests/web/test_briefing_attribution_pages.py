@@ -128,3 +128,15 @@ def test_a_page_outside_the_list_is_a_400(sign_in, session, manager, page):
     response = boss.get(f"/briefings/{briefing.id}?sentences={page}")
     assert response.status_code == 400
     assert "sentences" in response.get_data(as_text=True)
+
+
+def test_an_event_dated_by_its_month_is_explained_on_the_review_page(sign_in, session, manager):
+    boss = sign_in(manager)
+    briefing = import_letter(boss, session, "Rate Desk\n\nThe central bank is likely to cut "
+                             "rates at the February meeting.\n")
+    page = boss.get(f"/briefings/{briefing.id}").get_data(as_text=True)
+    hint = re.search(r'data-testid="event-month">(.*?)</p>', page)
+    assert hint is not None and "“at the February meeting”" in hint.group(1)
+    assert 'data-testid="set-the-date"' not in page  # it has a date: the month's end
+    [row] = briefings.drafts(session, briefing)
+    assert row.closes_at.date().isoformat() == "2027-03-01" and not row.date_needed
