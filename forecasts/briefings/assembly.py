@@ -240,9 +240,14 @@ def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
     state.drafts.append(_draft(reading, sentence, closes_at, state))
 
 
+_ECHO = re.compile(r"\s+(?:either|too|as\s+well|also)$", re.IGNORECASE)
+
+
 def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State) -> Draft:
     subject = state.casing.lower_first(subject_of(reading.subject))
     vp = trim(REASON.sub("", reading.vp)) if reading.vp is not None else None
+    if vp:  # "…, and Libya almost certainly won't agree a budget either"
+        vp = _ECHO.sub("", vp)
     rest = REASON.sub("", trim(reading.rest)) if reading.vp is None else ""
     rest = f" {rest}" if rest and not rest.startswith(",") else rest
     question = question_title(subject, vp, rest, deadline_phrase(vp, closes_at))

@@ -90,11 +90,14 @@ def slashed_date(match: re.Match[str], published: date) -> date | None:
 
 
 # "by the end of next week", "this week": weeks run Monday to Sunday.
-WEEK = re.compile(r"(?:(?:by|before|until|in|during|within)\s+)?(?:the\s+end\s+of\s+)?"
+WEEK = re.compile(r"(?:(?:by|until|in|during|within)\s+|(?P<before>before\s+))?"
+                  r"(?P<end>the\s+end\s+of\s+)?"
                   r"(?P<which>this|next|the\s+coming|the\s+following)\s+week\b", re.IGNORECASE)
 
 
 def relative_week(match: re.Match[str], published: date) -> date:
-    """The Monday after the briefing's week ("this week") or after the next one."""
+    """The Monday after the briefing's week ("this week", "before next week") or after the
+    next one ("next week", "by the end of next week")."""
     monday_after = published + timedelta(days=7 - published.weekday())
-    return monday_after if match["which"].lower() == "this" else monday_after + timedelta(days=7)
+    this_week = match["which"].lower() == "this" or (match["before"] and not match["end"])
+    return monday_after if this_week else monday_after + timedelta(days=7)

@@ -207,8 +207,9 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 r"(?:the\s+|this\s+)?year", re.I), _year_end),
     (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
                 r"(?P<y>\d{4})", re.I), _year_end),
-    (re.compile(r"(?P<before>before\s+)?(?:(?:by|until)\s+(?:the\s+end\s+of\s+)?)?next\s+year",
-                re.I), _next_year),
+    # "before next year" ends this year; "before the end of next year", like "by", ends next year
+    (re.compile(r"(?:(?:by|until|before)\s+the\s+end\s+of\s+|(?P<before>before\s+)|"
+                r"(?:by|until)\s+)?next\s+year", re.I), _next_year),
     (re.compile(r"(?:in|through|during|over|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+"
                 r"(?P<half>first|second)\s+half\s+of\s+(?:(?P<rel>next|this|the)\s+year|(?P<y>\d{4}))",
                 re.I), _half),

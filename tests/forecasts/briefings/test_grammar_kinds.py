@@ -335,6 +335,8 @@ def test_more_hedges_fronted_contracted_and_negated(sentence, title, low, high):
      f"Will Ljubljana adopt the levy before {DEFAULT}?", 0.20, 0.45),
     ("Romania will probably extend the levy, but Bulgaria likely won't.",
      f"Will Bulgaria extend the levy before {DEFAULT}?", 0.20, 0.45),
+    ("Tunisia will probably not sign the loan, and Libya almost certainly won't sign it either.",
+     f"Will Libya sign it before {DEFAULT}?", 0.01, 0.05),
 ])
 def test_an_elided_second_judgment_takes_the_first_ones_words(sentence, second, low, high):
     [_, draft] = judgments(sentence)
