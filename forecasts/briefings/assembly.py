@@ -184,8 +184,10 @@ def _clause_readings(clauses: list[str], confidences: list[str | None],
     return readings
 
 
-_BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b",
-                             re.IGNORECASE)
+# "We have low confidence in this", or a confidence stated alone after a judgment
+# ("Confidence: moderate."), governs the judgments just made.
+_BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b|"
+                             r"^(?:analytic\s+)?confidence\s*[:=–—-]", re.IGNORECASE)
 
 
 def _confidence_of_previous(text: str) -> str | None:

@@ -323,8 +323,12 @@ def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
     return reading
 
 
-_CONFIDENCE = re.compile(r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b",
-                         re.IGNORECASE)
+_CONFIDENCE = re.compile(
+    r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b"
+    # "confidence: moderate", "our confidence in this judgment is low"
+    r"|\bconfidence(?:\s*[:=–—-]\s*|\s+(?:in\s+(?:this|that|these|the|our)(?:\s+\w+)?\s+)?"
+    r"(?:is|remains|was)\s+(?:only\s+|still\s+)?)(?P<after>low|moderate|medium|high)\b",
+    re.IGNORECASE)
 
 
 def analytic_confidence(sentence: str) -> str | None:
@@ -335,5 +339,5 @@ def analytic_confidence(sentence: str) -> str | None:
     match = _CONFIDENCE.search(sentence)
     if match is None:
         return None
-    level = match["level"].lower()
+    level = (match["level"] or match["after"]).lower()
     return "moderate" if level == "medium" else level

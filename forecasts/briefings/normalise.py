@@ -27,6 +27,7 @@ _ASIDE = re.compile(
     r"for\s+now|for\s+the\s+time\s+being|however|therefore|moreover|nevertheless|"
     r"with\s+(?:low|moderate|medium|high)\s+confidence)\s*,\s*|"
     r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)|"
+    r"\s*\((?:analytic\s+)?confidence\s*[:=–—-]\s*(?:low|moderate|medium|high)\)|"
     # "…, and we have low confidence in this": said of the judgment, not a part of it
     r",?\s+and\s+(?:we|i)\s+(?:have|hold|place)\s+(?:only\s+)?(?:low|moderate|medium|high)\s+"
     r"confidence\s+in\s+(?:this|that|it|these)(?:\s+(?:judge?ment|assessment|view|estimate))?"

@@ -256,6 +256,20 @@ def test_confidence_attaches_to_the_judgment_it_governs():
     }
 
 
+@pytest.mark.parametrize(("text", "confidence"), [
+    ("The ferry will probably resume. Our confidence in this judgment is low.", ["low"]),
+    ("Skopje is likely to join the scheme (confidence: moderate).", ["moderate"]),
+    ("Skopje is likely to join the scheme. Confidence: high.", ["high"]),
+    ("We have high confidence that Tirana will join the scheme, but only moderate confidence "
+     "that Skopje will.", ["high", "moderate"]),
+    ("We judge, with high confidence, that the embargo will very likely continue.", ["high"]),
+])
+def test_confidence_in_its_other_common_forms(text, confidence):
+    found = judgments(text)
+    assert [d.confidence for d in found] == confidence
+    assert all("confidence" not in d.title for d in found)
+
+
 def test_confidence_never_changes_the_probability():
     plain = one("Serbia will probably not join the sanctions.")
     hedged = one("We assess with low confidence that Serbia will probably not join the "
