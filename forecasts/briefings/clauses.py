@@ -320,7 +320,7 @@ def _hedged_reading(body: str, hedge: str) -> Reading | None:
     if hedge not in estimative.PHRASES and stated is None:
         return None
     parsed = clause_question(trim(body))
-    if (parsed is None or not parsed[1]) and re.match(r"(?:an?|the|no)\s", body, re.IGNORECASE):
+    if parsed is None or (not parsed[1] and re.match(r"(?:an?|the|no)\s", body, re.IGNORECASE)):
         # "Probably not: a Serbian recognition of Kosovo": a noun phrase is the judgment
         parsed = (trim(body), None)
         return Reading(subject=parsed[0], vp=None, rest="", term=hedge,
@@ -338,7 +338,7 @@ def _hedged_reading(body: str, hedge: str) -> Reading | None:
 # "The probability of a snap election is low", "the chances that X happens are slim": a level
 # stated of a likelihood, read as the hedge with that level ("low probability", "slim chance").
 _LEVEL_OF = re.compile(
-    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
+    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?|risk)\s+(?P<link>of|that)\s+"
     r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
     r"(?P<level>low|slim|small|slight|remote|high|good|strong|(?:about\s+|roughly\s+)?even)[.!]?$",
     re.IGNORECASE)
@@ -350,7 +350,7 @@ _LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "smal
 def mentions_level(sentence: str) -> bool:
     """Whether a sentence may state a level of likelihood ("the probability of X is low")."""
     return any(_LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
-        if re.search(r"\b(?:probability|likelihood|chances?|odds|prospects?)\b", sentence,
+        if re.search(r"\b(?:probability|likelihood|chances?|odds|prospects?|risk)\b", sentence,
                      re.IGNORECASE) else False
 
 

@@ -243,8 +243,8 @@ _LEAD_IN = re.compile(
 
 # A label after the judgment, as a table row or list reads: "X happens before March — Likely".
 _TRAILING_LABEL = re.compile(
-    rf"^(?P<body>\S.*?)\s+[:–—|]\s+(?P<label>{_J}(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)"
-    r"\s*\.?$", re.IGNORECASE)
+    rf"^(?P<body>\S.*?)(?:\s*:|\s+[–—|])\s+"
+    rf"(?P<label>(?:{_J})(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)\s*\.?$", re.IGNORECASE)
 
 
 def label_first(sentence: str) -> str:

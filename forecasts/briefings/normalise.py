@@ -50,6 +50,11 @@ _AT_EVENS = re.compile(r"\b(is|are|remains?|looks?|stands?|seems?)\s+at\s+(?=(?:
 _RUBRIC = re.compile(r"^(?:odds|probability|likelihood|assessment|outlook|forecast|our\s+view|"
                      r"our\s+call|bottom\s+line|key\s+judge?ments?|judge?ment|view|verdict)\s*:\s+"
                      r"(?=\S)", re.IGNORECASE)
+# "Risk of a coup in Bamako — high": a level stated as a label, read as "The risk of … is high".
+_LEVEL_LABEL = re.compile(
+    r"^(?:the\s+)?(?P<kind>risk|likelihood|probability|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
+    r"(?P<body>[^:;]+?)\s*(?::|\s[–—-])\s*(?P<level>(?:very\s+|extremely\s+)?(?:low|slim|small|"
+    r"slight|remote|high|good|strong))\s*[.!]?$", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
 
 
@@ -84,6 +89,9 @@ def normalised(text: str) -> str:
         text = _EXISTS.sub(lambda m: f"There is {m[0].lower()}", text, count=1)
         text = _EXISTS_VERB.sub(r"\1 ", text, count=1)
     text = _RUBRIC.sub("", text)
+    if level := _LEVEL_LABEL.match(text):
+        verb = "are" if level["kind"].lower() in ("chances", "odds", "prospects") else "is"
+        text = f"The {level['kind']} {level['link']} {level['body']} {verb} {level['level']}."
     # Plain substring tests first: most sentences have no contraction and no "at even(s)".
     if "'" in text or "’" in text:
         text = _CONTRACTED_WOULD.sub(r"\1 would", _CONTRACTED_IS.sub(r"\1 is", text))

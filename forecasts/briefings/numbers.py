@@ -94,9 +94,16 @@ def odds_judgment(sentence: str) -> re.Match[str] | None:
 
 
 # "Snap election in Sofia: 40%", "Probability that the bank cuts rates before March: 0.4".
+_LABEL_KIND = (r"(?:(?:the\s+)?(?P<kind>probability|chances?|likelihood|odds|risk)\s+"
+               r"(?P<link>that|of)\s+)?")
 LABELLED_NUMBER = re.compile(
-    r"^(?:(?:the\s+)?(?P<kind>probability|chances?|likelihood|odds|risk)\s+(?P<link>that|of)\s+)?"
-    rf"(?P<what>[^:;]{{3,200}}?)\s*(?::|\s[–—]|\s-)\s*(?P<number>{ANY}|{DECIMAL})\s*[.!]?$",
+    # "X: 40%", "X — 40 per cent", "X (40%)"
+    rf"^{_LABEL_KIND}(?P<what>[^:;()]{{3,200}}?)\s*(?:(?::|\s[–—]|\s-)\s*(?P<number>{ANY}|{DECIMAL})"
+    rf"|\(\s*(?P<pnumber>{ANY}|{DECIMAL})\s*\))\s*[.!]?$"
+    # "40%: X"
+    rf"|^(?P<fnumber>{ANY})\s*(?::|\s[–—]|\s-)\s*"
+    + _LABEL_KIND.replace("kind", "fkind").replace("link", "flink") +
+    r"(?P<fwhat>[^:;]{3,200}?)\s*[.!]?$",
     re.IGNORECASE)
 # Labels that measure a quantity: "Inflation: 4%", "Turnout: 55%" are statistics, not forecasts.
 _MEASURES = re.compile(
@@ -117,17 +124,18 @@ def labelled_number(sentence: str) -> tuple[str, bool, tuple[float, float], str]
     match = LABELLED_NUMBER.match(sentence.strip())
     if match is None:
         return None
-    number = match["number"]
+    number = match["number"] or match["pnumber"] or match["fnumber"]
+    what, kind = match["what"] or match["fwhat"], match["kind"] or match["fkind"]
+    link = match["link"] or match["flink"]
     if re.fullmatch(DECIMAL, number.strip()):
         found: tuple[float, float] | None = (float(number),) * 2 if 0 < float(number) < 1 else None
-        if match["kind"] is None:  # a bare decimal is a probability only under that name
+        if kind is None:  # a bare decimal is a probability only under that name
             return None
     else:
         found = probability_in(number)
-    if found is None or (match["kind"] is None and _MEASURES.search(match["what"])):
+    if found is None or (kind is None and _MEASURES.search(what)):
         return None
-    return match["what"].strip(), (match["link"] or "").lower() == "that", found, \
-        " ".join(number.split())
+    return what.strip(), (link or "").lower() == "that", found, " ".join(number.split())
 
 
 def words_only(term: str | None) -> str | None:

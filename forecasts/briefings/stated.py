@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from forecasts.briefings.deadlines import horizon_of
-from forecasts.briefings.judgments import Reading
+from forecasts.briefings.judgments import ANCHOR, Reading
 from forecasts.briefings.numbers import (
     ODDS_STATEMENT,
     STATED_ESTIMATE,
@@ -96,7 +96,15 @@ def number_judgment(text: str, published: date) -> Reading | None:
         what = odds["after"] if said_that else odds["what"]
         return _number_reading(what, said_that, " ".join(odds["number"].split()), found,
                                published)
-    if labelled := labelled_number(text):
-        what, is_clause, found, number = labelled
-        return _number_reading(what, is_clause, number, found, published)
-    return None
+    labelled = labelled_number(text)
+    if labelled is None:
+        return None
+    what, is_clause, found, number = labelled
+    # "Russia is likely to hold Kherson (70 %)" is a judgment with its number, not a label
+    if ANCHOR.search(what) or (not is_clause and _FINITE.search(what)):
+        return None
+    return _number_reading(what, is_clause, number, found, published)
+
+
+_FINITE = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|won['’]t|can|could|may|might|"
+                     r"should|must)\b", re.IGNORECASE)

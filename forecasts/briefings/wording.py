@@ -111,6 +111,8 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
             and base not in _COPULAR
         # "the price cap is extended": a bare form before the clause's own auxiliary is a noun
         noun_like = noun_like or (base == word.lower() and following.lower() in _AUXILIARIES)
+        # "Snap vote in Varna": one singular word and a bare form is a noun phrase, not a clause
+        noun_like = noun_like or _noun_after_one_word(words, index)
         # "the dock strike spreads": a bare form before an inflected verb is part of the noun.
         following_base = _base_form(following)
         noun_like = noun_like or (base == word.lower() and following_base is not None
@@ -147,6 +149,20 @@ def _unlisted_present(words: list[str], index: int) -> bool:
             and (following in _FUNCTION_WORDS or not following))
 
 
+def _noun_after_one_word(words: list[str], index: int) -> bool:
+    """"Snap vote in Varna": after one singular word a bare form is a noun, not a verb (a
+    singular subject's present verb ends in -s)."""
+    word, first = words[index].lower(), words[0].lower()
+    return index == 1 and not word.endswith(("s", "ed")) and word not in _IRREGULAR \
+        and word not in _SAME_IN_THE_PAST and not first.endswith("s") \
+        and first not in ("they", "we", "you", "i")
+
+
+# Verbs whose past is their base form: "if Kyiv cut the tariff" is a clause.
+_SAME_IN_THE_PAST = frozenset(("cut", "put", "hit", "set", "let", "shut", "quit", "spread", "bid",
+                               "cast", "split", "shed", "cost", "hurt", "upset", "broadcast"))
+
+
 # Endings of nouns, not of verbs: "a Serbian recognition of Kosovo" has no verb to guess.
 _NOUN_SUFFIX = re.compile(r"(?:tions?|sions?|ness|ity|ities|ances?|ences?|ships?|isms?)$")
 
@@ -157,7 +173,7 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
     for index in range(1, len(words)):
         word = words[index]
         if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha() \
-                or _NOUN_SUFFIX.search(word):
+                or _NOUN_SUFFIX.search(word) or _noun_after_one_word(words, index):
             continue
         following = words[index + 1] if index + 1 < len(words) else ""
         # "the regulator fines them": a word after a determiner is a noun; "the new coalition

@@ -169,6 +169,32 @@ Growth forecast for 2027: 2.1 %
 """
 
 
+@pytest.mark.parametrize(("line", "title", "probability"), [
+    ("Snap vote in Varna (40%).", f"Will there be snap vote in Varna before {DEFAULT}?", 0.4),
+    ("40%: snap vote in Varna.", f"Will there be snap vote in Varna before {DEFAULT}?", 0.4),
+    ("Snap vote in Varna — 40 per cent.", f"Will there be snap vote in Varna before {DEFAULT}?",
+     0.4),
+    ("Snap vote in Varna: 40-50%.", f"Will there be snap vote in Varna before {DEFAULT}?",
+     0.45),
+    ("Snap vote in Varna: likely (60%).",
+     f"Will there be snap vote in Varna before {DEFAULT}?", 0.6),
+    ("Snap vote in Varna before March: 1 in 4.",
+     "Will there be snap vote in Varna before 2027-03-01?", 0.25),
+    ("Probability of Bulgaria joining Schengen by June: 85%.",
+     "Will Bulgaria join Schengen before 2027-07-01?", 0.85),
+    ("Risk of a coup in Bamako — high.", f"Will there be a coup in Bamako before {DEFAULT}?",
+     0.875),
+    ("Likelihood of a debt default in 2027: low.",
+     "Will there be a debt default before 2028-01-01?", 0.125),
+    ("Russia is likely to hold Kherson (70 %).", f"Will Russia hold Kherson before {DEFAULT}?",
+     0.7),
+    ("The port will probably reopen (60%).", f"Will the port reopen before {DEFAULT}?", 0.6),
+])
+def test_labels_in_every_order(line, title, probability):
+    draft = one(f"Notes\n\n{line}\n\nMore notes follow.")
+    assert (draft.title, draft.probability) == (title, pytest.approx(probability))
+
+
 def test_a_label_and_its_number_is_a_judgment_but_a_statistic_is_not():
     found = {d.title: d.probability for d in judgments(LABELLED)}
     assert found == {
@@ -227,6 +253,8 @@ def test_a_stated_number_clause_never_reaches_the_title(sentence):
      f"Will the regulator fine the operator before {DEFAULT}?", 0.45, 0.55),
     ("We would be surprised if Pristina were to lift the fuel embargo.",
      f"Will Pristina lift the fuel embargo before {DEFAULT}?", 0.20, 0.45),
+    ("We would be surprised if Kyiv cut the tariff.",
+     f"Will Kyiv cut the tariff before {DEFAULT}?", 0.20, 0.45),
     ("We would be surprised if the mayor stepped down.",
      f"Will the mayor step down before {DEFAULT}?", 0.20, 0.45),
 ])
@@ -374,6 +402,7 @@ def test_a_parenthetical_confidence_governs_only_its_own_part():
     "Ukraine's wheat exports to the EU: 40%",
     "Share of renewables in 2025: 40%",
     "Gas storage fill level: 82%",
+    "Exports to China rose sharply (40%).",
     "Chances are we will publish again next week.",
     "The union's leaders give odds of 3 to 1 that the strike spreads.",
     "The strike lasted until Christmas last year.",
