@@ -350,8 +350,13 @@ _LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "smal
 def mentions_level(sentence: str) -> bool:
     """Whether a sentence may state a level of likelihood ("the probability of X is low")."""
     return any(_LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
-        if re.search(r"\b(?:probability|likelihood|chances?|odds|prospects?|risk)\b", sentence,
-                     re.IGNORECASE) else False
+        if _LEVEL_WORDS.search(sentence) else False
+
+
+# Both a likelihood noun and a level, in either order: the cheap test before the clauses.
+_LEVEL_WORDS = re.compile(
+    r"\b(?:probability|likelihood|chances?|odds|prospects?|risk)\b.*\b(?:low|slim|small|slight|"
+    r"remote|high|good|strong|even)\b", re.IGNORECASE)
 
 
 def _level_of(clause: str) -> Reading | None:
