@@ -150,10 +150,13 @@ def _unlisted_present(words: list[str], index: int) -> bool:
 
 
 def _noun_after_one_word(words: list[str], index: int) -> bool:
-    """"Snap vote in Varna": after one singular word a bare form is a noun, not a verb (a
-    singular subject's present verb ends in -s)."""
+    """"Snap vote in Varna": after one singular word a bare form followed by a preposition (or
+    nothing) is a noun, not a verb (a singular subject's present verb ends in -s). "Hamas
+    release the hostages", with an object, stays a clause."""
     word, first = words[index].lower(), words[0].lower()
+    following = words[index + 1].lower() if index + 1 < len(words) else ""
     return index == 1 and not word.endswith(("s", "ed")) and word not in _IRREGULAR \
+        and following in ("", "in", "on", "at", "of", "for", "over", "by", "from", "with") \
         and word not in _SAME_IN_THE_PAST and not first.endswith("s") \
         and first not in ("they", "we", "you", "i")
 

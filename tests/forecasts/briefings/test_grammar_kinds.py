@@ -189,6 +189,8 @@ Growth forecast for 2027: 2.1 %
     ("Russia is likely to hold Kherson (70 %).", f"Will Russia hold Kherson before {DEFAULT}?",
      0.7),
     ("The port will probably reopen (60%).", f"Will the port reopen before {DEFAULT}?", 0.6),
+    ("Likely (60%): Hamas release the hostages before March.",
+     "Will Hamas release the hostages before 2027-03-01?", 0.6),
 ])
 def test_labels_in_every_order(line, title, probability):
     draft = one(f"Notes\n\n{line}\n\nMore notes follow.")
