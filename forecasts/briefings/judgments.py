@@ -145,6 +145,12 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
     return found, estimative.PHRASES[phrase], numbers, negated
 
 
+def _reported(subject: str) -> bool:
+    """A reporting verb before the judgment ("officials said the road will reopen"); a word
+    right before it is the subject's noun ("the Baltic states won't"), not a verb."""
+    return any(found.end() < len(subject.rstrip()) for found in _REPORTED.finditer(subject))
+
+
 def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
                   after: str = "") -> bool:
     """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
@@ -153,7 +159,7 @@ def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
     X will happen")."""
     if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
         return False
-    if _REPORTED.search(subject) or _ATTRIBUTED.search(after.rstrip()):
+    if _reported(subject) or _ATTRIBUTED.search(after.rstrip()):
         return False
     if _OPEN_QUESTION.search(subject):
         return False

@@ -88,7 +88,7 @@ def _number_reading(what: str, said_that: bool, term: str, found: tuple[float, f
 def number_judgment(text: str, published: date) -> Reading | None:
     """The one judgment of a sentence that is odds in any word order, or a label and its
     number; None for any other sentence."""
-    if odds := odds_judgment(text):
+    if odds := odds_judgment(_UNFRAMED.sub("", text)):
         found = probability_in(odds["number"])
         if found is None:
             return None
@@ -106,5 +106,9 @@ def number_judgment(text: str, published: date) -> Reading | None:
     return _number_reading(what, is_clause, number, found, published)
 
 
+# "We reckon the odds are 4 to 1 against X": the framing is the authors' own, read past.
+_UNFRAMED = re.compile(r"^(?:we|i)\s+(?:now\s+|still\s+)?(?:reckon|think|believe|judge|assess|"
+                       r"estimate|consider|calculate)\s+(?:that\s+)?(?=(?:the\s+)?odds\b)",
+                       re.IGNORECASE)
 _FINITE = re.compile(r"\b(?:is|are|was|were|will|would|has|have|had|won['’]t|can|could|may|might|"
                      r"should|must)\b", re.IGNORECASE)
