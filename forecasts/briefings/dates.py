@@ -81,6 +81,8 @@ def slashed_reading(match: re.Match[str]) -> date | str | None:
 
 
 def slashed_date(match: re.Match[str], published: date) -> date | None:
+    """The close date a numeric date gives ("by 30/06/2027" closes on 1 July); None for one
+    that reads two ways or none, which ``horizons.open_horizon`` then flags."""
     when = slashed_reading(match)
     if not isinstance(when, date):
         return None  # ambiguous or impossible: open_horizon flags it for the manager
