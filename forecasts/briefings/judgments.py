@@ -202,6 +202,7 @@ def _split_predicate(match: re.Match[str], after: str) -> tuple[str | None, str]
 
 
 def first_reading(clause: str, has_condition: bool) -> Reading | None:
+    """The first judgment anchored in ``clause`` that is a forecast, or None."""
     for match in ANCHOR.finditer(clause):
         reading = _reading_at(clause, match, has_condition)
         if reading is not None:

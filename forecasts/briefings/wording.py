@@ -279,6 +279,7 @@ class Casing:
 
 
 def casing_of(text: str) -> Casing:
+    """The words ``text`` capitalises mid-sentence: its proper nouns."""
     found = re.findall(r"(?<=[a-z,;:] )([A-Z][\w'’-]+)", text)
     return Casing(frozenset(found))
 
@@ -297,6 +298,7 @@ def question_title(subject: str, vp: str | None, rest: str, deadline: str) -> st
 
 
 def deadline_phrase(vp: str | None, closes_at: date) -> str:
+    """"until D" for a state that continues ("remain", "last"), else "before D"."""
     word = "until" if vp and CONTINUING.match(vp) else "before"
     return f"{word} {closes_at.isoformat()}"
 
