@@ -43,6 +43,7 @@ from forecasts.briefings.stated import (
     stated_estimate,
     with_stated_number,
     without_stated,
+    word_judgment,
 )
 from forecasts.briefings.text import validated_text
 from forecasts.briefings.wording import (
@@ -146,7 +147,8 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
     confidences = clause_confidences(label_first(text)) if _CONFIDENCE_WORD.search(text) else None
     text = label_first(without_asides(text))
     numbered = _NUMBER_WORD.search(text) is not None
-    if numbered and (whole := number_judgment(text, state.published)):
+    whole = number_judgment(text, state.published) if numbered else None
+    if whole or (whole := word_judgment(text, state.published)):
         whole.confidence = analytic_confidence(text)
         return [whole]
     stated = stated_estimate(text) if numbered else None

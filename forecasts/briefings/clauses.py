@@ -338,7 +338,8 @@ def _hedged_reading(body: str, hedge: str) -> Reading | None:
 # "The probability of a snap election is low", "the chances that X happens are slim": a level
 # stated of a likelihood, read as the hedge with that level ("low probability", "slim chance").
 _LEVEL_OF = re.compile(
-    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?|risk)\s+(?P<link>of|that)\s+"
+    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?|risk)\s+"
+    r"(?P<link>of|that|for)\s+"
     r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
     r"(?P<level>low|slim|small|slight|remote|high|good|strong|(?:about\s+|roughly\s+)?even)[.!]?$",
     re.IGNORECASE)

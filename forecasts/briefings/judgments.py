@@ -26,7 +26,7 @@ _ADVERBS += ["in all likelihood", "in all probability"]
 # After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
 _PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
 _NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
-               "likelihood", "prospect", "bet")
+               "likelihood", "prospect", "bet", "toss", "flip")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
 JUDGEMENT_TERMS = _J  # the judgement words, as one regex alternation

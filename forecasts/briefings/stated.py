@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from forecasts.briefings import estimative
 from forecasts.briefings.deadlines import horizon_of
 from forecasts.briefings.judgments import ANCHOR, Reading
 from forecasts.briefings.numbers import (
+    ANY,
     ODDS_STATEMENT,
     STATED_ESTIMATE,
     STATED_PASSIVE,
@@ -83,6 +85,50 @@ def _number_reading(what: str, said_that: bool, term: str, found: tuple[float, f
         subject, vp = gerund_question(trim(what))
     return Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
                    negated=negated, horizon=horizon, open_horizon=unknown)
+
+
+# Odds in words, for or against: "The odds are (heavily) against X", "the odds favour X".
+_WORD_ODDS = re.compile(
+    r"^(?:the\s+)?odds\s+(?:now\s+)?(?:(?:are|look|remain|seem|appear)\s+(?P<deg>(?:heavily|firmly|"
+    r"strongly|very\s+much)\s+|stacked\s+|(?:heavily|firmly)\s+stacked\s+)?(?P<side>against|"
+    r"in\s+favou?r\s+of)|(?P<deg2>strongly\s+|heavily\s+)?(?P<favour>favou?r))\s+"
+    r"(?P<what>\S.+?)\s*[.!]?$",
+    re.IGNORECASE)
+# The words before "chance" in the hedges the yardsticks know: "little", "slim", "good" ...
+_CHANCE_WORDS = "|".join(sorted(
+    {re.escape(p.rsplit(" ", 1)[0]).replace(r"\ ", r"\s+")
+     for p in estimative.PHRASES if p.endswith(" chance")} | {"fifty-fifty"},
+    key=len, reverse=True))
+# "We give the merger a one-in-five chance of clearing the regulator", "… little chance of …".
+_GIVE_CHANCE = re.compile(
+    r"^(?:we|i|analysts?)\s+(?:now\s+|still\s+)?(?:give|gives|rate|put)\s+(?P<who>\S.+?)\s+"
+    r"(?:only\s+)?(?:an?\s+)?(?:(?P<number>" + ANY + r")|(?P<words>" + _CHANCE_WORDS + r"))\s+"
+    r"(?:chance|probability|likelihood|prospect)\s+of\s+(?P<what>\S.+?)\s*[.!]?$", re.IGNORECASE)
+
+
+def word_judgment(text: str, published: date) -> Reading | None:
+    """A sentence that is one judgment stated as odds in words ("the odds are against X") or
+    as a chance given to something ("we give the merger little chance of clearing")."""
+    if odds := _WORD_ODDS.match(text.strip()):
+        strong = bool(odds["deg"] or odds["deg2"])  # "heavily", "stacked", "strongly"
+        side = "odds against" if (odds["side"] or "").lower() == "against" else "odds in favour"
+        phrase = side.replace("odds ", "odds heavily ") if strong else side
+        return _word_reading(odds["what"], phrase, published)
+    given = _GIVE_CHANCE.match(text.strip())
+    if given is None:
+        return None
+    what = f"{given['who']} {given['what']}"
+    if given["number"] and (found := probability_in(given["number"])):
+        return _number_reading(what, False, " ".join(given["number"].split()), found, published)
+    words = " ".join((given["words"] or "").lower().split())
+    phrase = next((p for p in (f"{words} chance", words) if words and p in estimative.PHRASES), "")
+    return _word_reading(what, phrase, published) if phrase else None
+
+
+def _word_reading(what: str, phrase: str, published: date) -> Reading:
+    reading = _number_reading(what, False, phrase, (0.0, 0.0), published)
+    reading.numbers, reading.rung = None, estimative.PHRASES[phrase]
+    return reading
 
 
 def number_judgment(text: str, published: date) -> Reading | None:

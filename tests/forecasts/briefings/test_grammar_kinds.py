@@ -78,6 +78,34 @@ def test_odds_in_words_are_hedges_on_the_ladder(sentence, title, low, high):
     assert low <= draft.probability <= high
 
 
+@pytest.mark.parametrize(("sentence", "title", "low", "high"), [
+    ("The odds are against a Syrian return to the Arab League.",
+     f"Will there be a Syrian return to the Arab League before {DEFAULT}?", 0.20, 0.45),
+    ("The odds are heavily against a breakthrough in the Cyprus talks.",
+     f"Will there be a breakthrough in the Cyprus talks before {DEFAULT}?", 0.05, 0.20),
+    ("The odds are stacked against Kosovo joining the Council of Europe.",
+     f"Will Kosovo join the Council of Europe before {DEFAULT}?", 0.05, 0.20),
+    ("The odds favour a Likud-led coalition.",
+     f"Will there be a Likud-led coalition before {DEFAULT}?", 0.55, 0.80),
+    ("The odds are strongly in favour of Tirana hosting the summit.",
+     f"Will Tirana host the summit before {DEFAULT}?", 0.80, 0.95),
+    ("We give the merger a one-in-five chance of clearing the regulator.",
+     f"Will the merger clear the regulator before {DEFAULT}?", 0.20, 0.20),
+    ("We give the reform little chance of passing the senate.",
+     f"Will the reform pass the senate before {DEFAULT}?", 0.05, 0.20),
+    ("It is a coin toss whether the strike ends before Christmas.",
+     "Will the strike end before 2026-12-25?", 0.45, 0.55),
+    ("There is next to no chance that Pyongyang will denuclearise.",
+     f"Will Pyongyang denuclearise before {DEFAULT}?", 0.01, 0.05),
+    ("Prospects for a deal by the end of this quarter are slim.",
+     "Will there be a deal before 2027-01-01?", 0.05, 0.20),
+])
+def test_odds_and_chances_in_words(sentence, title, low, high):
+    draft = one(sentence)
+    assert draft.title == title
+    assert low - 1e-9 <= draft.probability <= high + 1e-9
+
+
 @pytest.mark.parametrize(("phrase", "p"), [
     ("3-to-1 on", 0.75), ("3 to 1 in favour", 0.75), ("4 to 1 against", 0.2),
     ("odds of 9 to 1 against", 0.1), ("two-to-one against", 1 / 3),
