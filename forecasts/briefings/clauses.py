@@ -19,6 +19,7 @@ from forecasts.briefings.judgments import (
     parse_percent,
     with_lead_in,
 )
+from forecasts.briefings.levels import LEVEL_OF, LEVEL_WORDS, level_of
 from forecasts.briefings.wording import clause_question, gerund_question, positive_vp, trim
 
 # "but" joins clauses, except in hedges: "all but certain", "anything but likely".
@@ -335,48 +336,11 @@ def _hedged_reading(body: str, hedge: str) -> Reading | None:
                    rung=estimative.PHRASES.get(hedge), numbers=stated, negated=negated)
 
 
-# "The probability of a snap election is low", "the chances that X happens are slim": a level
-# stated of a likelihood, read as the hedge with that level ("low probability", "slim chance").
-_LEVEL_OF = re.compile(
-    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?|risk)\s+"
-    r"(?P<link>of|that|for)\s+"
-    r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
-    r"(?P<level>low|slim|small|slight|remote|high|good|strong|(?:about\s+|roughly\s+)?even)[.!]?$",
-    re.IGNORECASE)
-_LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "small chance",
-                 "slight": "slight chance", "remote": "remote chance", "high": "high probability",
-                 "good": "good chance", "strong": "strong chance"}
-
-
 def mentions_level(sentence: str) -> bool:
     """Whether a sentence may state a level of likelihood ("the probability of X is low")."""
-    return any(_LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
-        if _LEVEL_WORDS.search(sentence) else False
+    return any(LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
+        if LEVEL_WORDS.search(sentence) else False
 
-
-# Both a likelihood noun and a level, in either order: the cheap test before the clauses.
-_LEVEL_WORDS = re.compile(
-    r"\b(?:probability|likelihood|chances?|odds|prospects?|risk)\b.*\b(?:low|slim|small|slight|"
-    r"remote|high|good|strong|even)\b", re.IGNORECASE)
-
-
-def _level_of(clause: str) -> Reading | None:
-    match = _LEVEL_OF.match(clause.strip())
-    if match is None:
-        return None
-    level = match["level"].lower().split()[-1]
-    if level == "even":
-        phrase = "even odds"
-    elif match["very"]:
-        phrase = "remote chance" if level in ("low", "slim", "small", "slight") \
-            else "very good chance"
-    else:
-        phrase = _LEVEL_PHRASE[level]
-    body = trim(match["body"])
-    subject, vp = (f"the odds that {body}", None) if match["link"].lower() == "that" \
-        else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one
-    return Reading(subject=subject, vp=vp, rest="", term=phrase,
-                   rung=estimative.PHRASES[phrase], numbers=None, negated=False)
 
 
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
@@ -384,7 +348,7 @@ def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     body, condition = _leading_condition(clause.strip(), last_condition)
     body, hedge = lead_in(body)
     has_condition = condition is not None or bool(_TRAILING_CONDITION.search(body))
-    reading = expectation(body) or _level_of(body) or first_reading(body, has_condition) \
+    reading = expectation(body) or level_of(body) or first_reading(body, has_condition) \
         or _hedged_clause(body, hedge)
     if reading is None:
         return []
