@@ -103,3 +103,24 @@ def relative_week(match: re.Match[str], published: date) -> date:
     monday_after = published + timedelta(days=7 - published.weekday())
     this_week = match["which"].lower() == "this" or (match["before"] and not match["end"])
     return monday_after if this_week else monday_after + timedelta(days=7)
+
+
+# "this decade", "by the end of the decade": to the start of the next one.
+DECADE = re.compile(r"(?:(?:in|during|within|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+)?"
+                    r"(?:this|the\s+current|the)\s+decade\b", re.IGNORECASE)
+
+
+def decade_end(match: re.Match[str], published: date) -> date:
+    """The first day of the next decade ("this decade" in 2026 ends on 2030-01-01)."""
+    return date(published.year // 10 * 10 + 10, 1, 1)
+
+
+# "before the 2027/28 winter" (its start), "through the 2027/2028 winter" (its end).
+WINTER_SPAN = re.compile(r"(?P<prep>before|by|until|through|during|in|over)\s+the\s+"
+                         r"(?P<y1>20\d\d)\s*[/–-]\s*(?:20)?\d\d\s+winter\b", re.IGNORECASE)
+
+
+def winter_span(match: re.Match[str], published: date) -> date:
+    """A winter named by its two years: it starts in December and ends in March."""
+    year = int(match["y1"])
+    return date(year, 12, 1) if match["prep"].lower() == "before" else date(year + 1, 3, 1)

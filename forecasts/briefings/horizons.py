@@ -12,15 +12,19 @@ from dateutil.relativedelta import relativedelta
 
 from forecasts.briefings.dates import (
     DATE_PREP,
+    DECADE,
     INCLUSIVE,
     SLASHED,
     WEEK,
+    WINTER_SPAN,
+    decade_end,
     holiday,
     next_after,
     relative_quarter,
     relative_week,
     slashed_date,
     slashed_reading,
+    winter_span,
 )
 
 _NUMBER_WORDS = {
@@ -193,6 +197,9 @@ _DATED = re.compile(DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
 
 
 
+# "the spring session", "the summer recess": a season naming an event is that event's deadline.
+_NOT_AN_EVENT = r"(?!\s+(?:session|sitting|term|recess|offensive|campaign|meeting|summit|plenary|" \
+    r"elections?|council|congress|review|budget|holidays?|break|exams?|games|olympics)\b)"
 _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
     (_DATED, _calendar_date),
     (re.compile(_NEXT + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
@@ -222,10 +229,12 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 re.I), _this_month),
     (WEEK, relative_week),
     (re.compile(r"(?:this|the\s+coming|over\s+the|during\s+the|through\s+the)\s+"
-                r"(?P<season>winter|spring|summer|autumn|fall)\b", re.I), _season),
+                r"(?P<season>winter|spring|summer|autumn|fall)\b" + _NOT_AN_EVENT, re.I), _season),
     (re.compile(r"(?P<prep>before|by|until|in|during|through)\s+(?:the\s+)?(?:(?P<edge>end|start|"
                 r"beginning)\s+of\s+(?:the\s+)?)?(?P<season>winter|spring|summer|autumn|fall)"
-                r"(?:\s+(?:of\s+)?(?P<y>20\d\d))?\b", re.I), _season_edge),
+                r"(?:\s+(?:of\s+)?(?P<y>20\d\d))?\b" + _NOT_AN_EVENT, re.I), _season_edge),
+    (DECADE, decade_end),
+    (WINTER_SPAN, winter_span),
     (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?P<part>early|late|mid)[-\s]?"
                 r"(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year)\b", re.I), _part_of_year),
     (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
@@ -296,10 +305,17 @@ def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
     return [(when, phrase) for _, _, when, phrase in kept]
 
 
+# "before the spring session ends", "by then": a deadline that is a clause or points back.
+_CLAUSE_DEADLINE = re.compile(
+    r"\b(?:before|until|till|by\s+the\s+time)\s+(?:the\s+|a\s+|its\s+|their\s+)?[\w'’-]+"
+    r"(?:\s+[\w'’-]+){0,4}?\s+(?:ends|is\s+over|concludes|closes|starts|begins|opens|expires|"
+    r"runs\s+out)\b|\b(?:by|before|until)\s+(?:then|that\s+(?:time|point|date))\b", re.IGNORECASE)
+
+
 def open_horizon(text: str) -> str | None:
-    """A deadline the text names without a date ("before the next G20 summit") or with one no
-    calendar has ("by 31 June 2027"), if any."""
-    match = OPEN_HORIZON.search(text)
+    """A deadline the text names without a date ("before the next G20 summit", "before the
+    session ends", "by then") or with one no calendar has ("by 31 June 2027"), if any."""
+    match = _CLAUSE_DEADLINE.search(text) or OPEN_HORIZON.search(text)
     if match:
         return match[0]
     for dated in _DATED.finditer(text):

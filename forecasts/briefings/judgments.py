@@ -233,13 +233,17 @@ _LEAD_IN = re.compile(
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
     r"(?:we|i|analysts?)\s+(?P<surprised>would\s+(?:not\s+)?be\s+(?:very\s+|at\s+all\s+)?"
     r"(?:surprised|astonished|amazed|shocked|stunned))\s+if|"
+    # "it would (not) surprise us if X": as "we would (not) be surprised if X"
+    r"it\s+(?P<surprise>would\s+(?:not\s+)?(?:greatly\s+)?(?:surprise|astonish|shock))\s+"
+    r"(?:us|me)(?:\s+(?:greatly|very\s+much|at\s+all))?\s+if|"
     # a fronted adverb: "Most likely, X will not Y", "Almost certainly, X will Y"
-    rf"(?P<fronted>{_ADV}|most\s+likely)\s*,|"
+    rf"(?P<fronted>{_ADV}|most\s+likely)\s*,|(?P<fronted2>most\s+likely)(?=\s)|"
     # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
     rf"(?P<label>{_J})(?P<lnot>\s+not)?(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?"
     r"\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
-    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
+    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})"
+    r"(?:\s*\((?P<tnum>[^()]{0,40}?\d[^()]{0,40}?)\))?|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
     rf"\s+(?:an?\s+|only\s+an?\s+)?(?:(?P<nterm>{_J})|{_ABOUT}(?P<num>{numbers.ANY}))"
     r"(?:\s+(?:chance|odds|probability|likelihood))?)"
@@ -273,32 +277,46 @@ def lead_in(clause: str) -> tuple[str, str | None]:
     match = _LEAD_IN.match(clause)
     if match is None:
         return clause, None
-    if match["num"]:  # "we estimate a 70 percent probability that"
-        phrase = " ".join(match["num"].split())
-    elif match["term"] or match["nterm"]:  # "we judge it unlikely that", "we see a good chance"
-        phrase = " ".join((match["term"] or match["nterm"]).lower().split())
-    elif match["chances"]:
-        phrase = "chances are"
-    elif match["label"]:
+    return clause[match.end():], _stated_lead(match) or _hedge_lead(match)
+
+
+def _stated_lead(match: re.Match[str]) -> str | None:
+    """The number or term a lead-in states: "we estimate a 70 % probability that", "we judge
+    it likely (70 %) that", "Likely (55-80 %):", "we see a good chance that"; else None."""
+    if match["num"]:
+        return " ".join(match["num"].split())
+    if match["tnum"] and numbers.probability_in(match["tnum"]):
+        return " ".join(match["tnum"].split())
+    if match["term"] or match["nterm"]:
+        return " ".join((match["term"] or match["nterm"]).lower().split())
+    if match["label"]:
         label_number = match["lnum"] and numbers.probability_in(match["lnum"])
-        phrase = " ".join(match["lnum"].split()) if label_number else \
+        return " ".join(match["lnum"].split()) if label_number else \
             " ".join(match["label"].lower().split()) + (" not" if match["lnot"] else "")
-    elif match["surprised"]:
+    return None
+
+
+def _hedge_lead(match: re.Match[str]) -> str:
+    """The hedge phrase of a lead-in that states no number or term of its own."""
+    if match["chances"]:
+        return "chances are"
+    if match["surprised"]:  # astonished, amazed, shocked: stronger than surprised
         phrase = " ".join(match["surprised"].lower().split())
-        # astonished, amazed, shocked: stronger than surprised
-        phrase = re.sub(r"(?:very\s+)?(?:astonished|amazed|shocked|stunned)$", "very surprised",
-                        phrase)
-    elif match["fronted"]:
-        phrase = " ".join(match["fronted"].lower().split())
-    elif match["even"]:
-        phrase = "even odds"
-    elif match["lvl"]:  # "the chances are slim that X": the hedge with that level
+        return re.sub(r"(?:very\s+)?(?:astonished|amazed|shocked|stunned)$", "very surprised",
+                      phrase)
+    if match["surprise"]:  # "it would (not) surprise us": as "we would (not) be surprised"
+        strong = re.search(r"astonish|shock|greatly", match[0], re.IGNORECASE)
+        return "would not be surprised" if " not " in f" {match['surprise'].lower()} " else \
+            "would be very surprised" if strong else "would be surprised"
+    if match["fronted"] or match["fronted2"]:
+        return " ".join((match["fronted"] or match["fronted2"]).lower().split())
+    if match["even"]:
+        return "even odds"
+    if match["lvl"]:  # "the chances are slim that X": the hedge with that level
         level = match["lvl"].lower()
-        phrase = "remote chance" if match["lvery"] and level != "high" else \
+        return "remote chance" if match["lvery"] and level != "high" else \
             "very good chance" if match["lvery"] else _LEVELS[level]
-    else:
-        phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
-    return clause[match.end():], phrase
+    return "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
 
 
 def hedge_of(phrase: str) -> tuple[str, bool]:

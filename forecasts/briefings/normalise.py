@@ -55,6 +55,12 @@ _LEVEL_LABEL = re.compile(
     r"^(?:the\s+)?(?P<kind>risk|likelihood|probability|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
     r"(?P<body>[^:;]+?)\s*(?::|\s[–—-])\s*(?P<level>(?:very\s+|extremely\s+)?(?:low|slim|small|"
     r"slight|remote|high|good|strong))\s*[.!]?$", re.IGNORECASE)
+# "likely, at about 70 %, that", "a small chance, perhaps 10 %, that": the number in brackets,
+# where the grammar reads a number stated beside its word.
+_NUMBER_ASIDE = re.compile(
+    r"(?P<word>\b(?:" + JUDGEMENT_TERMS + r")(?:\s+(?:chance|possibility|probability))?)\s*,\s*"
+    r"(?:at\s+)?(?:about\s+|around\s+|roughly\s+|perhaps\s+|some\s+|say\s+)?"
+    r"(?P<number>\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)|\d+\s+in\s+\d+)\s*,", re.IGNORECASE)
 _NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
 
 
@@ -95,6 +101,8 @@ def normalised(text: str) -> str:
     # Plain substring tests first: most sentences have no contraction and no "at even(s)".
     if "'" in text or "’" in text:
         text = _CONTRACTED_WOULD.sub(r"\1 would", _CONTRACTED_IS.sub(r"\1 is", text))
+    if "%" in text or "cent" in text or " in " in text:
+        text = _NUMBER_ASIDE.sub(r"\g<word> (\g<number>)", text)
     if " at even" in text.lower():
         text = _AT_EVENS.sub(r"\1 ", text)
     return uninverted(_HAS_CHANCE.sub("is ", text))

@@ -40,6 +40,15 @@ _VERBS = frozenset((
     "tighten", "topple", "trade", "trigger", "unite", "use", "utilise", "utilize", "veto",
     "violate", "vote", "wage", "win", "withdraw", "worsen", "yield",
 ))
+# Verbs ending in a silent e that briefings often put in the past ("postponed", "declined"):
+# their -ed form cannot be told from one without an e ("opened") by spelling alone.
+_VERBS = _VERBS | frozenset((
+    "postpone", "cede", "combine", "decline", "define", "determine", "examine", "finalise",
+    "finalize", "include", "indicate", "invite", "legalise", "legalize", "legislate", "oppose",
+    "persuade", "privatise", "privatize", "promote", "pursue", "retire", "revise", "sabotage",
+    "subside", "terminate", "waive", "welcome", "outline", "underline", "undermine", "provoke",
+    "engage", "reshuffle", "devolve", "resolve", "involve", "evolve", "conclude", "delegate",
+))
 _IRREGULAR = {
     "took": "take", "struck": "strike", "fell": "fall", "began": "begin", "broke": "break",
     "held": "hold", "left": "leave", "lost": "lose", "made": "make", "sent": "send",

@@ -106,3 +106,21 @@ def test_weeks_and_dates_with_on(sentence, closes, needed):
     draft = one(sentence)
     assert (draft.closes_at, draft.date_needed) == (closes, needed)
     assert draft.title.endswith(f"{closes.isoformat()}?") and draft.title.count("20") == 1
+
+
+@pytest.mark.parametrize(("sentence", "title", "needed"), [
+    ("Kyiv is unlikely to regain Crimea this decade.",
+     "Will Kyiv regain Crimea before 2030-01-01?", False),
+    ("Shipping is likely to resume before the 2027/28 winter.",
+     "Will shipping resume before 2027-12-01?", False),
+    ("Shipping is likely to be disrupted through the 2027/2028 winter.",
+     "Will shipping be disrupted before 2028-03-01?", False),
+    ("The Knesset will probably dissolve itself before the spring session ends.",
+     f"Will the Knesset dissolve itself before {DEFAULT}?", True),
+    ("We would be surprised if Sofia had adopted the euro by then.",
+     f"Will Sofia have adopted the euro before {DEFAULT}?", True),
+    ("The strike is likely to end by 1.3.2027.", f"Will the strike end before {DEFAULT}?", True),
+])
+def test_decades_winters_and_deadlines_that_are_clauses(sentence, title, needed):
+    draft = one(sentence)
+    assert (draft.title, draft.date_needed) == (title, needed)

@@ -498,3 +498,20 @@ def test_every_frame_over_a_negated_clause_gives_the_complement(sentence, title,
     assert draft.title == title
     assert low - 1e-9 <= draft.probability <= high + 1e-9
     assert words_only(draft.term) == draft.term  # no number in a term
+
+
+@pytest.mark.parametrize(("sentence", "title", "probability"), [
+    ("We assess it likely, at about 70%, that Vučić calls a snap election before summer.",
+     "Will Vučić call a snap election before 2027-06-01?", 0.7),
+    ("There is a small chance, perhaps 10%, that the dam fails.",
+     f"Will the dam fail before {DEFAULT}?", 0.1),
+    ("It would surprise us if the junta held elections before June.",
+     "Will the junta hold elections before 2027-06-01?", 0.325),
+    ("It would not surprise us if the junta postponed the vote.",
+     f"Will the junta postpone the vote before {DEFAULT}?", 0.5),
+    ("Most likely the EU will not extend the tariff exemption.",
+     f"Will the EU extend the tariff exemption before {DEFAULT}?", 0.325),
+])
+def test_numbers_in_asides_and_other_hedge_shapes(sentence, title, probability):
+    draft = one(sentence)
+    assert (draft.title, draft.probability) == (title, pytest.approx(probability))
