@@ -80,6 +80,7 @@ _CONNECTIVE = re.compile(
     r"^(?:however|meanwhile|moreover|furthermore|additionally|nevertheless|nonetheless|still|overall|"
     r"consequently|therefore|thus|hence|as\s+a\s+result|in\s+turn|in\s+addition|at\s+the\s+same\s+time|"
     r"for\s+now|for\s+its\s+part|by\s+contrast|in\s+contrast|in\s+any\s+case|crucially|notably|"
+    r"whatever\s+happens|either\s+way|regardless|come\s+what\s+may|in\s+any\s+event|"
     r"importantly|ultimately|similarly|likewise|instead|indeed|even\s+so|in\s+short|on\s+balance|"
     r"(?:in|on|at|by|for|with|without|despite|given|after|before|during|over|under|amid|following|since|"
     r"until|through|throughout|across|within|beyond|against|absent|barring|once|when|while|although|"

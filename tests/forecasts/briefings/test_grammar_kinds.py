@@ -511,6 +511,8 @@ def test_every_frame_over_a_negated_clause_gives_the_complement(sentence, title,
      f"Will the junta postpone the vote before {DEFAULT}?", 0.5),
     ("Most likely the EU will not extend the tariff exemption.",
      f"Will the EU extend the tariff exemption before {DEFAULT}?", 0.325),
+    ("Whatever happens, the port will probably reopen.",
+     f"Will the port reopen before {DEFAULT}?", 0.675),
 ])
 def test_numbers_in_asides_and_other_hedge_shapes(sentence, title, probability):
     draft = one(sentence)
