@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from forecasts import briefings
+from forecasts.briefings.review import context_page, context_pages
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
 from forecasts.questions import duplicates
@@ -81,10 +82,14 @@ def _render_review(briefing: Briefing) -> ResponseReturnValue:
     open_rows = [row for row in rows if row.state in (DraftState.pending, DraftState.accepted)]
     similar = duplicates.similar_questions(session, {row.id: row.title for row in open_rows})
     questions = briefings.published_questions(session, briefing)
+    text = briefings.review_text(briefing, rows)
+    # ?sentences=N pages the "Other sentences" list; a page outside it is a 400, not a guess.
+    context = context_page(text.context, query.whole(
+        "sentences", 1, 1, context_pages(text.context)))
     page = render_template(
         "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
         by_id={row.id: row for row in rows}, questions=questions,
-        text=briefings.review_text(briefing, rows), importer=_importer(briefing),
+        text=text, context=context, importer=_importer(briefing),
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
         publication_form=publication_form,

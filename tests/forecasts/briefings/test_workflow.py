@@ -116,7 +116,11 @@ def test_publishing_opens_questions_with_the_publications_stated_forecast(sessio
     assert status(question, clock.now()) is Status.open
     # It opens when published, not at 00:00 on the briefing's date, before anyone could see it.
     assert (question.opens_at, question.briefing_id) == (clock.now(), briefing.id)
-    assert question.source_quote == strike.quote and question.source_name == "Coastal Monitor"
+    # The quote is the newsletter's own sentence: the publication speaks, the Source: line is
+    # only what the passage draws from.
+    assert question.source_quote == strike.quote
+    assert (question.source_name, question.cited_source) == ("Harbour Desk Weekly",
+                                                              "Coastal Monitor")
     stated = session.exec(select(Forecast).where(Forecast.question_id == question.id)).one()
     # Held from the opening for scoring; the briefing's date stays with what was said.
     assert (stated.probability, stated.created_at) == (0.325, clock.now())
