@@ -79,6 +79,7 @@ def _number_reading(what: str, said_that: bool, term: str, found: tuple[float, f
     a noun phrase ("a snap poll") or, after "that", a clause whose negation counts."""
     what, horizon, unknown = horizon_of(what, published)
     negated = False
+    vp: str | None
     if said_that and (parsed := clause_question(trim(what))) and parsed[1]:
         subject, (vp, negated) = parsed[0], positive_vp(parsed[1])
     else:
