@@ -1,7 +1,7 @@
 """the before-first policy "ignorance" is renamed "uninformed"
 
 Revision ID: ae1f2760f2b7
-Revises: b3d8f1a6c2e4
+Revises: f4a9c2e7b1d6
 Create Date: 2026-11-30 06:20:00
 
 The policy that scores the time before a forecaster's first forecast as a 50 % forecast (the
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'ae1f2760f2b7'
-down_revision: str | None = 'b3d8f1a6c2e4'
+down_revision: str | None = 'f4a9c2e7b1d6'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -18,7 +18,7 @@ from forecasts.questions import forecasting
 from tests.forecasts.briefings.test_migration import blank_url  # noqa: F401 (a fixture)
 from tests.support.builders import T0, make_question, make_user
 
-BEFORE = "b3d8f1a6c2e4"  # the last revision with the old names
+BEFORE = "f4a9c2e7b1d6"  # the last revision with the old names
 FINN = (0.25 + 29 * 0.04) / 30  # a 50 % first day, then 20 % on a NO for 29 days
 
 
