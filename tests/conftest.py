@@ -18,19 +18,19 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 import forecasts.models  # noqa: F401  (the one table registry: registers every table)
 from forecasts import schema
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
-from forecasts.db import make_engine
 from forecasts.models import Role, User
-from tests.support import builders
+from tests.support import builders, databases
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
+from tests.support.templates import TEMPLATES
 from web import create_app
 
 
@@ -62,12 +62,18 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate(url: str) -> None:
-    engine = make_engine(Settings(database_url=url))
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+@pytest.fixture(scope="session")
+def sqlite_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The process's SQLite test database: one file, emptied before each test that takes it."""
+    path = tmp_path_factory.mktemp("sqlite") / "forecasts.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_shared_engines() -> Iterator[None]:
+    yield
+    databases.dispose_all()
 
 
 @pytest.hookimpl(tryfirst=True)  # before the fixture parametrizes both engines
@@ -86,14 +92,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest) -> str:
     """An empty, migrated database on each engine."""
-    if request.param == "sqlite":
-        path = tmp_path / "forecasts.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_server")
-    _truncate(url)
+    url = request.getfixturevalue("sqlite_database" if request.param == "sqlite"
+                                  else "postgres_server")
+    databases.empty(databases.shared_engine(url))
     return url
 
 
@@ -106,9 +109,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings)
+    """The database's shared engine (tests/support/databases.py): its compiled SQL is kept."""
+    engine = databases.shared_engine(settings.database_url)
     yield engine
-    engine.dispose()
+    engine.dispose()  # no connection outlives the test
 
 
 @pytest.fixture
@@ -124,10 +128,14 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
+def app(settings: Settings, clock: FixedClock, engine: Engine) -> Iterator[Flask]:
     app = create_app(settings, clock=clock)
-    yield app
+    # The same database through the test's engine, whose compiled SQL is kept across tests
+    # (the app's own engine, built by the same make_engine, has not connected yet).
     app.extensions["engine"].dispose()
+    app.extensions["engine"] = engine
+    app.jinja_env.bytecode_cache = TEMPLATES  # compile each template once per process
+    yield app
 
 
 @pytest.fixture
