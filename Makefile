@@ -69,8 +69,12 @@ run: $(VENV)/.run-installed $(SECRET_FILE)
 ## a database, a server or a browser, so two share a 2-core machine well)
 ## (ruff gates the suite; mypy checks the types beside it, in the time the tests spend waiting,
 ## and a type error fails `make test` as a failing test does)
+# Where PYTHONDONTWRITEBYTECODE is set (as on the CI machines), no process caches the project's
+# own bytecode, so every server, CLI call and test worker would compile it again (about 0.25 s
+# of CPU each): compile it once here, as the install does for the dependencies.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	@$(BIN)/python -m compileall -q forecasts web jobs
 	@$(BIN)/mypy & types=$$!; \
 	$(BIN)/pytest -n 2; tests=$$?; \
 	wait $$types || { echo "mypy found type errors (above)"; exit 1; }; \
