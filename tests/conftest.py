@@ -181,7 +181,9 @@ class SignedIn:
                                                "password": builders.PASSWORD,
                                                "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)
-        self.token = csrf_token(client, "/questions")
+        # Signing in keeps the session's CSRF secret, so the sign-in form's token stays good
+        # (were it not, every post below would be refused with 400).
+        self.token = token
 
     def get(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
         return self.client.get(url, **kwargs)
