@@ -215,19 +215,15 @@ def client_for_anonymous(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def live_server(request: pytest.FixtureRequest, tmp_path: Path,
-                sqlite_template: Path) -> Iterator[LiveServer]:
-    """gunicorn on a fresh SQLite file in a temp instance folder.
+def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    """gunicorn with two workers on a fresh SQLite file in a temp instance folder.
 
-    One worker, unless the test is marked ``gunicorn_workers(n)``: each worker imports and
-    builds the whole app (about 2 s of CPU), and only the tests of concurrent serving need two.
     The file is a copy of the migrated template: `forecasts db upgrade` through the CLI is
     tested on its own (tests/test_wheel.py, tests/web/test_secrets.py).
     """
     instance = tmp_path / "instance"
     instance.mkdir()
-    marker = request.node.get_closest_marker("gunicorn_workers")
-    server = LiveServer(instance, workers=marker.args[0] if marker else 1)
+    server = LiveServer(instance)
     shutil.copyfile(sqlite_template, instance / "forecasts.db")
     server.start(migrate=False)
     yield server

@@ -6,7 +6,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import requests
 from sqlmodel import Session, func, select
 
@@ -45,7 +44,6 @@ def forecast_count(server) -> int:  # type: ignore[no-untyped-def]
     return count
 
 
-@pytest.mark.gunicorn_workers(2)
 def test_two_workers_take_concurrent_forecasts_without_losing_any(live_server):
     live_server.cli("sample", "load")
     assert len(children_of(live_server.process.pid)) == 2
