@@ -91,6 +91,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             pytest.mark.parametrize("database_url", ["sqlite"], indirect=True))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser and live-server tests first (stable: each file keeps its own order).
+
+    They are the longest (up to 40 s each) and mostly wait on a server or a browser. xdist hands
+    out tests in collection order, so when they came in the middle, one could start last and
+    keep one worker busy while the other sat idle; first, the short tests fill in around them.
+    """
+    def slow(item: pytest.Item) -> bool:
+        return (item.get_closest_marker("browser") is not None
+                or "live_server" in getattr(item, "fixturenames", ()))
+
+    items.sort(key=lambda item: not slow(item))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
     """An empty, migrated database on each engine."""
