@@ -56,7 +56,8 @@ def postgres_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (migrating per test is slow)."""
+    """A migrated SQLite file, copied for each live server and once for the in-process tests
+    (migrating each time is slow)."""
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     schema.upgrade(f"sqlite:///{path}")
     return path

@@ -33,7 +33,8 @@ def empty(engine: Engine) -> None:
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            # Some tables refer to each other both ways; the connection is thrown away below.
+            # A question (and a briefing draft) can refer to another row of its own table, and
+            # SQLite checks each deleted row at once; the connection is thrown away below.
             # (pysqlite runs a PRAGMA outside the transaction, where SQLite obeys it.)
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for table in tables:
