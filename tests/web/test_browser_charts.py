@@ -25,9 +25,8 @@ HARBOUR_DESK = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / 
 
 @contextmanager
 def live_session(server) -> Iterator[Session]:  # type: ignore[no-untyped-def]
-    """A session on the live server's own database, one unit of work (committed at the end,
-    as a command would: domain functions only flush); its engine is disposed afterwards, so no
-    PostgreSQL connection is left for the garbage collector."""
+    """A unit of work on the live server's own database (committed at the end); its engine is
+    disposed afterwards, so no PostgreSQL connection is left for the garbage collector."""
     engine = make_engine(Settings(database_url=server.database_url))
     try:
         with unit_of_work(engine) as session:
