@@ -9,12 +9,14 @@ from sqlmodel import Session
 from forecasts import bounds
 from forecasts.briefings import estimative
 from forecasts.briefings.assembly import parse_briefing
+from forecasts.briefings.judgments import Condition
 from forecasts.briefings.parsed import Draft, ParsedBriefing, layout_record
 from forecasts.briefings.publications import publication_for, record_author
 from forecasts.briefings.text import (
     BriefingError,
     validated_text,
 )
+from forecasts.briefings.wording import criteria_for
 from forecasts.errors import ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, User
 from forecasts.questions.catalog import require_manager
@@ -27,7 +29,7 @@ RESOLVE_GRACE = timedelta(days=14)
 
 
 def parse(text: str | bytes, *, published: date, yardstick: str,
-          plain: bool = False) -> ParsedBriefing:
+          plain: bool = False, publication: str | None = None) -> ParsedBriefing:
     """Parse without storing; raises ValidationFailed for unreadable input, text the bounds
     refuse (control or invisible characters), a bad yardstick, a date outside 1970–2200 or
     more assessments than ``bounds.MAX_BRIEFING_DRAFTS``."""
@@ -36,7 +38,8 @@ def parse(text: str | bytes, *, published: date, yardstick: str,
         text, plain = readable_text(text), True
         bounds.check_texts({"text": (text, bounds.BRIEFING_TEXT)})
     try:
-        parsed = parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
+        parsed = parse_briefing(text, published=published, yardstick=yardstick, plain=plain,
+                                publication=publication)
     except estimative.UnknownYardstickError:
         names = ", ".join(estimative.YARDSTICKS)
         raise ValidationFailed({"yardstick": f"Choose a yardstick: {names}."}) from None
@@ -91,6 +94,9 @@ def import_briefing(
     session.add(briefing)
     session.flush()
     rows = [_draft_row(briefing, draft) for draft in parsed.drafts]
+    for row in rows:  # the criteria quote the publication as credited, by its stored name
+        row.resolution_criteria = bounds.shorten(draft_criteria(row, credited.name),
+                                                 bounds.CRITERIA)
     session.add_all(rows)
     session.flush()
     for row, draft in zip(rows, parsed.drafts, strict=True):
@@ -110,6 +116,17 @@ def readable_text(text: str | bytes) -> str:
         return validated_text(text)
     except BriefingError as error:
         raise ValidationFailed({"text": str(error)}) from None
+
+
+def draft_criteria(draft: BriefingDraft, publication: str | None) -> str:
+    """The generated criteria for the draft's current title, close date and condition, the
+    quote credited to ``publication`` (drawing from the draft's cited source)."""
+    condition = (Condition(draft.condition, "unless" if draft.condition_negated else "if",
+                           draft.condition_negated) if draft.condition else None)
+    return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
+                        condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
+                        horizon=draft.horizon,  # set only when undated or dated by its month
+                        publication=publication, dated=not draft.date_needed)
 
 
 def midnight(day: date) -> datetime:

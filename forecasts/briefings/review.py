@@ -12,10 +12,9 @@ from sqlmodel import Session, col, select
 
 from forecasts import bounds
 from forecasts.briefings.assembly import parse_briefing
-from forecasts.briefings.importing import RESOLVE_GRACE, midnight
-from forecasts.briefings.judgments import Condition
+from forecasts.briefings.deadlines import with_deadline
+from forecasts.briefings.importing import RESOLVE_GRACE, draft_criteria, midnight
 from forecasts.briefings.parsed import ContextSentence, layout_record
-from forecasts.briefings.wording import criteria_for
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Question, User
 from forecasts.questions.catalog import MAX_TAGS, normalise_tags, require_manager, tag_errors
@@ -195,27 +194,26 @@ def update_draft(
     typed = edit.resolution_criteria.strip()
     # Criteria follow the title and dates until the manager changes their text by hand.
     hand_written = draft.criteria_edited or typed != draft.resolution_criteria.strip()
+    title = " ".join(edit.title.split())
     if edit.closes_at != draft.closes_at:
+        # Setting the date rewrites the title's deadline (the phrase as written while it was
+        # undated, or the date it had), so title, criteria and close date agree.
+        title = with_deadline(title, edit.closes_at.date(),
+                              undated=draft.horizon if draft.date_needed else None,
+                              add=draft.date_needed)
         draft.date_needed = False
-    draft.title = " ".join(edit.title.split())
+    draft.title = title
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
     draft.criteria_edited = hand_written
-    draft.resolution_criteria = typed if hand_written else draft_criteria(draft)
+    briefing = session.get(Briefing, draft.briefing_id)
+    draft.resolution_criteria = typed if hand_written else \
+        draft_criteria(draft, briefing.publication if briefing else None)
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
     draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
     session.flush()
     session.refresh(draft)
     return draft
-
-
-def draft_criteria(draft: BriefingDraft) -> str:
-    """The generated criteria for the draft's current title, close date and condition."""
-    condition = (Condition(draft.condition, "unless" if draft.condition_negated else "if",
-                           draft.condition_negated) if draft.condition else None)
-    return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
-                        condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
-                        horizon=draft.horizon)  # set only when undated or dated by its month
 
 
 def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None:

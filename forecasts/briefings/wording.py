@@ -303,7 +303,8 @@ def question_title(subject: str, vp: str | None, rest: str, deadline: str) -> st
         body = f"there be {subject}{rest}".strip()
     # "Will there be X, including Y and Z, before D?": close an NP's aside before the deadline.
     joiner = ", " if vp is None and "," in subject else " "
-    return f"Will {trim(body)}{joiner}{deadline}?"
+    # No deadline at all (a draft whose date a manager sets): the question ends at its body.
+    return f"Will {trim(body)}{joiner}{deadline}?" if deadline else f"Will {trim(body)}?"
 
 
 def deadline_phrase(vp: str | None, closes_at: date) -> str:
@@ -313,15 +314,17 @@ def deadline_phrase(vp: str | None, closes_at: date) -> str:
 
 
 def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
-                condition: Condition | None, continuing: bool, horizon: str | None = None) -> str:
+                condition: Condition | None, continuing: bool, horizon: str | None = None, *,
+                publication: str | None = None, dated: bool = True) -> str:
     """Resolution criteria for a drafted question: what counts as YES by when, the question,
-    the quoted sentence and its source, the condition that annuls it, and the horizon phrase
-    as written when it named no computable date."""
-    when = closes_at.isoformat()
+    the quoted sentence (the publication's own words, ``source`` only what it drew from), the
+    condition that annuls it, and the horizon phrase as written when it named no computable
+    date. ``dated`` False: the close date is still to be set, so the criteria name no date."""
+    when = closes_at.isoformat() if dated else "the close date"
     test = (f"the state it describes still holds on {when}" if continuing
             else f"the event it describes happens before {when}")
     criteria = (f"Resolves YES if credible public reporting shows that {test}; otherwise NO. "
-                f"Question: {question} Prefilled from {source or 'the briefing'}: "
+                f"Question: {question} Prefilled from {prefilled_from(publication, source)}: "
                 f"\u201c{quote}\u201d")
     if condition is not None:
         met = "happens" if condition.negated else "has not happened"
@@ -332,3 +335,9 @@ def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
                      "matches it.")
     return criteria
 
+
+def prefilled_from(publication: str | None, source: str | None) -> str:
+    """Whose words a quoted judgment is: the publication's, drawing from the cited source
+    ("The Baltic Ledger (drawing from Yle)"); the cited source never speaks for it."""
+    who = publication or "the briefing"
+    return f"{who} (drawing from {source})" if source else who
