@@ -169,7 +169,8 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
         confidences = [None] * len(clauses)
     elif len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
         confidences = [analytic_confidence(text)] * len(clauses)
-    readings = with_elided(_clause_readings(clauses, confidences, state))
+    readings = with_elided(_clause_readings(clauses, confidences, state),
+                           state.casing.lower_first)
     readings = with_stated_number(stated, readings, state.published) if stated else readings
     return _shared_deadlines(readings)
 

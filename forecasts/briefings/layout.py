@@ -168,6 +168,19 @@ def _ends_section(line: _Line, following: _Line | None) -> bool:
         or following is None or following.kind == "blank")
 
 
+def _new_block(layout: Layout, line: _Line, following: _Line | None) -> None:
+    """A ``Source:`` line opens a block; a section heading ends a source block, so the
+    section's judgments draw from no outlet unless a Source: line of its own says so."""
+    if line.kind == "source":
+        if layout.blocks[-1] == (None, []) and len(layout.blocks) > 1:
+            layout.blocks[-1] = (line.text, [])  # the heading's own Source: line
+        else:
+            layout.blocks.append((line.text, []))
+    elif _ends_section(line, following) and layout.blocks[-1][0] is not None \
+            and layout.blocks[-1][1]:
+        layout.blocks.append((None, []))
+
+
 def read_layout(text: str) -> Layout:
     """Classify every line: title, byline, ``Source:`` blocks, footers, paragraphs."""
     lines: list[_Line] = []
@@ -186,16 +199,8 @@ def read_layout(text: str) -> Layout:
             layout.title = line.text
         elif line.kind == "byline" and layout.author is None:
             layout.author = line.text
-        elif line.kind == "source":
-            if layout.blocks[-1] == (None, []) and len(layout.blocks) > 1:
-                layout.blocks[-1] = (line.text, [])  # a heading's own Source: line
-            else:
-                layout.blocks.append((line.text, []))
-        elif _ends_section(line, lines[index + 1] if index + 1 < len(lines) else None) \
-                and layout.blocks[-1][0] is not None and layout.blocks[-1][1]:
-            # A new section ends the source block: its judgments draw from no outlet unless
-            # a Source: line of its own says so.
-            layout.blocks.append((None, []))
+        elif line.kind in ("source", "heading"):
+            _new_block(layout, line, lines[index + 1] if index + 1 < len(lines) else None)
         elif line.kind == "footer":
             layout.footers.append(line.text)
         elif line.kind == "text":
