@@ -9,14 +9,13 @@ from sqlmodel import Session
 from forecasts import bounds
 from forecasts.briefings import estimative
 from forecasts.briefings.assembly import parse_briefing
-from forecasts.briefings.judgments import Condition
+from forecasts.briefings.criteria import draft_criteria
 from forecasts.briefings.parsed import Draft, ParsedBriefing, layout_record
 from forecasts.briefings.publications import publication_for, record_author
 from forecasts.briefings.text import (
     BriefingError,
     validated_text,
 )
-from forecasts.briefings.wording import criteria_for
 from forecasts.errors import ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, User
 from forecasts.questions.catalog import require_manager
@@ -116,17 +115,6 @@ def readable_text(text: str | bytes) -> str:
         return validated_text(text)
     except BriefingError as error:
         raise ValidationFailed({"text": str(error)}) from None
-
-
-def draft_criteria(draft: BriefingDraft, publication: str | None) -> str:
-    """The generated criteria for the draft's current title, close date and condition, the
-    quote credited to ``publication`` (drawing from the draft's cited source)."""
-    condition = (Condition(draft.condition, "unless" if draft.condition_negated else "if",
-                           draft.condition_negated) if draft.condition else None)
-    return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
-                        condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
-                        horizon=draft.horizon,  # set only when undated or dated by its month
-                        publication=publication, dated=not draft.date_needed)
 
 
 def midnight(day: date) -> datetime:

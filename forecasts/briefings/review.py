@@ -12,8 +12,9 @@ from sqlmodel import Session, col, select
 
 from forecasts import bounds
 from forecasts.briefings.assembly import parse_briefing
+from forecasts.briefings.criteria import draft_criteria
 from forecasts.briefings.deadlines import with_deadline
-from forecasts.briefings.importing import RESOLVE_GRACE, draft_criteria, midnight
+from forecasts.briefings.importing import RESOLVE_GRACE, midnight
 from forecasts.briefings.parsed import ContextSentence, layout_record
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Question, User

@@ -84,3 +84,14 @@ def test_a_hand_written_title_without_a_deadline_is_left_as_written(session, man
     briefings.update_draft(session, draft, dated(draft, day, title="Will the naira be devalued?"),
                            actor=manager)
     assert draft.title == "Will the naira be devalued?"
+
+
+def test_generated_criteria_follow_the_publication_a_manager_credits(session, manager, clock):
+    draft = imported(session, manager, clock.now(),
+                     "Abuja will probably devalue the naira before 1 June 2027.")
+    briefing = briefings.get_briefing(session, draft.briefing_id)
+    assert f"Prefilled from {briefing.publication} (drawing from Punch):" in \
+        draft.resolution_criteria
+    briefings.set_briefing_publication(session, briefing, "West Africa Ledger", now=clock.now())
+    session.refresh(draft)
+    assert "Prefilled from West Africa Ledger (drawing from Punch):" in draft.resolution_criteria
