@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
-
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import (
     REASON,
@@ -25,7 +23,12 @@ from forecasts.briefings.clauses import (
     readings_in,
     subject_of,
 )
-from forecasts.briefings.deadlines import event_in_month, horizon_of
+from forecasts.briefings.deadlines import (
+    DEFAULT_HORIZON_MONTHS,
+    event_in_month,
+    horizon_of,
+    placeholder_close,
+)
 from forecasts.briefings.ellipsis import elided_copula, with_elided
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.judgments import (
@@ -96,7 +99,7 @@ class _State:
 
 
 def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd203",
-                   default_horizon_months: int = 6, plain: bool = False,
+                   default_horizon_months: int = DEFAULT_HORIZON_MONTHS, plain: bool = False,
                    publication: str | None = None) -> ParsedBriefing:
     """Find every estimative judgement in a briefing and draft a question for each.
 
@@ -116,7 +119,7 @@ def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd2
     layout = read_layout(body)
     blocks = blocks_of(layout)
     state = _State(published=published, yardstick=scale.name,
-                   default_close=published + relativedelta(months=default_horizon_months),
+                   default_close=placeholder_close(published, default_horizon_months),
                    casing=casing_of(body),
                    publication=publication or layout.publication or layout.title)
     numbered = number_sentences(blocks)

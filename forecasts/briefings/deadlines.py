@@ -6,12 +6,22 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from forecasts.briefings.horizons import (
     OPEN_HORIZON,
     find_horizons,
     month_event_end,
     open_horizon,
 )
+
+DEFAULT_HORIZON_MONTHS = 6
+
+
+def placeholder_close(published: date, months: int = DEFAULT_HORIZON_MONTHS) -> date:
+    """The close date stored for a draft whose deadline a manager must set (flagged "set the
+    date"): ``months`` after the briefing's date. Never named in a title or criteria."""
+    return published + relativedelta(months=months)
 
 
 def horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:

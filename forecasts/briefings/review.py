@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from forecasts import bounds
 from forecasts.briefings.assembly import parse_briefing
 from forecasts.briefings.criteria import draft_criteria
-from forecasts.briefings.deadlines import with_deadline
+from forecasts.briefings.deadlines import placeholder_close, with_deadline
 from forecasts.briefings.importing import RESOLVE_GRACE, midnight
 from forecasts.briefings.parsed import ContextSentence, layout_record
 from forecasts.errors import Conflict, NotFound, ValidationFailed
@@ -201,7 +201,7 @@ def update_draft(
         # undated, or the date it had), so title, criteria and close date agree.
         title = with_deadline(title, edit.closes_at.date(),
                               undated=draft.horizon if draft.date_needed else None,
-                              add=draft.date_needed)
+                              add=draft.date_needed and not draft.promoted)
         draft.date_needed = False
     draft.title = title
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
@@ -272,12 +272,14 @@ def promote_sentence(
     if sentence is None:
         raise NotFound("No such sentence in this briefing.")
     bounds.check_texts({"sentence": (sentence.text, bounds.QUOTE)})
-    closes_at = midnight(briefing.published) + timedelta(days=182)
+    # no deadline yet: the one placeholder, flagged for the manager to set
+    closes_at = midnight(placeholder_close(briefing.published))
     draft = BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
         block=sentence.block,
         source=sentence.source and bounds.shorten(sentence.source, bounds.SOURCE_NAME),
         sentence_index=sentence.sentence_index, quote=sentence.text, promoted=True,
+        date_needed=True,
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )
     session.add(draft)

@@ -95,3 +95,20 @@ def test_generated_criteria_follow_the_publication_a_manager_credits(session, ma
     briefings.set_briefing_publication(session, briefing, "West Africa Ledger", now=clock.now())
     session.refresh(draft)
     assert "Prefilled from West Africa Ledger (drawing from Punch):" in draft.resolution_criteria
+
+
+def test_a_promoted_sentence_waits_for_its_date_like_any_undated_draft(session, manager, clock):
+    draft = imported(session, manager, clock.now(),
+                     "Abuja will probably devalue the naira before 1 June 2027. Apapa handled "
+                     "a record 1.2 million containers in October.")
+    briefing = briefings.get_briefing(session, draft.briefing_id)
+    [context] = briefings.review_text(briefing, briefings.drafts(session, briefing)).context
+    promoted = briefings.promote_sentence(session, briefing, context.sentence_index,
+                                          actor=manager)
+    assert promoted.date_needed
+    day = datetime(2027, 3, 1, tzinfo=UTC)
+    title = "Will Apapa handle 1.3 million containers in a month?"
+    briefings.update_draft(session, promoted, dated(promoted, day, title=title,
+                                                    resolution_criteria="YES if NPA says so."),
+                           actor=manager)
+    assert not promoted.date_needed and promoted.title == title  # a hand-written title stays
