@@ -177,12 +177,18 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
     raw = _read_briefing(file)
     if as_json:
         try:
-            parsed = briefings.parse(raw, published=day, yardstick=yardstick)
+            parsed = briefings.parse(raw, published=day, yardstick=yardstick,
+                                     publication=publication or None)
         except ValidationFailed as error:
             raise CommandError(str(error)) from None
         if not parsed.drafts:
             raise CommandError(briefings.NO_ASSESSMENTS)
-        click.echo(json.dumps([d.to_dict() for d in parsed.drafts], indent=2, ensure_ascii=False))
+        # Each draft says whose judgment it is: the publication (as given, or as the text names
+        # itself) and the byline's author.
+        whose = {"publication": publication or parsed.publication or parsed.title,
+                 "author": parsed.author}
+        click.echo(json.dumps([d.to_dict() | whose for d in parsed.drafts], indent=2,
+                              ensure_ascii=False))
         return
     with command_session() as session:
         try:
