@@ -22,6 +22,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
+from forecasts.scoring.driver import read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -59,23 +60,6 @@ def _utc(values: pd.Series, *, coerce: bool = False) -> pd.Series:
     # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
     errors = "coerce" if coerce else "raise"
     return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)
-
-
-def read_frame(connection: Connection, statement: sa.TextClause) -> pd.DataFrame:
-    """The statement's rows, read through the driver's own cursor.
-
-    SQLAlchemy's per-row result handling cost more than the scoring itself at a million
-    forecasts. Bound values are rendered into the SQL: give them only typed integers.
-    """
-    sql = str(statement.compile(dialect=connection.dialect,
-                                compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        names = [column[0] for column in cursor.description]
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
-    finally:
-        cursor.close()
 
 
 def scoring_frames(

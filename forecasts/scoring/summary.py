@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 
 from forecasts.models import HorizonCell, HorizonSample, ScoreCell
+from forecasts.scoring.driver import read_frame
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.horizons import FINAL_COLUMNS
 
@@ -78,21 +78,29 @@ def horizon_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
             frame: pd.DataFrame) -> None:
-    """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted)."""
+    """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted).
+
+    One executemany straight to the driver (SQLite and PostgreSQL share the ON CONFLICT form):
+    SQLAlchemy's per-row parameter handling cost more than the sums themselves.
+    """
     if frame.empty:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    sums = [column for column in frame.columns if column not in keys]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: table.c[column] + statement.excluded[column] for column in sums})
-    records = [dict(zip(frame.columns, values, strict=True))
-               for values in frame.astype(object).itertuples(index=False, name=None)]
-    connection.execute(statement, records)
+    columns = list(frame.columns)
+    sums = [column for column in columns if column not in keys]
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{column}"' for column in columns)
+    added = ", ".join(f'"{column}" = {table.name}."{column}" + excluded."{column}"'
+                      for column in sums)
+    statement = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+                 f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}")
+    # .tolist() gives Python numbers and strings, which every driver binds
+    records = list(zip(*(frame[column].tolist() for column in columns), strict=True))
+    connection.exec_driver_sql(statement, records)
 
 
 def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if old.empty:  # a first resolution: `new` is already one row per key
+        return new
     both = pd.concat([new, old.assign(**{c: -old[c] for c in old.columns if c not in keys})],
                      ignore_index=True)
     return both.groupby(keys, as_index=False).sum() if len(both) else both
@@ -152,7 +160,11 @@ def clear(connection: Connection) -> None:
 def read_cells(connection: Connection, kind: str = "binary") -> pd.DataFrame:
     """Every score_cell row of a kind: subject_id, decile and CELL_SUMS."""
     query = sa.select(*(CELL.c[name] for name in ("subject_id", "decile", *CELL_SUMS)))
-    return pd.read_sql(query.where(CELL.c.kind == kind), connection)
+    frame = read_frame(connection, query.where(CELL.c.kind == kind))
+    if frame.empty:
+        return pd.DataFrame({name: pd.Series(dtype="float64")
+                             for name in ("subject_id", "decile", *CELL_SUMS)})
+    return frame
 
 
 def read_horizon(connection: Connection, horizon: str) -> tuple[pd.DataFrame, int]:
