@@ -26,7 +26,7 @@ from forecasts.scoring import summary
 from forecasts.scoring.book import ScoreBook, book_from_rows
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS
-from forecasts.scoring.store import score_version
+from forecasts.scoring.store import score_frame, score_version
 from forecasts.scoring.table import SCORE_COLUMNS
 
 T = TypeVar("T")
@@ -78,9 +78,7 @@ class StoredScores:
         query = sa.select(*(_SCORE.c[name] for name in SCORE_COLUMNS))
         query = query.where(*_conditions(selection or Selection()))
         with self.engine.connect() as connection:
-            rows = pd.read_sql(query, connection)
-        rows["resolved_at"] = pd.to_datetime(rows["resolved_at"], utc=True)
-        rows["in_crowd"] = rows["in_crowd"].astype(bool)
+            rows = score_frame(connection, query)
         return book_from_rows(rows, version=self.version)
 
     def for_forecaster(self, forecaster_id: int) -> pd.DataFrame:

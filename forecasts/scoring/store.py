@@ -250,11 +250,30 @@ def score_version(connection: Connection) -> tuple[int, int]:
 
 
 _READ_SQL = text("SELECT " + ", ".join(SCORE_COLUMNS) + " FROM question_score")
+_TEXT_COLUMNS = ("kind", "option")
+
+
+def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFrame:
+    """Stored score rows selected by `statement` (columns: SCORE_COLUMNS), typed as the engine
+    makes them: resolved_at as UTC instants, in_crowd as bools, the rest numbers (NaN for a
+    missing final forecast). Read through the driver (read_frame): SQLAlchemy's per-row type
+    handling cost a cold calibration page more than everything else it did."""
+    rows = read_frame(connection, statement)
+    if rows.empty:
+        return empty_rows().astype({"resolved_at": "datetime64[ns, UTC]", "in_crowd": bool,
+                                    "kind": object, "option": object})
+    for column in SCORE_COLUMNS:
+        if column == "resolved_at":
+            rows[column] = _utc(rows[column])
+        elif column == "in_crowd":
+            rows[column] = rows[column].astype(bool)
+        elif column not in _TEXT_COLUMNS:
+            rows[column] = pd.to_numeric(rows[column])
+    for column in FINAL_COLUMNS.values():  # all missing comes back as None, not NaN
+        rows[column] = rows[column].astype(float)
+    return rows
 
 
 def read_rows(connection: Connection) -> pd.DataFrame:
-    """Every stored row (columns: SCORE_COLUMNS), resolved_at as UTC instants."""
-    rows = pd.read_sql(_READ_SQL, connection)
-    rows["resolved_at"] = _utc(rows["resolved_at"])
-    rows["in_crowd"] = rows["in_crowd"].astype(bool)
-    return rows
+    """Every stored row (score_frame's columns and types)."""
+    return score_frame(connection, _READ_SQL)
