@@ -107,14 +107,14 @@ def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
     if timeline.size == 0:
         return np.zeros(0)
     radix = pair_radix(timeline)
-    local = np.arange(timeline.size) - timeline.question_start[timeline.question]
-    key = timeline.standing_pairs(local, radix)  # within an event: by creation, i.e. by time
+    # within an event, by forecast: by creation, i.e. by time
+    key = timeline.standing_pairs(np.arange(timeline.size), radix)
     fast = recency_median_by_event(timeline, key, radix)
     if fast is not None:
         return fast
     # keys too wide to pack (a vast batch): the general weighted median over the same pairs
     event = key // radix
-    forecast = timeline.question_start[timeline.question[event]] + key % radix
+    forecast = key % radix
     count = np.bincount(event, minlength=timeline.size)
     return _weighted_median(event, timeline.probability[forecast],
                             _recency_weights(event, count), timeline.size)

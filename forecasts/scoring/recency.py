@@ -35,18 +35,18 @@ def _bits(n: int) -> int:
 
 
 def pair_radix(timeline: ForecastTimeline) -> int:
-    """The radix `recency_median_by_event` wants its pairs keyed by: a power of two at least the
-    largest question's number of forecasts."""
-    return 1 << _bits(max(int(np.diff(timeline.question_start).max(initial=0)), 1))
+    """The radix `recency_median_by_event` wants its pairs keyed by: a power of two above every
+    event's index (so a pair's forecast comes out with a mask)."""
+    return 1 << _bits(max(timeline.size, 1))
 
 
 def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
                             radix: int) -> np.ndarray | None:
     """Recency-weighted median of the standing forecasts just after each event of `timeline`.
 
-    `pairs`: the sorted keys event·radix + (forecast's index within its question), one per
-    forecast standing just after each event (`ForecastTimeline.standing_pairs`), with `radix`
-    from `pair_radix`. Within an event, ties in value are taken in time order, as
+    `pairs`: the sorted keys event·radix + forecast (both event indexes), one per forecast
+    standing just after each event (`ForecastTimeline.standing_pairs`), with `radix` from
+    `pair_radix`. Within an event, ties in value are taken in time order, as
     `aggregates._weighted_median` takes them. Returns one float per event, or None when the
     packed keys would not fit in 63 bits (the caller then takes the general path).
     """
@@ -63,10 +63,7 @@ def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
     # the pairs come by (event, time), so a pair's position in its event is its rank by time
     nth: np.ndarray = np.arange(1, pairs.size + 1, dtype=dtype)
     nth -= np.repeat(offset.astype(dtype), count)
-    nth[np.repeat(count <= 2, count)] = 0  # N ≤ 2: equal weights
-    local = pairs & (radix - 1)
-    value_rank = rank.astype(dtype)[np.repeat(timeline.question_start[timeline.question], count)
-                                    + local]
+    value_rank = rank.astype(dtype)[pairs & (radix - 1)]
     # by (event, value, time): one sort of packed keys
     key: np.ndarray = np.repeat(np.arange(size, dtype=dtype), count)
     key <<= rank_bits
@@ -76,8 +73,8 @@ def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
     key.sort()
     nth = key & ((1 << nth_bits) - 1)
     root = _root_table(most)
-    # the rule's weights, e^(√n − √N), with N ≤ 2 (n = 0 here) weighing 1
-    weight = np.exp(root[nth] - np.repeat(np.where(count <= 2, 0.0, root[count]), count))
+    # e^(√n − √N): the rule's weights where N > 2 (where N ≤ 2 the mean is taken below)
+    weight = np.exp(root[nth] - np.repeat(root[count], count))
     present = count > 0
     heads = offset[present]
     if heads.size == 0:
