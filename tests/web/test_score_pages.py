@@ -130,6 +130,7 @@ def test_the_leaderboard_comes_a_page_at_a_time(sign_in, session, manager, crowd
     ranks = column(first, "table.leaderboard", 0)
     assert ranks == [str(n) for n in range(1, 51)]  # PAGE_ROWS rows, ranked from 1
     assert "Page 1 of 2 (rows 1–50 of 65)" in first
+    assert "You have no row in this table." in first  # the manager forecast nothing
     links = BeautifulSoup(first, "html.parser").select("nav.pagination a[rel=next]")
     assert links and "page=2" in links[0]["href"]
     second = client.get(links[0]["href"]).get_data(as_text=True)
