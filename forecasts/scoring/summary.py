@@ -99,8 +99,6 @@ def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
 
 
 def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    if old.empty:  # a first resolution: `new` is already one row per key
-        return new
     both = pd.concat([new, old.assign(**{c: -old[c] for c in old.columns if c not in keys})],
                      ignore_index=True)
     return both.groupby(keys, as_index=False).sum() if len(both) else both
@@ -109,6 +107,9 @@ def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.Dat
 def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None:
     """Replace `old` score rows' share of the summaries by `new` rows' (ROW_COLUMNS each)."""
     if old.empty and new.empty:
+        return
+    if old.empty:  # a first resolution only adds: no differences to take, no cell to empty
+        add(connection, new)
         return
     cells = _difference(score_cells(old), score_cells(new), list(CELL_KEYS))
     _upsert(connection, CELL, CELL_KEYS, cells)
@@ -121,6 +122,16 @@ def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None
     # a cell nothing is left in goes, so the summaries hold only what the rows say
     connection.execute(sa.delete(CELL).where(CELL.c.scores == 0))
     connection.execute(sa.delete(HORIZON_CELL).where(HORIZON_CELL.c.forecasts == 0))
+
+
+def add(connection: Connection, rows: pd.DataFrame) -> None:
+    """Add these score rows (of questions the summaries do not hold yet) to the summaries."""
+    if rows.empty:
+        return
+    horizon, sample = horizon_cells(rows)
+    _upsert(connection, CELL, CELL_KEYS, score_cells(rows))
+    _upsert(connection, HORIZON_CELL, ("horizon", "probability", "outcome"), horizon)
+    _upsert(connection, HORIZON_SAMPLE, ("horizon",), sample)
 
 
 _TABLES = ((CELL, CELL_KEYS), (HORIZON_CELL, ("horizon", "probability", "outcome")),
