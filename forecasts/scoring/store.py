@@ -237,8 +237,11 @@ def resolved_count(connection: Connection) -> int:
         text("SELECT count(*) FROM question WHERE outcome IN ('yes', 'no')")).scalar_one())
 
 
+# newest first by the primary key, stopping at the first match: max(id) with a WHERE would
+# read the whole trail on every request
 _VERSION_SQL = text("""
-SELECT (SELECT max(id) FROM resolution_event WHERE action IN ('resolve', 'correct')),
+SELECT (SELECT id FROM resolution_event WHERE action IN ('resolve', 'correct')
+        ORDER BY id DESC LIMIT 1),
        (SELECT max(id) FROM question_score)
 """)
 
