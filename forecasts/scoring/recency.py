@@ -65,10 +65,9 @@ def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
     nth -= np.repeat(offset.astype(dtype), count)
     value_rank = rank.astype(dtype)[pairs & (radix - 1)]
     # by (event, value, time): one sort of packed keys
-    key: np.ndarray = np.repeat(np.arange(size, dtype=dtype), count)
-    key <<= rank_bits
+    key: np.ndarray = np.repeat(np.arange(size, dtype=dtype) << (rank_bits + nth_bits), count)
+    value_rank <<= nth_bits
     key |= value_rank
-    key <<= nth_bits
     key |= nth
     key.sort()
     nth = key & ((1 << nth_bits) - 1)
@@ -86,8 +85,8 @@ def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
     within = np.cumsum(weight)
     half = np.repeat(totals / 2, count[present])
     left, right = offset.copy(), offset.copy()
-    left[present] += np.add.reduceat((within < half).astype(np.int32), heads)
-    right[present] += np.add.reduceat((within <= half).astype(np.int32), heads)
+    left[present] += np.add.reduceat(within < half, heads, dtype=np.int64)
+    right[present] += np.add.reduceat(within <= half, heads, dtype=np.int64)
     # N ≤ 2: the plain mean of the one or two values, exactly (no running-sum rounding)
     few = count <= 2
     right[few] = offset[few] + count[few] - 1
