@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -82,6 +84,25 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction for a job step or a CLI command: commit on success, roll back on error.
+
+    The house rule: domain functions flush, and whoever owns the work commits. A web request
+    is one unit of work (``web/database.py`` commits after a response below 400); a job or a
+    command is another, opened here. Only batch steps that must keep each item on its own (an
+    email claimed before it is sent, a webhook delivery, a source poll, the scheduler's lease
+    and run records) commit inside, and their docstrings say so.
+    """
+    with Session(engine) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def check_database(engine: Engine) -> None:

@@ -24,7 +24,7 @@ __all__ = ["FORM_NAME_LENGTH", "KEEP_FOR", "PAGE_LENGTH", "KeptForm", "keep", "t
 
 def keep(session: Session, *, form: str, page: str, values: dict[str, list[str]],
          errors: dict[str, list[str]], user_id: int | None, now: datetime) -> str:
-    """Store a failed form for ``page`` and return its token; commits. Deletes expired rows.
+    """Store a failed form for ``page`` and return its token. Deletes expired rows.
 
     Raises ValueError for a form name or page longer than the columns hold (callers pass
     their own constants and paths, so this is a programming error, not user input).
@@ -35,13 +35,13 @@ def keep(session: Session, *, form: str, page: str, values: dict[str, list[str]]
     token = secrets.token_urlsafe(32)
     session.add(KeptForm(token=token, user_id=user_id, form=form, page=page, created_at=now,
                          state={"values": values, "errors": errors}))
-    session.commit()
+    session.flush()
     return token
 
 
 def take(session: Session, token: str, *, form: str, page: str, user_id: int | None,
          now: datetime) -> tuple[dict[str, list[str]], dict[str, list[str]]] | None:
-    """The kept (values, errors) for this token, form, page and user, deleted as read; commits.
+    """The kept (values, errors) for this token, form, page and user, deleted as read.
 
     None when there is no such row, it expired, or it belongs to another form, page or user.
     """
@@ -49,7 +49,7 @@ def take(session: Session, token: str, *, form: str, page: str, user_id: int | N
     if kept is None or kept.form != form or kept.page != page or kept.user_id != user_id:
         return None
     session.delete(kept)
-    session.commit()
+    session.flush()
     if kept.created_at < now - KEEP_FOR:
         return None
     return dict(kept.state.get("values", {})), dict(kept.state.get("errors", {}))

@@ -31,7 +31,7 @@ from tests.support import builders
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
-from web import create_app
+from tests.support.unit_of_work import app_for_tests
 
 
 @pytest.fixture(scope="session")
@@ -124,8 +124,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock) -> Iterator[Flask]:
-    app = create_app(settings, clock=clock)
+def app(settings: Settings, clock: FixedClock, session: Session) -> Iterator[Flask]:
+    app = app_for_tests(settings, clock, session)
     yield app
     app.extensions["engine"].dispose()
 

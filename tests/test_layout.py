@@ -54,6 +54,38 @@ def test_only_the_scheduler_process_imports_apscheduler():
     assert offenders == []
 
 
+# The unit-of-work rule: domain functions flush; the request, job or command commits. Only these
+# batch steps commit inside, each item on its own (their docstrings say why).
+COMMITTING_BATCH_STEPS = {
+    "forecasts/db.py",  # unit_of_work itself
+    "forecasts/notifications/mail.py",  # an email is claimed before it is sent
+    "forecasts/notifications/webhooks.py",  # each delivery attempt is kept
+    "forecasts/questions/discussion.py",  # each clarification email is recorded as sent
+    "forecasts/resolution/checks.py",  # each source poll, in batches
+    "forecasts/resolution/closing.py",  # each close, so a failure loses one close only
+    "forecasts/scheduling/lease.py",  # the scheduler's lease
+    "forecasts/scheduling/runs.py",  # the record of a job's run, whatever the job does
+}
+
+
+def _calls(path: Path, method: str) -> int:
+    return sum(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr == method
+               for node in ast.walk(ast.parse(path.read_text(), str(path))))
+
+
+def test_domain_functions_flush_and_leave_the_commit_to_their_caller():
+    committing = {str(p.relative_to(ROOT)) for p in _modules("forecasts")
+                  if _calls(p, "commit")}
+    assert committing <= COMMITTING_BATCH_STEPS, committing - COMMITTING_BATCH_STEPS
+
+
+def test_views_never_roll_back_by_hand():
+    """web/database.py ends each request's transaction; prg.refuse is the refused form's path."""
+    rolling = {str(p.relative_to(ROOT)) for p in _modules("web") if _calls(p, "rollback")}
+    assert rolling <= {"web/database.py", "web/prg.py", "web/errors.py"}
+
+
 def test_every_table_is_in_the_one_registry():
     """A table defined outside forecasts/models/ would be missed by whoever imports only it."""
     import forecasts.models  # noqa: F401  (the registry)

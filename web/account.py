@@ -23,14 +23,13 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 from forecasts import bounds, timezones
 from forecasts.accounts import password_reset, passwords, profile
 from forecasts.accounts import people as accounts
-from forecasts.errors import ValidationFailed
-from forecasts.messages import sentences
+from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import User
 from forecasts.notifications import mail
 from web import prg
 from web.database import get_session, now
 from web.extensions import limiter
-from web.forms import Bounded, WholeField, attach_errors, text_field
+from web.forms import Bounded, WholeField, text_field
 from web.permissions import viewer
 
 logger = logging.getLogger(__name__)
@@ -96,11 +95,10 @@ def profile_page():  # type: ignore[no-untyped-def]
                 session, user, email=form.email.data, time_zone=form.time_zone.data,
                 emails={kind.key: bool(form[name].data) for name, kind in switches},
                 interval_days=form.interval_days.data or 0)
-        except ValidationFailed as error:
-            attach_errors(form, error)
-        else:
-            flash("Profile saved.", "success")
-            return redirect(url_for("account.profile_page"))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("account.profile_page"))
+        flash("Profile saved.", "success")
+        return redirect(url_for("account.profile_page"))
     if form.is_submitted():  # refused: back to the page, with what was typed and why, once
         return prg.redirect_with(form, url_for("account.profile_page"))
     if not prg.restore(form):
@@ -109,7 +107,10 @@ def profile_page():  # type: ignore[no-untyped-def]
         form.interval_days.data = profile.reminders_of(session, user).interval_days
         for name, kind in switches:
             form[name].data = profile.wants(session, user, kind.key)
-    return render_template("account/profile.html", form=form,
+    name_form = DisplayNameForm()
+    if not prg.restore(name_form):
+        name_form.display_name.data = user.display_name
+    return render_template("account/profile.html", form=form, name_form=name_form,
                            switches=[form[name] for name, _ in switches])
 
 
@@ -146,12 +147,11 @@ def password() -> ResponseReturnValue:
         try:
             accounts.change_password(get_session(), user, current=form.current.data,
                                      new=form.password.data)
-        except ValidationFailed as error:
-            attach_errors(form, error)
-        else:
-            login_user(user)  # this browser gets a session under the new version
-            flash("Password changed. Other browsers signed in as you are signed out.", "success")
-            return redirect(url_for("account.profile_page"))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("account.password"))
+        login_user(user)  # this browser gets a session under the new version
+        flash("Password changed. Other browsers signed in as you are signed out.", "success")
+        return redirect(url_for("account.profile_page"))
     if form.is_submitted():  # refused: the messages are kept, the passwords never
         return prg.redirect_with(form, url_for("account.password"))
     prg.restore(form)
@@ -163,18 +163,15 @@ def password() -> ResponseReturnValue:
 @login_required
 def display_name() -> ResponseReturnValue:
     """Change the name shown beside your forecasts and on the leaderboard."""
-    form = DisplayNameForm()
-    if form.validate_on_submit():
-        try:
-            accounts.set_display_name(get_session(), viewer(), form.display_name.data)
-        except ValidationFailed as error:
-            flash(error.fields["display_name"], "error")
-            return redirect(url_for("account.profile_page")), 303
-        flash("Display name saved.", "success")
-        return redirect(url_for("account.profile_page"))
-    for errors in form.errors.values():
-        flash(sentences(errors, lead="Display name not saved."), "error")
-    return redirect(url_for("account.profile_page")), 303
+    form, page = DisplayNameForm(), url_for("account.profile_page")
+    if not form.validate_on_submit():
+        return prg.redirect_with(form, page)
+    try:
+        accounts.set_display_name(get_session(), viewer(), form.display_name.data)
+    except DomainError as error:
+        return prg.refuse(form, error, page)
+    flash("Display name saved.", "success")
+    return redirect(page)
 
 
 def _forgot_key() -> str:
@@ -229,11 +226,10 @@ def reset(token: str) -> ResponseReturnValue:
         try:
             password_reset.reset_password(get_session(), token, form.password.data,
                                           secret=secret, now=now())  # type: ignore[arg-type]
-        except ValidationFailed as error:
-            attach_errors(form, error)
-        else:
-            flash("Password changed: sign in with it now.", "success")
-            return redirect(url_for("auth.login"))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("account.reset", token=token))
+        flash("Password changed: sign in with it now.", "success")
+        return redirect(url_for("auth.login"))
     if form.is_submitted():
         return prg.redirect_with(form, url_for("account.reset", token=token))
     prg.restore(form)

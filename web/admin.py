@@ -12,8 +12,7 @@ from wtforms.validators import DataRequired
 from forecasts import bounds
 from forecasts.accounts import passwords, profile
 from forecasts.accounts import people as accounts
-from forecasts.errors import Conflict, NotFound, ValidationFailed
-from forecasts.messages import sentences
+from forecasts.errors import DomainError
 from forecasts.models import Role, Team, UserKind
 from web import prg
 from web.database import get_session, now
@@ -45,16 +44,12 @@ def users() -> ResponseReturnValue:
                 display_name=form.display_name.data or "", role=form.role.data, team=team,
                 now=now(),
             )
-        except ValidationFailed as error:
-            for name, message in error.fields.items():
-                getattr(form, name).errors = [message]
-        except Conflict as error:
-            form.username.errors = [str(error)]
-        else:
-            if email:
-                profile.set_email(session, user, email)
-            flash(f"User {user.username} created.", "success")
-            return redirect(url_for("admin.users"))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("admin.users"), field="username")
+        if email:
+            profile.set_email(session, user, email)
+        flash(f"User {user.username} created.", "success")
+        return redirect(url_for("admin.users"))
     if request.method == "POST":  # Post/Redirect/Get: a reload does not submit again
         return prg.redirect_with(form, url_for("admin.users"))
     teams = {t.id: t.name for t in accounts.list_teams(session)}
@@ -81,9 +76,9 @@ def update_user(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.users")), 303
     try:
         email = profile.clean_email(form.email.data)
-    except ValidationFailed as error:
-        flash(sentences([str(error)], lead=f"User {person.username} not updated."), "error")
-        return redirect(url_for("admin.users")), 303
+    except DomainError as error:
+        return prg.refuse(form, error, url_for("admin.users"),
+                          lead=f"User {person.username} not updated.")
     team = session.get(Team, form.team_id.data) if form.team_id.data else None
     accounts.update_user(session, person, role=form.role.data, team=team,
                          active=form.active.data)
@@ -107,10 +102,9 @@ def temporary_password(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.users")), 303
     try:
         accounts.set_password(session, person, form.password.data, temporary=True, now=now())
-    except ValidationFailed as error:
-        flash(sentences([str(error)], lead=f"No temporary password set for {person.username}."),
-              "error")
-        return redirect(url_for("admin.users")), 303
+    except DomainError as error:
+        return prg.refuse(form, error, url_for("admin.users"),
+                          lead=f"No temporary password set for {person.username}.")
     if person.id == viewer().id:
         login_user(person)  # setting your own keeps you signed in, under the new version
     flash(f"Temporary password set for {person.username}: they choose their own at their next "
@@ -134,12 +128,10 @@ def teams() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             team = accounts.create_team(session, form.name.data, now=now())
-        except (ValidationFailed, Conflict, NotFound) as error:
-            form.name.errors = [error.fields["name"] if isinstance(error, ValidationFailed)
-                                else str(error)]
-        else:
-            flash(f"Team {team.name} created.", "success")
-            return redirect(url_for("admin.teams"))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("admin.teams"), field="name")
+        flash(f"Team {team.name} created.", "success")
+        return redirect(url_for("admin.teams"))
     if request.method == "POST":  # Post/Redirect/Get: a reload does not submit again
         return prg.redirect_with(form, url_for("admin.teams"))
     members: dict[int | None, list[str]] = {}

@@ -11,7 +11,7 @@ from forecasts.accounts.people import MAX_USERNAME_INPUT, authenticate, end_sess
 from web import prg
 from web.database import get_session
 from web.extensions import limiter
-from web.forms import ActionForm, LoginForm
+from web.forms import LoginForm
 from web.permissions import viewer
 from web.redirects import local_target
 
@@ -68,8 +68,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     """Sign out (a POST, so a stray link cannot do it)."""
-    if ActionForm().validate_on_submit():
-        end_sessions(get_session(), viewer())  # a copy of the cookie kept elsewhere dies too
-        logout_user()
-        flash("Signed out.", "info")
+    end_sessions(get_session(), viewer())  # a copy of the cookie kept elsewhere dies too
+    logout_user()  # CSRFProtect has checked the token already, as on every POST
+    flash("Signed out.", "info")
     return redirect(url_for("auth.login"))

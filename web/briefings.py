@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from forecasts import briefings
+from forecasts.briefings.review import context_page, context_pages
 from forecasts.errors import DomainError, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Role, User
 from forecasts.questions import duplicates
@@ -18,7 +19,6 @@ from web.forms import (
     DraftForm,
     PromoteForm,
     PublicationForm,
-    attach_errors,
 )
 from web.permissions import role_required, viewer
 
@@ -48,8 +48,9 @@ def index() -> ResponseReturnValue:
                 importer=viewer(), now=now(),
             )
         except ValidationFailed as error:
-            session.rollback()
-            form.text.errors = [*form.text.errors, *error.fields.values()]
+            # Shown in place, not through prg.refuse: a pasted briefing is too big to keep.
+            # The page answers 400, so the request's transaction is rolled back.
+            prg.attach_errors(form, error, field="text")
         else:
             count = len(briefings.drafts(session, briefing))
             flash(f"Imported: {count} draft{'' if count == 1 else 's'} to review.", "success")
@@ -81,10 +82,14 @@ def _render_review(briefing: Briefing) -> ResponseReturnValue:
     open_rows = [row for row in rows if row.state in (DraftState.pending, DraftState.accepted)]
     similar = duplicates.similar_questions(session, {row.id: row.title for row in open_rows})
     questions = briefings.published_questions(session, briefing)
+    text = briefings.review_text(briefing, rows)
+    # ?sentences=N pages the "Other sentences" list; a page outside it is a 400, not a guess.
+    context = context_page(text.context, query.whole(
+        "sentences", 1, 1, context_pages(text.context)))
     page = render_template(
         "briefings/review.html", briefing=briefing, drafts=rows, forms=forms,
         by_id={row.id: row for row in rows}, questions=questions,
-        text=briefings.review_text(briefing, rows), importer=_importer(briefing),
+        text=text, context=context, importer=_importer(briefing),
         action_form=ActionForm(), promote_form=PromoteForm(),
         accepted=sum(row.state is DraftState.accepted for row in rows),
         publication_form=publication_form,
@@ -98,6 +103,13 @@ def _render_review(briefing: Briefing) -> ResponseReturnValue:
 def _back(briefing: Briefing, form: FlaskForm) -> ResponseReturnValue:
     """Post/Redirect/Get: the review page again, this form's text and errors kept once."""
     return prg.redirect_with(form, url_for("briefings.review", briefing_id=briefing.id))
+
+
+def _refuse(briefing: Briefing, form: FlaskForm, error: DomainError, *,
+            field: str | None = None) -> ResponseReturnValue:
+    """A refused change: the review page again, the reason beside the form (prg.refuse)."""
+    return prg.refuse(form, error, url_for("briefings.review", briefing_id=briefing.id),
+                      field=field)
 
 
 def _importer(briefing: Briefing) -> User | None:
@@ -126,8 +138,7 @@ def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
     action = request.form.get("action", "save")
     form = DraftForm(prefix=f"d{draft.id}-")
     try:
-        if action == "reject":
-            form.validate_on_submit()  # only the CSRF token matters for a rejection
+        if action == "reject":  # only the CSRF token matters, and CSRFProtect checked it
             briefings.reject_draft(session, draft, actor=viewer())
             flash("Draft rejected.", "success")
         else:
@@ -137,14 +148,8 @@ def update(briefing_id: int, draft_id: int) -> ResponseReturnValue:
             if action == "accept":
                 briefings.accept_draft(session, draft, actor=viewer())
             flash("Draft accepted." if action == "accept" else "Draft saved.", "success")
-    except ValidationFailed as error:
-        session.rollback()
-        attach_errors(form, error)
-        return _back(briefing, form)
     except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(briefing, form)
+        return _refuse(briefing, form, error)
     return redirect(url_for("briefings.review", briefing_id=briefing.id,
                             _anchor=f"draft-{draft.id}"))
 
@@ -155,15 +160,10 @@ def publish(briefing_id: int) -> ResponseReturnValue:
     """Publish every accepted draft as an open question, in one go."""
     session = get_session()
     briefing = briefings.get_briefing(session, briefing_id)
-    form = ActionForm()
-    form.validate_on_submit()
     try:
         created = briefings.publish_accepted(session, briefing, actor=viewer(), now=now())
     except DomainError as error:
-        session.rollback()
-        message = str(error)  # a ValidationFailed reads as its messages, in sentences
-        flash(str(message), "error")
-        return _back(briefing, form)
+        return _refuse(briefing, ActionForm(), error)
     flash(f"Published {len(created)} question{'' if len(created) == 1 else 's'}.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id))
 
@@ -182,9 +182,7 @@ def promote(briefing_id: int) -> ResponseReturnValue:
         draft = briefings.promote_sentence(session, briefing, form.sentence_index.data,
                                            actor=viewer())
     except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("briefings.review", briefing_id=briefing.id), 303)
+        return _refuse(briefing, form, error)
     flash("Promoted to a draft: write the question, its criteria and a probability.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id,
                             _anchor=f"draft-{draft.id}"))
@@ -202,14 +200,9 @@ def publication(briefing_id: int) -> ResponseReturnValue:
     try:
         chosen = briefings.set_briefing_publication(session, briefing, form.name.data or "",
                                                     now=now())
-    except ValidationFailed as error:
-        session.rollback()
-        form.name.errors = [*form.name.errors, *error.fields.values()]
-        return _back(briefing, form)
-    except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(briefing, form)
+    except DomainError as error:  # the name's messages beside it; "published already" flashed
+        return _refuse(briefing, form, error,
+                       field="name" if isinstance(error, ValidationFailed) else None)
     flash(f"Credited to {chosen.name}.", "success")
     return redirect(url_for("briefings.review", briefing_id=briefing.id))
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlmodel import Session
 
 from forecasts import bounds, briefings, sample, schema
 from forecasts.accounts import people as accounts
@@ -26,6 +25,7 @@ from forecasts.models import Role, UserKind
 from forecasts.scoring import book as scorebook
 from forecasts.scoring import store as score_store
 from web.cli_types import BoundedDay, BoundedText, BoundedWhole, ExistingFile, NewFile, OneOf
+from web.database import command_session
 from web.exports_cli import export_command, import_command
 
 
@@ -53,10 +53,6 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
-
-
-def _session() -> Session:
-    return Session(current_app.extensions["engine"])
 
 
 def _now() -> datetime:
@@ -101,7 +97,7 @@ def users() -> None:
 def users_create(username: str, role: str, display_name: str, team_name: str | None,
                  password: str, email: str | None) -> None:
     """Add a user."""
-    with _session() as session:
+    with command_session() as session:
         try:
             email = profile.clean_email(email)
             team = None
@@ -128,7 +124,7 @@ def teams() -> None:
 @with_appcontext
 def teams_create(name: str) -> None:
     """Add a team."""
-    with _session() as session:
+    with command_session() as session:
         try:
             team = accounts.create_team(session, name, now=_now())
         except DomainError as error:
@@ -145,7 +141,7 @@ def sample_group() -> None:
 @with_appcontext
 def sample_load() -> None:
     """Load the sample briefing, users and forecasts once; later runs change nothing."""
-    with _session() as session:
+    with command_session() as session:
         loaded = sample.load(session, now=_now())
     click.echo("Sample data loaded." if loaded else "Sample data already present; left as is.")
     click.echo("Demo sign-ins (username / password):")
@@ -188,7 +184,7 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
             raise CommandError(briefings.NO_ASSESSMENTS)
         click.echo(json.dumps([d.to_dict() for d in parsed.drafts], indent=2, ensure_ascii=False))
         return
-    with _session() as session:
+    with command_session() as session:
         try:
             stored = briefings.import_briefing(session, raw, published=day, yardstick=yardstick,
                                                publication=publication, importer=None,
@@ -252,7 +248,7 @@ def scores() -> None:
 def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
                        csv_path: Path | None) -> None:
     """Print the leaderboard (time-weighted and relative Brier, coverage, Murphy terms)."""
-    with _session() as session:
+    with command_session() as session:
         # the page's own path (forecasts/exports/standings.py): one leaderboard, summed in SQL
         filters = standings.LeaderboardFilters(by=by, policy=policy, two_term=two_term,
                                                min_questions=min_questions)
@@ -278,12 +274,11 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
 @with_appcontext
 def scores_rebuild(batch: int) -> None:
     """Recompute every stored question score (run after a change to the scoring rules)."""
-    with _session() as session:
+    with command_session() as session:
         connection = session.connection()
         total = score_store.resolved_count(connection)
         with click.progressbar(length=total, label="Scoring resolved questions") as bar:
             rows = score_store.rebuild(connection, batch=batch, progress=bar.update)
-        session.commit()
     click.echo(f"Stored {rows} score rows for {total} resolved questions.")
 
 
@@ -299,7 +294,7 @@ def scores_rebuild(batch: int) -> None:
 @with_appcontext
 def users_set_password(username: str, temporary: bool, password: str) -> None:
     """Set a user's password; every session of theirs ends."""
-    with _session() as session:
+    with command_session() as session:
         user = accounts.find_user(session, username)
         if user is None or user.kind is not UserKind.person:
             raise CommandError(f"No person with the username {username!r}.")

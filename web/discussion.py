@@ -18,14 +18,14 @@ from linkify_it import LinkifyIt
 from markupsafe import Markup, escape
 from sqlmodel import Session
 
-from forecasts.errors import DomainError, ValidationFailed
+from forecasts.errors import DomainError
 from forecasts.models import Question, Role, User
 from forecasts.questions import catalog as questions
 from forecasts.questions import discussion
 from web import prg
 from web.database import get_session, now
 from web.filters import percent, when
-from web.forms import ClarificationForm, CommentForm, ShareForm, attach_errors, form_messages
+from web.forms import ClarificationForm, CommentForm, ShareForm, form_messages
 from web.permissions import role_required, viewer
 
 bp = Blueprint("discussion", __name__)
@@ -77,8 +77,8 @@ def _back(question_id: int) -> ResponseReturnValue:
 
 def _reshow(question: Question, name: str, form: FlaskForm) -> ResponseReturnValue:
     """Post/Redirect/Get: the question page again, this form's text and errors kept once."""
-    if name == "share":  # a one-list form, not drawn when nothing is left to share: flash
-        flash(form_messages(form), "error")
+    if name == "share" and form.errors:  # a one-list form, not drawn when nothing is left
+        flash(form_messages(form), "error")  # to share: its messages are flashed too
     return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
@@ -90,13 +90,8 @@ def _post(question_id: int, name: str, form: FlaskForm,
         return _reshow(question, name, form)
     try:
         action(session, question, user)
-    except ValidationFailed as error:
-        session.rollback()
-        attach_errors(form, error)
-        return _reshow(question, name, form)
-    except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
+    except DomainError as error:  # prg.refuse's path, with the share form's flash
+        prg.attach_errors(form, error)
         return _reshow(question, name, form)
     flash(done, "success")
     return _back(question_id)

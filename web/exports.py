@@ -15,7 +15,7 @@ from forecasts.exports import files, importing
 from forecasts.exports.datasets import DATASETS, ExportFilter
 from forecasts.models import Role
 from forecasts.questions.catalog import all_tags
-from web import query
+from web import prg, query
 from web.database import get_session, now
 from web.permissions import role_required, viewer
 
@@ -87,7 +87,7 @@ def import_page() -> ResponseReturnValue:
         except UnicodeDecodeError:
             form.file.errors = ["The file is not UTF-8 text."]
         except ValidationFailed as error:
-            form.file.errors = [error.fields["file"]]
+            prg.attach_errors(form, error, field="file")
         else:
             try:
                 report = importing.import_file(get_session(), text, kind=form.kind.data,
@@ -96,7 +96,9 @@ def import_page() -> ResponseReturnValue:
             except importing.ImportRefused as error:
                 bad_rows = error.bad_rows
             except ValidationFailed as error:
-                form.file.errors = list(error.fields.values())
+                prg.attach_errors(form, error, field="file")
+    # Shown in place, not through prg.refuse: a file cannot be kept for the next page. A
+    # refused import answers 400, so the request's transaction is rolled back.
     failed = bool(form.errors or bad_rows)
     return render_template("exports/import.html", form=form, report=report,
                            bad_rows=bad_rows), (400 if failed else 200)

@@ -19,16 +19,13 @@ from forecasts.exports.datasets import DATASETS, ExportFilter
 from forecasts.messages import counted, sentences
 from forecasts.models import Role, User
 from web.cli_types import BoundedDay, BoundedText, ExistingFile, NewFile, OneOf
+from web.database import command_session
 
 EVERYONE = User(username="export", display_name="Export", password_hash="-", role=Role.admin)
 
 
 class _Refused(click.ClickException):
     exit_code = 2
-
-
-def _session() -> Session:
-    return Session(current_app.extensions["engine"])
 
 
 def _viewer(session: Session, username: str | None) -> User:
@@ -64,7 +61,7 @@ def export_command(dataset: str, fmt: str, tag: str, start: date | None, end: da
         raise _Refused("The period's start (--from) must not be after its end (--to).")
     where = ExportFilter(tag=tag.strip(), start=start, end=end)
     cache, now = current_app.extensions["scores"], current_app.extensions["clock"].now()
-    with _session() as session:
+    with command_session() as session:
         viewer = _viewer(session, username)
         try:
             if dataset == "all":
@@ -93,7 +90,7 @@ def import_command(kind: str, path: Path, username: str) -> None:
     """Import questions or forecasts from this product's export (CSV or JSON) or Fatebook's
     CSV. Every row is checked first; one bad row stores nothing, and each is named.
     """
-    with _session() as session:
+    with command_session() as session:
         actor = _viewer(session, username)
         try:
             text = path.read_text(encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
@@ -45,16 +44,6 @@ def form_messages(form: FlaskForm, *, lead: str = "") -> str:
              for name, errors in form.errors.items() for message in errors
              if isinstance(message, str)]
     return sentences(found, lead=lead)
-
-
-def attach_errors(form: FlaskForm, error: ValidationFailed) -> None:
-    """Show the domain's messages beside the fields they concern (flashed if no such field)."""
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is None:
-            flash(message, "error")
-        else:
-            field.errors = [*field.errors, message]
 
 
 # --- Bounds: every field takes its limit from forecasts.bounds, shown beside it ------------

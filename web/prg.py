@@ -1,11 +1,14 @@
 """Post/Redirect/Get for forms: a failed form answers 303 to its own page, which shows it again.
 
-``redirect_with(form, to)`` keeps what was typed (never passwords, files or the CSRF token) and
-the messages through ``forecasts.kept_forms``, under a token in the session, and redirects to
-``to``, the page the form lives on. That page builds its forms as usual and passes each to
-``restore``, which fills in the kept values and messages once. So the address bar shows the
-form's own page, not the address it posted to, and a reload is a plain GET: nothing is submitted
-again. ``static/forms.js`` then moves the focus to the first field in error.
+``refuse(form, error, to)`` is the one path from a refused domain call to its form: the domain's
+messages go beside the fields they concern, the request's transaction is rolled back, and the
+browser is sent back to the form's page. ``redirect_with(form, to)`` keeps what was typed (never
+passwords, files or the CSRF token) and the messages through ``forecasts.kept_forms``, under a
+token in the session, and redirects to ``to``, the page the form lives on. That page builds its
+forms as usual and passes each to ``restore``, which fills in the kept values and messages once.
+So the address bar shows the form's own page, not the address it posted to, and a reload is a
+plain GET: nothing is submitted again. ``static/forms.js`` then moves the focus to the first
+field in error.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from werkzeug.wrappers import Response
 from wtforms import Field, PasswordField
 
 from forecasts import kept_forms
+from forecasts.errors import DomainError, ValidationFailed
+from forecasts.messages import sentences
 from web.database import get_session, now
 
 SESSION_KEY = "kept_forms"
@@ -46,6 +51,43 @@ def _keeps_value(field: Field) -> bool:
 
 def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
+
+
+def attach_errors(form: FlaskForm, error: DomainError, *, field: str | None = None) -> None:
+    """Show a refusal's messages beside the fields they concern.
+
+    A ValidationFailed's messages go beside the fields they name; a message for a name the form
+    lacks, and any other DomainError (a Conflict, a NotFound), goes beside ``field`` when given
+    and is flashed otherwise.
+    """
+    messages = (list(error.fields.items()) if isinstance(error, ValidationFailed)
+                else [("", str(error))])
+    for name, message in messages:
+        target = getattr(form, name, None) if name else None
+        if target is None and field is not None:
+            target = getattr(form, field)
+        if target is None:
+            flash(message, "error")
+        else:
+            target.errors = [*target.errors, message]
+
+
+def refuse(form: FlaskForm, error: DomainError, to: str, *,
+           field: str | None = None, lead: str | None = None) -> Response:
+    """The one path from a refused domain call back to its form on the page at ``to``.
+
+    The messages are attached (see ``attach_errors``), nothing the request wrote is kept, and
+    the answer is a 303 to ``to``, where the form shows again with what was typed. A form drawn
+    as a row of a table is not drawn again with its messages: give ``lead`` ("User ann not
+    updated."), and the messages are flashed as sentences after it instead.
+    """
+    if lead is None:
+        attach_errors(form, error, field=field)
+        return redirect_with(form, to)
+    get_session().rollback()
+    messages = error.fields.values() if isinstance(error, ValidationFailed) else [str(error)]
+    flash(sentences(messages, lead=lead), "error")
+    return redirect(to, 303)
 
 
 def redirect_with(form: FlaskForm, to: str) -> Response:

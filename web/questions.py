@@ -20,7 +20,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from forecasts import resolution
-from forecasts.errors import Conflict, DomainError, NotFound, ValidationFailed
+from forecasts.errors import DomainError
 from forecasts.models import Question, Role, User
 from forecasts.questions import catalog as questions
 from forecasts.questions import duplicates, forecasting
@@ -38,7 +38,6 @@ from web.forms import (
     QuestionForm,
     ReopenForm,
     ResolveForm,
-    attach_errors,
 )
 from web.permissions import role_required, viewer
 from web.scores import score_cache
@@ -158,6 +157,11 @@ def _back_to(question: Question, form: FlaskForm) -> ResponseReturnValue:
     return prg.redirect_with(form, url_for("questions.detail", question_id=question.id))
 
 
+def _refuse(question: Question, form: FlaskForm, error: DomainError) -> ResponseReturnValue:
+    """A refused action: the question page again, the reason beside the form (prg.refuse)."""
+    return prg.refuse(form, error, url_for("questions.detail", question_id=question.id))
+
+
 def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
     """Scores on a resolved question: everyone's for managers, the viewer's and the crowd's else."""
     if question.outcome is None:
@@ -184,12 +188,8 @@ def forecast(question_id: int) -> ResponseReturnValue:
             session, question, forecaster=user, probability=form.parsed_probability,
             rationale=form.rationale.data or "", now=now(),
         )
-    except ValidationFailed as error:
-        attach_errors(form, error)
-        return _back_to(question, form)
-    except (Conflict, NotFound) as error:
-        flash(str(error), "error")
-        return _back_to(question, form)
+    except DomainError as error:
+        return _refuse(question, form, error)
     flash(f"Forecast saved: {form.parsed_probability * 100:g} %.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
 
@@ -206,11 +206,10 @@ def new() -> ResponseReturnValue:
             question = questions.create_question(
                 get_session(), form.to_domain(), author=viewer(), now=now()
             )
-        except ValidationFailed as error:
-            attach_errors(form, error)
-        else:
-            flash("Draft saved. Check it, then publish it for forecasters.", "success")
-            return redirect(url_for("questions.detail", question_id=question.id))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("questions.new"))
+        flash("Draft saved. Check it, then publish it for forecasters.", "success")
+        return redirect(url_for("questions.detail", question_id=question.id))
     if request.method == "POST":
         return prg.redirect_with(form, url_for("questions.new"))
     similar = duplicates.similar_to(get_session(), form.title.data or "") if form.errors else []
@@ -246,12 +245,10 @@ def edit(question_id: int) -> ResponseReturnValue:
         try:
             questions.update_question(session, question, form.to_domain(), editor=viewer(),
                                       now=now())
-        except ValidationFailed as error:
-            session.rollback()
-            attach_errors(form, error)
-        else:
-            flash("Question updated.", "success")
-            return redirect(url_for("questions.detail", question_id=question_id))
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("questions.edit", question_id=question_id))
+        flash("Question updated.", "success")
+        return redirect(url_for("questions.detail", question_id=question_id))
     if request.method == "POST":
         return prg.redirect_with(form, url_for("questions.edit", question_id=question_id))
     has_forecasts = questions.has_forecasts(session, question)
@@ -274,9 +271,7 @@ def publish(question_id: int) -> ResponseReturnValue:
     """Make a draft visible to forecasters."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    form = ActionForm()
-    form.validate_on_submit()
-    return _act(question, form, lambda: questions.publish_question(
+    return _act(question, ActionForm(), lambda: questions.publish_question(
         session, question, actor=viewer(), now=now()), "Published: forecasters can see it now.")
 
 
@@ -314,9 +309,7 @@ def reaffirm(question_id: int) -> ResponseReturnValue:
     """Record the viewer's latest forecast again, unchanged, at the current time."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    form = ActionForm()
-    form.validate_on_submit()
-    return _act(question, form, lambda: forecasting.reaffirm(
+    return _act(question, ActionForm(), lambda: forecasting.reaffirm(
         session, question, forecaster=viewer(), now=now()), "Forecast reaffirmed.")
 
 
@@ -339,11 +332,7 @@ def _act(question: Question, form: FlaskForm, action: Callable[[], object],
     """Run an action; a refusal goes back to the page with the reason, the form's text kept."""
     try:
         action()
-    except ValidationFailed as error:
-        attach_errors(form, error)
-        return _back_to(question, form)
     except DomainError as error:
-        flash(str(error), "error")
-        return _back_to(question, form)
+        return _refuse(question, form, error)
     flash(done, "success")
     return redirect(url_for("questions.detail", question_id=question.id))

@@ -20,13 +20,7 @@ from forecasts.resolution import comparison, feeds, proposals, sources
 from forecasts.resolution.sources import Comparison, SourceInput
 from web import prg
 from web.database import get_session, now
-from web.forms import (
-    CSRF_EXPIRED,
-    ActionForm,
-    DismissForm,
-    attach_errors,
-    text_field,
-)
+from web.forms import ActionForm, DismissForm, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("sources", __name__)
@@ -110,14 +104,10 @@ def set_source(question_id: int) -> ResponseReturnValue:
     try:
         sources.set_source(session, question, form.to_domain(), actor=viewer(), now=now(),
                            allowed=current_app.config["SETTINGS"].source_allowed_networks)
-    except ValidationFailed as error:
-        attach_errors(form, error)
-        flash("Source not saved: see the messages beside the fields.", "error")
-        return prg.redirect_with(form, page)
     except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(question_id), 303
+        if isinstance(error, ValidationFailed):
+            flash("Source not saved: see the messages beside the fields.", "error")
+        return prg.refuse(form, error, page)
     flash("Source saved: it will be checked on the scheduler's next run.", "success")
     return _back(question_id)
 
@@ -128,9 +118,8 @@ def remove_source(question_id: int) -> ResponseReturnValue:
     """Stop checking the question automatically."""
     session = get_session()
     question = questions.visible_question(session, question_id, viewer())
-    if ActionForm().validate_on_submit():
-        sources.remove_source(session, question, actor=viewer())
-        flash("Automatic checking removed.", "success")
+    sources.remove_source(session, question, actor=viewer())  # CSRFProtect guards every POST
+    flash("Automatic checking removed.", "success")
     return _back(question_id)
 
 
@@ -149,9 +138,8 @@ def dismiss(proposal_id: int) -> ResponseReturnValue:
         proposals.dismiss(session, proposal, actor=viewer(), note=form.note.data or "",
                           now=now())
     except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(proposal.question_id), 303
+        return prg.refuse(form, error, url_for("questions.detail",
+                                               question_id=proposal.question_id))
     flash("Proposal dismissed. Change the source if it should propose again.", "success")
     return _back(proposal.question_id)
 
@@ -162,14 +150,10 @@ def confirm(proposal_id: int) -> ResponseReturnValue:
     """Resolve the question as the automatic check proposed."""
     session = get_session()
     proposal = proposals.get_proposal(session, proposal_id)
-    if not ActionForm().validate_on_submit():
-        flash(CSRF_EXPIRED, "error")
-        return _back(proposal.question_id), 303
     try:
         proposals.confirm(session, proposal, actor=viewer(), now=now())
-    except DomainError as error:
-        session.rollback()
-        flash(str(error), "error")
-        return _back(proposal.question_id), 303
+    except DomainError as error:  # CSRFProtect has checked the token already
+        return prg.refuse(ActionForm(), error, url_for("questions.detail",
+                                                       question_id=proposal.question_id))
     flash(f"Resolved {proposal.outcome.value.upper()} as proposed.", "success")
     return _back(proposal.question_id)

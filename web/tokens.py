@@ -11,10 +11,10 @@ from wtforms.validators import DataRequired, Length
 
 from forecasts.accounts import tokens
 from forecasts.accounts.tokens import MAX_NAME
-from forecasts.errors import ValidationFailed
+from forecasts.errors import DomainError
 from web import prg
 from web.database import get_session, now
-from web.forms import ActionForm, attach_errors
+from web.forms import ActionForm
 from web.permissions import viewer
 
 bp = Blueprint("tokens", __name__)
@@ -36,10 +36,9 @@ def index() -> ResponseReturnValue:
         try:
             issued = tokens.create_token(session, user, name=form.name.data or "",
                                          can_write=bool(form.can_write.data), now=now())
-        except ValidationFailed as error:
-            attach_errors(form, error)
-        else:
-            form = TokenForm(formdata=None)
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("tokens.index"))
+        form = TokenForm(formdata=None)
     if form.is_submitted() and issued is None:  # refused: back to this page, what was typed kept
         return prg.redirect_with(form, url_for("tokens.index"))
     prg.restore(form)
@@ -55,7 +54,6 @@ def index() -> ResponseReturnValue:
 @login_required
 def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke one of your tokens, or (managers) anyone's."""
-    if ActionForm().validate_on_submit():
-        token = tokens.revoke_token(get_session(), token_id, actor=viewer(), now=now())
-        flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    token = tokens.revoke_token(get_session(), token_id, actor=viewer(), now=now())
+    flash(f"Token “{token.name}” revoked: it no longer works.", "success")  # CSRFProtect checked
     return redirect(url_for("tokens.index"))

@@ -9,12 +9,12 @@ from wtforms import SelectChoice, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Optional
 
 from forecasts import bounds
-from forecasts.errors import ValidationFailed
+from forecasts.errors import DomainError
 from forecasts.models import Role
 from forecasts.notifications import webhooks
 from web import prg
 from web.database import get_session, now
-from web.forms import ActionForm, attach_errors, text_field
+from web.forms import ActionForm, text_field
 from web.permissions import role_required, viewer
 
 bp = Blueprint("webhooks", __name__)
@@ -45,8 +45,8 @@ def index() -> ResponseReturnValue:
                 session, url=form.url.data or "", events=form.events.data or [],
                 style=form.style.data or "", secret=form.secret.data or "", actor=viewer(),
                 now=now())
-        except ValidationFailed as error:
-            attach_errors(form, error)
+        except DomainError as error:
+            return prg.refuse(form, error, url_for("webhooks.index"))
     if form.is_submitted() and created is None:  # refused: back to this page, what was typed kept
         return prg.redirect_with(form, url_for("webhooks.index"))
     prg.restore(form)
@@ -68,7 +68,6 @@ def index() -> ResponseReturnValue:
 @role_required(Role.manager)
 def remove(webhook_id: int) -> ResponseReturnValue:
     """Stop sending to a webhook; what was already delivered stays in the log."""
-    if ActionForm().validate_on_submit():
-        hook = webhooks.remove(get_session(), webhook_id, actor=viewer(), now=now())
-        flash(f"Webhook {hook.url} removed: it receives nothing more.", "success")
+    hook = webhooks.remove(get_session(), webhook_id, actor=viewer(), now=now())
+    flash(f"Webhook {hook.url} removed: it receives nothing more.", "success")  # CSRF checked
     return redirect(url_for("webhooks.index"))

@@ -57,7 +57,7 @@ def create_user(
         created_at=now,
     )
     session.add(user)
-    session.commit()
+    session.flush()
     session.refresh(user)
     return user
 
@@ -103,7 +103,7 @@ def create_team(session: Session, name: str, *, now: datetime) -> Team:
     team = Team(name=name, key=name_key(name), created_at=now)
     session.add(team)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # created by someone else since the check above
         session.rollback()
         raise Conflict(_team_taken(name)) from None
@@ -134,7 +134,7 @@ def update_user(
         user.session_version += 1  # a deactivated user is signed out everywhere at once
     user.active = active
     session.add(user)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -179,7 +179,7 @@ def set_display_name(session: Session, user: User, display_name: str) -> User:
         raise ValidationFailed({"display_name": "Use letters, digits and punctuation only."})
     user.display_name = name
     session.add(user)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -187,7 +187,7 @@ def end_sessions(session: Session, user: User) -> None:
     """Sign the user out of every browser: their session ids all carry the old version."""
     user.session_version += 1
     session.add(user)
-    session.commit()
+    session.flush()
 
 
 def user_for_session(session: Session, session_id: str) -> User | None:

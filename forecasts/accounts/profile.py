@@ -91,7 +91,7 @@ def set_email(session: Session, user: User, email: str | None) -> User:
     """Change (or, with a blank, remove) the user's address; raises ValidationFailed."""
     user.email = clean_email(email)
     session.add(user)
-    session.commit()
+    session.flush()
     session.refresh(user)
     return user
 
@@ -152,5 +152,5 @@ def set_reminders(
     row = session.get(ReminderPreference, user.id) or ReminderPreference(user_id=user.id)  # type: ignore[arg-type]
     row.enabled, row.interval_days = enabled, interval_days
     session.add(row)
-    session.commit()
+    session.flush()
     return Reminders(enabled, interval_days)

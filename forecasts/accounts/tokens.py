@@ -49,7 +49,7 @@ def create_token(
     token = ApiToken(user_id=owner.id, name=cleaned, token_hash=digest(secret),  # type: ignore[arg-type]
                      prefix=secret[:12], can_write=can_write, created_at=now)
     session.add(token)
-    session.commit()
+    session.flush()
     session.refresh(token)
     return IssuedToken(token=token, secret=secret)
 
@@ -81,7 +81,7 @@ def revoke_token(session: Session, token_id: int, *, actor: User, now: datetime)
         raise NotFound("No such token.")
     token.revoked_at = now
     session.add(token)
-    session.commit()
+    session.flush()
     return token
 
 
@@ -106,7 +106,7 @@ def authenticate_token(
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
         session.add(token)
-        session.commit()
+        session.flush()
     return user, token
 
 

@@ -7,8 +7,11 @@ The parser is pure (no database, no Flask, no clock) and runs by stage:
 - ``sentences``: one sentence numbering for the whole briefing;
 - ``horizons``: "before March", "in the next six months" ... as dates;
 - ``gazetteer``: the countries, organisations and regions named;
+- ``normalise``: contractions, existentials, inversions and asides in plain form;
 - ``judgments`` and ``clauses``: where a clause states a likelihood, its term, numbers, negation,
-  condition and coordination;
+  condition and coordination; ``levels`` ("the probability of X is low"), ``stated`` (a number
+  stated for a judgment, odds in any word order, labels), ``ellipsis`` ("…, though Y will not");
+- ``dates`` and ``deadlines``: numeric dates, holidays, relative quarters; a clause's deadline;
 - ``wording``: the yes/no question and its resolution criteria;
 - ``assembly``: ``parse_briefing``, which walks the sentences and returns a ``ParsedBriefing``.
 

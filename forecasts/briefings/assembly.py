@@ -15,13 +15,15 @@ from dateutil.relativedelta import relativedelta
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import (
     REASON,
+    clause_confidences,
     clauses_of,
     mentions_level,
     readings_in,
     subject_of,
 )
+from forecasts.briefings.deadlines import event_in_month, horizon_of
+from forecasts.briefings.ellipsis import elided_copula, with_elided
 from forecasts.briefings.gazetteer import tags_for
-from forecasts.briefings.horizons import find_horizons, month_named, open_horizon
 from forecasts.briefings.judgments import (
     ANCHOR,
     EXPECT,
@@ -32,9 +34,17 @@ from forecasts.briefings.judgments import (
     lead_in,
 )
 from forecasts.briefings.layout import blocks_of, read_layout
-from forecasts.briefings.numbers import ODDS_STATEMENT, STATED_ESTIMATE, probability_in
+from forecasts.briefings.normalise import normalised, without_asides
+from forecasts.briefings.numbers import words_only
 from forecasts.briefings.parsed import Block, ContextSentence, Draft, ParsedBriefing, Sentence
 from forecasts.briefings.sentences import split_sentences
+from forecasts.briefings.stated import (
+    number_judgment,
+    stated_estimate,
+    with_stated_number,
+    without_stated,
+    word_judgment,
+)
 from forecasts.briefings.text import validated_text
 from forecasts.briefings.wording import (
     CONTINUING,
@@ -124,122 +134,86 @@ def number_sentences(blocks: list[Block]) -> list[Sentence]:
     return numbered
 
 
-# "There's a small chance", "it's likely": read as their full forms.
-_CONTRACTED_IS = re.compile(r"\b(there|it|that|this|what)['’]s\b", re.IGNORECASE)
-# Asides that state no likelihood, read past: "will, in our view, probably", "is, on balance,
-# likely", "we assess, with low confidence, that", "(moderate confidence)". The confidence is
-# read from the sentence as written.
-_ASIDE = re.compile(
-    r",\s*(?:in\s+our\s+(?:view|judge?ment|assessment|estimation|opinion)|on\s+balance|"
-    r"for\s+now|for\s+the\s+time\s+being|however|therefore|moreover|nevertheless|"
-    r"with\s+(?:low|moderate|medium|high)\s+confidence)\s*,\s*|"
-    r"\s*\((?:with\s+)?(?:low|moderate|medium|high)\s+confidence\)", re.IGNORECASE)
-
-
-# "X has a small chance of Ying" reads as "X is a small chance of Ying", which the grammar knows
-# (a number's form, "has a 30 % chance of", is read directly).
-_HAS_CHANCE = re.compile(r"\b(?:has|have|stands?)\s+(?=(?:only\s+)?an?\s+(?:[\w-]+\s+){0,2}"
-                         r"(?:chance|possibility|prospect|likelihood|probability)\s+of\b)",
-                         re.IGNORECASE)
-_NEXT_CLAUSE = re.compile(r"(?:while|whereas|although|though|yet|but|and|or)\b", re.IGNORECASE)
-
-
-def _past_aside(match: re.Match[str]) -> str:
-    """An aside read past; its comma kept where a new clause follows ("even, in our view,
-    while ...")."""
-    following = match.string[match.end():]
-    return ", " if match[0].startswith(",") and _NEXT_CLAUSE.match(following) else " "
+_CONFIDENCE_WORD = re.compile(r"confidence", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+                          r"hundred)\b", re.IGNORECASE)
 
 
 def _sentence_readings(text: str, state: _State) -> list[Reading]:
-    text = _HAS_CHANCE.sub("is ", _CONTRACTED_IS.sub(r"\1 is", text))
-    text = label_first(_ASIDE.sub(_past_aside, text))
-    stated = STATED_ESTIMATE.search(text) or ODDS_STATEMENT.match(text)
-    if len(text) > MAX_SENTENCE_CHARS or not (ANCHOR.search(text) or EXPECT.match(text)
-                                              or stated or lead_in(text)[1]
-                                              or mentions_level(text)):
+    if len(text) > MAX_SENTENCE_CHARS:
         return []
+    text = normalised(text)
+    # Most sentences state no confidence and no number: skip what only those need.
+    confidences = clause_confidences(label_first(text)) if _CONFIDENCE_WORD.search(text) else None
+    text = label_first(without_asides(text))
+    numbered = _NUMBER_WORD.search(text) is not None
+    whole = number_judgment(text, state.published) if numbered else None
+    if whole or (whole := word_judgment(text, state.published)):
+        whole.confidence = analytic_confidence(text)
+        return [whole]
+    stated = stated_estimate(text) if numbered else None
+    if not (ANCHOR.search(text) or EXPECT.match(text) or stated or lead_in(text)[1]
+            or mentions_level(text)):
+        return []
+    body = without_stated(text, stated) if stated else text
+    clauses = clauses_of(body)
+    if confidences is None:
+        confidences = [None] * len(clauses)
+    elif len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
+        confidences = [analytic_confidence(text)] * len(clauses)
+    readings = with_elided(_clause_readings(clauses, confidences, state))
+    return with_stated_number(stated, readings, state.published) if stated else readings
+
+
+def _clause_readings(clauses: list[str], confidences: list[str | None],
+                     state: _State) -> list[Reading]:
+    """Every clause's judgments, each with its deadline and the confidence governing it."""
     readings: list[Reading] = []
-    for clause in clauses_of(text):
-        stripped, horizon, unknown = _horizon_of(clause, state.published)
-        for reading in readings_in(stripped, state.last_condition):
+    for clause, confidence in zip(clauses, confidences, strict=True):
+        stripped, horizon, unknown = horizon_of(clause, state.published)
+        found = readings_in(stripped, state.last_condition)
+        if not found and readings and (elided := elided_copula(stripped, readings[-1])):
+            found = [elided]  # "…, while a full ban is not"
+        elif confidence and not found and readings:
+            # Stated alone ("though we have low confidence in this"), a confidence governs
+            # the judgments before it.
+            for earlier in readings:
+                earlier.confidence = earlier.confidence or confidence
+        for reading in found:
             reading.horizon, reading.open_horizon = horizon, unknown
+            reading.confidence = confidence
             readings.append(reading)
-    return _with_stated_number(stated, readings, state) if stated else readings
+    return readings
 
 
-def _horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:
-    """The clause without its deadline phrases, the date they name, and an undated deadline.
-
-    Every deadline phrase leaves the clause, so a title carries exactly one: with several
-    ("in the coming months, before March") the earliest date holds; a deadline with no date
-    ("before the next G20 summit") is returned as written for the manager to date.
-    """
-    found = find_horizons(clause, published)
-    for _, phrase in found:
-        clause = _remove_phrase(clause, phrase)
-    unknown = open_horizon(clause)
-    if unknown is not None:
-        clause = _remove_phrase(clause, unknown)
-        # "before the October elections" still names its month.
-        if month := month_named(unknown, published):
-            found, unknown = [(month, unknown)], None
-    if not found:
-        return clause, None, unknown
-    when = min(when for when, _ in found)
-    return clause, (when, " ".join(phrase for _, phrase in found)), unknown
+# "We have low confidence in this", or a confidence stated alone after a judgment
+# ("Confidence: moderate."), governs the judgments just made.
+_BACK_REFERENCE = re.compile(r"\b(?:this|these|that|those|the\s+above|both)\b|\bin\s+it\b|"
+                             r"^(?:analytic\s+)?confidence\s*[:=–—-]", re.IGNORECASE)
 
 
-def _with_stated_number(stated: re.Match[str], readings: list[Reading],
-                        state: _State) -> list[Reading]:
-    """A number the sentence states for its judgment wins over the word ("likely ... we put the
-    chance at about 60 %"); on its own ("we put the chance of a ceasefire at 20 %") it is one."""
-    found = probability_in(stated["number"])
-    if found is None:
-        return readings
-    term = " ".join(stated["number"].split())
-    pending = [r for r in readings if r.numbers is None]
-    if pending:
-        # The estimate follows the judgment it quantifies: the nearest one before it.
-        reading = pending[-1]
-        reading.numbers, reading.negated = found, False
-        number_tail = rf"\s+(?:at|to\s+be|as)\s+[^,;]*?{re.escape(stated['number'])}.*$"
-        if reading.vp is not None:
-            reading.vp = re.sub(number_tail, "", reading.vp)
-        reading.rest = re.sub(number_tail, "", reading.rest)
-        reading.term = f"{reading.term} ({term})"
-        return readings
-    after = stated.groupdict().get("after")
-    if readings or not (stated["what"] or after):
-        return readings
-    what: str = stated["what"] or after  # type: ignore[assignment]  # one is set (checked above)
-    said_that = after is not None or \
-        re.search(rf"\bthat\s+{re.escape(what)}", stated[0]) is not None
-    what, horizon, unknown = _horizon_of(what, state.published)
-    subject, vp = gerund_question(trim(what))
-    if vp is None and said_that and (parsed := clause_question(trim(what))) and parsed[1]:
-        subject, vp = parsed
-    return [Reading(subject=subject, vp=vp, rest="", term=term, rung=None, numbers=found,
-                    negated=False, horizon=horizon, open_horizon=unknown)]
+def _confidence_of_previous(text: str) -> str | None:
+    """The analytic confidence a sentence states of the judgments before it, if it does."""
+    if not _CONFIDENCE_WORD.search(text):
+        return None
+    confidence = analytic_confidence(text)
+    return confidence if confidence and _BACK_REFERENCE.search(text) else None
 
 
 def _read_sentence(sentence: _Sentence, state: _State) -> None:
     readings = _sentence_readings(sentence.text, state)
+    if not readings and (confidence := _confidence_of_previous(sentence.text)):
+        # "We have low confidence in this assessment.": it governs the judgments just made.
+        for draft in state.drafts:
+            if draft.sentence_index == sentence.index - 1 and not draft.is_condition:
+                draft.confidence = draft.confidence or confidence
     if not readings:
         state.context.append(ContextSentence(sentence.block, sentence.source, sentence.index,
                                              sentence.text))
         return
-    confidence = analytic_confidence(sentence.text)
     for reading in readings:
         _add_drafts(reading, sentence, state)
-        state.drafts[-1].confidence = confidence
-
-
-def _remove_phrase(text: str, phrase: str) -> str:
-    cleaned = text.replace(phrase, " ", 1)
-    cleaned = re.sub(r"\s+([,.;:!?])", r"\1", cleaned)
-    cleaned = re.sub(r"^[\s,;:]+", "", cleaned)
-    return re.sub(r",\s*,", ",", " ".join(cleaned.split()))
+        state.drafts[-1].confidence = reading.confidence
 
 
 def _probability(reading: Reading, yardstick: str) -> tuple[float, float, float, str | None]:
@@ -270,9 +244,14 @@ def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
     state.drafts.append(_draft(reading, sentence, closes_at, state))
 
 
+_ECHO = re.compile(r"\s+(?:either|too|as\s+well|also)$", re.IGNORECASE)
+
+
 def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State) -> Draft:
     subject = state.casing.lower_first(subject_of(reading.subject))
     vp = trim(REASON.sub("", reading.vp)) if reading.vp is not None else None
+    if vp:  # "…, and Libya almost certainly won't agree a budget either"
+        vp = _ECHO.sub("", vp)
     rest = REASON.sub("", trim(reading.rest)) if reading.vp is None else ""
     rest = f" {rest}" if rest and not rest.startswith(",") else rest
     question = question_title(subject, vp, rest, deadline_phrase(vp, closes_at))
@@ -285,15 +264,19 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
     for sibling in reading.siblings:
         tag_text = tag_text.replace(sibling, " ")
     unknown = reading.open_horizon if reading.horizon is None else None
+    # The phrase as written, for the criteria: undated, or an event dated only by its month.
+    note = unknown or (reading.horizon[1] if reading.horizon
+                       and event_in_month(reading.horizon[1], state.published) else None)
     return Draft(
-        date_needed=unknown is not None, horizon=unknown,
+        date_needed=unknown is not None, horizon=note,
         quote=sentence.text, source=sentence.source, block=sentence.block,
-        sentence_index=sentence.index, term=reading.term, probability=point, low=low, high=high,
+        sentence_index=sentence.index, term=words_only(reading.term), probability=point,
+        low=low, high=high,
         yardstick=state.yardstick, band=band, negated=reading.negated,
         conditional=condition is not None, condition=condition.text if condition else None,
         title=question,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
-                                        condition, bool(vp and CONTINUING.match(vp)), unknown),
+                                        condition, bool(vp and CONTINUING.match(vp)), note),
         closes_at=closes_at, tags=tags_for(tag_text),
         condition_negated=bool(condition and condition.negated),
         condition_ref=condition.ref if condition else None, source_date=sentence.source_date,

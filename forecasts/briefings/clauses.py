@@ -11,13 +11,16 @@ from forecasts.briefings.judgments import (
     ANCHOR,
     Condition,
     Reading,
+    analytic_confidence,
     expectation,
     first_reading,
+    hedge_of,
     lead_in,
     parse_percent,
     with_lead_in,
 )
-from forecasts.briefings.wording import clause_question, gerund_question, trim
+from forecasts.briefings.levels import LEVEL_OF, LEVEL_WORDS, level_of
+from forecasts.briefings.wording import clause_question, gerund_question, positive_vp, trim
 
 # "but" joins clauses, except in hedges: "all but certain", "anything but likely".
 _CLAUSE_BREAK = re.compile(r";\s+|,?(?<!\ball)(?<!\banything)(?<!\bnothing)\s+but\s+|"
@@ -66,6 +69,8 @@ _FRAMING_THAT = re.compile(
     re.IGNORECASE,
 )
 _FRAMING_LEAD = re.compile(
+    r"^(?:we|i|analysts?)\s+(?:only\s+)?(?:have|hold|place)\s+(?:only\s+)?(?:\w+\s+)?confidence\s+"
+    r"(?:in\s+(?:our|the|this|a)\s+(?:judge?ment|assessment|view|estimate|conclusion)\s+)?that\s+|"
     r"^(?:we|i|analysts?|officials|observers|the\s+\w+\s+community)\s+(?:also\s+|now\s+|still\s+)?"
     r"(?:assess|judge|believe|think|estimate|consider|anticipate|forecast|calculate)(?:s|ed)?\s+"
     r"(?:with\s+\w+\s+confidence\s+)?(?:that\s+)?",
@@ -75,6 +80,7 @@ _CONNECTIVE = re.compile(
     r"^(?:however|meanwhile|moreover|furthermore|additionally|nevertheless|nonetheless|still|overall|"
     r"consequently|therefore|thus|hence|as\s+a\s+result|in\s+turn|in\s+addition|at\s+the\s+same\s+time|"
     r"for\s+now|for\s+its\s+part|by\s+contrast|in\s+contrast|in\s+any\s+case|crucially|notably|"
+    r"whatever\s+happens|either\s+way|regardless|come\s+what\s+may|in\s+any\s+event|"
     r"importantly|ultimately|similarly|likewise|instead|indeed|even\s+so|in\s+short|on\s+balance|"
     r"(?:in|on|at|by|for|with|without|despite|given|after|before|during|over|under|amid|following|since|"
     r"until|through|throughout|across|within|beyond|against|absent|barring|once|when|while|although|"
@@ -89,7 +95,7 @@ _FOCUS = re.compile(r"^(?:even|only|also|just|both|and|but|so|then|yet)\s+", re.
 _IMPERSONAL = re.compile(r"^(?:it|there|this)$", re.IGNORECASE)
 _IMPERSONAL_REST = re.compile(
     r"^\s*(?:chance|probability|likelihood|possibility|risk|odds)?\s*"
-    r"(?:that\s+(?P<clause>.+)|of\s+(?P<phrase>.+)|(?P<bare>(?:the|a|an|[A-Z][\w'’-]*)\s+\S.+))$",
+    r"(?:(?:that|whether)\s+(?P<clause>.+)|of\s+(?P<phrase>.+)|(?P<bare>(?:the|a|an|[A-Z][\w'’-]*)\s+\S.+))$",
     re.IGNORECASE,
 )
 _OF_GERUND = re.compile(r"^\s*of\s+(?P<phrase>\w+ing\b.*)$", re.IGNORECASE)
@@ -159,8 +165,8 @@ def _peel_number(reading: Reading) -> Reading:
 
 def _negated_vp(reading: Reading) -> Reading:
     """'is likely not to X' and 'is likely to not X' negate the judgement too."""
-    if reading.vp and re.match(r"not\s+", reading.vp, re.IGNORECASE):
-        reading.vp = reading.vp[4:].lstrip()
+    if reading.vp and re.match(r"not(?:\s+|\s*[.!]?\s*$)", reading.vp, re.IGNORECASE):
+        reading.vp = reading.vp[3:].lstrip()
         reading.negated = not reading.negated
     return reading
 
@@ -204,6 +210,9 @@ def _embedded(reading: Reading, clause: str) -> Reading:
         reading.negated = reading.negated != inner.negated
     elif parsed := clause_question(clause):
         reading.subject, reading.vp = parsed
+        if reading.vp:  # "a 1 in 4 chance that the mill does not reopen"
+            reading.vp, negated = positive_vp(reading.vp)
+            reading.negated = reading.negated != negated
     else:
         reading.subject, reading.vp = "it", f"happen that {clause}"
     reading.rest = ""
@@ -229,6 +238,17 @@ def clauses_of(sentence: str) -> list[str]:
     for piece in _CLAUSE_BREAK.split(sentence):
         clauses.extend(_split_on_and(piece))
     return [clause for clause in clauses if clause.strip()]
+
+
+def clause_confidences(sentence: str) -> list[str | None]:
+    """The analytic confidence governing each of ``clauses_of(sentence)``: one stated in a
+    part between ';', 'but', 'while' ... governs that part's clauses joined by 'and' ("we assess
+    with moderate confidence that X is likely and Y will probably Z"), never another part's."""
+    governing: list[str | None] = []
+    for piece in _CLAUSE_BREAK.split(sentence):
+        found = [clause for clause in _split_on_and(piece) if clause.strip()]
+        governing.extend([analytic_confidence(piece)] * len(found))
+    return governing
 
 
 def _split_on_and(piece: str) -> list[str]:
@@ -289,46 +309,39 @@ def _hedged_clause(body: str, hedge: str | None) -> Reading | None:
     judgment: "we doubt that Minsk frees them" asks whether Minsk frees them."""
     if hedge is None:
         return None
+    hedge, label_not = hedge_of(hedge)
+    reading = _hedged_reading(body, hedge)
+    if reading is not None and label_not:
+        reading.negated = not reading.negated
+        reading.term = f"{hedge} not" if not reading.term.endswith("… not") else hedge
+    return reading
+
+
+def _hedged_reading(body: str, hedge: str) -> Reading | None:
     stated = None if hedge in estimative.PHRASES else parse_percent(hedge)
     if hedge not in estimative.PHRASES and stated is None:
         return None
     parsed = clause_question(trim(body))
-    if parsed is None or not parsed[1]:
-        return None
-    return Reading(subject=parsed[0], vp=parsed[1], rest="", term=hedge,
-                   rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
-
-
-# "The probability of a snap election is low", "the chances that X happens are slim": a level
-# stated of a likelihood, read as the hedge with that level ("low probability", "slim chance").
-_LEVEL_OF = re.compile(
-    r"^(?:the\s+)?(?P<kind>probability|likelihood|chances?|odds|prospects?)\s+(?P<link>of|that)\s+"
-    r"(?P<body>\S.*?)\s+(?:is|are|remains?|looks?|seems?|appears?)\s+(?:(?P<very>very|extremely)\s+)?"
-    r"(?P<level>low|slim|small|slight|remote|high|good|strong)[.!]?$", re.IGNORECASE)
-_LEVEL_PHRASE = {"low": "low probability", "slim": "slim chance", "small": "small chance",
-                 "slight": "slight chance", "remote": "remote chance", "high": "high probability",
-                 "good": "good chance", "strong": "strong chance"}
+    if parsed is None or (not parsed[1] and re.match(r"(?:an?|the|no)\s", body, re.IGNORECASE)):
+        # "Probably not: a Serbian recognition of Kosovo": a noun phrase is the judgment
+        parsed = (trim(body), None)
+        return Reading(subject=parsed[0], vp=None, rest="", term=hedge,
+                       rung=estimative.PHRASES.get(hedge), numbers=stated, negated=False)
+    if parsed is None or not parsed[1] or re.fullmatch(r"(?:we|i|us)", parsed[0].strip(),
+                                                        re.IGNORECASE):
+        return None  # "chances are we will publish again": the authors' plans, not a forecast
+    # "we would be surprised if Minsk did not free them": the hedge's complement (as "not")
+    vp, negated = positive_vp(parsed[1])
+    term = f"{hedge} … not" if negated and stated is None else hedge
+    return Reading(subject=parsed[0], vp=vp, rest="", term=term,
+                   rung=estimative.PHRASES.get(hedge), numbers=stated, negated=negated)
 
 
 def mentions_level(sentence: str) -> bool:
     """Whether a sentence may state a level of likelihood ("the probability of X is low")."""
-    return any(_LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
-        if re.search(r"\b(?:probability|likelihood|chances?|odds|prospects?)\b", sentence,
-                     re.IGNORECASE) else False
+    return any(LEVEL_OF.match(clause) for clause in clauses_of(sentence)) \
+        if LEVEL_WORDS.search(sentence) else False
 
-
-def _level_of(clause: str) -> Reading | None:
-    match = _LEVEL_OF.match(clause.strip())
-    if match is None:
-        return None
-    level = match["level"].lower()
-    phrase = "remote chance" if match["very"] and level in ("low", "slim", "small", "slight") \
-        else "very good chance" if match["very"] else _LEVEL_PHRASE[level]
-    body = trim(match["body"])
-    subject, vp = (f"the odds that {body}", None) if match["link"].lower() == "that" \
-        else gerund_question(body)  # "of Riga hosting the summit"; a noun phrase stays one
-    return Reading(subject=subject, vp=vp, rest="", term=phrase,
-                   rung=estimative.PHRASES[phrase], numbers=None, negated=False)
 
 
 def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
@@ -336,7 +349,7 @@ def readings_in(clause: str, last_condition: Condition | None) -> list[Reading]:
     body, condition = _leading_condition(clause.strip(), last_condition)
     body, hedge = lead_in(body)
     has_condition = condition is not None or bool(_TRAILING_CONDITION.search(body))
-    reading = expectation(body) or _level_of(body) or first_reading(body, has_condition) \
+    reading = expectation(body) or level_of(body) or first_reading(body, has_condition) \
         or _hedged_clause(body, hedge)
     if reading is None:
         return []

@@ -247,6 +247,27 @@ COMMON_HEDGES: dict[str, tuple[int, str]] = {
     "all but certain": (ALMOST_CERTAIN, "synonym of 'almost certain'"),
     "near certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
     "near-certain": (ALMOST_CERTAIN, "synonym of 'nearly certain'"),
+    "odds-on": (LIKELY, "betting usage: odds-on is better than even, the favourite; the likely "
+                "band"),
+    "odds against": (UNLIKELY, "'the odds are against X': less likely than not, Kent's 'probably "
+                     "not'"),
+    "odds heavily against": (VERY_UNLIKELY, "'the odds are heavily (stacked) against X': as "
+                             "'little chance'"),
+    "odds in favour": (LIKELY, "'the odds favour X': more likely than not, Kent's 'probable'"),
+    "odds heavily in favour": (VERY_LIKELY, "'the odds are heavily in favour of X': as 'very "
+                               "good chance'"),
+    "coin toss": (EVEN, "an even chance in words, as 'toss-up'"),
+    "coin flip": (EVEN, "as 'coin toss'"),
+    "next to no chance": (REMOTE, "as ICD 203's 'almost no chance'"),
+    "virtually no chance": (REMOTE, "as ICD 203's 'almost no chance'"),
+    "no chance": (REMOTE, "analysts do not claim 0 %: the remote band"),
+    "odds on": (LIKELY, "as 'odds-on'"),
+    "evens": (EVEN, "betting usage: evens is 1 to 1, an even chance"),
+    "even money": (EVEN, "as 'evens'"),
+    "would not be surprised": (EVEN, "'we would not be surprised if X' keeps X open without "
+                               "favouring it: as 'real possibility'"),
+    "would not be at all surprised": (LIKELY, "stronger than 'would not be surprised'; as "
+                                      "'good chance'"),
 }
 
 # Hedges that carry no likelihood at all: a sentence resting on one is context, not a forecast.

@@ -11,6 +11,7 @@ GAZETTEER_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
 
 @cache
 def gazetteer() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex of every place and organisation name, and each name's canonical form."""
     entries = json.loads(GAZETTEER_PATH.read_text(encoding="utf-8"))
     canonical: dict[str, str] = {}
     for section in ("countries", "organisations", "regions"):

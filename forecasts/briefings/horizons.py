@@ -10,6 +10,23 @@ from typing import Any
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
+from forecasts.briefings.dates import (
+    DATE_PREP,
+    DECADE,
+    INCLUSIVE,
+    SLASHED,
+    WEEK,
+    WINTER_SPAN,
+    decade_end,
+    holiday,
+    next_after,
+    relative_quarter,
+    relative_week,
+    slashed_date,
+    slashed_reading,
+    winter_span,
+)
+
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18,
@@ -103,12 +120,6 @@ _QUARTERS = {"first": 1, "1st": 1, "q1": 1, "second": 2, "2nd": 2, "q2": 2, "thi
 _PART_ENDS = {"early": 5, "mid": 7}  # by the end of April, of June; "late" runs to the year's end
 
 
-def _next_after(published: date, month: int, day: int = 1) -> date:
-    """The first ``month``/``day`` after ``published``."""
-    when = date(published.year, month, day)
-    return when if when > published else date(published.year + 1, month, day)
-
-
 def _year_of(match: re.Match[str], published: date) -> int | None:
     groups = match.re.groupindex
     if "y" in groups and match["y"]:
@@ -145,7 +156,7 @@ def _season_edge(match: re.Match[str], published: date) -> date:
     if match["y"]:
         # Winter 2027 runs from December 2027, so it ends in March 2028.
         return date(int(match["y"]) + (whole and season == "winter"), month, 1)
-    return _next_after(published, month)
+    return next_after(published, month)
 
 
 # An explicit calendar date: "1 June 2027", "the 1st of June", "June 1, 2027", "2027-06-01".
@@ -159,14 +170,6 @@ _CALENDAR_DATE = (
     r"|" + _MONTH_NAME + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?P<y2>\d{4}))?)"
     r")\b"
 )
-# "before D" and "ahead of D" close on D; "by D", "no later than D" let D itself count, so
-# they close the day after (as "by June" closes on 1 July). "until D" closes on D, as
-# "until June" does.
-_INCLUSIVE = frozenset(("by", "through", "no later than", "not later than", "on or before"))
-_DATE_PREP = (r"(?P<prep>on\s+or\s+before|no\s+later\s+than|not\s+later\s+than|ahead\s+of|"
-              r"prior\s+to|before|by|until|till|through)")
-
-
 def _parsed_date(text: str, year: int) -> date | None:
     """``text`` read by dateutil ("the" is a word it does not skip), ``year`` where it has none."""
     try:
@@ -185,12 +188,18 @@ def _calendar_date(match: re.Match[str], published: date) -> date | None:
         if (when := _parsed_date(match["date"], year)) is None:
             continue  # "29 February" in a common year: try the next year
         if has_year or when > published:
-            inclusive = " ".join(match["prep"].lower().split()) in _INCLUSIVE
+            inclusive = " ".join(match["prep"].lower().split()) in INCLUSIVE
             return when + timedelta(days=1) if inclusive else when
     return None
 
 
-_DATED = re.compile(_DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
+_DATED = re.compile(DATE_PREP + r"\s+" + _CALENDAR_DATE, re.I)
+
+
+
+# "the spring session", "the summer recess": a season naming an event is that event's deadline.
+_NOT_AN_EVENT = r"(?!\s+(?:session|sitting|term|recess|offensive|campaign|meeting|summit|plenary|" \
+    r"elections?|council|congress|review|budget|holidays?|break|exams?|games|olympics)\b)"
 _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
     (_DATED, _calendar_date),
     (re.compile(_NEXT + _NUMBER + r"\s+" + _UNIT, re.I), _counted),
@@ -205,8 +214,9 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
                 r"(?:the\s+|this\s+)?year", re.I), _year_end),
     (re.compile(r"(?:for|through|during|over|in)\s+(?:the\s+)?(?:rest|remainder)\s+of\s+"
                 r"(?P<y>\d{4})", re.I), _year_end),
-    (re.compile(r"(?P<before>before\s+)?(?:(?:by|until)\s+(?:the\s+end\s+of\s+)?)?next\s+year",
-                re.I), _next_year),
+    # "before next year" ends this year; "before the end of next year", like "by", ends next year
+    (re.compile(r"(?:(?:by|until|before)\s+the\s+end\s+of\s+|(?P<before>before\s+)|"
+                r"(?:by|until)\s+)?next\s+year", re.I), _next_year),
     (re.compile(r"(?:in|through|during|over|by\s+the\s+end\s+of|before\s+the\s+end\s+of)\s+the\s+"
                 r"(?P<half>first|second)\s+half\s+of\s+(?:(?P<rel>next|this|the)\s+year|(?P<y>\d{4}))",
                 re.I), _half),
@@ -217,29 +227,45 @@ _HORIZONS: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | No
     (re.compile(r"(?:in|over)\s+the\s+(?:short|near)(?:\s|-)term", re.I), _short_term),
     (re.compile(r"(?:by\s+the\s+end\s+of\s+|before\s+the\s+end\s+of\s+)?(?P<which>next|this)\s+month",
                 re.I), _this_month),
+    (WEEK, relative_week),
     (re.compile(r"(?:this|the\s+coming|over\s+the|during\s+the|through\s+the)\s+"
-                r"(?P<season>winter|spring|summer|autumn|fall)\b", re.I), _season),
+                r"(?P<season>winter|spring|summer|autumn|fall)\b" + _NOT_AN_EVENT, re.I), _season),
     (re.compile(r"(?P<prep>before|by|until|in|during|through)\s+(?:the\s+)?(?:(?P<edge>end|start|"
                 r"beginning)\s+of\s+(?:the\s+)?)?(?P<season>winter|spring|summer|autumn|fall)"
-                r"(?:\s+(?:of\s+)?(?P<y>20\d\d))?\b", re.I), _season_edge),
+                r"(?:\s+(?:of\s+)?(?P<y>20\d\d))?\b" + _NOT_AN_EVENT, re.I), _season_edge),
+    (DECADE, decade_end),
+    (WINTER_SPAN, winter_span),
     (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?P<part>early|late|mid)[-\s]?"
                 r"(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year)\b", re.I), _part_of_year),
     (re.compile(r"(?:in|during|by|before|until|through)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
                 r"(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|(?P<q2>Q[1-4]))"
                 r"(?:\s+(?:of\s+)?(?:(?P<y>20\d\d)|(?P<rel>next|this)\s+year))?\b", re.I),
      lambda m, p: _quarter(_QuarterMatch(m), p)),  # type: ignore[arg-type]  # read by group name
+    # "by the end of next quarter", "this quarter", "in the coming quarter": calendar quarters
+    # counted from the briefing's own.
+    (re.compile(r"(?:(?:by|before|until|in|during|through|within)\s+)?(?:the\s+)?(?:end\s+of\s+)?"
+                r"(?:the\s+)?(?P<which>this|next|current|coming|following)\s+quarter\b", re.I),
+     relative_quarter),
+    (SLASHED, slashed_date),
+    (re.compile(r"(?P<prep>before|by|until|till|through|ahead\s+of)\s+(?P<day>Christmas\s+Eve|"
+                r"Christmas(?:\s+Day)?|New\s+Year['’]s\s+Eve|New\s+Year(?:['’]s(?:\s+Day)?)?|"
+                r"Easter(?:\s+Sunday)?)\b",
+                re.I), holiday),
     (re.compile(r"(?i:(?P<prep>in|during)\s+(?:(?P<edge>early|late|mid)[-\s]?)?)" + _MONTH
                 + r"(?:\s+(?P<y>\d{4}))?\b"), _month),
 ]
 # An event or period the text names as a deadline but gives no date for.
-_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|"
+_EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|council|assembly|"
+          r"forum|ministerial|"
           r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
           r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
           r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
 # "before the next G20 summit", "until the budget vote": the whole event, compound nouns too.
 OPEN_HORIZON = re.compile(
-    r"\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
+    r"(?:\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"
     r"in\s+the\s+run-up\s+to)\s+(?:the\s+|a\s+|its\s+|their\s+|his\s+|her\s+)?"
+    # "at the February meeting", "at its next summit": "at" only before a determiner
+    r"|\bat\s+(?:the|its|their|this|next)\s+)"
     rf"(?:[\w'’.-]+\s+){{0,4}}?{_EVENT}(?:\s+{_EVENT})*\b"
     r"(?:\s+(?:in|of)\s+[A-Z][\w-]+)?",
     re.IGNORECASE,
@@ -279,29 +305,41 @@ def find_horizons(text: str, published: date) -> list[tuple[date, str]]:
     return [(when, phrase) for _, _, when, phrase in kept]
 
 
+# "before the spring session ends", "by then": a deadline that is a clause or points back.
+_CLAUSE_DEADLINE = re.compile(
+    r"\b(?:before|until|till|by\s+the\s+time)\s+(?:the\s+|a\s+|its\s+|their\s+)?[\w'’-]+"
+    r"(?:\s+[\w'’-]+){0,4}?\s+(?:ends|is\s+over|concludes|closes|starts|begins|opens|expires|"
+    r"runs\s+out)\b|\b(?:by|before|until)\s+(?:then|that\s+(?:time|point|date))\b", re.IGNORECASE)
+
+
 def open_horizon(text: str) -> str | None:
-    """A deadline the text names without a date ("before the next G20 summit") or with one no
-    calendar has ("by 31 June 2027"), if any."""
-    match = OPEN_HORIZON.search(text)
+    """A deadline the text names without a date ("before the next G20 summit", "before the
+    session ends", "by then") or with one no calendar has ("by 31 June 2027"), if any."""
+    match = _CLAUSE_DEADLINE.search(text) or OPEN_HORIZON.search(text)
     if match:
         return match[0]
     for dated in _DATED.finditer(text):
         # 2000 is a leap year, so only a date no year has fails.
         if _word_bounded(text, dated) and _parsed_date(dated["date"], 2000) is None:
             return dated[0]
+    for slashed in SLASHED.finditer(text):  # "by 05/06/2027" reads two ways; "by 31/31/2027" none
+        if _word_bounded(text, slashed) and not isinstance(slashed_reading(slashed), date):
+            return slashed[0]
     return None
 
 
-def month_named(phrase: str, published: date) -> date | None:
-    """The first day of the month a deadline phrase names ("before the October elections"),
-    the next such month after ``published``; None when it names no month."""
+def month_event_end(phrase: str, published: date) -> date | None:
+    """The end (the next month's first day) of the month a deadline names for an event ("at
+    the February meeting", "before the October elections"): the event may fall on any day of
+    it. The next such month after ``published``; None when the phrase names no month."""
     match = re.search(_MONTH + r"(?:\s+(?P<y>20\d\d))?", phrase, re.IGNORECASE)
     if match is None or _DATED.search(phrase):  # "by 31 June": the day is wrong, so is the month
         return None
     month = _MONTHS.index(match["month"].lower()) + 1
     if match["y"]:
-        return date(int(match["y"]), month, 1)
-    return _next_after(published, month)
+        return date(int(match["y"]), month, 1) + relativedelta(months=1)
+    end = date(published.year, month, 1) + relativedelta(months=1)
+    return end if end > published else end + relativedelta(years=1)
 
 
 def find_horizon(text: str, published: date) -> tuple[date, str] | None:
@@ -316,5 +354,7 @@ def find_horizon(text: str, published: date) -> tuple[date, str] | None:
 def _word_bounded(text: str, match: re.Match[str]) -> bool:
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
+    # "by 2027/13/40" is one (broken) date, not the year 2027 followed by noise
+    runs_on = re.match(r"[/.-]\d", text[match.end(): match.end() + 2]) is not None
+    return not before.isalnum() and not after.isalnum() and not runs_on
 

@@ -96,7 +96,7 @@ def import_briefing(
     for row, draft in zip(rows, parsed.drafts, strict=True):
         if draft.condition_ref is not None:
             row.condition_draft_id = rows[draft.condition_ref].id
-    session.commit()
+    session.flush()
     session.refresh(briefing)
     return briefing
 

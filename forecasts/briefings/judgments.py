@@ -26,9 +26,10 @@ _ADVERBS += ["in all likelihood", "in all probability"]
 # After a copula these adverbs judge the present ("is probably behind the attack"), not the future.
 _PRESENT_ADVERBS = {"probably", "very probably", "almost certainly", "certainly"}
 _NOUN_TERMS = ("chance", "possibility", "odds", "toss-up", "fifty-fifty", "shot", "probability",
-               "likelihood", "prospect", "bet")
+               "likelihood", "prospect", "bet", "toss", "flip")
 _J = _alternation(_JUDGEMENTS)
 _ADV = _alternation(_ADVERBS)
+JUDGEMENT_TERMS = _J  # the judgement words, as one regex alternation
 _NUM_PAREN = r"\s*\((?P<{name}>[^()]{{0,40}}?\d[^()]{{0,40}}?)\)"
 # Comparatives ("more likely", "less likely") compare; they are not judgements, so not listed.
 _QUALIFIERS = (r"(?:(?:only|still|also|now|increasingly|both|each|all|therefore|thus|even|however|"
@@ -44,7 +45,9 @@ ANCHOR = re.compile(
     rf"(?P<pct>{numbers.ANY})\s+"
     rf"(?P<pctkind>chance|probability|likelihood|risk)"
     rf"|(?:(?P<pre>{_ADV})(?:{_NUM_PAREN.format(name='prenum')})?\s+)?"
-    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)\s+(?P<mneg>not\s+)?"
+    # "…, though Riga probably will." ends at the modal: its verb phrase is the one before
+    rf"(?P<modal>will|won['’]t|would|wouldn['’]t|(?:could|may|might)\s+well)"
+    rf"(?:\s+|(?=\s*[.!]?\s*$))(?P<mneg>not(?:\s+|(?=\s*[.!]?\s*$)))?"
     rf"(?:(?P<adv>{_ADV}|possibly|perhaps)\s+)?(?:{_NUM_PAREN.format(name='mnum')}\s+)?"
     rf"(?P<mneg2>not\s+)?(?P<cont>continue\s+to\s+)?"
     rf")",
@@ -95,6 +98,7 @@ class Reading:
     horizon: tuple[date, str] | None = None
     open_horizon: str | None = None  # a deadline named without a date: a manager sets it
     siblings: list[str] = field(default_factory=list)
+    confidence: str | None = None  # analytic confidence governing this judgment, if stated
 
 
 def parse_percent(text: str) -> tuple[float, float] | None:
@@ -141,6 +145,12 @@ def _modal_judgement(match: re.Match[str]) -> tuple[str, int | None, tuple[float
     return found, estimative.PHRASES[phrase], numbers, negated
 
 
+def _reported(subject: str) -> bool:
+    """A reporting verb before the judgment ("officials said the road will reopen"); a word
+    right before it is the subject's noun ("the Baltic states won't"), not a verb."""
+    return any(found.end() < len(subject.rstrip()) for found in _REPORTED.finditer(subject))
+
+
 def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
                   after: str = "") -> bool:
     """Whether an anchor is a forecast: not in a relative clause, not a bare hedge or adjective,
@@ -149,7 +159,7 @@ def _is_judgement(match: re.Match[str], subject: str, has_condition: bool,
     X will happen")."""
     if not subject.strip() or _RELATIVE_END.search(subject.rstrip()):
         return False
-    if _REPORTED.search(subject) or _ATTRIBUTED.search(after.rstrip()):
+    if _reported(subject) or _ATTRIBUTED.search(after.rstrip()):
         return False
     if _OPEN_QUESTION.search(subject):
         return False
@@ -192,6 +202,7 @@ def _split_predicate(match: re.Match[str], after: str) -> tuple[str | None, str]
 
 
 def first_reading(clause: str, has_condition: bool) -> Reading | None:
+    """The first judgment anchored in ``clause`` that is a forecast, or None."""
     for match in ANCHOR.finditer(clause):
         reading = _reading_at(clause, match, has_condition)
         if reading is not None:
@@ -204,18 +215,35 @@ def expectation(clause: str) -> Reading | None:
     match = EXPECT.match(clause)
     if not match:
         return None
-    return Reading(subject=match["subject"], vp=match["vp"], rest="", term="expected",
-                    rung=estimative.PHRASES["expected"], numbers=None, negated=bool(match["neg"]))
+    # "we expect Minsk not to release them" negates the expected event
+    subject, not_to = re.subn(r"\s+not$", "", match["subject"], flags=re.IGNORECASE)
+    return Reading(subject=subject, vp=match["vp"], rest="", term="expected",
+                    rung=estimative.PHRASES["expected"], numbers=None,
+                    negated=bool(match["neg"]) != bool(not_to))
 
 
 _LEAD_IN = re.compile(
-    r"^(?:(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?:\s+good)?|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
+    # "The odds are even that X": evens; "the odds are 3 to 1 against" is odds (numbers).
+    r"^(?:(?:the\s+)?(?:odds|chances)\s+are\s+(?:about\s+|roughly\s+|now\s+)?(?P<even>even|evens)"
+    r"(?:\s+money)?|"
+    r"(?:the\s+)?(?P<chances>(?:chances|odds)\s+are)(?!\s+(?:\w+\s+)?(?:\d|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|even|against|slim|low|high|small|remote))"
+    r"(?:\s+good)?|(?:the\s+)?(?:chances|odds)\s+are\s+(?:(?P<lvery>very)\s+)?"
+    r"(?P<lvl>slim|low|small|remote|high)|(?:we|i|analysts?)\s+(?:also\s+|still\s+)?"
     r"(?:strongly\s+)?(?P<doubt>doubt)|(?P<all>in\s+all\s+(?:likelihood|probability))|"
-    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+be\s+(?:very\s+)?surprised)\s+if|"
+    r"(?:we|i|analysts?)\s+(?P<surprised>would\s+(?:not\s+)?be\s+(?:very\s+|at\s+all\s+)?"
+    r"(?:surprised|astonished|amazed|shocked|stunned))\s+if|"
+    # "it would (not) surprise us if X": as "we would (not) be surprised if X"
+    r"it\s+(?P<surprise>would\s+(?:not\s+)?(?:greatly\s+)?(?:surprise|astonish|shock))\s+"
+    r"(?:us|me)(?:\s+(?:greatly|very\s+much|at\s+all))?\s+if|"
+    # a fronted adverb: "Most likely, X will not Y", "Almost certainly, X will Y"
+    rf"(?P<fronted>{_ADV}|most\s+likely)\s*,|(?P<fronted2>most\s+likely)(?=\s)|"
     # a label before the judgment: "Likely: X happens", "Very unlikely (5-20 %) - X happens"
-    rf"(?P<label>{_J})(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?\s*[:–—]|"
+    rf"(?P<label>{_J})(?P<lnot>\s+not)?(?:\s*\((?P<lnum>[^()]{{0,40}}?\d[^()]{{0,40}}?)\))?"
+    r"\s*[:–—]|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:judge|consider|think|believe|"
-    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})|"
+    rf"assess|deem|find|see|regard)\s+it\s+(?:as\s+)?(?P<term>{_J})"
+    r"(?:\s*\((?P<tnum>[^()]{0,40}?\d[^()]{0,40}?)\))?|"
     r"(?:we|i|analysts?|officials)\s+(?:also\s+|still\s+|now\s+)?(?:see|give|put|estimate|assess)"
     rf"\s+(?:an?\s+|only\s+an?\s+)?(?:(?P<nterm>{_J})|{_ABOUT}(?P<num>{numbers.ANY}))"
     r"(?:\s+(?:chance|odds|probability|likelihood))?)"
@@ -226,8 +254,8 @@ _LEAD_IN = re.compile(
 
 # A label after the judgment, as a table row or list reads: "X happens before March — Likely".
 _TRAILING_LABEL = re.compile(
-    rf"^(?P<body>\S.*?)\s+[:–—|]\s+(?P<label>{_J}(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)"
-    r"\s*\.?$", re.IGNORECASE)
+    rf"^(?P<body>\S.*?)(?:\s*:|\s+[–—|])\s+"
+    rf"(?P<label>(?:{_J})(?:\s*\([^()]{{0,40}}?\d[^()]{{0,40}}?\))?)\s*\.?$", re.IGNORECASE)
 
 
 def label_first(sentence: str) -> str:
@@ -239,45 +267,93 @@ def label_first(sentence: str) -> str:
     return f"{match['label']}: {body}"
 
 
+_LEVELS = {"slim": "slim chance", "low": "low probability", "small": "small chance",
+           "remote": "remote chance", "high": "high probability"}
+
+
 def lead_in(clause: str) -> tuple[str, str | None]:
     """The clause without a leading hedge ("Chances are", "We doubt that", "In all likelihood,")
     and that hedge's phrase, which then judges the clause's bare "will"."""
     match = _LEAD_IN.match(clause)
     if match is None:
         return clause, None
-    if match["num"]:  # "we estimate a 70 percent probability that"
-        phrase = " ".join(match["num"].split())
-    elif match["term"] or match["nterm"]:  # "we judge it unlikely that", "we see a good chance"
-        phrase = " ".join((match["term"] or match["nterm"]).lower().split())
-    elif match["chances"]:
-        phrase = "chances are"
-    elif match["label"]:
+    return clause[match.end():], _stated_lead(match) or _hedge_lead(match)
+
+
+def _stated_lead(match: re.Match[str]) -> str | None:
+    """The number or term a lead-in states: "we estimate a 70 % probability that", "we judge
+    it likely (70 %) that", "Likely (55-80 %):", "we see a good chance that"; else None."""
+    if match["num"]:
+        return " ".join(match["num"].split())
+    if match["tnum"] and numbers.probability_in(match["tnum"]):
+        return " ".join(match["tnum"].split())
+    if match["term"] or match["nterm"]:
+        return " ".join((match["term"] or match["nterm"]).lower().split())
+    if match["label"]:
         label_number = match["lnum"] and numbers.probability_in(match["lnum"])
-        phrase = " ".join(match["lnum"].split()) if label_number else \
-            " ".join(match["label"].lower().split())
-    elif match["surprised"]:
+        return " ".join(match["lnum"].split()) if label_number else \
+            " ".join(match["label"].lower().split()) + (" not" if match["lnot"] else "")
+    return None
+
+
+def _hedge_lead(match: re.Match[str]) -> str:
+    """The hedge phrase of a lead-in that states no number or term of its own."""
+    if match["chances"]:
+        return "chances are"
+    if match["surprised"]:  # astonished, amazed, shocked: stronger than surprised
         phrase = " ".join(match["surprised"].lower().split())
-    else:
-        phrase = "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
-    return clause[match.end():], phrase
+        return re.sub(r"(?:very\s+)?(?:astonished|amazed|shocked|stunned)$", "very surprised",
+                      phrase)
+    if match["surprise"]:  # "it would (not) surprise us": as "we would (not) be surprised"
+        strong = re.search(r"astonish|shock|greatly", match[0], re.IGNORECASE)
+        return "would not be surprised" if " not " in f" {match['surprise'].lower()} " else \
+            "would be very surprised" if strong else "would be surprised"
+    if match["fronted"] or match["fronted2"]:
+        return " ".join((match["fronted"] or match["fronted2"]).lower().split())
+    if match["even"]:
+        return "even odds"
+    if match["lvl"]:  # "the chances are slim that X": the hedge with that level
+        level = match["lvl"].lower()
+        return "remote chance" if match["lvery"] and level != "high" else \
+            "very good chance" if match["lvery"] else _LEVELS[level]
+    return "doubt" if match["doubt"] else " ".join(match["all"].lower().split())
+
+
+def hedge_of(phrase: str) -> tuple[str, bool]:
+    """(the hedge, whether it is negated): a label "Probably not:" is "probably", negated."""
+    if phrase.endswith(" not") and phrase[:-4] in estimative.PHRASES:
+        return phrase[:-4], True
+    return phrase, False
 
 
 def with_lead_in(reading: Reading, phrase: str | None) -> Reading:
     """A bare modal under a lead-in takes the lead-in's likelihood ("we doubt X will Y"), or its
-    number ("we estimate a 70 % probability that X will Y")."""
-    if phrase is None or reading.term not in ("will", "will continue to", "would") \
+    number ("we estimate a 70 % probability that X will Y").
+    A negated clause under a hedge ("chances are that X will not Y") keeps its negation: the
+    question asks whether X will Y, at the complement of the hedge's band (as "probably not").
+    """
+    if phrase is None or reading.term not in ("will", "will continue to", "would", "will not",
+                                               "would not") \
             or reading.numbers is not None:
         return reading
+    phrase, label_not = hedge_of(phrase)
+    reading.negated = reading.negated != label_not
     stated = numbers.probability_in(phrase) if phrase not in estimative.PHRASES else None
     if stated is not None:
         reading.term, reading.rung, reading.numbers = phrase, None, stated
     elif phrase in estimative.PHRASES:
         reading.term, reading.rung = phrase, estimative.PHRASES[phrase]
+    if reading.negated and (stated is not None or phrase in estimative.PHRASES):
+        reading.term = f"{reading.term} … not"
     return reading
 
 
-_CONFIDENCE = re.compile(r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b",
-                         re.IGNORECASE)
+_CONFIDENCE = re.compile(
+    r"\b(?P<level>low|moderate|medium|high)(?:\s+|-)confidence\b"
+    # "confidence: moderate", "our confidence in this judgment is low"
+    r"|\bconfidence(?:\s*[:=–—-]\s*|\s+(?:in\s+(?:this|that|these|the|our)(?:\s+\w+)?\s+)?"
+    r"(?:is|remains|was)\s+(?:only\s+|still\s+)?)(?P<after>low|moderate|medium|high)\b",
+    re.IGNORECASE)
 
 
 def analytic_confidence(sentence: str) -> str | None:
@@ -288,5 +364,5 @@ def analytic_confidence(sentence: str) -> str | None:
     match = _CONFIDENCE.search(sentence)
     if match is None:
         return None
-    level = match["level"].lower()
+    level = (match["level"] or match["after"]).lower()
     return "moderate" if level == "medium" else level

@@ -8,6 +8,7 @@ from datetime import date
 
 from dateutil import parser as date_parser
 
+from forecasts.briefings.numbers import labelled_number
 from forecasts.briefings.parsed import Block
 
 _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
@@ -139,6 +140,8 @@ def _is_heading_like(line: _Line, following: _Line | None) -> bool:
         return False
     if len(line.text) > 100 or len(line.text.split()) > 14:
         return False
+    if labelled_number(line.text):  # "Snap election in Sofia: 40%" states a judgment
+        return False
     runs_on = following is not None and following.kind == "text" and following.text[:1].islower()
     return not runs_on
 
@@ -149,7 +152,8 @@ def _mark_headings(lines: list[_Line]) -> None:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if line.kind == "text" and not previous_open and _is_heading_like(line, following):
             line.kind = "heading"
-        previous_open = line.kind == "text" and not _TERMINAL.search(line.text)
+        previous_open = line.kind == "text" and not _TERMINAL.search(line.text) \
+            and not labelled_number(line.text)
 
 
 def read_layout(text: str) -> Layout:
@@ -181,7 +185,9 @@ def read_layout(text: str) -> Layout:
             else:
                 paragraphs.append(line.text)
             seen_text = True
-        open_paragraph = line.kind == "text" and not _TERMINAL.search(line.text)
+        # A label and its number ("Snap poll in Sofia: 40%") is a whole line, like a sentence.
+        open_paragraph = line.kind == "text" and not _TERMINAL.search(line.text) \
+            and not labelled_number(line.text)
     return layout
 
 

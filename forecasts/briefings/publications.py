@@ -182,7 +182,7 @@ def set_briefing_publication(session: Session, briefing: Briefing, name: str, *,
     briefing.publication_id, briefing.publication = publication.id, publication.name
     briefing.author_id = author.id if author else None
     session.add(briefing)
-    session.commit()
+    session.flush()
     return publication
 
 

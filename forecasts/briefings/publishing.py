@@ -56,7 +56,7 @@ def publish_accepted(
                                 stated_by=forecaster_of(session, publication), now=now)
         published[row.id] = question
         created.append(question)
-    session.commit()
+    session.flush()
     return created
 
 
@@ -97,7 +97,9 @@ def _question_input(row: BriefingDraft, opens_at: datetime,
     return QuestionCreate(
         title=row.title, resolution_criteria=row.resolution_criteria,
         opens_at=opens_at, closes_at=row.closes_at, resolve_by=row.resolve_by,
-        source_name=row.source or publication_name, source_quote=row.quote,
+        # The quote is the publication's own sentence: it speaks; a "Source:" line is only
+        # what the passage draws from, kept as the question's cited source.
+        source_name=publication_name, source_quote=row.quote,
         tags=[t for t in row.tags.split(",") if t.strip()],
     )
 
@@ -119,6 +121,7 @@ def _publish_one(
         created_at=now, published_at=now, briefing_id=briefing.id, briefing_draft_id=row.id,
         condition_id=condition.id if condition else None,
         condition_negated=row.condition_negated, source_date=row.source_date,
+        cited_source=row.source,
         confidence=row.confidence,
     )
     session.add(question)

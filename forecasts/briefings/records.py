@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from forecasts.briefings import estimative
 from forecasts.models import (
     Briefing,
     BriefingDraft,
@@ -61,9 +62,21 @@ def term_record(session: Session, publication: str | None = None,
     if author is not None:
         query = query.join(PublicationAuthor, col(PublicationAuthor.id) == Briefing.author_id) \
             .where(PublicationAuthor.name == author)
-    records = [TermRecord(pub, ys, term, band, low, high, int(said), int(res or 0), int(hap or 0))
+    records = [TermRecord(pub, ys, term, *_word_band(term, ys, band, low, high), int(said),
+                          int(res or 0), int(hap or 0))
                for pub, ys, term, band, low, high, said, res, hap in session.exec(query)]
     return sorted(records, key=lambda r: (r.publication.lower(), r.yardstick, r.low or 0, r.term))
+
+
+def _word_band(term: str, yardstick: str, band: str | None, low: float | None,
+               high: float | None) -> tuple[str | None, float | None, float | None]:
+    """The band a term's words mean on its yardstick ("probably" is 55-80 % even where a draft
+    stated 60 %); the drafts' own band and range for a term the yardstick does not know."""
+    try:
+        found = estimative.lookup(term.replace("…", " "), yardstick)
+    except ValueError:
+        return band, low, high
+    return found.term, found.low, found.high
 
 
 @dataclass(frozen=True)

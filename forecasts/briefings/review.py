@@ -113,6 +113,35 @@ def review_text(briefing: Briefing, rows: list[BriefingDraft]) -> ReviewText:
     return ReviewText(blocks, context)
 
 
+CONTEXT_PAGE_SIZE = 200  # "Other sentences" per page: a long briefing's page stays small
+
+
+@dataclass(frozen=True)
+class ContextPage:
+    """One page of the sentences without a draft; each keeps its briefing-wide index."""
+
+    sentences: list[ContextSentence]
+    number: int  # 1-based
+    pages: int  # at least 1
+    total: int
+
+
+def context_pages(context: list[ContextSentence], size: int = CONTEXT_PAGE_SIZE) -> int:
+    """How many pages of ``size`` the context sentences fill (at least one)."""
+    return max(1, -(-len(context) // size))
+
+
+def context_page(context: list[ContextSentence], number: int,
+                 size: int = CONTEXT_PAGE_SIZE) -> ContextPage:
+    """Page ``number`` (1-based) of the context sentences; raises ValueError for a page outside
+    1..context_pages(context)."""
+    pages = context_pages(context, size)
+    if not 1 <= number <= pages:
+        raise ValueError(f"page must be between 1 and {pages}, not {number}")
+    start = (number - 1) * size
+    return ContextPage(context[start: start + size], number, pages, len(context))
+
+
 def stored_layout(briefing: Briefing) -> dict[str, list[dict[str, Any]]]:
     """The blocks and numbered sentences stored with the briefing at import.
 
@@ -175,7 +204,7 @@ def update_draft(
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
     draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
-    session.commit()
+    session.flush()
     session.refresh(draft)
     return draft
 
@@ -186,7 +215,7 @@ def draft_criteria(draft: BriefingDraft) -> str:
                            draft.condition_negated) if draft.condition else None)
     return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
                         condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
-                        horizon=draft.horizon if draft.date_needed else None)
+                        horizon=draft.horizon)  # set only when undated or dated by its month
 
 
 def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None:
@@ -216,7 +245,7 @@ def reject_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None
 def _set_state(session: Session, draft: BriefingDraft, state: DraftState) -> None:
     draft.state = state
     session.add(draft)
-    session.commit()
+    session.flush()
 
 
 def _require_unpublished(draft: BriefingDraft) -> None:
@@ -253,6 +282,6 @@ def promote_sentence(
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )
     session.add(draft)
-    session.commit()
+    session.flush()
     session.refresh(draft)
     return draft

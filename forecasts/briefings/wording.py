@@ -10,7 +10,8 @@ from forecasts.briefings.gazetteer import gazetteer
 from forecasts.briefings.judgments import Condition
 from forecasts.briefings.sentences import ABBREVIATIONS
 
-CONTINUING = re.compile(r"^(?:continue|remain|stay|keep|persist|endure)\b", re.IGNORECASE)
+CONTINUING = re.compile(r"^(?:continue|remain|stay|keep|persist|endure|last|hold\s+out)\b",
+                        re.IGNORECASE)
 
 _VERBS = frozenset((
     "accept", "achieve", "acquire", "advance", "agree", "align", "allow", "annex", "announce",
@@ -22,8 +23,9 @@ _VERBS = frozenset((
     "devalue", "die", "disrupt", "dissolve", "do", "drop", "ease", "elect", "embargo", "emerge",
     "end", "enforce", "engage", "enter", "erupt", "escalate", "establish", "evacuate", "exit",
     "expand", "expel", "extend", "face", "fail", "fall", "fight", "fire", "flee", "follow", "form",
-    "fracture", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have", "hike",
-    "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene", "introduce",
+    "fracture", "free", "freeze", "gain", "give", "go", "grant", "grow", "halt", "hand", "have",
+    "hike", "hit", "hold", "host", "impose", "improve", "increase", "intensify", "intervene",
+    "introduce",
     "invade", "invest", "invoke", "join", "kill", "launch", "lead", "leave", "lift", "loosen",
     "lose", "maintain", "make", "meet", "merge", "mobilise", "mobilize", "move", "nationalise",
     "nationalize", "negotiate", "normalise", "normalize", "occupy", "offer", "open", "order",
@@ -38,6 +40,15 @@ _VERBS = frozenset((
     "tighten", "topple", "trade", "trigger", "unite", "use", "utilise", "utilize", "veto",
     "violate", "vote", "wage", "win", "withdraw", "worsen", "yield",
 ))
+# Verbs ending in a silent e that briefings often put in the past ("postponed", "declined"):
+# their -ed form cannot be told from one without an e ("opened") by spelling alone.
+_VERBS = _VERBS | frozenset((
+    "postpone", "cede", "combine", "decline", "define", "determine", "examine", "finalise",
+    "finalize", "include", "indicate", "invite", "legalise", "legalize", "legislate", "oppose",
+    "persuade", "privatise", "privatize", "promote", "pursue", "retire", "revise", "sabotage",
+    "subside", "terminate", "waive", "welcome", "outline", "underline", "undermine", "provoke",
+    "engage", "reshuffle", "devolve", "resolve", "involve", "evolve", "conclude", "delegate",
+))
 _IRREGULAR = {
     "took": "take", "struck": "strike", "fell": "fall", "began": "begin", "broke": "break",
     "held": "hold", "left": "leave", "lost": "lose", "made": "make", "sent": "send",
@@ -45,9 +56,13 @@ _IRREGULAR = {
     "built": "build",
     "fought": "fight", "gave": "give", "grew": "grow", "led": "lead", "met": "meet", "paid": "pay",
     "rose": "rise", "sold": "sell", "sank": "sink", "went": "go", "did": "do", "does": "do",
-    "has": "have", "had": "have", "won": "win", "goes": "go",
+    "has": "have", "had": "have", "won": "win", "goes": "go", "froze": "freeze", "fled": "flee",
+    "sought": "seek", "spoke": "speak", "wrote": "write", "bought": "buy", "caught": "catch",
+    "chose": "choose", "drove": "drive", "overthrew": "overthrow", "threw": "throw",
+    "forgave": "forgive", "rode": "ride", "stood": "stand", "told": "tell", "thought": "think",
 }
 _AUX_BE = {"is", "are", "was", "were"}
+_AUXILIARIES = _AUX_BE | {"has", "have", "had", "will", "would", "can", "could", "may", "might"}
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|its|their|his|her|our)\b|^\S+['’]s\b",
                        re.IGNORECASE)
 
@@ -87,6 +102,9 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
         word = words[index]
         if not word[:1].islower():
             continue
+        if word in ("were", "was") and index + 1 < len(words) and words[index + 1] == "to":
+            # "if Minsk were to free them": the subjunctive asks "Will Minsk free them"
+            return " ".join(words[:index]), " ".join(words[index + 2:])
         if word in _AUX_BE:
             return " ".join(words[:index]), " ".join(["be", *words[index + 1:]])
         if words[index - 1].lower() in _DETERMINERS:  # "the strike spreads": a noun after "the"
@@ -100,6 +118,10 @@ def clause_question(clause: str) -> tuple[str, str | None] | None:
         # "drone strikes hit ports": the noun-like "strikes" is not the verb; "remains open" is.
         noun_like = word.endswith("s") and _base_form(following) == following.lower() \
             and base not in _COPULAR
+        # "the price cap is extended": a bare form before the clause's own auxiliary is a noun
+        noun_like = noun_like or (base == word.lower() and following.lower() in _AUXILIARIES)
+        # "Snap vote in Varna": one singular word and a bare form is a noun phrase, not a clause
+        noun_like = noun_like or _noun_after_one_word(words, index)
         # "the dock strike spreads": a bare form before an inflected verb is part of the noun.
         following_base = _base_form(following)
         noun_like = noun_like or (base == word.lower() and following_base is not None
@@ -136,12 +158,34 @@ def _unlisted_present(words: list[str], index: int) -> bool:
             and (following in _FUNCTION_WORDS or not following))
 
 
+def _noun_after_one_word(words: list[str], index: int) -> bool:
+    """"Snap vote in Varna": after one singular word a bare form followed by a preposition (or
+    nothing) is a noun, not a verb (a singular subject's present verb ends in -s). "Hamas
+    release the hostages", with an object, stays a clause."""
+    word, first = words[index].lower(), words[0].lower()
+    following = words[index + 1].lower() if index + 1 < len(words) else ""
+    return index == 1 and not word.endswith(("s", "ed")) and word not in _IRREGULAR \
+        and following in ("", "in", "on", "at", "of", "for", "over", "by", "from", "with") \
+        and word not in _SAME_IN_THE_PAST and not first.endswith("s") \
+        and first not in ("they", "we", "you", "i")
+
+
+# Verbs whose past is their base form: "if Kyiv cut the tariff" is a clause.
+_SAME_IN_THE_PAST = frozenset(("cut", "put", "hit", "set", "let", "shut", "quit", "spread", "bid",
+                               "cast", "split", "shed", "cost", "hurt", "upset", "broadcast"))
+
+
+# Endings of nouns, not of verbs: "a Serbian recognition of Kosovo" has no verb to guess.
+_NOUN_SUFFIX = re.compile(r"(?:tions?|sions?|ness|ity|ities|ances?|ences?|ships?|isms?)$")
+
+
 def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
     """An unlisted verb: the first lower-case word after the subject ("donors fund the
     mission", "Yerevan amends its constitution"), in its base form."""
     for index in range(1, len(words)):
         word = words[index]
-        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha():
+        if not word[:1].islower() or word.lower() in _NOT_VERBS or not word.isalpha() \
+                or _NOUN_SUFFIX.search(word) or _noun_after_one_word(words, index):
             continue
         following = words[index + 1] if index + 1 < len(words) else ""
         # "the regulator fines them": a word after a determiner is a noun; "the new coalition
@@ -153,13 +197,54 @@ def _guessed_clause(words: list[str]) -> tuple[str, str] | None:
             continue
         if word.endswith("s") and following[:1].islower() and following.isalpha() \
                 and not following.endswith("s") and following.lower() not in _NOT_VERBS \
-                and following.lower() not in _FUNCTION_WORDS:
+                and following.lower() not in _FUNCTION_WORDS and not _NOUN_SUFFIX.search(following):
             continue  # "factions raid the base": a plural noun, then its verb
-        base = word[:-3] + "y" if word.endswith("ies") else \
+        base = _unlisted_past(word) if word.endswith("ed") else \
+            word[:-3] + "y" if word.endswith("ies") else \
             word[:-2] if re.search(r"(?:ss|sh|ch|x|z|o)es$", word) else \
             word[:-1] if word.endswith("s") and not word.endswith("ss") else word
         return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return None
+
+
+def _unlisted_past(word: str) -> str:
+    """The base form of an unlisted verb in the past ("freed", "stopped", "escalated"): a
+    question asks in the present what a subjunctive past ("we would be surprised if X freed
+    them") or a condition ("if X stopped") says."""
+    lower = word.lower()
+    if lower.endswith("ied"):
+        return lower[:-3] + "y"
+    if lower.endswith("eed"):
+        return lower[:-1]
+    stem = lower[:-2]
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]
+    if stem[-1:] in ("c", "s", "v", "z", "u", "g") or re.search(r"[^aeiou]at$", stem):
+        return stem + "e"
+    # one syllable ending consonant-vowel-consonant drops a silent e: "fined", "ruled", "timed"
+    if len(re.findall(r"[aeiou]+", stem)) == 1 and re.search(r"[^aeiou][aeiou][^aeiouwxy]$", stem):
+        return stem + "e"
+    return stem
+
+
+_NEGATED_VP = re.compile(r"^(?P<aux>(?:do|did|does|be|have|has|had)\s+)?(?:not|never)\s+"
+                         r"(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+def positive_vp(vp: str) -> tuple[str, bool]:
+    """(the positive verb phrase, whether it was negated): "not sign the accord", "do not
+    reopen", "be not lifted", "have not signed" ask whether X signs, reopens, is lifted."""
+    match = _NEGATED_VP.match(vp.strip())
+    if match is None:
+        return vp, False
+    aux, rest = (match["aux"] or "").strip().lower(), match["rest"]
+    if aux == "be":
+        return f"be {rest}", True
+    if aux in ("have", "has", "had"):
+        first, _, tail = rest.partition(" ")
+        base = _base_form(first) or (_unlisted_past(first) if first.endswith("ed") else first)
+        return f"{base} {tail}".strip(), True
+    return rest, True
 
 
 def gerund_question(phrase: str) -> tuple[str, str | None]:
@@ -196,11 +281,14 @@ class Casing:
         first, _, rest = text.partition(" ")
         keep = (first in self.proper or (len(first) > 1 and first.isupper())
                 or first.lower().rstrip(".") in ABBREVIATIONS
-                or bool(gazetteer()[0].match(text)) or any(ch.isupper() for ch in first[1:]))
+                or bool(gazetteer()[0].match(text)) or any(ch.isupper() for ch in first[1:])
+                # "Gdańsk", "Świnoujście": English common words do not carry diacritics
+                or (first[:1].isupper() and not first.isascii()))
         return text if keep or not first else f"{first[0].lower()}{first[1:]} {rest}".rstrip()
 
 
 def casing_of(text: str) -> Casing:
+    """The words ``text`` capitalises mid-sentence: its proper nouns."""
     found = re.findall(r"(?<=[a-z,;:] )([A-Z][\w'’-]+)", text)
     return Casing(frozenset(found))
 
@@ -219,6 +307,7 @@ def question_title(subject: str, vp: str | None, rest: str, deadline: str) -> st
 
 
 def deadline_phrase(vp: str | None, closes_at: date) -> str:
+    """"until D" for a state that continues ("remain", "last"), else "before D"."""
     word = "until" if vp and CONTINUING.match(vp) else "before"
     return f"{word} {closes_at.isoformat()}"
 

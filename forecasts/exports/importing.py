@@ -238,7 +238,10 @@ def _plan_forecasts(rows: list[dict[str, str]], users: dict[str, User],
 
 
 def _store(session: Session, plan: ImportPlan, kind: str) -> ImportReport:
-    """Store the plan in one transaction: all of it, or (on any error) none of it."""
+    """Store the plan in the caller's transaction (flushed; the caller commits).
+
+    On any error the transaction is rolled back: all of the plan is stored, or none of it.
+    """
     try:
         for question, tags, trail in plan.questions:
             session.add(question)
@@ -256,7 +259,7 @@ def _store(session: Session, plan: ImportPlan, kind: str) -> ImportReport:
         touched = {question.id for question, _, _ in plan.questions} | {
             row["question_id"] for row in rows}
         score_store.rescore(session.connection(), touched)  # type: ignore[arg-type]
-        session.commit()
+        session.flush()
     except Exception:
         session.rollback()
         raise

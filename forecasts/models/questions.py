@@ -71,6 +71,9 @@ class Question(QuestionBase, table=True):
     )
     # An imported question's cited source carries its own date, apart from the source's name.
     source_date: date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    # What an imported question's quote draws from (a "Source:" line): the quote itself is the
+    # publication's own words, so source_name names the publication, never the cited source.
+    cited_source: str | None = Field(default=None, max_length=bounds.SOURCE_NAME.max_length)
     # ICD 203's analytic confidence (low, moderate, high): shown, never a probability.
     confidence: str | None = Field(default=None, max_length=20)
     # text_key(title, criteria, background), which the list's search compares; kept current by

@@ -88,7 +88,7 @@ def register(
                       secret=secret or secrets.token_urlsafe(32),
                       created_by_id=actor.id, created_at=now)  # type: ignore[arg-type]
     session.add(webhook)
-    session.commit()
+    session.flush()
     session.refresh(webhook)
     return webhook
 
@@ -104,7 +104,7 @@ def remove(session: Session, webhook_id: int, *, actor: User, now: datetime) -> 
         raise NotFound("No such webhook.")
     webhook.removed_at = now
     session.add(webhook)
-    session.commit()
+    session.flush()
     return webhook
 
 
@@ -261,7 +261,7 @@ def question_data(question: Any) -> dict[str, Any]:
 
 
 def queue_weekly_digest(session: Session, *, now: datetime) -> dict[str, int]:
-    """Queue this ISO week's digest (the past 7 days' counts) once per webhook; commits."""
+    """Queue this ISO week's digest (the past 7 days' counts) once per webhook."""
     # Imported here: the resolution package imports questions, which imports this module.
     from forecasts.models import Proposal, ProposalStatus, Question
 
@@ -276,5 +276,4 @@ def queue_weekly_digest(session: Session, *, now: datetime) -> dict[str, int]:
     queued = enqueue(session, "digest.weekly", f"digest.weekly:{year}-W{week:02d}", {
         "since": since.isoformat(), "published": len(published), "resolved": len(resolved),
         "proposals_waiting": len(waiting)}, now=now)
-    session.commit()
     return {"queued": queued}

@@ -129,7 +129,7 @@ def create_question(
     session.add(question)
     session.flush()
     set_tags(session, question, data.tags)
-    session.commit()
+    session.flush()
     session.refresh(question)
     return question
 
@@ -159,7 +159,7 @@ def update_question(
             )
         set_tags(session, question, new_tags)
     session.add(question)
-    session.commit()
+    session.flush()
     session.refresh(question)
     return question
 
@@ -194,7 +194,7 @@ def publish_question(session: Session, question: Question, *, actor: User, now: 
     session.add(question)
     webhooks.enqueue(session, "question.published", f"question.published:{question.id}",
                      webhooks.question_data(question), now=now)
-    session.commit()
+    session.flush()
 
 
 def close_early(
@@ -218,7 +218,7 @@ def close_early(
             note=note.strip(),
         )
     )
-    session.commit()
+    session.flush()
 
 
 def reopen(
@@ -243,7 +243,7 @@ def reopen(
             note=note.strip(),
         )
     )
-    session.commit()
+    session.flush()
 
 
 def reopenable(question: Question, now: datetime) -> bool:

@@ -190,7 +190,7 @@ def post_clarification(
 
 def _save(session: Session, comment: Comment) -> Comment:
     session.add(comment)
-    session.commit()
+    session.flush()
     session.refresh(comment)
     return comment
 

@@ -88,7 +88,7 @@ def submit_forecast(
         created_at=now,
     )
     session.add(forecast)
-    session.commit()
+    session.flush()
     session.refresh(forecast)
     return forecast
 

@@ -123,6 +123,7 @@ def record(session: Session, due: Due, verdict: Verdict, *, now: datetime) -> st
     proposal = proposals.propose(session, question, outcome=outcome, facts=facts,  # type: ignore[arg-type]
                                  actor=actors.scheduler(session, now=now),
                                  auto_apply=due.auto_apply, now=now)
+    session.commit()
     return "proposed" if proposal is not None else "checked"
 
 
@@ -174,7 +175,7 @@ def poll_due(
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
         for batch in _batches(session, now, batch_size):
-            session.rollback()  # end the read before the slow fetches
+            session.commit()  # end the read (and the caller's work so far) before the fetches
             for due in batch:
                 while len(in_flight) >= 4 * workers:
                     collect()

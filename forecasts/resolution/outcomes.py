@@ -56,7 +56,7 @@ def resolve(
     # the scores of exactly these questions change, in this same transaction
     score_store.rescore_resolved(session)
     _queue_resolved(session, question, event, now)
-    session.commit()
+    session.flush()
     session.refresh(event)
     return event
 

@@ -66,7 +66,6 @@ def propose(
     None (and changes nothing) when the question already has a proposal or an outcome.
     """
     if question.outcome is not None:
-        session.rollback()
         return None
     note = summary(outcome, facts)
     proposal = Proposal(question_id=question.id, outcome=outcome,  # type: ignore[arg-type]
@@ -83,13 +82,13 @@ def propose(
         proposal.status, proposal.decided_at = ProposalStatus.applied, now
         proposal.decided_by_id = actor.id
         outcomes.resolve(session, question, outcome=outcome, actor=actor,
-                           note=f"Applied automatically. {note}", now=now)  # commits
+                           note=f"Applied automatically. {note}", now=now)
     else:
         webhooks.enqueue(
             session, "proposal.waiting", f"proposal.waiting:{question.id}:{now.isoformat()}",
             {**webhooks.question_data(question), "outcome": outcome.value, "evidence": note},
             now=now)
-        session.commit()
+        session.flush()
     return proposal
 
 
@@ -158,7 +157,7 @@ def confirm(session: Session, proposal: Proposal, *, actor: User, now: datetime)
     session.add(proposal)
     note = "Confirmed the automatic proposal. " + summary(proposal.outcome, proposal.evidence)
     outcomes.resolve(session, question, outcome=proposal.outcome, actor=actor, note=note,
-                       now=now)  # commits the proposal's status with the resolution
+                       now=now)  # the proposal's status goes with the resolution
     session.refresh(proposal)
     return proposal
 
@@ -187,7 +186,7 @@ def dismiss(
         action=Action.dismiss, to_outcome=proposal.outcome,
         note=f"Dismissed the automatic proposal: {note.strip()}",
     ))
-    session.commit()
+    session.flush()
     session.refresh(proposal)
     return proposal
 

@@ -129,7 +129,7 @@ def set_source(
     source.next_check_at, source.failures, source.last_error = now, 0, ""
     session.add(source)
     proposals.forget_dismissed(session, question.id)  # type: ignore[arg-type]
-    session.commit()
+    session.flush()
     session.refresh(source)
     return source
 
@@ -140,7 +140,7 @@ def remove_source(session: Session, question: Question, *, actor: User) -> None:
     source = source_of(session, question.id)  # type: ignore[arg-type]
     if source is not None:
         session.delete(source)
-        session.commit()
+        session.flush()
 
 
 def source_of(session: Session, question_id: int) -> ResolutionSource | None:

@@ -1,7 +1,8 @@
 """The catalogue of scheduled jobs: what each runs, when, and how it is described.
 
 Each job is a module-level function that takes a Context (engine, clock, mailer, fetcher),
-opens its own session, calls the domain and returns counts of what it did. When a job runs is
+runs the domain in one unit of work (``forecasts.db.unit_of_work``: committed if it returns,
+rolled back if it raises) and returns counts of what it did. When a job runs is
 plain data (Every, At), so the web app can list the jobs without loading APScheduler; the
 scheduler process (``jobs/``) turns each schedule into a trigger.
 """
@@ -12,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from forecasts.clock import Clock
+from forecasts.db import unit_of_work
 from forecasts.notifications import reminders, resolution_emails, webhooks
 from forecasts.notifications.links import Links
 from forecasts.notifications.mail import Mailer
@@ -43,60 +44,60 @@ class Context:
 
 def close_questions(ctx: Context) -> dict[str, int]:
     """Record the close of questions whose close date has passed."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return {"closed": closing.close_due(session, now=ctx.clock.now())}
 
 
 def poll_sources(ctx: Context) -> dict[str, int]:
     """Poll the resolution sources that are due and propose resolutions."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return source_checks.poll_due(session, now=ctx.clock.now(), clock=ctx.clock.now,
                                       fetcher=ctx.fetcher, workers=ctx.poll_workers)
 
 
 def send_managers_digest(ctx: Context) -> dict[str, int]:
     """Email managers the overdue questions, pending proposals and failing sources."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return overdue.send_managers_digest(session, ctx.mailer, now=ctx.clock.now(),
                                             links=ctx.links)
 
 
 def send_reminders(ctx: Context) -> dict[str, int]:
     """Email forecasters the open questions where their forecast has gone stale."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return reminders.send_reminders(session, ctx.mailer, now=ctx.clock.now(),
                                         links=ctx.links)
 
 
 def send_clarifications(ctx: Context) -> dict[str, int]:
     """Email each new clarification to everyone who had forecast on its question."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return discussion.send_clarifications(session, ctx.mailer, now=ctx.clock.now(),
                                               links=ctx.links)
 
 
 def send_resolution_emails(ctx: Context) -> dict[str, int]:
     """Email each new resolution or correction, with their score, to its forecasters."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return resolution_emails.send_resolution_emails(session, ctx.mailer,
                                                         now=ctx.clock.now(), links=ctx.links)
 
 
 def snapshot_scores(ctx: Context) -> dict[str, int]:
     """Store today's scores per forecaster and team (once per day)."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return {"rows": snapshots.take_snapshot(session, now=ctx.clock.now())}
 
 
 def deliver_webhooks(ctx: Context) -> dict[str, int]:
     """Send the webhook deliveries that are due (first attempts and retries)."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return webhooks.deliver_due(session, now=ctx.clock.now(), allowed=ctx.fetcher.allowed)
 
 
 def queue_webhook_digest(ctx: Context) -> dict[str, int]:
     """Queue the weekly digest for the webhooks that take it (sent by deliver-webhooks)."""
-    with Session(ctx.engine) as session:
+    with unit_of_work(ctx.engine) as session:
         return webhooks.queue_weekly_digest(session, now=ctx.clock.now())
 
 

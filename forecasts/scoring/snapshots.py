@@ -44,7 +44,7 @@ def scores_now(session: Session) -> list[tuple[str, int, int, float, float | Non
 
 
 def take_snapshot(session: Session, *, now: datetime) -> int:
-    """Store today's scores in one transaction; 0 if today's snapshot exists already."""
+    """Store today's scores (flushed; the job commits); 0 if today's snapshot exists already."""
     day = now.date()
     if session.exec(select(ScoreSnapshot.id).where(ScoreSnapshot.day == day)).first():
         return 0
@@ -53,7 +53,7 @@ def take_snapshot(session: Session, *, now: datetime) -> int:
             for kind, subject, n, brier, relative in scores_now(session)]
     session.add_all(rows)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # a concurrent run took it first
         session.rollback()
         return 0

@@ -34,6 +34,7 @@ def test_the_job_emails_each_clarification_once_to_each_forecaster(engine, sessi
     discussion.post_clarification(session, question, author=manager, now=clock.now(),
                                   body="Only strikes called by the union count.\n"
                                        "Source: https://example.org/union")
+    session.commit()  # the requests above end before the scheduler's run
     ctx = Context(engine=engine, clock=clock, mailer=_smtp(controller))
     job = JOBS_BY_ID["clarification-emails"]
 
@@ -54,6 +55,7 @@ def test_a_failed_send_is_retried_by_the_next_run(engine, session, manager, fore
                                 now=T0 + timedelta(days=1))
     discussion.post_clarification(session, question, author=manager, body="Times are UTC.",
                                   now=clock.now())
+    session.commit()  # the requests above end before the scheduler's runs
 
     class Down:
         def send(self, email: mail.Email) -> None:

@@ -119,6 +119,7 @@ def _seed(session, manager, httpserver) -> None:  # type: ignore[no-untyped-def]
     sources.set_source(session, open_question, SourceInput(
         kind="http_json", url=httpserver.url_for("/s"), pointer="/status", comparison="==",
         value="ended"), actor=manager, now=now, allowed=LOCAL)
+    session.commit()  # the managers' requests end before the schedulers start
 
 
 def test_two_scheduler_processes_run_each_job_once(session, engine, manager, httpserver,

@@ -24,7 +24,9 @@ def _smtp(controller) -> mail.Mailer:  # type: ignore[no-untyped-def]
         "MAIL_PORT": str(controller.port), "MAIL_FROM": "desk@forecasts.test"}))
 
 
-def _job(engine, clock, mailer) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _job(session, engine, clock, mailer) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The job's run, after the test's own requests (through ``session``) have committed."""
+    session.commit()
     ctx = Context(engine=engine, clock=clock, mailer=mailer,
                   public_url="https://forecasts.example.org")
     return JOBS_BY_ID["resolution-emails"].run(ctx)
@@ -51,8 +53,9 @@ def test_a_forecaster_is_emailed_the_resolution_with_their_score_once(
                        now=clock.now())
     assert inbox.messages == []  # the request that resolved it sent nothing
 
-    assert _job(engine, clock, _smtp(controller)) == {"sent": 2, "already_sent": 0, "failed": 0}
-    assert _job(engine, clock, _smtp(controller)) == {"sent": 0, "already_sent": 0, "failed": 0}
+    smtp = _smtp(controller)
+    assert _job(session, engine, clock, smtp) == {"sent": 2, "already_sent": 0, "failed": 0}
+    assert _job(session, engine, clock, smtp) == {"sent": 0, "already_sent": 0, "failed": 0}
     (message,) = inbox.to("finn@example.org")
     assert message["Subject"] == f"Resolved YES: {forecast_question.title}"
     body = body_of(message)
@@ -71,12 +74,12 @@ def test_a_correction_is_emailed_with_the_new_score_and_the_note(
     controller, inbox = smtp_server
     resolution.resolve(session, forecast_question, outcome="yes", actor=manager,
                        now=clock.now())
-    _job(engine, clock, _smtp(controller))
+    _job(session, engine, clock, _smtp(controller))
     clock.set(clock.now() + timedelta(hours=3))
     resolution.resolve(session, forecast_question, outcome="no", actor=manager,
                        note="The strike was called off on the eve.", now=clock.now())
 
-    assert _job(engine, clock, _smtp(controller))["sent"] == 1
+    assert _job(session, engine, clock, _smtp(controller))["sent"] == 1
     _, second = inbox.to("finn@example.org")
     assert second["Subject"] == f"Corrected to NO: {forecast_question.title}"
     body = body_of(second)
@@ -89,7 +92,7 @@ def test_an_annulment_says_it_is_not_scored(engine, session, manager, forecaster
     controller, inbox = smtp_server
     resolution.resolve(session, forecast_question, outcome="annulled", actor=manager,
                        now=clock.now())
-    _job(engine, clock, _smtp(controller))
+    _job(session, engine, clock, _smtp(controller))
     body = body_of(inbox.to("finn@example.org")[0])
     assert "annulled" in body and "not scored" in body and "Brier score is" not in body
 
@@ -107,7 +110,7 @@ def test_switched_off_on_the_profile_page_no_resolution_email_is_sent(
     resolution.resolve(session, forecast_question, outcome="no", actor=manager,
                        now=clock.now())
 
-    assert _job(engine, clock, _smtp(controller))["sent"] == 0
+    assert _job(session, engine, clock, _smtp(controller))["sent"] == 0
     assert inbox.messages == []
 
 
@@ -118,7 +121,7 @@ def test_the_email_is_written_in_the_recipients_time_zone(
                            time_zone="Asia/Kolkata")
     resolution.resolve(session, forecast_question, outcome="yes", actor=manager,
                        now=clock.now())
-    _job(engine, clock, _smtp(controller))
+    _job(session, engine, clock, _smtp(controller))
     body = body_of(inbox.to("finn@example.org")[0])
     local = clock.now() + timedelta(hours=5, minutes=30)
     assert f"was resolved YES on {local:%Y-%m-%d %H:%M} +05:30." in body
@@ -134,6 +137,7 @@ def test_a_run_that_dies_mid_batch_is_finished_by_the_next_without_repeats(
         forecasting.submit_forecast(session, question, forecaster=person, probability=0.6,
                                     now=T0 + timedelta(days=1))
     resolution.resolve(session, question, outcome="yes", actor=manager, now=clock.now())
+    session.commit()  # the manager's request ends before the scheduler's runs
 
     class Killed(BaseException):
         """Stands for the process dying (SIGKILL) in the middle of the batch."""
@@ -155,7 +159,7 @@ def test_a_run_that_dies_mid_batch_is_finished_by_the_next_without_repeats(
     assert [m["To"] for m in inbox.messages] == ["ana@example.org"]
 
     # ben's claim was written before the crash: at most one email each, never two
-    assert _job(engine, clock, _smtp(controller))["sent"] == 1
+    assert _job(session, engine, clock, _smtp(controller))["sent"] == 1
     assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "cai@example.org"]
 
 
@@ -169,8 +173,8 @@ def test_a_failed_send_is_retried_by_the_next_run(engine, session, manager, fore
         def send(self, email: mail.Email) -> None:
             raise ConnectionRefusedError("no SMTP server")
 
-    assert _job(engine, clock, Down())["failed"] == 1
-    assert _job(engine, clock, _smtp(controller))["sent"] == 1
+    assert _job(session, engine, clock, Down())["failed"] == 1
+    assert _job(session, engine, clock, _smtp(controller))["sent"] == 1
     assert [m["To"] for m in inbox.messages] == ["finn@example.org"]
 
 

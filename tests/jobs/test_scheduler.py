@@ -206,6 +206,7 @@ def test_a_first_start_on_sunday_night_sends_the_digest_and_reminders_only_at_th
     open_question = make_question(session, manager)
     forecasting.submit_forecast(session, open_question, forecaster=forecaster, probability=0.3,
                                 now=T0 + timedelta(days=1))  # stale by the Sunday
+    session.commit()  # the requests above end before the scheduler starts
     ctx.mailer = smtp_mailer
     clocked.set(SUNDAY_NIGHT)
     finished: queue.Queue[str] = queue.Queue()

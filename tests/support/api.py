@@ -18,6 +18,7 @@ class ApiClient:
     def __init__(self, app: Flask, session: Session, user: User, *, can_write: bool = True,
                  name: str = "script") -> None:
         issued = tokens.create_token(session, user, name=name, can_write=can_write, now=T0)
+        session.commit()  # issued by its own request, before any call
         self.client, self.secret, self.token = app.test_client(), issued.secret, issued.token
 
     def call(self, method: str, path: str, **kwargs: Any):  # type: ignore[no-untyped-def]

@@ -65,10 +65,12 @@ def question_input(**changes: object) -> QuestionCreate:
 def make_question(
     session: Session, author: User, *, published: bool = True, **changes: object
 ):  # type: ignore[no-untyped-def]
+    """A question (published unless ``published=False``), committed as its request would be."""
     question = questions.create_question(session, question_input(**changes), author=author,
                                          now=T0)
     if published:
         questions.publish_question(session, question, actor=author, now=T0)
+    session.commit()
     return question
 
 
@@ -87,8 +89,10 @@ def make_briefing(session: Session, importer: User, text: str = BRIEFING_TEXT, *
     """A briefing imported by ``importer``, with its pending drafts."""
     from forecasts import briefings
 
-    return briefings.import_briefing(session, text, published=T0.date(),
-                                     publication=publication, importer=importer, now=T0)
+    briefing = briefings.import_briefing(session, text, published=T0.date(),
+                                         publication=publication, importer=importer, now=T0)
+    session.commit()
+    return briefing
 
 
 def make_proposal(session: Session, question, manager: User, *,  # type: ignore[no-untyped-def]
@@ -97,6 +101,8 @@ def make_proposal(session: Session, question, manager: User, *,  # type: ignore[
     from forecasts.models import Outcome
     from forecasts.resolution import proposals
 
-    return proposals.propose(session, question, outcome=Outcome.yes,
-                             facts=facts or {"reason": "The feed reported the event."},
-                             actor=manager, auto_apply=False, now=T0 + timedelta(days=2))
+    proposal = proposals.propose(session, question, outcome=Outcome.yes,
+                                 facts=facts or {"reason": "The feed reported the event."},
+                                 actor=manager, auto_apply=False, now=T0 + timedelta(days=2))
+    session.commit()
+    return proposal

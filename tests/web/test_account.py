@@ -12,6 +12,7 @@ from forecasts.accounts import profile, tokens
 from tests.conftest import csrf_token
 from tests.jobs.conftest import smtp_server  # noqa: F401  (a real SMTP server on loopback)
 from tests.support.builders import PASSWORD
+from tests.support.unit_of_work import app_for_tests
 from web import create_app
 
 # Checks account forms, reset links and sessions: the same on every engine, so SQLite alone.
@@ -90,11 +91,11 @@ def test_an_admins_temporary_password_must_be_replaced(app, sign_in, session, ad
 
 
 @pytest.fixture
-def mailing_app(settings, clock, smtp_server):  # type: ignore[no-untyped-def]  # noqa: F811
+def mailing_app(settings, clock, session, smtp_server):  # type: ignore[no-untyped-def]  # noqa: F811
     controller, inbox = smtp_server
-    app = create_app(settings.with_overrides(
+    app = app_for_tests(settings.with_overrides(
         mail_backend="smtp", mail_server=controller.hostname, mail_port=controller.port,
-        mail_from="desk@forecasts.test", public_url="https://forecasts.example"), clock=clock)
+        mail_from="desk@forecasts.test", public_url="https://forecasts.example"), clock, session)
     yield app, inbox
     app.extensions["engine"].dispose()
 

@@ -45,6 +45,7 @@ def history(session, manager, forecaster):  # type: ignore[no-untyped-def]
                        now=grain.closes_at + timedelta(days=2))
     resolution.resolve(session, grain, outcome="no", actor=manager, note="Misread the notice",
                        now=grain.closes_at + timedelta(days=3))
+    session.commit()  # the requests above end: scores are read on their own connection
     return ferry
 
 

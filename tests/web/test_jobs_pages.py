@@ -121,6 +121,7 @@ def test_the_jobs_page_names_sources_that_keep_failing(sign_in, session, manager
     source = sources.set_source(session, question, sources.SourceInput(
         kind="feed", url=httpserver.url_for("/down"), pattern="strike"), actor=manager,
         now=clock.now(), allowed=LOCAL)
+    session.commit()  # the manager's request ends before the scheduler's polls
     for _ in range(sources.ALERT_AFTER_FAILURES):
         assert tasks.poll_sources(ctx) == {"failed": 1}
         session.refresh(source)

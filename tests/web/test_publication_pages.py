@@ -46,9 +46,11 @@ def test_a_multi_source_newsletter_credits_one_publication_everywhere(
     assert [u.display_name for u in stated_by] == ["Eastern Flank Risk Monitor (stated)"]
     questions = [q for b in (first, second)
                  for q in briefings.published_questions(session, b).values()]
-    # The cited source is each question's source, its date kept apart from its name.
-    assert {(q.source_name, q.source_date.isoformat()) for q in questions} == {
+    # The cited source is what each question draws from, its date kept apart from its name;
+    # the quote itself is the publication's.
+    assert {(q.cited_source, q.source_date.isoformat()) for q in questions} == {
         ("Reuters", "2026-11-27"), ("Financial Times", "2026-11-26")}
+    assert {q.source_name for q in questions} == {"Eastern Flank Risk Monitor"}
     for question in questions:
         forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.4,
                                     now=clock.now())

@@ -157,15 +157,15 @@ def test_edits_after_forecasts_show_in_the_question_history(sign_in, session, ma
     question = make_question(session, manager)
     forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.5,
                                 now=T0 + timedelta(days=1))
+    title, criteria = question.title, question.resolution_criteria  # before the edit
     boss = sign_in(manager)
     edited = {**QUESTION_FORM, "opens_at": "2026-01-05T09:00"}
     assert boss.post(f"/questions/{question.id}/edit", edited).status_code == 302
     page = sign_in(forecaster).get(f"/questions/{question.id}").get_data(as_text=True)
     rows = table_rows(page, "table.revisions")
     changed = {row[2]: (row[3], row[4]) for row in rows}
-    assert changed["title"] == (question.title, QUESTION_FORM["title"])
-    assert changed["resolution criteria"] == (
-        question.resolution_criteria, QUESTION_FORM["resolution_criteria"])
+    assert changed["title"] == (title, QUESTION_FORM["title"])
+    assert changed["resolution criteria"] == (criteria, QUESTION_FORM["resolution_criteria"])
 
 
 def test_list_filters_by_tag_and_marks_questions(sign_in, session, manager, forecaster):

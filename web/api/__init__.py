@@ -35,21 +35,20 @@ def me() -> Me:
               token_can_write=token.can_write)
 
 
+# A problem answers 4xx, so web/database.py rolls the request's transaction back: a refused
+# change leaves nothing half-written.
 @bp.errorhandler(Problem)
 def _problem(error: Problem) -> Response:
-    get_session().rollback()
     return problem_response(error.status, error.detail, error.errors, error.headers)
 
 
 @bp.errorhandler(DomainError)
 def _domain(error: DomainError) -> Response:
-    get_session().rollback()  # a refused change leaves nothing half-written
     return from_domain(error)
 
 
 @bp.errorhandler(ValidationError)
 def _validation(error: ValidationError) -> Response:
-    get_session().rollback()
     problem = from_validation(error)
     return problem_response(problem.status, problem.detail, problem.errors)
 

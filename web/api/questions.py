@@ -49,7 +49,7 @@ def question_out(question: Question, row: QuestionRow | None = None) -> Question
         id=question.id, tags=tags, status=questions.status(question, now()),  # type: ignore[arg-type]
         published_at=question.published_at, closed_at=question.closed_at,
         outcome=question.outcome, resolved_at=question.resolved_at,
-        forecasters=counted, my_last_forecast_at=last,
+        forecasters=counted, my_last_forecast_at=last, cited_source=question.cited_source,
     )
 
 

@@ -148,6 +148,9 @@ class QuestionOut(BaseModel):
     source_name: str
     source_url: str
     source_quote: str
+    cited_source: str | None = Field(
+        default=None, description="For a question from a briefing: the source its quote draws "
+        "from ('Source:' line); the quote is source_name's own words")
     tags: list[str]
     status: Status
     published_at: datetime | None

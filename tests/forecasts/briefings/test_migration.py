@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, inspect, make_url, text
 from sqlmodel import Session, select
 
 from forecasts import schema
@@ -113,8 +113,11 @@ def test_existing_rows_are_credited_to_the_briefings_publication(blank_url):
         assert tuple(stated) == ("Eastern Flank Risk Monitor (stated)", 0.325)
         draft = db.execute(text("SELECT source, source_date FROM briefing_draft")).one()
         assert draft[0] == "Reuters" and str(draft[1]) == "2026-11-27"
-        question = db.execute(text("SELECT source_name, source_date FROM question")).one()
-        assert question[0] == "Reuters" and str(question[1]) == "2026-11-27"
+        question = db.execute(text(
+            "SELECT source_name, cited_source, source_date FROM question")).one()
+        # The quote is the newsletter's: it speaks; Reuters is only what it drew from.
+        assert tuple(question[:2]) == ("Eastern Flank Risk Monitor", "Reuters")
+        assert str(question[2]) == "2026-11-27"
         author = db.execute(text(
             "SELECT a.name FROM briefing b JOIN publication_author a ON a.id = b.author_id"
         )).scalar_one()
@@ -132,3 +135,33 @@ def test_existing_rows_are_credited_to_the_briefings_publication(blank_url):
         assert db.execute(text("SELECT publication FROM briefing_draft")).scalar_one() == \
             "Eastern Flank Risk Monitor"
     engine.dispose()
+
+
+NUMERIC_TERMS = {  # a draft's term as an older import stored it -> its words after the migration
+    "likely (60–70 %)": "likely", "probably (60%)": "probably", "60%": None, "1 in 5": None,
+    "1 in 5 chance": None, "one in four": None, "odds of 3 to 1 against": None,
+    "30% chance": None, "3-to-1 odds": None, "unlikely": "unlikely",
+}
+
+
+def test_numeric_terms_lose_their_numbers(blank_url):
+    schema.upgrade(blank_url, BEFORE)
+    _old_rows(blank_url)
+    schema.upgrade(blank_url, "b3d8f1a6c2e4")  # the revision before the one under test
+    engine = make_engine(Settings(database_url=blank_url))
+    columns = [c["name"] for c in inspect(engine).get_columns("briefing_draft")
+               if c["name"] != "id"]
+    listed = ", ".join(columns)
+    with engine.begin() as db:
+        for offset, term in enumerate(NUMERIC_TERMS, start=2):
+            db.execute(text(f"INSERT INTO briefing_draft (id, {listed}) SELECT :id, {listed} "
+                            "FROM briefing_draft WHERE id = 1"), {"id": offset})
+            db.execute(text("UPDATE briefing_draft SET term = :term WHERE id = :id"),
+                       {"term": term, "id": offset})
+    engine.dispose()
+    schema.upgrade(blank_url)
+    engine = make_engine(Settings(database_url=blank_url))
+    with engine.connect() as db:
+        terms = dict(db.execute(text("SELECT id, term FROM briefing_draft WHERE id > 1")).all())
+    engine.dispose()
+    assert [terms[i] for i in range(2, 2 + len(NUMERIC_TERMS))] == list(NUMERIC_TERMS.values())

@@ -63,8 +63,11 @@ def test_an_undated_horizon_is_flagged_and_kept_in_the_criteria(sentence, phrase
 def test_a_deadline_event_that_names_its_month_is_dated():
     draft = only("Buenos Aires is likely to lift most currency controls before the October "
                  "elections.")
-    assert draft.closes_at == date(2027, 10, 1) and not draft.date_needed
+    # The elections may fall on any day of October: the question runs to its end, and the
+    # criteria keep the phrase so the manager can move it to the day once it is known.
+    assert draft.closes_at == date(2027, 11, 1) and not draft.date_needed
     assert has_one_deadline(draft.title), draft.title
+    assert "before the October elections" in draft.resolution_criteria
 
 
 def test_a_pronoun_in_a_condition_stands_for_the_judgments_subject():

@@ -116,7 +116,11 @@ def test_publishing_opens_questions_with_the_publications_stated_forecast(sessio
     assert status(question, clock.now()) is Status.open
     # It opens when published, not at 00:00 on the briefing's date, before anyone could see it.
     assert (question.opens_at, question.briefing_id) == (clock.now(), briefing.id)
-    assert question.source_quote == strike.quote and question.source_name == "Coastal Monitor"
+    # The quote is the newsletter's own sentence: the publication speaks, the Source: line is
+    # only what the passage draws from.
+    assert question.source_quote == strike.quote
+    assert (question.source_name, question.cited_source) == ("Harbour Desk Weekly",
+                                                              "Coastal Monitor")
     stated = session.exec(select(Forecast).where(Forecast.question_id == question.id)).one()
     # Held from the opening for scoring; the briefing's date stays with what was said.
     assert (stated.probability, stated.created_at) == (0.325, clock.now())
@@ -146,6 +150,7 @@ def test_a_conditional_draft_needs_its_condition_accepted(session, manager, cloc
     dredging = by_title(rows, "If the port authority approves")
     condition = by_title(rows, "Will the port authority approve the budget")
     accept(session, manager, dredging)
+    session.commit()  # the accepting request ends; the refused publish below rolls back its own
     with pytest.raises(Conflict, match="accept that condition draft too"):
         briefings.publish_accepted(session, briefing, actor=manager, now=clock.now())
     session.rollback()

@@ -50,9 +50,17 @@ def hook(session, manager, httpserver, *, events=("question.resolved",), style="
                              style=style, secret=SECRET, actor=manager, now=manager.created_at)
 
 
-def deliveries(engine) -> list[WebhookDelivery]:  # type: ignore[no-untyped-def]
-    with Session(engine) as session:
-        return list(session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)))  # type: ignore[arg-type]
+def deliver(session, ctx) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The delivery job's run, after the test's own requests (through ``session``) committed."""
+    session.commit()
+    return deliver_webhooks(ctx)
+
+
+def deliveries(session) -> list[WebhookDelivery]:  # type: ignore[no-untyped-def]
+    """What is stored, read afresh once the test's own requests (through ``session``) commit."""
+    session.commit()
+    with Session(session.get_bind()) as fresh:
+        return list(fresh.exec(select(WebhookDelivery).order_by(WebhookDelivery.id)))  # type: ignore[arg-type]
 
 
 def test_a_resolution_is_sent_by_the_job_signed_and_verified_by_the_receiver(
@@ -65,12 +73,12 @@ def test_a_resolution_is_sent_by_the_job_signed_and_verified_by_the_receiver(
     outcomes.resolve(session, question, outcome="yes", actor=manager, now=clock.now())
 
     assert httpserver.log == []  # queued with the resolution, not sent in the request
-    assert deliver_webhooks(ctx) == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert deliver(session, ctx) == {"delivered": 1, "retrying": 0, "failed": 0}
     assert [(r["event"], r["data"]["title"], r["data"]["outcome"]) for r in received] == [
         ("question.resolved", "Will the ferry strike end by May?", "yes")]
-    [sent] = deliveries(engine)
+    [sent] = deliveries(session)
     assert (sent.delivered_at, sent.attempts, sent.last_status) == (clock.now(), 1, 204)
-    assert deliver_webhooks(ctx)["delivered"] == 0  # sent once
+    assert deliver(session, ctx)["delivered"] == 0  # sent once
 
 
 def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(
@@ -81,8 +89,8 @@ def test_a_wrong_secret_is_refused_by_the_receiver_and_retried(
     outcomes.resolve(session, make_question(session, manager), outcome="no", actor=manager,
                      now=clock.now())
 
-    assert deliver_webhooks(ctx) == {"delivered": 0, "retrying": 1, "failed": 0}
-    assert deliveries(engine)[0].last_status == 401
+    assert deliver(session, ctx) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert deliveries(session)[0].last_status == 401
 
 
 def test_a_500_is_retried_at_the_next_due_time_then_delivered(
@@ -94,16 +102,16 @@ def test_a_500_is_retried_at_the_next_due_time_then_delivered(
     outcomes.resolve(session, make_question(session, manager), outcome="yes", actor=manager,
                      now=clock.now())
 
-    assert deliver_webhooks(ctx) == {"delivered": 0, "retrying": 1, "failed": 0}
-    [waiting] = deliveries(engine)
+    assert deliver(session, ctx) == {"delivered": 0, "retrying": 1, "failed": 0}
+    [waiting] = deliveries(session)
     assert (waiting.last_status, waiting.last_error) == (500, "HTTP 500")
     assert waiting.next_attempt_at == clock.now() + timedelta(minutes=1)
     clock.advance(seconds=59)
-    assert deliver_webhooks(ctx) == {"delivered": 0, "retrying": 0, "failed": 0}  # not due
+    assert deliver(session, ctx) == {"delivered": 0, "retrying": 0, "failed": 0}  # not due
     clock.advance(seconds=1)
-    assert deliver_webhooks(ctx) == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert deliver(session, ctx) == {"delivered": 1, "retrying": 0, "failed": 0}
     assert len(httpserver.log) == 2 and len(received) == 1
-    assert deliveries(engine)[0].attempts == 2
+    assert deliveries(session)[0].attempts == 2
 
 
 def test_the_backoff_doubles_up_to_six_hours_and_gives_up_after_the_last_attempt(
@@ -115,10 +123,10 @@ def test_the_backoff_doubles_up_to_six_hours_and_gives_up_after_the_last_attempt
     outcomes.resolve(session, make_question(session, manager), outcome="yes", actor=manager,
                      now=clock.now())
     for _ in range(webhooks.MAX_ATTEMPTS - 1):
-        assert deliver_webhooks(ctx)["retrying"] == 1
-        clock.set(deliveries(engine)[0].next_attempt_at)  # type: ignore[arg-type]
-    assert deliver_webhooks(ctx)["failed"] == 1
-    assert deliver_webhooks(ctx) == {"delivered": 0, "retrying": 0, "failed": 0}
+        assert deliver(session, ctx)["retrying"] == 1
+        clock.set(deliveries(session)[0].next_attempt_at)  # type: ignore[arg-type]
+    assert deliver(session, ctx)["failed"] == 1
+    assert deliver(session, ctx) == {"delivered": 0, "retrying": 0, "failed": 0}
     assert len(httpserver.log) == webhooks.MAX_ATTEMPTS
 
 
@@ -129,7 +137,7 @@ def test_an_event_is_queued_once_per_webhook(session, engine, manager, clock, ht
     assert webhooks.enqueue(session, "question.resolved", "k:1", data, now=clock.now()) == 2
     session.commit()
     assert webhooks.enqueue(session, "question.resolved", "k:1", data, now=clock.now()) == 0
-    assert len(deliveries(engine)) == 2
+    assert len(deliveries(session)) == 2
     session.add(WebhookDelivery(webhook_id=first.id, event="question.resolved",  # type: ignore[arg-type]
                                 event_key="k:1", payload="{}", created_at=clock.now()))
     with pytest.raises(IntegrityError):  # the database holds the rule too
@@ -144,7 +152,8 @@ def test_each_event_is_queued_in_its_own_transaction_and_a_correction_is_a_new_e
     outcomes.resolve(session, question, outcome="yes", actor=manager, now=clock.now())
     outcomes.resolve(session, question, outcome="no", note="Misread the notice.", actor=manager,
                      now=clock.now())
-    events = [(d.event, json.loads(d.payload)["data"].get("corrected")) for d in deliveries(engine)]
+    events = [(d.event, json.loads(d.payload)["data"].get("corrected"))
+              for d in deliveries(session)]
     assert events == [("question.published", None), ("question.resolved", False),
                       ("question.resolved", True)]
 
@@ -163,7 +172,7 @@ def test_slack_and_teams_get_their_incoming_webhook_format(
                      outcome="yes", actor=manager, now=clock.now())
 
     # a body that differs finds no handler, and pytest-httpserver answers 500
-    assert deliver_webhooks(ctx)["delivered"] == 1
+    assert deliver(session, ctx)["delivered"] == 1
 
 
 def test_an_internal_address_is_refused_unless_allowed(engine, session, manager, clock,
@@ -173,7 +182,7 @@ def test_an_internal_address_is_refused_unless_allowed(engine, session, manager,
                      now=clock.now())
     counts = webhooks.deliver_due(session, now=clock.now())  # no SOURCE_ALLOWED_NETWORKS
     assert counts["retrying"] == 1 and httpserver.log == []
-    assert "not a public address" in deliveries(engine)[0].last_error
+    assert "not a public address" in deliveries(session)[0].last_error
 
 
 def test_only_managers_register_and_only_http_urls_with_known_events(session, manager,
@@ -200,7 +209,7 @@ def test_the_weekly_digest_counts_the_past_week_and_is_queued_once_per_week(
 
     assert webhooks.queue_weekly_digest(session, now=clock.now()) == {"queued": 1}
     assert webhooks.queue_weekly_digest(session, now=clock.now()) == {"queued": 0}
-    [digest] = deliveries(engine)
+    [digest] = deliveries(session)
     data = json.loads(digest.payload)["data"]
     assert (data["published"], data["resolved"], data["proposals_waiting"]) == (1, 1, 0)
     assert webhooks.summary("digest.weekly", data)== (
@@ -219,5 +228,5 @@ def test_a_conditional_annulled_by_its_condition_is_a_resolved_event_too(
     outcomes.resolve(session, condition, outcome="no", actor=manager, now=clock.now())
 
     sent = sorted((json.loads(d.payload)["data"]["title"], json.loads(d.payload)["data"]["outcome"])
-                  for d in deliveries(engine))
+                  for d in deliveries(session))
     assert sent == [("Will dredging start?", "annulled"), ("Will the budget pass?", "no")]

@@ -312,6 +312,7 @@ def test_two_check_runs_at_the_same_instant_propose_once(engine, session, manage
     httpserver.expect_request("/strike").respond_with_json({"data": {"status": "ended"}})
     sources.set_source(session, question, json_source(httpserver.url_for("/strike")),
                        actor=manager, now=clock.now(), allowed=LOCAL)
+    session.commit()  # the manager's request ends before the scheduler's runs start
     start = Barrier(2)
 
     def run(_: int) -> dict[str, int]:

@@ -28,6 +28,7 @@ def scored(session, manager, forecaster):
     _forecast(session, question, other, 0.2, 10)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))
+    session.commit()  # the resolving request ends; scores are read on their own connection
     return question, forecaster, other
 
 
@@ -54,6 +55,7 @@ def test_a_question_closed_early_is_scored_until_it_closed(session, manager, for
                           now=T0 + timedelta(days=5))
     resolution.resolve(session, question, outcome="yes", actor=manager,
                        now=T0 + timedelta(days=6))
+    session.commit()  # the resolving request ends
     [row] = ScoreCache().book(session).book().for_forecaster(forecaster.id).to_dict("records")
     assert row["brier"] == pytest.approx(0.49)  # (0.3 − 1)², held the whole 5 days
     assert row["coverage"] == pytest.approx(1.0)
@@ -66,6 +68,7 @@ def test_annulled_and_unresolved_questions_are_not_scored(session, manager, fore
     _forecast(session, open_one, forecaster, 0.3, 1)
     resolution.resolve(session, annulled, outcome="annulled", actor=manager,
                        now=T0 + timedelta(days=2))
+    session.commit()  # the resolving request ends
     book = ScoreCache().book(session).book()
     assert book.pairs.empty
     assert book_leaderboard(book).empty
@@ -83,6 +86,7 @@ def test_scores_are_recomputed_only_when_a_resolution_changes(session, manager, 
     assert cache.derived(session, "k", lambda book: built.append(book) or len(built)) == 1
     resolution.resolve(session, question, outcome="yes", actor=manager, note="Misread.",
                        now=question.closes_at + timedelta(days=2))
+    session.commit()  # the resolving request ends
     second = cache.book(session)
     assert second is not first and cache.computations == 2
     assert second.for_forecaster(a.id)["brier"].iloc[0] == pytest.approx(
@@ -108,6 +112,7 @@ def test_a_publication_is_scored_against_the_crowd_but_not_part_of_it(session, m
     _forecast(session, question, forecaster, 0.2, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))
+    session.commit()  # the resolving request ends
     rows = ScoreCache().book(session).book().for_question(question.id).set_index("forecaster_id")
     # the crowd is the forecaster alone (0.2), so the publication's 0.81 is 0.77 worse than it
     assert rows.loc[stated.id, "relative_brier"] == pytest.approx(0.81 - 0.04)
@@ -123,6 +128,7 @@ def test_a_question_only_a_publication_forecast_is_not_scored(session, manager):
     _forecast(session, question, stated, 0.9, 0)
     resolution.resolve(session, question, outcome="no", actor=manager,
                        now=question.closes_at + timedelta(days=1))
+    session.commit()  # the resolving request ends
     book = ScoreCache().book(session).book()
     assert book.pairs.empty and book.questions.empty
     assert book_leaderboard(book).empty
@@ -134,4 +140,5 @@ def test_a_crowd_forecast_only_at_the_very_end_scores_nothing(session, manager, 
     forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.4,
                                 now=end)
     resolution.resolve(session, question, outcome="no", actor=manager, now=end)
+    session.commit()  # the resolving request ends
     assert ScoreCache().book(session).book().pairs.empty

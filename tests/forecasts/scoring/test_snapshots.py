@@ -4,10 +4,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from threading import Barrier
 
-from sqlmodel import Session
-
 from forecasts import resolution
 from forecasts.accounts import people as accounts
+from forecasts.db import unit_of_work
 from forecasts.models import Outcome
 from forecasts.questions import forecasting
 from forecasts.scoring import snapshots
@@ -47,10 +46,11 @@ def test_two_snapshot_runs_at_the_same_instant_store_one(engine, session, manage
                                 now=T0 + timedelta(days=1))
     resolution.resolve(session, question, outcome=Outcome.no, actor=manager,
                        now=question.closes_at)
+    session.commit()  # the resolving request ends before the scheduler's runs
     start = Barrier(2)
 
     def run(_: int) -> int:
-        with Session(engine) as own:
+        with unit_of_work(engine) as own:  # each run is the job's own unit of work
             start.wait()
             return snapshots.take_snapshot(own, now=clock.now())
 

@@ -46,6 +46,7 @@ def two_resolved(session, manager, forecaster):
         _forecast(session, question, bo, 0.8, 0)
         resolution.resolve(session, question, outcome="no", actor=manager,
                            now=question.closes_at + DAY)
+        session.commit()  # the resolving request ends
         made.append(question)
     return made
 
@@ -72,6 +73,7 @@ def test_a_resolution_rewrites_exactly_that_questions_rows(session, manager, for
     untouched = _rows(session, first.id)
     resolution.resolve(session, second, outcome="yes", actor=manager, note="Misread the union.",
                        now=second.closes_at + 2 * DAY)
+    session.commit()  # the resolving request ends
     # the other question's rows are the very same rows (same ids): not rewritten
     pd.testing.assert_frame_equal(_rows(session, first.id), untouched)
     corrected = _rows(session, second.id)
@@ -80,6 +82,7 @@ def test_a_resolution_rewrites_exactly_that_questions_rows(session, manager, for
     assert finn["brier_active"] == pytest.approx(0.64)  # (0.2 − 1)²
     resolution.resolve(session, second, outcome="annulled", actor=manager, note="Void.",
                        now=second.closes_at + 3 * DAY)
+    session.commit()  # the resolving request ends
     assert _rows(session, second.id).empty
     pd.testing.assert_frame_equal(_rows(session, first.id), untouched)
 
@@ -96,8 +99,10 @@ def test_the_running_sums_follow_corrections_and_annulments(session, manager, fo
     first, second = two_resolved
     resolution.resolve(session, second, outcome="yes", actor=manager, note="Misread the union.",
                        now=second.closes_at + 2 * DAY)
+    session.commit()  # the resolving request ends
     resolution.resolve(session, first, outcome="annulled", actor=manager, note="Void.",
                        now=first.closes_at + 3 * DAY)
+    session.commit()  # the resolving request ends
     finn = StoredScores(0, session.get_bind()).leaderboard(with_crowd=False).set_index(
         "forecaster_id").loc[forecaster.id]
     assert (finn["questions"], finn["brier"]) == (1, pytest.approx(0.64))  # (0.2 − 1)² alone
@@ -117,6 +122,7 @@ def test_a_question_scored_alone_does_not_dilute_the_relative_mean(session, mana
     _forecast(session, shared, forecaster, 0.2, 0)
     _forecast(session, shared, bo, 0.8, 0)
     resolution.resolve(session, shared, outcome="no", actor=manager, now=shared.closes_at + DAY)
+    session.commit()  # the resolving request ends
     cache = ScoreCache()
 
     def finn() -> pd.Series:
@@ -128,6 +134,7 @@ def test_a_question_scored_alone_does_not_dilute_the_relative_mean(session, mana
     solo = make_question(session, manager, title="Will the port reopen?")
     _forecast(session, solo, forecaster, 0.3, 0)
     resolution.resolve(session, solo, outcome="no", actor=manager, now=solo.closes_at + DAY)
+    session.commit()  # the resolving request ends
     assert finn()["questions"] == 2
     assert finn()["brier"] == pytest.approx((0.04 + 0.09) / 2)
     assert finn()["relative_brier"] == pytest.approx(-0.210)  # not (−0.21 + 0) / 2 = −0.105
@@ -174,6 +181,7 @@ def test_stored_rows_equal_a_fresh_engine_computation_under_every_policy(
     for question, (yes, day) in zip(made, outcomes, strict=True):
         resolution.resolve(session, question, outcome="yes" if yes else "no", actor=manager,
                            now=T0 + day * DAY)
+        session.commit()  # the resolving request ends
     ids = [q.id for q in made]
     forecasts, questions = store.scoring_frames(session.connection(), ids)
     stored = store.read_rows(session.connection())
@@ -233,6 +241,7 @@ def test_a_question_the_engine_cannot_score_is_logged_and_left_out(session, mana
     session.commit()
     _forecast(session, broken, forecaster, 0.6, 1)
     resolution.resolve(session, broken, outcome="yes", actor=manager, now=T0 + 2 * DAY)
+    session.commit()  # the resolving request ends
     assert broken.outcome is Outcome.yes  # the resolution itself stands
     assert _rows(session, broken.id).empty
     assert f"Question {broken.id} cannot be scored" in caplog.text

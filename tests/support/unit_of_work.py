@@ -1,0 +1,42 @@
+"""Test apps whose requests follow the test's own unit of work.
+
+Domain functions flush and leave the commit to their caller (a request, a job, a command).
+What a test sets up through the domain, in its own session, stands for earlier requests, each
+of which would have committed: so that session is committed before the app sees the next
+request or command.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlmodel import Session
+
+from forecasts.clock import Clock
+from forecasts.config import Settings
+from web import create_app
+
+
+class UnitOfWorkClient(FlaskClient):
+    """A test client that first commits the test's own session."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.application.extensions["test_session"].commit()
+        return super().open(*args, **kwargs)
+
+
+class UnitOfWorkRunner(FlaskCliRunner):
+    """A CLI runner that first commits the test's own session."""
+
+    def invoke(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.app.extensions["test_session"].commit()
+        return super().invoke(*args, **kwargs)
+
+
+def app_for_tests(settings: Settings, clock: Clock, session: Session) -> Flask:
+    """The app for ``settings`` on ``clock``, committing ``session`` before each request."""
+    app = create_app(settings, clock=clock)
+    app.extensions["test_session"] = session
+    app.test_client_class = UnitOfWorkClient
+    app.test_cli_runner_class = UnitOfWorkRunner
+    return app
