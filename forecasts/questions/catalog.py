@@ -304,7 +304,7 @@ def all_tags(session: Session, *, drafts: bool = False) -> list[str]:
     """Tags used by at least one published question (or draft too, for managers' lists).
 
     One row per tag: EXISTS stops at a tag's first question, so a cold page's tag list does not
-    read every question's tags (it was the leaderboard's largest cost at 20M forecasts).
+    read every question's tags (the one step of a first leaderboard that grew with the book).
     """
     used = select(QuestionTag.tag_id).where(QuestionTag.tag_id == Tag.id)
     if not drafts:
