@@ -65,7 +65,8 @@ def recency_median_by_event(timeline: ForecastTimeline, pairs: np.ndarray,
     nth -= np.repeat(offset.astype(dtype), count)
     value_rank = rank.astype(dtype)[pairs & (radix - 1)]
     # by (event, value, time): one sort of packed keys
-    key: np.ndarray = np.repeat(np.arange(size, dtype=dtype) << (rank_bits + nth_bits), count)
+    events: np.ndarray = np.arange(size, dtype=dtype)
+    key: np.ndarray = np.repeat(events << (rank_bits + nth_bits), count)
     value_rank <<= nth_bits
     key |= value_rank
     key |= nth
