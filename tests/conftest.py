@@ -18,16 +18,15 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 import forecasts.models  # noqa: F401  (the one table registry: registers every table)
 from forecasts import schema
 from forecasts.clock import FixedClock
 from forecasts.config import Settings
-from forecasts.db import make_engine
 from forecasts.models import Role, User
-from tests.support import builders
+from tests.support import builders, databases
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
@@ -56,18 +55,25 @@ def postgres_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file, copied for each test (migrating per test is slow)."""
+    """A migrated SQLite file, copied for each live server and once for the in-process tests
+    (migrating each time is slow)."""
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     schema.upgrade(f"sqlite:///{path}")
     return path
 
 
-def _truncate(url: str) -> None:
-    engine = make_engine(Settings(database_url=url))
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+@pytest.fixture(scope="session")
+def sqlite_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The process's SQLite test database: one file, emptied before each test that takes it."""
+    path = tmp_path_factory.mktemp("sqlite") / "forecasts.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_shared_engines() -> Iterator[None]:
+    yield
+    databases.dispose_all()
 
 
 @pytest.hookimpl(tryfirst=True)  # before the fixture parametrizes both engines
@@ -85,15 +91,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             pytest.mark.parametrize("database_url", ["sqlite"], indirect=True))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser and live-server tests first (stable: each file keeps its own order).
+
+    They are the longest (up to 40 s each) and mostly wait on a server or a browser. xdist hands
+    out tests in collection order, so when they came in the middle, one could start last and
+    keep one worker busy while the other sat idle; first, the short tests fill in around them.
+    """
+    def slow(item: pytest.Item) -> bool:
+        return (item.get_closest_marker("browser") is not None
+                or "live_server" in getattr(item, "fixturenames", ()))
+
+    items.sort(key=lambda item: not slow(item))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest) -> str:
     """An empty, migrated database on each engine."""
-    if request.param == "sqlite":
-        path = tmp_path / "forecasts.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_server")
-    _truncate(url)
+    url = request.getfixturevalue("sqlite_database" if request.param == "sqlite"
+                                  else "postgres_server")
+    databases.empty(databases.shared_engine(url))
     return url
 
 
@@ -106,9 +123,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings)
+    """The database's shared engine (tests/support/databases.py): its compiled SQL is kept."""
+    engine = databases.shared_engine(settings.database_url)
     yield engine
-    engine.dispose()
+    engine.dispose()  # no connection outlives the test
 
 
 @pytest.fixture
@@ -124,10 +142,10 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock, session: Session) -> Iterator[Flask]:
-    app = app_for_tests(settings, clock, session)
+def app(settings: Settings, clock: FixedClock, engine: Engine,
+        session: Session) -> Iterator[Flask]:
+    app = app_for_tests(settings, clock, session, engine)
     yield app
-    app.extensions["engine"].dispose()
 
 
 @pytest.fixture
@@ -173,7 +191,9 @@ class SignedIn:
                                                "password": builders.PASSWORD,
                                                "csrf_token": token})
         assert response.status_code == 302, response.get_data(as_text=True)
-        self.token = csrf_token(client, "/questions")
+        # Signing in keeps the session's CSRF secret, so the sign-in form's token stays good
+        # (were it not, every post below would be refused with 400).
+        self.token = token
 
     def get(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
         return self.client.get(url, **kwargs)

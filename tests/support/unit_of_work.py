@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from forecasts.clock import Clock
 from forecasts.config import Settings
+from tests.support.templates import TEMPLATES
 from web import create_app
 
 
@@ -33,9 +35,18 @@ class UnitOfWorkRunner(FlaskCliRunner):
         return super().invoke(*args, **kwargs)
 
 
-def app_for_tests(settings: Settings, clock: Clock, session: Session) -> Flask:
-    """The app for ``settings`` on ``clock``, committing ``session`` before each request."""
+def app_for_tests(settings: Settings, clock: Clock, session: Session,
+                  engine: Engine | None = None) -> Flask:
+    """The app for ``settings`` on ``clock``, committing ``session`` before each request.
+
+    With ``engine`` (the test's shared engine for the same database, tests/support/databases.py)
+    the app uses it, so SQL compiled once is kept across tests. Templates compile once per process.
+    """
     app = create_app(settings, clock=clock)
+    if engine is not None:
+        app.extensions["engine"].dispose()  # built by the same make_engine; never connected
+        app.extensions["engine"] = engine
+    app.jinja_env.bytecode_cache = TEMPLATES
     app.extensions["test_session"] = session
     app.test_client_class = UnitOfWorkClient
     app.test_cli_runner_class = UnitOfWorkRunner

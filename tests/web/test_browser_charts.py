@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from forecasts import briefings, resolution
 from forecasts.config import Settings
-from forecasts.db import make_engine
+from forecasts.db import make_engine, unit_of_work
 from forecasts.models import Question, Tag, Team, User
 from forecasts.questions import forecasting
 from forecasts.scoring import snapshots
@@ -25,11 +25,11 @@ HARBOUR_DESK = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / 
 
 @contextmanager
 def live_session(server) -> Iterator[Session]:  # type: ignore[no-untyped-def]
-    """A session on the live server's own database; its engine is disposed afterwards, so no
-    PostgreSQL connection is left for the garbage collector."""
+    """A unit of work on the live server's own database (committed at the end); its engine is
+    disposed afterwards, so no PostgreSQL connection is left for the garbage collector."""
     engine = make_engine(Settings(database_url=server.database_url))
     try:
-        with Session(engine) as session:
+        with unit_of_work(engine) as session:
             yield session
     finally:
         engine.dispose()

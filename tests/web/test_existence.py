@@ -73,6 +73,7 @@ def _answer(client, api: ApiClient, method: str, path: str, shown_id: int):  # t
     return response.status_code, text
 
 
+@pytest.mark.sqlite_only  # statuses and messages, the same on every engine
 @pytest.mark.parametrize(("method", "path", "thing"), ROUTES)
 def test_not_there_and_not_yours_answer_alike(method, path, thing, hidden, sign_in, forecaster,
                                               app, session):

@@ -64,6 +64,7 @@ CASES: dict[str, tuple[Case, str]] = {
 }
 
 
+@pytest.mark.sqlite_only  # refused by forecasts/bounds.py before any SQL
 @pytest.mark.parametrize("name", list(CASES))
 def test_forms_refuse_invisible_characters_and_store_nothing(name, world, sign_in, admin,  # noqa: F811
                                                              engine):

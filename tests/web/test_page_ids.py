@@ -24,6 +24,8 @@ from tests.conftest import SignedIn
 from tests.support import builders
 from tests.web.test_access_matrix import World, cases, world  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.sqlite_only  # the ids and labels of the HTML, whatever the engine
+
 
 def id_problems(page: str) -> list[str]:
     """Duplicated ids, labels pointing at no id, and aria-describedby naming a missing id."""

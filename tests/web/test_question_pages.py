@@ -39,6 +39,7 @@ def test_manager_drafts_then_publishes_a_question(sign_in, session, manager, for
     assert "exchange fire in the Aegean" in page.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only  # form errors: refused before any SQL
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -78,6 +79,7 @@ def test_forecaster_forecasts_and_then_sees_the_crowd(sign_in, session, manager,
     assert probabilities == [0.205, 0.3]
 
 
+@pytest.mark.sqlite_only  # form errors: refused before any SQL
 @pytest.mark.parametrize("typed", ["0", "100", "150", "-1", "abc", "", "nan", "12.34"])
 def test_bad_probabilities_are_form_errors(sign_in, session, manager, forecaster, typed):
     question = make_question(session, manager)
@@ -113,6 +115,7 @@ def test_forecast_on_a_draft_is_not_found(sign_in, session, manager, forecaster)
     assert forecasting.history(session, draft, forecaster) == []
 
 
+@pytest.mark.sqlite_only  # permissions, the same on every engine
 @pytest.mark.parametrize(
     ("path", "data"),
     [("/questions/new", QUESTION_FORM), ("/questions/{id}/publish", {}),
