@@ -168,25 +168,31 @@ def test_the_viewer_finds_their_own_row(sign_in, session, crowded):
     assert "on this page" in there.select_one("[data-testid=own-row]").get_text()
 
 
-def test_a_fresh_worker_loads_the_compiled_leaderboard(app, settings, clock, forecaster,
+def test_a_fresh_worker_loads_the_compiled_leaderboard(settings, clock, session, forecaster,
                                                        resolved, monkeypatch):
+    """Two workers of one deployment share the instance folder: the second renders the
+    leaderboard from the code the first compiled (the test apps' in-memory cache is not used)."""
     from tests.conftest import SignedIn
     from web import create_app
 
-    first = SignedIn(app.test_client(), forecaster).get("/leaderboard")
-    assert first.status_code == 200
-    fresh = create_app(settings, clock=clock)  # another worker, same instance folder
+    session.commit()  # what earlier requests stand for
+    workers = [create_app(settings, clock=clock) for _ in range(2)]
     try:
+        first = SignedIn(workers[0].test_client(), forecaster).get("/leaderboard")
+        assert first.status_code == 200
+
         def no_compiling(*_args, **_kwargs):
             raise AssertionError("a template was compiled again")
 
-        monkeypatch.setattr(fresh.jinja_env, "compile", no_compiling)
-        again = SignedIn(fresh.test_client(), forecaster).get("/leaderboard")
+        monkeypatch.setattr(workers[1].jinja_env, "compile", no_compiling)
+        again = SignedIn(workers[1].test_client(), forecaster).get("/leaderboard")
         assert again.status_code == 200
         assert again.get_data(as_text=True) == first.get_data(as_text=True).replace(
             *_tokens(first, again))
+        assert "Rowena" in again.get_data(as_text=True)
     finally:
-        fresh.extensions["engine"].dispose()
+        for worker in workers:
+            worker.extensions["engine"].dispose()
 
 
 def _tokens(first, again) -> tuple[str, str]:
