@@ -25,13 +25,6 @@ from web.permissions import role_required, viewer
 bp = Blueprint("briefings", __name__, url_prefix="/briefings")
 
 
-@bp.app_context_processor
-def _question_origin() -> dict[str, object]:
-    # A function, so the question page's partial queries only when it is rendered.
-    return {"question_origin": lambda question: briefings.question_origin(get_session(),
-                                                                          question)}
-
-
 @bp.route("", methods=["GET", "POST"])
 @role_required(Role.manager)
 def index() -> ResponseReturnValue:

@@ -177,12 +177,18 @@ def briefing_import(file: Path, yardstick: str, published: date | None, publicat
     raw = _read_briefing(file)
     if as_json:
         try:
-            parsed = briefings.parse(raw, published=day, yardstick=yardstick)
+            parsed = briefings.parse(raw, published=day, yardstick=yardstick,
+                                     publication=publication or None)
         except ValidationFailed as error:
             raise CommandError(str(error)) from None
         if not parsed.drafts:
             raise CommandError(briefings.NO_ASSESSMENTS)
-        click.echo(json.dumps([d.to_dict() for d in parsed.drafts], indent=2, ensure_ascii=False))
+        # Each draft says whose judgment it is: the publication (as given, or as the text names
+        # itself) and the byline's author.
+        whose = {"publication": publication or parsed.publication or parsed.title,
+                 "author": parsed.author}
+        click.echo(json.dumps([d.to_dict() | whose for d in parsed.drafts], indent=2,
+                              ensure_ascii=False))
         return
     with command_session() as session:
         try:
@@ -239,7 +245,8 @@ def scores() -> None:
 @click.option("--by", type=OneOf(["forecaster", "team", "tag"]), default="forecaster",
               show_default=True)
 @click.option("--min-questions", type=BoundedWhole(1, 10_000), default=1, show_default=True)
-@click.option("--policy", type=OneOf(["active", "crowd", "ignorance"]), default="active",
+@click.option("--policy", type=OneOf(["active", "crowd", "uninformed"],
+                                     aliases=standings.DEPRECATED_POLICY_NAMES), default="active",
               show_default=True, help="How time before a forecaster's first forecast counts.")
 @click.option("--two-term", is_flag=True, help="Report Brier on the 0–2 scale (GJOpen).")
 @click.option("--csv", "csv_path", type=NewFile(),
@@ -255,6 +262,7 @@ def scores_leaderboard(by: str, min_questions: int, policy: str, two_term: bool,
         table = standings.leaderboard_by_id(session, current_app.extensions["scores"], filters)
         if by == "forecaster":
             names = scorebook.forecaster_names(session, table["forecaster_id"])
+            table = table.copy()  # the cache hands the same frame to every caller: never edit it
             table.insert(1, "name", [names.get(int(i), "?") for i in table["forecaster_id"]])
     if table.empty:
         click.echo("No scored questions yet: resolve a question that has forecasts.")

@@ -9,6 +9,7 @@ characters, over-long text). A refused value stops the command with one line on 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,19 @@ class BoundedWhole(click.ParamType):
 
 
 class OneOf(click.Choice):
-    """One of a fixed set of words; a wrong one is named on one line with the choices."""
+    """One of a fixed set of words; a wrong one is named on one line with the choices.
+
+    ``aliases`` maps deprecated words to choices; they are accepted but not listed.
+    """
+
+    def __init__(self, choices: Sequence[str], aliases: Mapping[str, str] | None = None) -> None:
+        super().__init__(choices)
+        self.aliases = dict(aliases or {})
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = self.aliases.get(value, value)
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:

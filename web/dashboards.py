@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from forecasts import briefings
 from forecasts.briefings import estimative
-from forecasts.models import Question, Role, Tag, Team, User, UserKind
-from forecasts.questions import forecasting
-from forecasts.scoring import history as crowd_history
+from forecasts.models import Role, Tag, Team, User, UserKind
+from forecasts.questions.crowd_chart import AGGREGATE_NAMES
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 from forecasts.scoring.horizons import HORIZONS
 from forecasts.scoring.reader import ScoreCache, Selection, StoredScores
@@ -32,14 +31,14 @@ from forecasts.scoring.reports import (
 )
 from forecasts.scoring.subjects import choices, member_ids, tagged_question_ids
 from web import query
+from web.caches import score_cache
 from web.charts import (
     calibration_figure,
-    crowd_figure,
     estimative_figure,
     monthly_figure,
     snapshot_figure,
 )
-from web.database import get_session, now
+from web.database import get_session
 from web.permissions import role_required, viewer
 
 bp = Blueprint("dashboards", __name__)
@@ -47,12 +46,10 @@ bp = Blueprint("dashboards", __name__)
 SUBJECTS = ("crowd", "forecaster", "team", "tag", "publication", "horizon")
 STRATEGIES = ("uniform", "quantile")
 INTERVALS = ("wilson", "jeffreys")
-AGGREGATES = tuple(CROWD_IDS)
-AGGREGATE_NAMES = {method: CROWD_NAMES[crowd_id] for method, crowd_id in CROWD_IDS.items()}
 
 
 def _cache() -> ScoreCache:
-    return current_app.extensions["scores"]
+    return score_cache()
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -301,59 +298,3 @@ def _monthly(scores: StoredScores, members: list[int],
     book = scores.book(Selection(subjects=members))
     table = monthly_scores(book.pairs, book.questions, members)
     return table, (monthly_figure(table, name) if not table.empty else None)
-
-
-# ---------------------------------------------------------------- a question's crowd chart
-
-
-def crowd_chart(question: Question, user: User, show_crowd: bool) -> dict[str, Any]:
-    """What questions/_crowd_chart.html draws: the crowd only for viewers allowed to see it.
-
-    A busy question's crowd lines are drawn through at most history.POINTS of the instants the
-    crowd moved (exact values there), so the page stays light whatever the number of
-    forecasts; every value comes with ``?crowd_table=all``.
-    """
-    aggregate = _choice("aggregate", AGGREGATES[1:], "recency_weighted_median")
-    exact_asked = _choice("crowd_table", ("", "all"), "") == "all"
-    session = get_session()
-    methods = ["median", aggregate] if show_crowd else []
-    moment = now()
-    until = min(question.closed_at, question.resolved_at or question.closed_at, moment)
-    if until < question.opens_at:
-        until = question.opens_at
-    # the crowd is computed only for viewers who may see it; kept per process (history.py)
-    history = (current_app.extensions["crowd_histories"].history(session.connection(), question.id)
-               if show_crowd else crowd_history.History(crowd_history.empty_history(), 0))
-    changes = history.changes
-    sampled = not history.complete and not exact_asked
-    points = history.points
-    if not history.complete and exact_asked:  # every value, on demand
-        points = crowd_history.exact_history(
-            crowd_history.crowd_forecasts(session.connection(), question.id))  # type: ignore[arg-type]
-    lines = crowd_history.lines(points, methods)
-    mine_rows = forecasting.history(session, question, user)
-    mine = [(f.created_at, f.probability) for f in reversed(mine_rows)]
-    marks = [("Closed" if question.closed_at <= moment else "Closes", question.closed_at)]
-    if question.resolved_at is not None:
-        marks.append(("Resolved", question.resolved_at))
-    drawn = any(not line.empty for line in lines.values()) or bool(mine)
-    figure = crowd_figure(lines, AGGREGATE_NAMES, mine, until=until, marks=marks) if drawn else None
-    rows = [] if sampled else _crowd_rows(lines)
-    return {"figure": figure, "rows": rows, "aggregate": aggregate, "show_crowd": show_crowd,
-            "aggregates": {m: AGGREGATE_NAMES[m] for m in AGGREGATES[1:]}, "mine": mine,
-            "sampled": sampled and show_crowd, "changes": changes, "points": len(points)}
-
-
-def _crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
-    """One row per instant the crowd moved, with every shown aggregate's value then."""
-    if not lines or all(line.empty for line in lines.values()):
-        return []
-    merged: pd.DataFrame | None = None
-    for method, line in lines.items():
-        part = line[["created_at", "probability"]].rename(columns={"probability": method})
-        if method == "median":
-            part = part.assign(forecasters=line["forecasters"])
-        merged = part if merged is None else merged.merge(part, on="created_at", how="outer")
-    assert merged is not None
-    merged = merged.sort_values("created_at").ffill()
-    return merged.to_dict("records")

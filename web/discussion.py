@@ -1,15 +1,14 @@
 """Discussion pages: comments, shared rationales, clarification requests and clarifications.
 
 The thread is drawn on the question page (``questions/_discussion.html``) from
-``discussion_view``; the posts here answer with a redirect back to it, with the form's errors
-and text kept (Post/Redirect/Get, ``web.prg``).
+``forecasts.questions.page``; the posts here answer with a redirect back to it, with the form's
+errors and text kept (Post/Redirect/Get, ``web.prg``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
@@ -24,7 +23,6 @@ from forecasts.questions import catalog as questions
 from forecasts.questions import discussion
 from web import prg
 from web.database import get_session, now
-from web.filters import percent, when
 from web.forms import ClarificationForm, CommentForm, ShareForm, form_messages
 from web.permissions import role_required, viewer
 
@@ -53,21 +51,6 @@ def linkify(text: str) -> Markup:
 
 
 bp.add_app_template_filter(linkify, "linkify")
-
-
-def discussion_view(question: Question, user: User, moment: Any) -> dict[str, Any]:
-    """What ``questions/_discussion.html`` needs for one viewer (forms with errors kept)."""
-    thread = discussion.thread(get_session(), question, user, moment)
-    share = prg.restored(ShareForm())
-    share.forecast_id.choices = [(f.id, f"{percent(f.probability)} of {when(f.created_at)}")
-                                 for f in thread.shareable]
-    return {
-        "thread": thread,
-        "comment_form": prg.restored(CommentForm()),
-        "clarification_form": prg.restored(ClarificationForm()),
-        "share_form": share,
-        "is_manager": user.has_role(Role.manager),
-    }
 
 
 def _back(question_id: int) -> ResponseReturnValue:

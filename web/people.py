@@ -9,9 +9,9 @@ from flask_login import login_required
 from forecasts.accounts.people import get_user
 from forecasts.models import Role, Team
 from forecasts.scoring.records import track_record
+from web.caches import score_cache
 from web.database import get_session, now
 from web.permissions import viewer
-from web.scores import score_cache
 
 bp = Blueprint("people", __name__)
 

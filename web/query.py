@@ -9,7 +9,7 @@ each converter here stops the request with a 400 (an ``HTTPException``, which it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from functools import partial
 from typing import NoReturn, TypeVar, overload
@@ -95,9 +95,14 @@ def text(name: str, default: str = "", limit: bounds.TextLimit = QUERY_TEXT) -> 
     return request.args.get(name, default, type=partial(_within, limit, name))
 
 
-def choice(name: str, allowed: Collection[str], default: str) -> str:
-    """``?name=`` as one of ``allowed``; blank gives ``default``, anything else is a 400."""
+def choice(name: str, allowed: Collection[str], default: str,
+           aliases: Mapping[str, str] | None = None) -> str:
+    """``?name=`` as one of ``allowed``; blank gives ``default``, anything else is a 400.
+
+    ``aliases`` maps deprecated values to the ones in ``allowed`` (not named in the message).
+    """
     def one_of(raw: str) -> str:
+        raw = (aliases or {}).get(raw, raw)
         if raw not in allowed:
             _refuse(f"{name}: choose one of {', '.join(allowed)}.")
         return raw

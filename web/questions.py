@@ -21,16 +21,16 @@ from flask_wtf import FlaskForm
 
 from forecasts import resolution
 from forecasts.errors import DomainError
-from forecasts.models import Question, Role, User
+from forecasts.models import Question, Role
 from forecasts.questions import catalog as questions
 from forecasts.questions import duplicates, forecasting
 from forecasts.questions.catalog import Status
+from forecasts.questions.crowd_chart import COMPARED, DEFAULT_COMPARED, ChartOptions
 from forecasts.questions.listing import MAX_WORDS, PAGE_SIZE, ListQuery, Sort, list_questions
-from forecasts.scoring.book import forecaster_names, is_crowd
+from forecasts.questions.page import question_page
 from web import prg, query
-from web.dashboards import crowd_chart
+from web.caches import crowd_histories, score_cache
 from web.database import get_session, now
-from web.discussion import discussion_view
 from web.forms import (
     ActionForm,
     CloseForm,
@@ -40,7 +40,7 @@ from web.forms import (
     ResolveForm,
 )
 from web.permissions import role_required, viewer
-from web.scores import score_cache
+from web.question_page import context as question_page_context
 
 bp = Blueprint("questions", __name__)
 
@@ -113,43 +113,12 @@ def _stale_after() -> timedelta:
 @login_required
 def detail(question_id: int) -> ResponseReturnValue:
     """One question: its terms, the viewer's forecasts, the crowd (once allowed), its trail."""
-    question = questions.visible_question(get_session(), question_id, viewer())
-    return _render_detail(question)
-
-
-def _render_detail(question: Question) -> ResponseReturnValue:
-    """The question page; a form that just failed here comes back with its values and errors."""
-    session, user, moment = get_session(), viewer(), now()
-    show_crowd = forecasting.may_see_crowd(session, question, user, moment)
-    mine = forecasting.history(session, question, user)
-    form = ForecastForm()
-    if not prg.restore(form) and mine:
-        form.probability.data = f"{mine[0].probability * 100:g}"  # prefilled: your latest
-    return render_template(
-        "questions/detail.html",
-        question=question,
-        status=questions.status(question, moment),
-        tags=questions.tag_names(session, question),
-        mine=mine,
-        crowd=forecasting.crowd_now(session, question, moment) if show_crowd else None,
-        trail=resolution.trail(session, question),
-        revisions=questions.revisions(session, question),
-        people=questions.people_involved(session, question),
-        form=form,
-        resolve_form=prg.restored(ResolveForm()),
-        close_form=prg.restored(CloseForm()),
-        action_form=ActionForm(),
-        is_manager=user.has_role(Role.manager),
-        scores=_question_scores(question, user),
-        # the crowd's probability over time (crowd line only if show_crowd)
-        crowd_chart=crowd_chart(question, user, show_crowd),
-        # the discussion, clarifications, reaffirming and reopening (web/discussion.py)
-        discussion=discussion_view(question, user, moment),
-        similar=duplicates.similar_to(session, question.title, exclude=[question.id])  # type: ignore[list-item]
-        if user.has_role(Role.manager) and question.published_at is None else [],
-        reopen_form=prg.restored(ReopenForm()) if questions.reopenable(question, moment)
-        else None,
-    )
+    options = ChartOptions(  # a bad value is a 400 here, before anything is read
+        aggregate=query.choice("aggregate", COMPARED, DEFAULT_COMPARED),
+        every_value=query.choice("crowd_table", ("", "all"), "") == "all")
+    page = question_page(get_session(), question_id, viewer(), now(), options,
+                         scores=score_cache(), histories=crowd_histories())
+    return render_template("questions/detail.html", **question_page_context(page))
 
 
 def _back_to(question: Question, form: FlaskForm) -> ResponseReturnValue:
@@ -160,18 +129,6 @@ def _back_to(question: Question, form: FlaskForm) -> ResponseReturnValue:
 def _refuse(question: Question, form: FlaskForm, error: DomainError) -> ResponseReturnValue:
     """A refused action: the question page again, the reason beside the form (prg.refuse)."""
     return prg.refuse(form, error, url_for("questions.detail", question_id=question.id))
-
-
-def _question_scores(question: Question, user: User) -> list[dict[str, object]]:
-    """Scores on a resolved question: everyone's for managers, the viewer's and the crowd's else."""
-    if question.outcome is None:
-        return []
-    table = score_cache().book(get_session()).for_question(question.id)  # type: ignore[arg-type]
-    if not user.has_role(Role.manager):
-        table = table.loc[(table["forecaster_id"] == user.id) | is_crowd(table["forecaster_id"])]
-    names = forecaster_names(get_session(), table["forecaster_id"])
-    rows = table.sort_values("brier").to_dict("records")
-    return [{**row, "name": names.get(int(row["forecaster_id"]), "?")} for row in rows]
 
 
 @bp.post("/questions/<int:question_id>/forecasts")

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -16,23 +16,20 @@ from forecasts.exports import standings
 from forecasts.names import name_key
 from forecasts.questions.catalog import all_tags
 from forecasts.scoring.book import aggregate_of, forecaster_names
-from forecasts.scoring.reader import ScoreCache
 from web import query
+from web.caches import score_cache
 from web.database import get_session
 
 bp = Blueprint("scores", __name__)
 
 RANK_BY = ("forecaster", "team", "tag")
-POLICIES = ("active", "crowd", "ignorance")
+POLICIES = ("active", "crowd", "uninformed")
 SORTABLE = ("relative_brier", "brier", "questions", "coverage", "reliability", "resolution")
 
 
-def score_cache() -> ScoreCache:
-    return current_app.extensions["scores"]
-
-
-def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    return query.choice(name, allowed, default)
+def _choice(name: str, allowed: tuple[str, ...], default: str,
+            aliases: dict[str, str] | None = None) -> str:
+    return query.choice(name, allowed, default, aliases)
 
 
 def _minimum() -> int:
@@ -114,7 +111,7 @@ def leaderboard() -> ResponseReturnValue:
     """Forecasters (or teams, or tags) ranked by relative then time-weighted Brier, a page of
     PAGE_ROWS rows at a time; the viewer's own row is found on whichever page holds it."""
     by = _choice("by", RANK_BY, "forecaster")
-    policy = _choice("policy", POLICIES, "active")
+    policy = _choice("policy", POLICIES, "active", standings.DEPRECATED_POLICY_NAMES)
     scale = _choice("scale", ("one", "two"), "one")
     sort = _choice("sort", SORTABLE, "relative_brier")
     minimum = _minimum()

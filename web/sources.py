@@ -1,89 +1,26 @@
-"""Managers' automatic resolution on a question page: set a source, confirm a proposal."""
+"""Managers' automatic resolution on a question page: set a source, confirm a proposal.
+
+The page draws the source, its checks and the proposal from ``forecasts.questions.page``; the
+posts here answer with a redirect back to it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Optional
 
-from forecasts import bounds
 from forecasts.errors import DomainError, ValidationFailed
-from forecasts.models import Question, ResolutionSource, Role, SourceKind
+from forecasts.models import Role
 from forecasts.questions import catalog as questions
-from forecasts.resolution import checks as source_checks
-from forecasts.resolution import comparison, feeds, proposals, sources
-from forecasts.resolution.sources import Comparison, SourceInput
+from forecasts.resolution import proposals, sources
 from web import prg
 from web.database import get_session, now
-from web.forms import ActionForm, DismissForm, text_field
+from web.forms import ActionForm, DismissForm
 from web.permissions import role_required, viewer
+from web.source_form import SourceForm
 
 bp = Blueprint("sources", __name__)
-
-
-class SourceForm(FlaskForm):
-    """A question's automatic resolution source."""
-
-    kind = SelectField("Source", choices=[
-        SelectChoice(SourceKind.http_json.value, "JSON at a URL"),
-        SelectChoice(SourceKind.feed.value, "RSS/Atom feed"),
-    ])
-    url = text_field("URL", bounds.URL, DataRequired())
-    pointer = text_field("JSON Pointer", bounds.POINTER, Optional(),
-                         render_kw={"placeholder": "/data/0/status"})
-    comparison = SelectField("Comparison", choices=[SelectChoice(c.value) for c in Comparison])
-    value = text_field("Value", bounds.SOURCE_VALUE, Optional())
-    pattern = text_field("Keyword or regular expression (feeds)", bounds.PATTERN, Optional())
-    pattern_is_regex = BooleanField("The keyword is a regular expression")
-    no_event_means_no = BooleanField("No event by the deadline proposes NO", default=True)
-    auto_apply = BooleanField("Resolve automatically, without waiting for a confirmation")
-
-    def to_domain(self) -> SourceInput:
-        """The form's values as the domain's input."""
-        return SourceInput(
-            kind=self.kind.data or "", url=self.url.data or "", pointer=self.pointer.data or "",
-            comparison=self.comparison.data or "", value=self.value.data or "",
-            pattern=self.pattern.data or "", pattern_is_regex=bool(self.pattern_is_regex.data),
-            no_event_means_no=bool(self.no_event_means_no.data),
-            auto_apply=bool(self.auto_apply.data),
-        )
-
-
-def _form_for(source: ResolutionSource | None) -> SourceForm:
-    form = SourceForm(formdata=None)
-    if source is not None:
-        for name in ("kind", "url", "pointer", "value", "pattern", "pattern_is_regex",
-                     "no_event_means_no", "auto_apply"):
-            getattr(form, name).data = getattr(source, name)
-        form.comparison.data = source.comparison.value if source.comparison else "=="
-    return form
-
-
-@bp.app_context_processor
-def automation_helpers() -> dict[str, Any]:
-    """Lets the question page's automation partial load its own data."""
-    return {"automation_for": automation_for}
-
-
-def automation_for(question: Question) -> dict[str, Any]:
-    """The question's source, its latest checks, its proposal and the forms, for managers."""
-    session = get_session()
-    source = sources.source_of(session, question.id)  # type: ignore[arg-type]
-    return {
-        "source": source,
-        "checks": source_checks.recent_checks(session, source.id) if source else [],  # type: ignore[arg-type]
-        "proposal": proposals.proposal_for(session, question.id),  # type: ignore[arg-type]
-        "form": prg.restored(_form_for(source)),  # after a refusal: what was typed, and why
-        "action_form": ActionForm(formdata=None),
-        "dismiss_form": prg.restored(DismissForm(formdata=None)),
-        "comparison_rule": comparison.RULE,
-        "feed_rule": feeds.RULE,
-    }
 
 
 def _back(question_id: int) -> Response:

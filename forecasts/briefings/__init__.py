@@ -16,7 +16,8 @@ The parser is pure (no database, no Flask, no clock) and runs by stage:
 - ``assembly``: ``parse_briefing``, which walks the sentences and returns a ``ParsedBriefing``.
 
 ``estimative`` holds the yardsticks (words of estimative probability). The stored side:
-``importing`` (store a briefing and its drafts), ``review`` (edit, accept, reject, promote),
+``importing`` (store a briefing and its drafts), ``criteria`` (a stored draft's generated
+criteria, quoting its publication), ``review`` (edit, accept, reject, promote),
 ``publications`` (whose judgments they are: names, aliases, authors, one forecaster each),
 ``publishing`` (accepted drafts become questions with the publication's stated forecast) and
 ``records`` (each term's record, and every stated forecast, per publication and author).

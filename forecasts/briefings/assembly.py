@@ -1,7 +1,11 @@
 """Assembly: walk a briefing's sentences and turn every judgment into a draft question.
 
-``closes_at`` comes from a horizon in the clause relative to ``published``, else
-``published + default_horizon_months``. Statements of fact and bare hedges go to ``context``.
+``closes_at`` comes from a horizon in the clause relative to ``published``, else from another
+judgment of the same sentence ("unlikely … in 2027, and a summit is almost certainly not going to
+happen" shares "in 2027"). A judgment with no deadline at all, or one that names no date ("before
+the rainy season"), is flagged ``date_needed``: it closes at ``published +
+default_horizon_months`` only as a placeholder, its title keeps the phrase as written (or names
+no deadline), and a manager sets the date. Statements of fact and bare hedges go to ``context``.
 """
 
 from __future__ import annotations
@@ -9,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-from dateutil.relativedelta import relativedelta
 
 from forecasts.briefings import estimative
 from forecasts.briefings.clauses import (
@@ -21,7 +23,12 @@ from forecasts.briefings.clauses import (
     readings_in,
     subject_of,
 )
-from forecasts.briefings.deadlines import event_in_month, horizon_of
+from forecasts.briefings.deadlines import (
+    DEFAULT_HORIZON_MONTHS,
+    event_in_month,
+    horizon_of,
+    placeholder_close,
+)
 from forecasts.briefings.ellipsis import elided_copula, with_elided
 from forecasts.briefings.gazetteer import tags_for
 from forecasts.briefings.judgments import (
@@ -88,17 +95,20 @@ class _State:
     context: list[ContextSentence] = field(default_factory=list)
     last_condition: Condition | None = None
     condition_drafts: dict[str, int] = field(default_factory=dict)
+    publication: str | None = None  # whose judgments these are, for the criteria
 
 
 def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd203",
-                   default_horizon_months: int = 6, plain: bool = False) -> ParsedBriefing:
+                   default_horizon_months: int = DEFAULT_HORIZON_MONTHS, plain: bool = False,
+                   publication: str | None = None) -> ParsedBriefing:
     """Find every estimative judgement in a briefing and draft a question for each.
 
     ``text`` is plain text, Markdown or HTML (str), or the raw bytes of an upload; ``plain``
     says it is already the readable text (as stored), so it is not converted again. Raises
     BriefingError for an empty, binary, undecodable, oversized or too deeply nested briefing,
     estimative.UnknownYardstickError for an unknown yardstick and ValueError for a horizon under
-    one month. No assessments is not an error: the result has no drafts.
+    one month. No assessments is not an error: the result has no drafts. ``publication`` names
+    whose judgments they are in the criteria (default: the name the text gives itself).
     """
     scale = estimative.yardstick(yardstick)
     if default_horizon_months < 1:
@@ -109,8 +119,9 @@ def parse_briefing(text: str | bytes, *, published: date, yardstick: str = "icd2
     layout = read_layout(body)
     blocks = blocks_of(layout)
     state = _State(published=published, yardstick=scale.name,
-                   default_close=published + relativedelta(months=default_horizon_months),
-                   casing=casing_of(body))
+                   default_close=placeholder_close(published, default_horizon_months),
+                   casing=casing_of(body),
+                   publication=publication or layout.publication or layout.title)
     numbered = number_sentences(blocks)
     for sentence in numbered:
         block = blocks[sentence.block]
@@ -161,8 +172,25 @@ def _sentence_readings(text: str, state: _State) -> list[Reading]:
         confidences = [None] * len(clauses)
     elif len(confidences) != len(clauses):  # an aside changed the clauses: the sentence's own
         confidences = [analytic_confidence(text)] * len(clauses)
-    readings = with_elided(_clause_readings(clauses, confidences, state))
-    return with_stated_number(stated, readings, state.published) if stated else readings
+    readings = with_elided(_clause_readings(clauses, confidences, state),
+                           state.casing.lower_first)
+    readings = with_stated_number(stated, readings, state.published) if stated else readings
+    return _shared_deadlines(readings)
+
+
+def _shared_deadlines(readings: list[Reading]) -> list[Reading]:
+    """A judgment with no deadline of its own shares its sentence's: the nearest one before it,
+    else after it ("X is unlikely in 2027, and a summit is almost certainly not going to
+    happen": the summit's is "in 2027")."""
+    dated = [i for i, r in enumerate(readings) if r.horizon is not None
+             or r.open_horizon is not None]
+    for index, reading in enumerate(readings):
+        if index in dated or not dated:
+            continue
+        nearest = max((i for i in dated if i < index), default=None)
+        shared = readings[nearest if nearest is not None else min(dated)]
+        reading.horizon, reading.open_horizon = shared.horizon, shared.open_horizon
+    return readings
 
 
 def _clause_readings(clauses: list[str], confidences: list[str | None],
@@ -233,12 +261,22 @@ def _probability(reading: Reading, yardstick: str) -> tuple[float, float, float,
     return band.point, band.low, band.high, band.term
 
 
+def _deadline(reading: Reading, vp: str | None, state: _State) -> tuple[date, str]:
+    """(close date, the title's deadline): the date the clause names; else, for a manager to
+    set, the placeholder close date and the phrase as written ("before the rainy season"), or
+    no deadline in the title at all when the sentence names none. The one place this rule is."""
+    if reading.horizon is not None:
+        return reading.horizon[0], deadline_phrase(vp, reading.horizon[0])
+    return state.default_close, reading.open_horizon or ""
+
+
 def _add_drafts(reading: Reading, sentence: _Sentence, state: _State) -> None:
-    closes_at = reading.horizon[0] if reading.horizon else state.default_close
+    closes_at, deadline = _deadline(reading, reading.vp, state)
     condition = reading.condition
     if condition is not None and condition.ref is None:
         condition.ref = _condition_draft(condition, sentence, closes_at, state,
-                                         subject_of(reading.subject))
+                                         subject_of(reading.subject),
+                                         deadline if reading.horizon is None else None)
     if condition is not None:
         state.last_condition = condition
     state.drafts.append(_draft(reading, sentence, closes_at, state))
@@ -254,7 +292,7 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
         vp = _ECHO.sub("", vp)
     rest = REASON.sub("", trim(reading.rest)) if reading.vp is None else ""
     rest = f" {rest}" if rest and not rest.startswith(",") else rest
-    question = question_title(subject, vp, rest, deadline_phrase(vp, closes_at))
+    question = question_title(subject, vp, rest, _deadline(reading, vp, state)[1])
     condition = reading.condition
     if condition is not None:
         question = f"{condition.connective.capitalize()} {condition.text}, {question[0].lower()}" \
@@ -263,12 +301,13 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
     tag_text = sentence.text
     for sibling in reading.siblings:
         tag_text = tag_text.replace(sibling, " ")
-    unknown = reading.open_horizon if reading.horizon is None else None
+    undated = reading.horizon is None
+    unknown = reading.open_horizon if undated else None
     # The phrase as written, for the criteria: undated, or an event dated only by its month.
     note = unknown or (reading.horizon[1] if reading.horizon
                        and event_in_month(reading.horizon[1], state.published) else None)
     return Draft(
-        date_needed=unknown is not None, horizon=note,
+        date_needed=undated, horizon=note,
         quote=sentence.text, source=sentence.source, block=sentence.block,
         sentence_index=sentence.index, term=words_only(reading.term), probability=point,
         low=low, high=high,
@@ -276,7 +315,8 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
         conditional=condition is not None, condition=condition.text if condition else None,
         title=question,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
-                                        condition, bool(vp and CONTINUING.match(vp)), note),
+                                        condition, bool(vp and CONTINUING.match(vp)), note,
+                                        publication=state.publication, dated=not undated),
         closes_at=closes_at, tags=tags_for(tag_text),
         condition_negated=bool(condition and condition.negated),
         condition_ref=condition.ref if condition else None, source_date=sentence.source_date,
@@ -284,32 +324,35 @@ def _draft(reading: Reading, sentence: _Sentence, closes_at: date, state: _State
 
 
 def _condition_draft(condition: Condition, sentence: _Sentence, closes_at: date,
-                     state: _State, judged: str) -> int:
-    """Add (once per distinct condition) a draft asking whether the condition itself happens."""
+                     state: _State, judged: str, undated: str | None) -> int:
+    """Add (once per distinct condition) a draft asking whether the condition itself happens;
+    ``undated`` (not None) is the judgment's deadline when a manager must set its date."""
     key = " ".join(condition.text.lower().split())
     if key in state.condition_drafts:
         return state.condition_drafts[key]
-    question = _condition_question(condition, closes_at, state.casing, judged)
+    deadline = f"before {closes_at.isoformat()}" if undated is None else undated
+    question = _condition_question(condition, deadline, state.casing, judged)
     draft = Draft(
         quote=sentence.text, source=sentence.source, block=sentence.block,
         sentence_index=sentence.index, term=None, probability=None, low=None, high=None,
         yardstick=state.yardstick, band=None, negated=False, conditional=False, condition=None,
         title=question,
         resolution_criteria=criteria_for(question, sentence.source, sentence.text, closes_at,
-                                        None, continuing=False),
+                                        None, continuing=False, publication=state.publication,
+                                        dated=undated is None),
         closes_at=closes_at, tags=tags_for(condition.text) or tags_for(sentence.text),
-        is_condition=True, source_date=sentence.source_date,
+        is_condition=True, source_date=sentence.source_date, date_needed=undated is not None,
+        horizon=undated or None,
     )
     state.drafts.append(draft)
     state.condition_drafts[key] = len(state.drafts) - 1
     return len(state.drafts) - 1
 
 
-def _condition_question(condition: Condition, closes_at: date, casing: Casing,
+def _condition_question(condition: Condition, deadline: str, casing: Casing,
                         judged: str = "") -> str:
     """The question whether the condition itself happens; "it" or "they" in it stands for the
     subject of the judgment ("Egypt will ..., provided it lets the pound float")."""
-    deadline = f"before {closes_at.isoformat()}"
     text = condition.text
     if condition.connective == "were":  # "were Minsk to release them" asks "Will Minsk release"
         text = re.sub(r"\bto\s+", "", text, count=1)
@@ -318,7 +361,8 @@ def _condition_question(condition: Condition, closes_at: date, casing: Casing,
     else:
         subject, vp = clause_question(text) or (text, "")
         if vp == "":
-            return f"Will the following happen {deadline}: {text}?"
+            return f"Will the following happen {deadline}: {text}?" if deadline else \
+                f"Will the following happen: {text}?"
     if subject.lower() in ("it", "they") and judged:
         subject = judged
     return question_title(casing.lower_first(subject), vp, "", deadline)

@@ -87,6 +87,10 @@ _CONNECTIVE = re.compile(
     r"though|because|as)\b[^,]{0,80})\s*,\s+",
     re.IGNORECASE,
 )
+# "…, and that troop numbers are likely to fall": the second clause's "that" opens the clause,
+# it is no determiner (a determiner "that" takes a singular noun: "that deal").
+_COMPLEMENTIZER = re.compile(r"^that\s+(?=[A-Z]|(?:the|a|an|its|their|his|her|our|this|these|"
+                             r"those|some|any|no)\b|[a-z]+s\b)")
 _PREPOSITION = re.compile(r"\s(?:of|in|on|with|between|among|from|by|for|over|against|into|"
                           r"across|to)\s", re.IGNORECASE)
 _DETERMINER = re.compile(r"(?:a|an|the|any|some|further|new|renewed|fresh|more)\s", re.IGNORECASE)
@@ -226,7 +230,7 @@ def subject_of(text: str) -> str:
     previous = None
     while previous != subject:
         previous = subject
-        subject = _FOCUS.sub("", _CONNECTIVE.sub("", subject))
+        subject = _FOCUS.sub("", _CONNECTIVE.sub("", _COMPLEMENTIZER.sub("", subject)))
     subject = _RELATIVE_ASIDE.sub("", subject)
     # Not trim: a subject can end in an abbreviation's full stop ("The U.S.").
     return subject.strip().strip(",;:").strip()

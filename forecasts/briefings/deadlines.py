@@ -6,12 +6,22 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from forecasts.briefings.horizons import (
     OPEN_HORIZON,
     find_horizons,
     month_event_end,
     open_horizon,
 )
+
+DEFAULT_HORIZON_MONTHS = 6
+
+
+def placeholder_close(published: date, months: int = DEFAULT_HORIZON_MONTHS) -> date:
+    """The close date stored for a draft whose deadline a manager must set (flagged "set the
+    date"): ``months`` after the briefing's date. Never named in a title or criteria."""
+    return published + relativedelta(months=months)
 
 
 def horizon_of(clause: str, published: date) -> tuple[str, tuple[date, str] | None, str | None]:
@@ -50,3 +60,33 @@ def event_in_month(phrase: str, published: date) -> bool:
     meeting"): its close date is the month's end, and the criteria keep the phrase."""
     return OPEN_HORIZON.search(phrase) is not None and \
         month_event_end(phrase, published) is not None
+
+
+# A title's computed deadline: "before 2027-04-01", "until 2027-04-01" (what wording writes).
+_TITLE_DEADLINE = re.compile(r"\b(?P<word>before|until|by)\s+(?P<day>\d{4}-\d\d-\d\d)\b")
+
+
+def title_deadlines(title: str) -> list[date]:
+    """Every computed deadline a title states ("before 2027-04-01" gives 2027-04-01)."""
+    found = []
+    for match in _TITLE_DEADLINE.finditer(title):
+        try:
+            found.append(date.fromisoformat(match["day"]))
+        except ValueError:
+            continue  # "2027-02-30" is no day: it cannot agree with a close date either
+    return found
+
+
+def with_deadline(title: str, closes_at: date, *, undated: str | None = None,
+                  add: bool = False) -> str:
+    """``title`` with its deadline set to ``closes_at``: the undated phrase as written
+    (``undated``, "before the rainy season") or any computed deadline is replaced; with ``add``
+    (a draft whose sentence named no deadline) a title without one gains it. So a title and
+    its close date never tell two deadlines."""
+    day = closes_at.isoformat()
+    if undated and undated in title:
+        word = "until" if undated.lower().startswith(("until", "through")) else "before"
+        return title.replace(undated, f"{word} {day}", 1)
+    if _TITLE_DEADLINE.search(title):
+        return _TITLE_DEADLINE.sub(lambda m: f"{m['word']} {day}", title)
+    return f"{title.rstrip().rstrip('?').rstrip()} before {day}?" if add and title else title

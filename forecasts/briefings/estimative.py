@@ -236,8 +236,12 @@ COMMON_HEDGES: dict[str, tuple[int, str]] = {
     "outside chance": (VERY_UNLIKELY, "as 'long shot'"),
     "slim chance": (VERY_UNLIKELY, "as 'slight chance'"),
     "little prospect": (VERY_UNLIKELY, "as 'little chance'"),
-    "would be surprised": (UNLIKELY, "'we would be surprised if X' states doubt: Kent's 'we "
-                           "doubt' (about 30 %)"),
+    # One entry for "we would be surprised if X" and "it would surprise us if X" (judgments
+    # reads both to this phrase). Not in Kent's table: read as his "we doubt". Labelled
+    # briefings put it in 20-45 %; one reader put it lower (5-30 %): the unlikely band is
+    # where the two agree most (its point, 32.5 %, sits just above that reader's 30 %).
+    "would be surprised": (UNLIKELY, "'we would be surprised if X' / 'it would surprise us if "
+                           "X' states doubt: Kent's 'we doubt' (about 30 %)"),
     "would be very surprised": (VERY_UNLIKELY, "stronger doubt: Kent's 'almost certainly not'"),
     "strong likelihood": (LIKELY, "as 'strong chance'"),
     "strong possibility": (LIKELY, "a possibility called strong is favoured: as 'good chance'"),

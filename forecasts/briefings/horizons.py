@@ -259,7 +259,8 @@ _EVENT = (r"(?:elections?|summit|vote|referendum|congress|conference|meeting|cou
           r"forum|ministerial|"
           r"talks|negotiations|deadline|session|plenary|inauguration|handover|harvest|games|olympics|"
           r"world\s+cup|anniversary|review|budget|hearing|trial|verdict|visit|recess|holidays?|"
-          r"season|quarter|end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
+          r"season|quarter|rains|monsoon|strike|truce|ceasefire|offensive|campaign|audit|"
+          r"end\s+of\s+(?:the\s+)?(?:term|mandate|session|conflict|war|decade))")
 # "before the next G20 summit", "until the budget vote": the whole event, compound nouns too.
 OPEN_HORIZON = re.compile(
     r"(?:\b(?:before|by|until|ahead\s+of|prior\s+to|in\s+time\s+for|no\s+later\s+than|"

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from forecasts import bounds
 from forecasts.briefings import estimative
 from forecasts.briefings.assembly import parse_briefing
+from forecasts.briefings.criteria import draft_criteria
 from forecasts.briefings.parsed import Draft, ParsedBriefing, layout_record
 from forecasts.briefings.publications import publication_for, record_author
 from forecasts.briefings.text import (
@@ -27,7 +28,7 @@ RESOLVE_GRACE = timedelta(days=14)
 
 
 def parse(text: str | bytes, *, published: date, yardstick: str,
-          plain: bool = False) -> ParsedBriefing:
+          plain: bool = False, publication: str | None = None) -> ParsedBriefing:
     """Parse without storing; raises ValidationFailed for unreadable input, text the bounds
     refuse (control or invisible characters), a bad yardstick, a date outside 1970–2200 or
     more assessments than ``bounds.MAX_BRIEFING_DRAFTS``."""
@@ -36,7 +37,8 @@ def parse(text: str | bytes, *, published: date, yardstick: str,
         text, plain = readable_text(text), True
         bounds.check_texts({"text": (text, bounds.BRIEFING_TEXT)})
     try:
-        parsed = parse_briefing(text, published=published, yardstick=yardstick, plain=plain)
+        parsed = parse_briefing(text, published=published, yardstick=yardstick, plain=plain,
+                                publication=publication)
     except estimative.UnknownYardstickError:
         names = ", ".join(estimative.YARDSTICKS)
         raise ValidationFailed({"yardstick": f"Choose a yardstick: {names}."}) from None
@@ -91,6 +93,9 @@ def import_briefing(
     session.add(briefing)
     session.flush()
     rows = [_draft_row(briefing, draft) for draft in parsed.drafts]
+    for row in rows:  # the criteria quote the publication as credited, by its stored name
+        row.resolution_criteria = bounds.shorten(draft_criteria(row, credited.name),
+                                                 bounds.CRITERIA)
     session.add_all(rows)
     session.flush()
     for row, draft in zip(rows, parsed.drafts, strict=True):

@@ -15,14 +15,15 @@ _SOURCE_LINE = re.compile(r"source\s*:\s*(?P<source>\S.{0,150})", re.IGNORECASE)
 _NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|da|del|van|von|der|den|al|el|bin|ibn|la|le|du)"
 # Ranks and titles before a name: "Col. (ret.) P. Andersen", "Dr Jane Roe".
 _TITLE = r"(?:(?:Col|Gen|Lt|Maj|Capt|Dr|Prof|Adm|Amb)\.?(?:\s+\(ret\.?\))?)"
-# "By X", "Written by X", "Prepared by X for the desk", "Lead analyst: X", "Week 48 | by X".
+# "By X", "Written by X", "Prepared by X for the desk", "Lead analyst: X", "Week 48 | by X",
+# "Issue 31 · 28 November 2026 · Lead analyst: X" (a dateline's parts before the byline).
 _BYLINE = re.compile(
-    r"(?:[^|]{1,40}\|\s*)?"
+    r"(?:[^|·•]{1,40}[|·•]\s*){0,3}"
     r"(?i:(?:written|prepared|compiled|edited|reported)\s+by|by|authors?\s*:|"
     r"(?:lead\s+|senior\s+)?analysts?\s*:)"
     rf"\s+(?P<name>(?:{_TITLE}\s+)?[A-Z][\w'’.-]*"
     rf"(?:\s+(?:{_NAME_WORD}|and|&)){{0,8}})"
-    r"\s*(?:[,|–—-]\s*[^.!?]{0,80}|\s+(?:for|at|of|in)\s+[^.!?|]{0,80})?\.?"
+    r"\s*(?:[,|·•–—-]\s*[^.!?]{0,80}|\s+(?:for|at|of|in)\s+[^.!?|]{0,80})?\.?"
 )
 # The header of a forwarded email, before the briefing itself: not the briefing's text.
 _EMAIL_HEADER = re.compile(r"-{2,}\s*(?:forwarded|original)\s+message\s*-{2,}|"
@@ -69,6 +70,7 @@ _GENERIC_NAME = re.compile(r"^(?:our|the|this|all|us|our\s+newsletter|the\s+news
 class _Line:
     kind: str  # "blank", "source", "byline", "footer", "heading", "text"
     text: str
+    marked: bool = False  # a Markdown heading ("## Alliances"), or an HTML one converted
 
 
 @dataclass
@@ -130,7 +132,7 @@ def _classify(raw: str, *, opening: bool = False) -> _Line:
     if len(line) <= MAX_FOOTER_CHARS and _FOOTER.search(line):
         return _Line("footer", line)
     if _MARKDOWN_HEADING.match(line):
-        return _Line("heading", _MARKDOWN_HEADING.sub("", line))
+        return _Line("heading", _MARKDOWN_HEADING.sub("", line), marked=True)
     return _Line("text", _BULLET.sub("", line))
 
 
@@ -156,6 +158,29 @@ def _mark_headings(lines: list[_Line]) -> None:
             and not labelled_number(line.text)
 
 
+def _ends_section(line: _Line, following: _Line | None) -> bool:
+    """A section heading: Markdown's or HTML's, a line in capitals ("POLITICS"), or a short
+    title line set off by a blank line. A short line running into the next ("Turnout: 38%")
+    is not one."""
+    letters = [ch for ch in line.text if ch.isalpha()]
+    return line.kind == "heading" and (
+        line.marked or (bool(letters) and all(ch.isupper() for ch in letters))
+        or following is None or following.kind == "blank")
+
+
+def _new_block(layout: Layout, line: _Line, following: _Line | None) -> None:
+    """A ``Source:`` line opens a block; a section heading ends a source block, so the
+    section's judgments draw from no outlet unless a Source: line of its own says so."""
+    if line.kind == "source":
+        if layout.blocks[-1] == (None, []) and len(layout.blocks) > 1:
+            layout.blocks[-1] = (line.text, [])  # the heading's own Source: line
+        else:
+            layout.blocks.append((line.text, []))
+    elif _ends_section(line, following) and layout.blocks[-1][0] is not None \
+            and layout.blocks[-1][1]:
+        layout.blocks.append((None, []))
+
+
 def read_layout(text: str) -> Layout:
     """Classify every line: title, byline, ``Source:`` blocks, footers, paragraphs."""
     lines: list[_Line] = []
@@ -169,13 +194,13 @@ def read_layout(text: str) -> Layout:
     layout = Layout()
     open_paragraph = False
     seen_text = False
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.kind == "heading" and not seen_text and layout.title is None:
             layout.title = line.text
         elif line.kind == "byline" and layout.author is None:
             layout.author = line.text
-        elif line.kind == "source":
-            layout.blocks.append((line.text, []))
+        elif line.kind in ("source", "heading"):
+            _new_block(layout, line, lines[index + 1] if index + 1 < len(lines) else None)
         elif line.kind == "footer":
             layout.footers.append(line.text)
         elif line.kind == "text":
@@ -192,9 +217,9 @@ def read_layout(text: str) -> Layout:
 
 
 def blocks_of(layout: Layout) -> list[Block]:
-    """The blocks as the parser returns them: the untitled first one only if it has text."""
-    kept = [(source, paragraphs) for index, (source, paragraphs) in enumerate(layout.blocks)
-            if paragraphs or index > 0]
+    """The blocks as the parser returns them: one without a source only if it has text."""
+    kept = [(source, paragraphs) for source, paragraphs in layout.blocks
+            if paragraphs or source is not None]
     blocks = []
     for index, (source, paragraphs) in enumerate(kept):
         name, when = split_source(source) if source else (None, None)

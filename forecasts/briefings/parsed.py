@@ -77,7 +77,9 @@ class Draft:
     horizon: str | None = None  # the horizon phrase as written, kept for the criteria
 
     def to_dict(self, *, extended: bool = False) -> dict[str, Any]:
-        """JSON-ready values; ``extended`` adds sentence_index, band and the condition links."""
+        """JSON-ready values (with the analytic confidence, the "set the date" flag and the
+        horizon phrase as written); ``extended`` adds sentence_index, band and the condition
+        links."""
         values = {
             "quote": self.quote,
             "source": self.source,
@@ -94,6 +96,10 @@ class Draft:
             "block": self.block,
             "yardstick": self.yardstick,
             "negated": self.negated,
+            # what a dry run must show to be checked: how sure, and whether the date is real
+            "confidence": self.confidence,
+            "date_needed": self.date_needed,
+            "horizon": self.horizon,
         }
         if extended:
             values |= {
@@ -103,9 +109,6 @@ class Draft:
                 "condition_ref": self.condition_ref,
                 "is_condition": self.is_condition,
                 "source_date": self.source_date.isoformat() if self.source_date else None,
-                "confidence": self.confidence,
-                "date_needed": self.date_needed,
-                "horizon": self.horizon,
             }
         return values
 

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from forecasts import bounds
+from forecasts.briefings.criteria import draft_criteria
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import (
     Briefing,
@@ -182,6 +183,13 @@ def set_briefing_publication(session: Session, briefing: Briefing, name: str, *,
     briefing.publication_id, briefing.publication = publication.id, publication.name
     briefing.author_id = author.id if author else None
     session.add(briefing)
+    for draft in session.exec(select(BriefingDraft).where(
+            BriefingDraft.briefing_id == briefing.id,
+            col(BriefingDraft.criteria_edited).is_(False))):
+        # generated criteria quote the publication: they follow it (hand-written ones stay)
+        draft.resolution_criteria = bounds.shorten(draft_criteria(draft, publication.name),
+                                                   bounds.CRITERIA)
+        session.add(draft)
     session.flush()
     return publication
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from forecasts.briefings.deadlines import title_deadlines
 from forecasts.briefings.publications import forecaster_of, get_publication, publication_for
 from forecasts.briefings.review import drafts
 from forecasts.errors import Conflict, ValidationFailed
@@ -77,6 +78,9 @@ def _check_publishable(
     if row.date_needed:
         raise Conflict(f"{label} names no date the importer could compute: set its close date "
                        "(and resolve-by) first.")
+    if any(day != row.closes_at.date() for day in title_deadlines(row.title)):
+        raise Conflict(f"{label} names a deadline other than its close date "
+                       f"({row.closes_at:%Y-%m-%d}): make the title and the close date agree.")
     condition = by_id.get(row.condition_draft_id) if row.condition_draft_id else None
     if condition is not None and condition.state not in (DraftState.accepted,
                                                           DraftState.published):

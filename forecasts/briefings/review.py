@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from forecasts import bounds
 from forecasts.briefings.assembly import parse_briefing
+from forecasts.briefings.criteria import draft_criteria
+from forecasts.briefings.deadlines import placeholder_close, with_deadline
 from forecasts.briefings.importing import RESOLVE_GRACE, midnight
-from forecasts.briefings.judgments import Condition
 from forecasts.briefings.parsed import ContextSentence, layout_record
-from forecasts.briefings.wording import criteria_for
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Briefing, BriefingDraft, DraftState, Question, User
 from forecasts.questions.catalog import MAX_TAGS, normalise_tags, require_manager, tag_errors
@@ -195,27 +195,26 @@ def update_draft(
     typed = edit.resolution_criteria.strip()
     # Criteria follow the title and dates until the manager changes their text by hand.
     hand_written = draft.criteria_edited or typed != draft.resolution_criteria.strip()
+    title = " ".join(edit.title.split())
     if edit.closes_at != draft.closes_at:
+        # Setting the date rewrites the title's deadline (the phrase as written while it was
+        # undated, or the date it had), so title, criteria and close date agree.
+        title = with_deadline(title, edit.closes_at.date(),
+                              undated=draft.horizon if draft.date_needed else None,
+                              add=draft.date_needed and not draft.promoted)
         draft.date_needed = False
-    draft.title = " ".join(edit.title.split())
+    draft.title = title
     draft.closes_at, draft.resolve_by = edit.closes_at, edit.resolve_by
     draft.criteria_edited = hand_written
-    draft.resolution_criteria = typed if hand_written else draft_criteria(draft)
+    briefing = session.get(Briefing, draft.briefing_id)
+    draft.resolution_criteria = typed if hand_written else \
+        draft_criteria(draft, briefing.publication if briefing else None)
     draft.probability = None if edit.probability is None else round(edit.probability, 4)
     draft.tags = ", ".join(normalise_tags(edit.tags))
     session.add(draft)
     session.flush()
     session.refresh(draft)
     return draft
-
-
-def draft_criteria(draft: BriefingDraft) -> str:
-    """The generated criteria for the draft's current title, close date and condition."""
-    condition = (Condition(draft.condition, "unless" if draft.condition_negated else "if",
-                           draft.condition_negated) if draft.condition else None)
-    return criteria_for(draft.title, draft.source, draft.quote, draft.closes_at.date(),
-                        condition, continuing=f" until {draft.closes_at:%Y-%m-%d}" in draft.title,
-                        horizon=draft.horizon)  # set only when undated or dated by its month
 
 
 def accept_draft(session: Session, draft: BriefingDraft, *, actor: User) -> None:
@@ -273,12 +272,14 @@ def promote_sentence(
     if sentence is None:
         raise NotFound("No such sentence in this briefing.")
     bounds.check_texts({"sentence": (sentence.text, bounds.QUOTE)})
-    closes_at = midnight(briefing.published) + timedelta(days=182)
+    # no deadline yet: the one placeholder, flagged for the manager to set
+    closes_at = midnight(placeholder_close(briefing.published))
     draft = BriefingDraft(
         briefing_id=briefing.id,  # type: ignore[arg-type]
         block=sentence.block,
         source=sentence.source and bounds.shorten(sentence.source, bounds.SOURCE_NAME),
         sentence_index=sentence.sentence_index, quote=sentence.text, promoted=True,
+        date_needed=True,
         yardstick=briefing.yardstick, closes_at=closes_at, resolve_by=closes_at + RESOLVE_GRACE,
     )
     session.add(draft)

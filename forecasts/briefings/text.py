@@ -174,13 +174,18 @@ def html_to_text(html: str) -> str:
     for node in root.css(", ".join(_BLOCK_TAGS)):
         node.insert_before("\n")
         node.insert_after("\n")
+    for node in root.css("h1, h2, h3, h4, h5, h6"):
+        node.insert_after(f"\n{_AFTER_HEADING}\n")
     lines = [" ".join(line.split()) for line in root.text(separator="").splitlines()]
-    lines = [line for line in lines if line]
+    # A blank line after each heading, as plain text sets one off: the layout ends a section there.
+    lines = ["" if line == _AFTER_HEADING else line for line in lines if line]
+    lines = [line for index, line in enumerate(lines) if line or (index and lines[index - 1])]
     if title and root.css_first("h1") is None:
         lines.insert(0, title)
     return "\n".join(lines)
 
 
+_AFTER_HEADING = "\ue000"  # a private-use mark, where a heading ends, turned into a blank line
 _DROPPED_TAGS = frozenset((*_INVISIBLE_TAGS, "s", "del", "strike"))
 
 

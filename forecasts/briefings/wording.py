@@ -251,10 +251,33 @@ def gerund_question(phrase: str) -> tuple[str, str | None]:
     """(subject, verb phrase) for 'Russia utilising WMDs'; (phrase, None) for a noun phrase."""
     words = trim(phrase).split()
     for index in range(1, len(words)):
+        if _modifier_participle(words, index):
+            continue
         if words[index].lower().endswith("ing") and (base := _base_form(words[index])
                                                       or _unlisted_gerund(words, index)):
             return " ".join(words[:index]), " ".join([base, *words[index + 1:]])
     return phrase, None
+
+
+# Words that modify a gerund as a noun ("renewed fighting", "heavy shelling"): no subject.
+_GERUND_MODIFIERS = frozenset(("new", "fresh", "further", "more", "heavy", "heavier", "major",
+                               "large-scale", "widespread", "sustained", "open", "direct"))
+
+
+def _modifier_participle(words: list[str], index: int) -> bool:
+    """Whether the -ing word at ``index`` is part of a noun phrase, not its verb: a participle
+    before its noun while a later -ing word is the verb ("the governing coalition collapsing"),
+    or a gerund after modifiers only ("renewed fighting on the border")."""
+    word = words[index].lower()
+    if not word.endswith("ing"):
+        return False
+    following = words[index + 1] if index + 1 < len(words) else ""
+    later_gerund = any(w.lower().endswith("ing") for w in words[index + 2:])
+    if later_gerund and following[:1].islower() and following.isalpha() \
+            and following.lower() not in _FUNCTION_WORDS:
+        return True
+    return all(w.lower().endswith("ed") or w.lower() in _GERUND_MODIFIERS
+               for w in words[:index])
 
 
 def _unlisted_gerund(words: list[str], index: int) -> str | None:
@@ -300,10 +323,40 @@ def question_title(subject: str, vp: str | None, rest: str, deadline: str) -> st
     elif _DEFINITE.match(subject):
         body = f"{subject}{rest} happen".strip()
     else:
-        body = f"there be {subject}{rest}".strip()
+        body = f"there be {with_article(subject)}{rest}".strip()
     # "Will there be X, including Y and Z, before D?": close an NP's aside before the deadline.
     joiner = ", " if vp is None and "," in subject else " "
-    return f"Will {trim(body)}{joiner}{deadline}?"
+    # No deadline at all (a draft whose date a manager sets): the question ends at its body.
+    return f"Will {trim(body)}{joiner}{deadline}?" if deadline else f"Will {trim(body)}?"
+
+
+# Nouns that take no article ("there be unrest"): mass nouns briefings name as events.
+_MASS_NOUNS = frozenset(("unrest", "violence", "progress", "inflation", "aid", "support",
+                         "funding", "evidence", "peace", "famine", "fighting", "shelling",
+                         "flooding", "action", "escalation", "intervention", "recognition",
+                         "agreement", "consensus", "interference", "disruption", "damage",
+                         "sabotage", "trade", "growth", "investment", "debt", "repression",
+                         "fraud", "conscription", "mobilisation", "mobilization", "rationing",
+                         "looting", "piracy", "terrorism", "bloodshed", "instability"))
+_HEAD_END = re.compile(r"\s(?:of|in|on|at|for|with|between|among|from|by|over|against|into|"
+                       r"across|to|near|along|around|within|after|before|during)\s", re.IGNORECASE)
+
+
+def with_article(noun_phrase: str) -> str:
+    """A bare singular noun phrase with its indefinite article, as a label drops it ("Snap
+    presidential vote in X: 10%" asks whether there will be *a* snap presidential vote); a
+    plural, a mass noun, a name or a phrase with its own determiner is left as it is."""
+    words = noun_phrase.split()
+    if not words or not words[0][:1].islower() or words[0].lower() in _DETERMINERS \
+            or words[0][:1].isdigit() or words[0].lower() in ("another", "both", "all", "two"):
+        return noun_phrase
+    head = _HEAD_END.split(f" {noun_phrase} ", maxsplit=1)[0].split()
+    noun = head[-1].lower().strip(",;:") if head else ""
+    if not noun.isalpha() or noun.endswith(("s", "ing")) or noun in _MASS_NOUNS \
+            or any(w[:1].isupper() for w in head[1:]):
+        return noun_phrase
+    article = "an" if words[0][0].lower() in "aeio" else "a"
+    return f"{article} {noun_phrase}"
 
 
 def deadline_phrase(vp: str | None, closes_at: date) -> str:
@@ -313,15 +366,17 @@ def deadline_phrase(vp: str | None, closes_at: date) -> str:
 
 
 def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
-                condition: Condition | None, continuing: bool, horizon: str | None = None) -> str:
+                condition: Condition | None, continuing: bool, horizon: str | None = None, *,
+                publication: str | None = None, dated: bool = True) -> str:
     """Resolution criteria for a drafted question: what counts as YES by when, the question,
-    the quoted sentence and its source, the condition that annuls it, and the horizon phrase
-    as written when it named no computable date."""
-    when = closes_at.isoformat()
+    the quoted sentence (the publication's own words, ``source`` only what it drew from), the
+    condition that annuls it, and the horizon phrase as written when it named no computable
+    date. ``dated`` False: the close date is still to be set, so the criteria name no date."""
+    when = closes_at.isoformat() if dated else "the close date"
     test = (f"the state it describes still holds on {when}" if continuing
             else f"the event it describes happens before {when}")
     criteria = (f"Resolves YES if credible public reporting shows that {test}; otherwise NO. "
-                f"Question: {question} Prefilled from {source or 'the briefing'}: "
+                f"Question: {question} Prefilled from {prefilled_from(publication, source)}: "
                 f"\u201c{quote}\u201d")
     if condition is not None:
         met = "happens" if condition.negated else "has not happened"
@@ -332,3 +387,9 @@ def criteria_for(question: str, source: str | None, quote: str, closes_at: date,
                      "matches it.")
     return criteria
 
+
+def prefilled_from(publication: str | None, source: str | None) -> str:
+    """Whose words a quoted judgment is: the publication's, drawing from the cited source
+    ("The Baltic Ledger (drawing from Yle)"); the cited source never speaks for it."""
+    who = publication or "the briefing"
+    return f"{who} (drawing from {source})" if source else who

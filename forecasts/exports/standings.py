@@ -19,6 +19,12 @@ from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
 from forecasts.scoring.subjects import member_ids
 
+# The uninformed policy (time before a first forecast scored as 50 %) was called "ignorance"
+# until that name was seen to collide with the literature's ignorance score, the logarithmic
+# score. Clients that still send the old name (API, leaderboard links, scripts) get the same
+# scores; nothing the product emits uses it.
+DEPRECATED_POLICY_NAMES: dict[str, str] = {"ignorance": "uninformed"}
+
 
 @dataclass(frozen=True)
 class LeaderboardFilters:

@@ -41,10 +41,10 @@ class QuestionScore(SQLModel, table=True):
     log_score: float
     brier_active: float
     brier_crowd: float
-    brier_ignorance: float
+    brier_uninformed: float
     crowd_brier_active: float
     crowd_brier_crowd: float
-    crowd_brier_ignorance: float
+    crowd_brier_uninformed: float
     # the subject's last forecast in each horizon window before the end (None: none made there);
     # calibration by horizon reads these (forecasts/scoring/horizons.py)
     final_short: float | None = None
@@ -72,10 +72,10 @@ class ScoreCell(SQLModel, table=True):
     peered: int  # rows with at least one peer: the relative sums' count
     brier_active: float
     brier_crowd: float
-    brier_ignorance: float
+    brier_uninformed: float
     relative_active: float
     relative_crowd: float
-    relative_ignorance: float
+    relative_uninformed: float
 
 
 class HorizonCell(SQLModel, table=True):

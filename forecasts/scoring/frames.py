@@ -23,8 +23,8 @@ QUESTION_COLUMNS: tuple[str, ...] = (
     "resolved_at",
     "outcome",
 )
-BeforeFirst = Literal["active", "crowd", "ignorance"]
-POLICIES: tuple[str, ...] = ("active", "crowd", "ignorance")
+BeforeFirst = Literal["active", "crowd", "uninformed"]
+POLICIES: tuple[str, ...] = ("active", "crowd", "uninformed")
 NAT = np.iinfo(np.int64).min  # pandas' integer value for a missing instant
 
 

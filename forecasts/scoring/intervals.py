@@ -145,7 +145,7 @@ def with_policy(
     if policy == "active":
         return own.total, own.covered
     opens = questions.start[own.question]
-    if policy == "ignorance":
+    if policy == "uninformed":
         gap = (own.begin - opens) / NS_PER_SECOND
         return own.total + UNINFORMED_BRIER * gap, own.covered + gap
     assert steps is not None and at_begin is not None, "the crowd policy needs the crowd's steps"

@@ -155,7 +155,7 @@ def time_weighted_brier(
     - `crowd`: scored with the crowd's forecast standing then (`crowd`, a step function such as
       aggregates.crowd_history returns; None = the median of `forecasts`). Time before anyone
       forecast stays unscored.
-    - `ignorance`: scored as a 50 % forecast (0.25; 0.5 on the two-term scale).
+    - `uninformed`: scored as a 50 % forecast (0.25; 0.5 on the two-term scale).
 
     `two_term` reports the 0–2 scale (exactly twice). Raises ValueError for invalid input.
     """

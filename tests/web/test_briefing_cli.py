@@ -135,3 +135,21 @@ def test_a_briefing_at_the_draft_limit_is_stored(runner, session, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"{bounds.MAX_BRIEFING_DRAFTS} drafts" in result.output
     assert stored(session) == (1, bounds.MAX_BRIEFING_DRAFTS)
+
+
+def test_json_shows_confidence_the_set_the_date_flag_the_horizon_and_whose_words(runner,
+                                                                                 tmp_path):
+    note = tmp_path / "lagoon.txt"
+    note.write_text("LAGOON LETTER\n27 November 2026 · Written by Efua Mensah\n\n"
+                    "We assess with moderate confidence that Togo will probably join the "
+                    "corridor scheme before the harmattan season.\n\n"
+                    "You received this because you subscribed to Lagoon Letter.\n", "utf-8")
+    result = runner.invoke(args=["briefing", "import", str(note), "--json",
+                                 "--date", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    [draft] = json.loads(result.output)
+    assert (draft["confidence"], draft["date_needed"], draft["horizon"]) == (
+        "moderate", True, "before the harmattan season")
+    assert (draft["publication"], draft["author"]) == ("Lagoon Letter", "Efua Mensah")
+    assert draft["title"].endswith("before the harmattan season?")
+    assert "Prefilled from Lagoon Letter:" in draft["resolution_criteria"]

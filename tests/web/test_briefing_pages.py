@@ -262,3 +262,24 @@ def test_unknown_briefings_and_drafts_are_404(sign_in, session, manager):
     briefing, rows = imported(boss, session)
     assert boss.get("/briefings/999").status_code == 404
     assert boss.post(f"/briefings/{briefing.id}/drafts/999", fields(rows[0])).status_code == 404
+
+
+def test_a_judgment_with_no_deadline_asks_for_a_date_and_takes_it_in_its_title(sign_in, session,
+                                                                              manager):
+    boss = sign_in(manager)
+    response = boss.post("/briefings", {**IMPORT, "text": "Source: Wire\nThe Valmora dock "
+                                        "strike is unlikely to spread to Portel."})
+    assert response.status_code == 302
+    briefing = session.exec(select(Briefing)).one()
+    [row] = briefings.drafts(session, briefing)
+    assert row.date_needed and row.title == "Will the Valmora dock strike spread to Portel?"
+    page = boss.get(f"/briefings/{briefing.id}").get_data(as_text=True)
+    assert 'data-testid="no-deadline"' in page and "“None”" not in page
+    response = act(boss, briefing, row, "save", closes_at="2026-04-01T00:00",
+                   resolve_by="2026-04-15T00:00")
+    assert response.status_code in (200, 302), response.get_data(as_text=True)
+    session.expire_all()
+    row = session.get(BriefingDraft, row.id)
+    assert not row.date_needed
+    assert row.title == "Will the Valmora dock strike spread to Portel before 2026-04-01?"
+    assert "happens before 2026-04-01" in row.resolution_criteria

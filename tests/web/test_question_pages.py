@@ -183,3 +183,21 @@ def test_json_clients_get_json_errors(sign_in, forecaster):
     response = sign_in(forecaster).get("/questions/999", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["message"] == "No such question."
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("query", ["aggregate=loudest", "aggregate=median", "aggregate=",
+                                   "crowd_table=yes", "crowd_table=ALL",
+                                   "aggregate=mean&crowd_table=%C3%A9"])
+def test_a_bad_chart_option_on_the_question_page_is_a_400_not_a_500(
+        sign_in, session, manager, forecaster, query):
+    question = make_question(session, manager)
+    forecasting.submit_forecast(session, question, forecaster=forecaster, probability=0.3,
+                                now=T0 + timedelta(days=1))
+    for person in (manager, forecaster):
+        answer = sign_in(person).get(f"/questions/{question.id}?{query}")
+        if query == "aggregate=":  # blank: the default, as every other option
+            assert answer.status_code == 200
+            continue
+        assert answer.status_code == 400, (person.username, query)
+        assert "choose one of" in answer.get_data(as_text=True)

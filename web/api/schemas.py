@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from forecasts.exports.standings import DEPRECATED_POLICY_NAMES
 from forecasts.models import Outcome, Role
 from forecasts.questions.catalog import MAX_TAGS, Status
 
@@ -215,7 +216,14 @@ class QuestionForecasts(BaseModel):
 
 class LeaderboardQuery(Strict):
     by: Literal["forecaster", "team", "tag"] = "forecaster"
-    policy: Literal["active", "crowd", "ignorance"] = "active"
+    policy: Annotated[
+        Literal["active", "crowd", "uninformed", "ignorance"],
+        AfterValidator(lambda name: DEPRECATED_POLICY_NAMES.get(name, name)),
+        Field(description="How time before a forecaster's first forecast counts: `active` (not "
+                          "scored; coverage shown), `crowd` (scored as the crowd median) or "
+                          "`uninformed` (scored as a 50 % forecast). `ignorance` is a deprecated "
+                          "alias of `uninformed`, still accepted."),
+    ] = "active"
     scale: Literal["one", "two"] = "one"
     min: int = Field(default=1, ge=1, le=10_000)
     tag: Annotated[str, one_line(60)] | None = None

@@ -31,25 +31,25 @@ def one(text: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("sentence", "title", "probability"), [
     ("The odds are 3 to 1 against the Latvian coalition surviving the budget vote.",
-     f"Will the Latvian coalition survive the budget vote before {DEFAULT}?", 0.25),
+     "Will the Latvian coalition survive the budget vote?", 0.25),
     ("The odds are 4 to 1 against Hungary vetoing the sanctions package.",
-     f"Will Hungary veto the sanctions package before {DEFAULT}?", 0.2),
+     "Will Hungary veto the sanctions package?", 0.2),
     ("We give odds of 3 to 1 against a snap election in Prague before June.",
      "Will there be a snap election in Prague before 2027-06-01?", 0.25),
     ("We give odds of 4 to 1 that Vilnius will close the border crossing.",
-     f"Will Vilnius close the border crossing before {DEFAULT}?", 0.8),
+     "Will Vilnius close the border crossing?", 0.8),
     ("We give odds of 4 to 1 that Vilnius will not close the border crossing.",
-     f"Will Vilnius close the border crossing before {DEFAULT}?", 0.2),
+     "Will Vilnius close the border crossing?", 0.2),
     ("The odds are 2-to-1 on that the strike spreads to Gdańsk.",
-     f"Will the strike spread to Gdańsk before {DEFAULT}?", 2 / 3),
+     "Will the strike spread to Gdańsk?", 2 / 3),
     ("The odds now stand at 3 to 1 in favour of Tirana joining the scheme.",
-     f"Will Tirana join the scheme before {DEFAULT}?", 0.75),
+     "Will Tirana join the scheme?", 0.75),
     ("Analysts quote 5-to-1 odds against a Slovak veto.",
-     f"Will there be a Slovak veto before {DEFAULT}?", 1 / 6),
+     "Will there be a Slovak veto?", 1 / 6),
     ("A snap poll in Zagreb is 3-to-1 against.",
-     f"Will there be a snap poll in Zagreb before {DEFAULT}?", 0.25),
+     "Will there be a snap poll in Zagreb?", 0.25),
     ("The odds of Skopje adopting the euro are 5 to 1 on.",
-     f"Will Skopje adopt the euro before {DEFAULT}?", 5 / 6),
+     "Will Skopje adopt the euro?", 5 / 6),
 ])
 def test_odds_in_every_word_order(sentence, title, probability):
     draft = one(sentence)
@@ -60,17 +60,17 @@ def test_odds_in_every_word_order(sentence, title, probability):
 
 @pytest.mark.parametrize(("sentence", "title", "low", "high"), [
     ("A deal on the port lease is odds-on.",
-     f"Will there be a deal on the port lease before {DEFAULT}?", 0.55, 0.80),
+     "Will there be a deal on the port lease?", 0.55, 0.80),
     ("It is odds-on that Ankara will extend the grain corridor.",
-     f"Will Ankara extend the grain corridor before {DEFAULT}?", 0.55, 0.80),
+     "Will Ankara extend the grain corridor?", 0.55, 0.80),
     ("The odds are even that Chisinau will hold a referendum before June.",
      "Will Chisinau hold a referendum before 2027-06-01?", 0.45, 0.55),
     ("It is evens whether the tariff is lifted.",
-     f"Will the tariff be lifted before {DEFAULT}?", 0.45, 0.55),
+     "Will the tariff be lifted?", 0.45, 0.55),
     ("We see even odds that the parliament will ratify the treaty.",
-     f"Will the parliament ratify the treaty before {DEFAULT}?", 0.45, 0.55),
+     "Will the parliament ratify the treaty?", 0.45, 0.55),
     ("The odds are even that Riga will not renew the licence.",
-     f"Will Riga renew the licence before {DEFAULT}?", 0.45, 0.55),
+     "Will Riga renew the licence?", 0.45, 0.55),
 ])
 def test_odds_in_words_are_hedges_on_the_ladder(sentence, title, low, high):
     draft = one(sentence)
@@ -80,23 +80,23 @@ def test_odds_in_words_are_hedges_on_the_ladder(sentence, title, low, high):
 
 @pytest.mark.parametrize(("sentence", "title", "low", "high"), [
     ("The odds are against a Syrian return to the Arab League.",
-     f"Will there be a Syrian return to the Arab League before {DEFAULT}?", 0.20, 0.45),
+     "Will there be a Syrian return to the Arab League?", 0.20, 0.45),
     ("The odds are heavily against a breakthrough in the Cyprus talks.",
-     f"Will there be a breakthrough in the Cyprus talks before {DEFAULT}?", 0.05, 0.20),
+     "Will there be a breakthrough in the Cyprus talks?", 0.05, 0.20),
     ("The odds are stacked against Kosovo joining the Council of Europe.",
-     f"Will Kosovo join the Council of Europe before {DEFAULT}?", 0.05, 0.20),
+     "Will Kosovo join the Council of Europe?", 0.05, 0.20),
     ("The odds favour a Likud-led coalition.",
-     f"Will there be a Likud-led coalition before {DEFAULT}?", 0.55, 0.80),
+     "Will there be a Likud-led coalition?", 0.55, 0.80),
     ("The odds are strongly in favour of Tirana hosting the summit.",
-     f"Will Tirana host the summit before {DEFAULT}?", 0.80, 0.95),
+     "Will Tirana host the summit?", 0.80, 0.95),
     ("We give the merger a one-in-five chance of clearing the regulator.",
-     f"Will the merger clear the regulator before {DEFAULT}?", 0.20, 0.20),
+     "Will the merger clear the regulator?", 0.20, 0.20),
     ("We give the reform little chance of passing the senate.",
-     f"Will the reform pass the senate before {DEFAULT}?", 0.05, 0.20),
+     "Will the reform pass the senate?", 0.05, 0.20),
     ("It is a coin toss whether the strike ends before Christmas.",
      "Will the strike end before 2026-12-25?", 0.45, 0.55),
     ("There is next to no chance that Pyongyang will denuclearise.",
-     f"Will Pyongyang denuclearise before {DEFAULT}?", 0.01, 0.05),
+     "Will Pyongyang denuclearise?", 0.01, 0.05),
     ("Prospects for a deal by the end of this quarter are slim.",
      "Will there be a deal before 2027-01-01?", 0.05, 0.20),
 ])
@@ -130,15 +130,15 @@ def test_odds_that_are_not_a_judgment_are_not_read():
      "Will the ferry service resume before 2027-04-01?", 0.20, 0.45),
     # "we doubt" is unlikely: doubting a "not" is the likely band
     ("We doubt that Baku will not retaliate.",
-     f"Will Baku retaliate before {DEFAULT}?", 0.55, 0.80),
+     "Will Baku retaliate?", 0.55, 0.80),
     ("Likely: the regulator will not approve the merger.",
-     f"Will the regulator approve the merger before {DEFAULT}?", 0.20, 0.45),
+     "Will the regulator approve the merger?", 0.20, 0.45),
     ("We would be surprised if Minsk did not free the journalists before June.",
      "Will Minsk free the journalists before 2027-06-01?", 0.55, 0.80),
     ("We estimate a 70 % probability that the dockers will not return to work.",
-     f"Will the dockers return to work before {DEFAULT}?", 0.30, 0.30),
+     "Will the dockers return to work?", 0.30, 0.30),
     ("There is a 1 in 4 chance that the mill does not reopen.",
-     f"Will the mill reopen before {DEFAULT}?", 0.75, 0.75),
+     "Will the mill reopen?", 0.75, 0.75),
 ])
 def test_a_hedge_over_a_negated_clause_asks_the_positive_question_inverted(sentence, title,
                                                                            low, high):
@@ -153,15 +153,15 @@ def test_a_hedge_over_a_negated_clause_asks_the_positive_question_inverted(sente
 @pytest.mark.parametrize(("sentence", "condition", "title"), [
     ("Only if Belgrade recognises Kosovo is an EU accession deal likely.",
      "Belgrade recognises Kosovo",
-     f"If Belgrade recognises Kosovo, will there be an EU accession deal before {DEFAULT}?"),
+     "If Belgrade recognises Kosovo, will there be an EU accession deal?"),
     ("Only if the tariff is lifted are exports likely to recover before June.",
      "the tariff is lifted",
      "If the tariff is lifted, will exports recover before 2027-06-01?"),
     ("Only if Minsk releases the prisoners will Brussels probably ease sanctions.",
      "Minsk releases the prisoners",
-     f"If Minsk releases the prisoners, will Brussels ease sanctions before {DEFAULT}?"),
+     "If Minsk releases the prisoners, will Brussels ease sanctions?"),
     ("Not unless the talks resume is a ceasefire likely.", "the talks resume",
-     f"If the talks resume, will there be a ceasefire before {DEFAULT}?"),
+     "If the talks resume, will there be a ceasefire?"),
 ])
 def test_an_inverted_only_if_is_a_conditional(sentence, condition, title):
     draft = one(sentence)
@@ -174,7 +174,7 @@ def test_an_inverted_only_if_is_a_conditional(sentence, condition, title):
     ("A 1-in-4 chance exists that the Bulgarian cabinet collapses before June.",
      "Will the Bulgarian cabinet collapse before 2027-06-01?", 0.25),
     ("A 30 % chance remains that the smelter closes.",
-     f"Will the smelter close before {DEFAULT}?", 0.30),
+     "Will the smelter close?", 0.30),
 ])
 def test_a_chance_that_exists(sentence, title, probability):
     draft = one(sentence)
@@ -198,25 +198,25 @@ Growth forecast for 2027: 2.1 %
 
 
 @pytest.mark.parametrize(("line", "title", "probability"), [
-    ("Snap vote in Varna (40%).", f"Will there be snap vote in Varna before {DEFAULT}?", 0.4),
-    ("40%: snap vote in Varna.", f"Will there be snap vote in Varna before {DEFAULT}?", 0.4),
-    ("Snap vote in Varna — 40 per cent.", f"Will there be snap vote in Varna before {DEFAULT}?",
+    ("Snap vote in Varna (40%).", "Will there be a snap vote in Varna?", 0.4),
+    ("40%: snap vote in Varna.", "Will there be a snap vote in Varna?", 0.4),
+    ("Snap vote in Varna — 40 per cent.", "Will there be a snap vote in Varna?",
      0.4),
-    ("Snap vote in Varna: 40-50%.", f"Will there be snap vote in Varna before {DEFAULT}?",
+    ("Snap vote in Varna: 40-50%.", "Will there be a snap vote in Varna?",
      0.45),
     ("Snap vote in Varna: likely (60%).",
-     f"Will there be snap vote in Varna before {DEFAULT}?", 0.6),
+     "Will there be a snap vote in Varna?", 0.6),
     ("Snap vote in Varna before March: 1 in 4.",
-     "Will there be snap vote in Varna before 2027-03-01?", 0.25),
+     "Will there be a snap vote in Varna before 2027-03-01?", 0.25),
     ("Probability of Bulgaria joining Schengen by June: 85%.",
      "Will Bulgaria join Schengen before 2027-07-01?", 0.85),
-    ("Risk of a coup in Bamako — high.", f"Will there be a coup in Bamako before {DEFAULT}?",
+    ("Risk of a coup in Bamako — high.", "Will there be a coup in Bamako?",
      0.875),
     ("Likelihood of a debt default in 2027: low.",
      "Will there be a debt default before 2028-01-01?", 0.125),
-    ("Russia is likely to hold Kherson (70 %).", f"Will Russia hold Kherson before {DEFAULT}?",
+    ("Russia is likely to hold Kherson (70 %).", "Will Russia hold Kherson?",
      0.7),
-    ("The port will probably reopen (60%).", f"Will the port reopen before {DEFAULT}?", 0.6),
+    ("The port will probably reopen (60%).", "Will the port reopen?", 0.6),
     ("Likely (60%): Hamas release the hostages before March.",
      "Will Hamas release the hostages before 2027-03-01?", 0.6),
 ])
@@ -228,27 +228,27 @@ def test_labels_in_every_order(line, title, probability):
 def test_a_label_and_its_number_is_a_judgment_but_a_statistic_is_not():
     found = {d.title: d.probability for d in judgments(LABELLED)}
     assert found == {
-        f"Will there be snap election in Sofia before {DEFAULT}?": pytest.approx(0.4),
+        "Will there be a snap election in Sofia?": pytest.approx(0.4),
         "Will the Romanian central bank cut rates before 2027-03-01?": pytest.approx(0.4),
-        f"Will there be a border closure at Ruse before {DEFAULT}?": pytest.approx(0.2),
+        "Will there be a border closure at Ruse?": pytest.approx(0.2),
     }
 
 
 @pytest.mark.parametrize(("sentence", "first", "second"), [
     ("A rate cut is unlikely, although a freeze probably will.",
-     (f"Will there be a rate cut before {DEFAULT}?", 0.325),
-     (f"Will there be a freeze before {DEFAULT}?", 0.675)),
+     ("Will there be a rate cut?", 0.325),
+     ("Will there be a freeze?", 0.675)),
     ("A Hungarian veto is unlikely, although Slovakia probably will abstain.",
-     (f"Will there be a Hungarian veto before {DEFAULT}?", 0.325),
-     (f"Will Slovakia abstain before {DEFAULT}?", 0.675)),
+     ("Will there be a Hungarian veto?", 0.325),
+     ("Will Slovakia abstain?", 0.675)),
     ("Tallinn is likely to expel the attaché, though Riga almost certainly will not.",
-     (f"Will Tallinn expel the attaché before {DEFAULT}?", 0.675),
-     (f"Will Riga expel the attaché before {DEFAULT}?", 0.03)),
+     ("Will Tallinn expel the attaché?", 0.675),
+     ("Will Riga expel the attaché?", 0.03)),
     ("Vilnius will very likely extend the ban, whereas Warsaw probably will not.",
-     (f"Will Vilnius extend the ban before {DEFAULT}?", 0.875),
-     (f"Will Warsaw extend the ban before {DEFAULT}?", 0.325)),
+     ("Will Vilnius extend the ban?", 0.875),
+     ("Will Warsaw extend the ban?", 0.325)),
     ("Ferries are unlikely to resume while the strike lasts, but freight probably will.",
-     None, (f"Will freight resume before {DEFAULT}?", 0.675)),
+     None, ("Will freight resume?", 0.675)),
 ])
 def test_the_second_judgment_after_although_is_kept(sentence, first, second):
     found = [(d.title, d.probability) for d in judgments(sentence)]
@@ -276,17 +276,17 @@ def test_a_stated_number_clause_never_reaches_the_title(sentence):
     ("We would be surprised if Minsk freed the detained journalists before June.",
      "Will Minsk free the detained journalists before 2027-06-01?", 0.20, 0.45),
     ("We would be very surprised if the junta handed power to civilians.",
-     f"Will the junta hand power to civilians before {DEFAULT}?", 0.05, 0.20),
+     "Will the junta hand power to civilians?", 0.05, 0.20),
     ("We would not be surprised if Tbilisi suspended the talks before March.",
      "Will Tbilisi suspend the talks before 2027-03-01?", 0.45, 0.55),
     ("We would not be surprised if the regulator fined the operator.",
-     f"Will the regulator fine the operator before {DEFAULT}?", 0.45, 0.55),
+     "Will the regulator fine the operator?", 0.45, 0.55),
     ("We would be surprised if Pristina were to lift the fuel embargo.",
-     f"Will Pristina lift the fuel embargo before {DEFAULT}?", 0.20, 0.45),
+     "Will Pristina lift the fuel embargo?", 0.20, 0.45),
     ("We would be surprised if Kyiv cut the tariff.",
-     f"Will Kyiv cut the tariff before {DEFAULT}?", 0.20, 0.45),
+     "Will Kyiv cut the tariff?", 0.20, 0.45),
     ("We would be surprised if the mayor stepped down.",
-     f"Will the mayor step down before {DEFAULT}?", 0.20, 0.45),
+     "Will the mayor step down?", 0.20, 0.45),
 ])
 def test_a_subjunctive_after_surprised_if_is_asked_in_the_present(sentence, title, low, high):
     draft = one(sentence)
@@ -303,7 +303,7 @@ def test_confidence_attaches_to_the_judgment_it_governs():
         "Riga is unlikely to expel the envoy, though we have low confidence in this. "
         "We have moderate confidence in our judgment that Yerevan will likely leave the CSTO. "
         "Baku will probably sign. We hold this judgment with low confidence.")
-    confidence = {d.title.split(" before ")[0]: d.confidence for d in found}
+    confidence = {d.title.split(" before ")[0].rstrip("?"): d.confidence for d in found}
     assert confidence == {
         "Will Kyiv mobilise more reservists": None,
         "Will Moscow escalate strikes": "high",
@@ -352,9 +352,9 @@ def test_a_bulleted_label_and_number_is_its_own_line():
     found = judgments("Outlook\n\n- Snap vote in Tallinn: 30%\n- Strike at Muuga port: 1 in 5\n"
                       "- We doubt that the Narva bridge will reopen.\n")
     assert [(d.title, d.probability) for d in found] == [
-        (f"Will there be snap vote in Tallinn before {DEFAULT}?", pytest.approx(0.3)),
-        (f"Will there be strike at Muuga port before {DEFAULT}?", pytest.approx(0.2)),
-        (f"Will the Narva bridge reopen before {DEFAULT}?", 0.325),
+        ("Will there be a snap vote in Tallinn?", pytest.approx(0.3)),
+        ("Will there be a strike at Muuga port?", pytest.approx(0.2)),
+        ("Will the Narva bridge reopen?", 0.325),
     ]
 
 
@@ -362,18 +362,18 @@ def test_a_bulleted_label_and_number_is_its_own_line():
     ("We'd give odds of 2 to 1 on a port strike in Constanța before April.",
      "Will there be a port strike in Constanța before 2027-04-01?", 2 / 3),
     ("We rate a devaluation as a 3-to-1 shot.",
-     f"Will there be a devaluation before {DEFAULT}?", 0.25),
+     "Will there be a devaluation?", 0.25),
     ("A Slovenian exit from the pact is a 9-to-1 shot.",
-     f"Will there be a Slovenian exit from the pact before {DEFAULT}?", 0.1),
+     "Will there be a Slovenian exit from the pact?", 0.1),
     ("We reckon the odds are roughly 4 to 1 against a second referendum in Scotland.",
-     f"Will there be a second referendum in Scotland before {DEFAULT}?", 0.2),
+     "Will there be a second referendum in Scotland?", 0.2),
     ("Odds are 3 to 1 that the governor resigns before the summer.",
      "Will the governor resign before 2027-06-01?", 0.75),
     ("The strike will probably end before Easter, with the chance put at 60%.",
      "Will the strike end before 2027-03-28?", 0.6),
     ("The strike will probably end, the probability estimated at 55 %.",
-     f"Will the strike end before {DEFAULT}?", 0.55),
-    ("Strike at Rotterdam — 60%", f"Will there be strike at Rotterdam before {DEFAULT}?", 0.6),
+     "Will the strike end?", 0.55),
+    ("Strike at Rotterdam — 60%", "Will there be a strike at Rotterdam?", 0.6),
 ])
 def test_more_odds_and_stated_numbers(sentence, title, probability):
     draft = one(sentence)
@@ -382,17 +382,17 @@ def test_more_odds_and_stated_numbers(sentence, title, probability):
 
 
 @pytest.mark.parametrize(("sentence", "title", "low", "high"), [
-    ("A deal is at even odds.", f"Will there be a deal before {DEFAULT}?", 0.45, 0.55),
+    ("A deal is at even odds.", "Will there be a deal?", 0.45, 0.55),
     ("Most likely, the cabinet will not survive the winter.",
-     f"Will the cabinet survive the winter before {DEFAULT}?", 0.20, 0.45),
+     "Will the cabinet survive the winter?", 0.20, 0.45),
     ("Almost certainly, the quota will be renewed.",
-     f"Will the quota be renewed before {DEFAULT}?", 0.95, 0.99),
+     "Will the quota be renewed?", 0.95, 0.99),
     ("We would be astonished if the junta held elections before June.",
      "Will the junta hold elections before 2027-06-01?", 0.05, 0.20),
     ("We'd be surprised if Kyiv agreed to the ceasefire terms.",
-     f"Will Kyiv agree to the ceasefire terms before {DEFAULT}?", 0.20, 0.45),
+     "Will Kyiv agree to the ceasefire terms?", 0.20, 0.45),
     ("It is highly unlikely that Minsk will not retaliate.",
-     f"Will Minsk retaliate before {DEFAULT}?", 0.80, 0.95),
+     "Will Minsk retaliate?", 0.80, 0.95),
     ("There is a good chance that the strike will not end before March.",
      "Will the strike end before 2027-03-01?", 0.20, 0.45),
 ])
@@ -404,13 +404,13 @@ def test_more_hedges_fronted_contracted_and_negated(sentence, title, low, high):
 
 @pytest.mark.parametrize(("sentence", "second", "low", "high"), [
     ("A tariff hike is likely, while a full ban is not.",
-     f"Will there be a full ban before {DEFAULT}?", 0.20, 0.45),
+     "Will there be a full ban?", 0.20, 0.45),
     ("Zagreb is likely to adopt the levy, whereas Ljubljana is not.",
-     f"Will Ljubljana adopt the levy before {DEFAULT}?", 0.20, 0.45),
+     "Will Ljubljana adopt the levy?", 0.20, 0.45),
     ("Romania will probably extend the levy, but Bulgaria likely won't.",
-     f"Will Bulgaria extend the levy before {DEFAULT}?", 0.20, 0.45),
+     "Will Bulgaria extend the levy?", 0.20, 0.45),
     ("Tunisia will probably not sign the loan, and Libya almost certainly won't sign it either.",
-     f"Will Libya sign it before {DEFAULT}?", 0.01, 0.05),
+     "Will Libya sign it?", 0.01, 0.05),
 ])
 def test_an_elided_second_judgment_takes_the_first_ones_words(sentence, second, low, high):
     [_, draft] = judgments(sentence)
@@ -448,9 +448,9 @@ def test_what_states_no_judgment_of_ours_is_context(sentence):
      "we have low confidence in this.", "Will Brussels propose a storage target before "
      "2027-04-01?", "low"),
     ("Probability that the EU gas price cap is extended: 0.65",
-     f"Will the EU gas price cap be extended before {DEFAULT}?", None),
+     "Will the EU gas price cap be extended?", None),
     ("Notes\n\nDanish approval of the pipeline expansion: 70%.\n\nMore notes.",
-     f"Will there be Danish approval of the pipeline expansion before {DEFAULT}?", None),
+     "Will there be Danish approval of the pipeline expansion?", None),
     ("The Dutch regulator will likely fine the operator by 31/03/2027, whereas the Belgian "
      "regulator almost certainly won't.",
      "Will the Belgian regulator fine the operator before 2027-04-01?", None),
@@ -473,25 +473,25 @@ def test_a_rubric_before_the_judgment_is_read_past(sentence, title, probability)
 
 @pytest.mark.parametrize(("sentence", "title", "low", "high"), [
     ("We expect Minsk not to release the prisoners.",
-     f"Will Minsk release the prisoners before {DEFAULT}?", 0.20, 0.45),
+     "Will Minsk release the prisoners?", 0.20, 0.45),
     ("The odds that Riga will not renew the licence are about even.",
-     f"Will Riga renew the licence before {DEFAULT}?", 0.45, 0.55),
+     "Will Riga renew the licence?", 0.45, 0.55),
     ("The likelihood that the port does not reopen is low.",
-     f"Will the port reopen before {DEFAULT}?", 0.80, 0.95),
+     "Will the port reopen?", 0.80, 0.95),
     ("We put the chance that the bank does not cut rates at 70%.",
-     f"Will the bank cut rates before {DEFAULT}?", 0.30, 0.30),
+     "Will the bank cut rates?", 0.30, 0.30),
     ("Probably not: a Serbian recognition of Kosovo before June.",
      "Will there be a Serbian recognition of Kosovo before 2027-06-01?", 0.20, 0.45),
     ("Unlikely: the ceasefire will not hold.",
-     f"Will the ceasefire hold before {DEFAULT}?", 0.55, 0.80),
+     "Will the ceasefire hold?", 0.55, 0.80),
     ("The ceasefire will not hold — Likely.",
-     f"Will the ceasefire hold before {DEFAULT}?", 0.20, 0.45),
+     "Will the ceasefire hold?", 0.20, 0.45),
     ("It seems unlikely that the Baltic states won't close the border.",
-     f"Will the Baltic states close the border before {DEFAULT}?", 0.55, 0.80),
+     "Will the Baltic states close the border?", 0.55, 0.80),
     ("EU member states will probably not agree the levy.",
-     f"Will EU member states agree the levy before {DEFAULT}?", 0.20, 0.45),
+     "Will EU member states agree the levy?", 0.20, 0.45),
     ("It is almost certain that Orbán will not lift the veto.",
-     f"Will Orbán lift the veto before {DEFAULT}?", 0.01, 0.05),
+     "Will Orbán lift the veto?", 0.01, 0.05),
 ])
 def test_every_frame_over_a_negated_clause_gives_the_complement(sentence, title, low, high):
     draft = one(sentence)
@@ -504,15 +504,15 @@ def test_every_frame_over_a_negated_clause_gives_the_complement(sentence, title,
     ("We assess it likely, at about 70%, that Vučić calls a snap election before summer.",
      "Will Vučić call a snap election before 2027-06-01?", 0.7),
     ("There is a small chance, perhaps 10%, that the dam fails.",
-     f"Will the dam fail before {DEFAULT}?", 0.1),
+     "Will the dam fail?", 0.1),
     ("It would surprise us if the junta held elections before June.",
      "Will the junta hold elections before 2027-06-01?", 0.325),
     ("It would not surprise us if the junta postponed the vote.",
-     f"Will the junta postpone the vote before {DEFAULT}?", 0.5),
+     "Will the junta postpone the vote?", 0.5),
     ("Most likely the EU will not extend the tariff exemption.",
-     f"Will the EU extend the tariff exemption before {DEFAULT}?", 0.325),
+     "Will the EU extend the tariff exemption?", 0.325),
     ("Whatever happens, the port will probably reopen.",
-     f"Will the port reopen before {DEFAULT}?", 0.675),
+     "Will the port reopen?", 0.675),
 ])
 def test_numbers_in_asides_and_other_hedge_shapes(sentence, title, probability):
     draft = one(sentence)

@@ -115,7 +115,7 @@ def test_a_date_no_calendar_has_is_left_for_the_manager_to_date():
     assert draft.date_needed
     assert draft.horizon == "by 31 June 2027"
     assert draft.closes_at == date(2027, 3, 28)
-    assert "31 June" not in draft.title
+    assert draft.title == "Will Peru call a snap election by 31 June 2027?"  # as written
 
 
 def test_a_date_already_past_is_not_a_deadline():

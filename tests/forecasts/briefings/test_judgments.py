@@ -42,7 +42,7 @@ def test_what_is_not_a_probability_is_not_read_as_one(phrase):
     ("There is a 1 in 5 chance that the Moldovan government will fall before June.",
      "Will the Moldovan government fall before 2027-06-01?", 0.2),
     ("There is a 20–30 % chance that Belgrade will impose a fuel embargo on Pristina.",
-     "Will Belgrade impose a fuel embargo on Pristina before 2027-05-27?", 0.25),
+     "Will Belgrade impose a fuel embargo on Pristina?", 0.25),
     ("Analysts give the reform bill a one-in-four chance of passing this year.",
      None, None),
     ("The odds of a snap election in Sofia before March are 3 to 1 against.",
@@ -129,7 +129,7 @@ def test_once_again_is_not_a_condition():
 def test_several_judgments_in_one_sentence():
     found = drafts("A Serbian recognition of Kosovo is very unlikely, and a NATO base in "
                    "Moldova is almost certainly not going to happen.")
-    assert [(d.title.split(" before")[0], d.probability) for d in found] == [
+    assert [(d.title.split(" before")[0].rstrip("?"), d.probability) for d in found] == [
         ("Will there be a Serbian recognition of Kosovo", 0.125),
         ("Will a NATO base in Moldova happen", 0.03),
     ]
@@ -147,17 +147,17 @@ def test_analytic_confidence_is_kept_apart_from_likelihood():
 
 @pytest.mark.parametrize(("sentence", "title", "probability"), [
     ("There is roughly a 25 % chance that Sofia will ban grain imports again.",
-     "Will Sofia ban grain imports again before 2027-05-27?", 0.25),
+     "Will Sofia ban grain imports again?", 0.25),
     ("We judge it unlikely that Budapest will lift its import ban in the first half of 2027.",
      "Will Budapest lift its import ban before 2027-07-01?", 0.325),
     ("We see a better than even chance that Tashkent joins the customs union in 2027.",
      "Will Tashkent join the customs union before 2028-01-01?", 0.675),
     ("We estimate a 70 percent probability that the dock strike spreads to Gdynia.",
-     "Will the dock strike spread to Gdynia before 2027-05-27?", 0.7),
+     "Will the dock strike spread to Gdynia?", 0.7),
     ("We put the odds at 2 to 1 that Tehran resumes talks before February.",
      "Will Tehran resume talks before 2027-02-01?", 2 / 3),
     ("There's a small chance that Beijing opens a naval base in Vanuatu.",
-     "Will Beijing open a naval base in Vanuatu before 2027-05-27?", 0.125),
+     "Will Beijing open a naval base in Vanuatu?", 0.125),
     ("There is an even chance the Klaipėda terminal reopens this year.",
      "Will the Klaipėda terminal reopen before 2027-01-01?", 0.5),
     ("Odds are that the truce will hold through the spring.",

@@ -19,8 +19,14 @@ LABELS = json.loads((FIXTURES / "labels.json").read_text("utf-8"))
 DEADLINE = re.compile(r"\b(?:before|until) \d{4}-\d\d-\d\d\?$")
 
 
-def one_deadline(title: str) -> bool:
-    """The title ends in its dated deadline and names no other deadline."""
+def one_deadline(draft: Draft) -> bool:
+    """The title ends in its dated deadline and names no other deadline; a draft whose date a
+    manager sets names at most its phrase as written ("before the rainy season"), no date."""
+    title = draft.title
+    if draft.date_needed:
+        body = title.replace(draft.horizon, " ", 1) if draft.horizon else title
+        return not DEADLINE.search(title) and not find_horizons(body, PUBLISHED) \
+            and open_horizon(body) is None and not re.search(r"\d{4}-\d\d-\d\d", body)
     body = DEADLINE.sub("", title)
     return bool(DEADLINE.search(title)) and not find_horizons(body, PUBLISHED) \
         and open_horizon(body) is None and not re.search(r"\d{4}-\d\d-\d\d", body)
@@ -75,7 +81,7 @@ def _score(name: str, labelled: dict, totals: Figures) -> None:  # type: ignore[
             print(f"FALSE DRAFT {name}: {draft.title}")
     for draft in parsed.drafts:
         totals.titles += 1
-        if not one_deadline(draft.title):
+        if not one_deadline(draft):
             totals.two_deadlines += 1
             print(f"DEADLINES {name}: {draft.title}")
 

@@ -344,10 +344,10 @@ def test_before_first_policies() -> None:
     # active: only days 5–10 count, (0.9 − 1)² = 0.01, coverage 5/10
     active = score_of(time_weighted_brier(forecasts, questions), 1, "bob")
     assert (active["brier"], active["coverage"]) == (pytest.approx(0.01), 0.5)
-    # ignorance: days 0–5 score 0.25: (5·0.25 + 5·0.01)/10 = 0.13
-    ignorance = time_weighted_brier(forecasts, questions, before_first="ignorance")
-    assert score_of(ignorance, 1, "bob")["brier"] == pytest.approx(0.13)
-    assert score_of(ignorance, 1, "bob")["coverage"] == 0.5
+    # uninformed: days 0–5 score 0.25: (5·0.25 + 5·0.01)/10 = 0.13
+    uninformed = time_weighted_brier(forecasts, questions, before_first="uninformed")
+    assert score_of(uninformed, 1, "bob")["brier"] == pytest.approx(0.13)
+    assert score_of(uninformed, 1, "bob")["coverage"] == 0.5
     # crowd: days 0–5 take the crowd median then (Ann's 0.5 alone): same 0.13 here
     crowd = time_weighted_brier(forecasts, questions, before_first="crowd")
     assert score_of(crowd, 1, "bob")["brier"] == pytest.approx(0.13)
@@ -465,7 +465,7 @@ def reference_scores(rows: list[tuple], resolutions: list[tuple], policy: str) -
                     value = now[name][1]
                     held.add(now[name][0])
                     covered += stop - start
-                elif policy == "ignorance":
+                elif policy == "uninformed":
                     value = 0.5
                 elif policy == "crowd" and crowd is not None:
                     value = crowd
@@ -473,7 +473,7 @@ def reference_scores(rows: list[tuple], resolutions: list[tuple], policy: str) -
                     continue
                 total += (value - outcome) ** 2 * (stop - start)
                 seconds += stop - start
-                if crowd is not None or policy == "ignorance":
+                if crowd is not None or policy == "uninformed":
                     crowd_value = 0.5 if crowd is None else crowd
                     crowd_total += (crowd_value - outcome) ** 2 * (stop - start)
                     crowd_seconds += stop - start
@@ -490,7 +490,7 @@ def reference_scores(rows: list[tuple], resolutions: list[tuple], policy: str) -
 @given(
     forecast_rows,
     st.lists(question_rows, min_size=3, max_size=3),
-    st.sampled_from(["active", "crowd", "ignorance"]),
+    st.sampled_from(["active", "crowd", "uninformed"]),
 )
 def test_time_weighted_scores_match_the_obvious_interval_walk(
     rows: list[tuple], resolutions: list[tuple], policy: str
@@ -521,7 +521,7 @@ def test_time_weighted_scores_do_not_depend_on_row_order(
     shuffled = forecasts.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(
         drop=True
     )
-    for policy in ("active", "crowd", "ignorance"):
+    for policy in ("active", "crowd", "uninformed"):
         pd.testing.assert_frame_equal(
             relative_brier(forecasts, questions, before_first=policy),
             relative_brier(shuffled, questions.iloc[::-1], before_first=policy),
@@ -540,7 +540,7 @@ def test_one_forecast_held_throughout_scores_its_plain_brier(
 ) -> None:
     forecasts = make_forecasts([(1, "ann", probability, made)], unit=SECOND)
     questions = make_questions([(1, OPENS, CLOSES, resolved, outcome)], unit=SECOND)
-    for policy in ("active", "crowd", "ignorance"):
+    for policy in ("active", "crowd", "uninformed"):
         row = time_weighted_brier(forecasts, questions, before_first=policy).iloc[0]
         assert row["brier"] == pytest.approx(brier(probability, outcome), abs=1e-12)
         assert row["coverage"] == 1.0
@@ -550,7 +550,7 @@ def test_one_forecast_held_throughout_scores_its_plain_brier(
 @given(
     forecast_rows,
     st.lists(question_rows, min_size=3, max_size=3),
-    st.sampled_from(["active", "crowd", "ignorance"]),
+    st.sampled_from(["active", "crowd", "uninformed"]),
 )
 def test_the_crowd_median_scored_as_a_forecaster_has_relative_brier_zero(
     rows: list[tuple], resolutions: list[tuple], policy: str

@@ -1,0 +1,162 @@
+"""The question page's builder: one call gathers what one viewer may see of a question, with the
+crowd hidden until they forecast, scores and automation by role, the chart's options applied."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from forecasts import resolution
+from forecasts.errors import NotFound, ValidationFailed
+from forecasts.questions import forecasting
+from forecasts.questions.crowd_chart import ChartOptions
+from forecasts.questions.page import QuestionPage, question_page
+from forecasts.resolution import sources
+from forecasts.resolution.sources import SourceInput
+from forecasts.scoring import history
+from forecasts.scoring.history import CrowdHistories
+from forecasts.scoring.reader import ScoreCache
+from tests.support.builders import LOCAL, T0, make_briefing, make_question, make_user
+
+NOW = T0 + timedelta(days=10)
+DAY = timedelta(days=1)
+
+
+def page_of(session, question_id, viewer, now=NOW, **options) -> QuestionPage:  # type: ignore[no-untyped-def]
+    return question_page(session, question_id, viewer, now, ChartOptions(**options),
+                         scores=ScoreCache(), histories=CrowdHistories())
+
+
+def forecast(session, question, person, probability, day):  # type: ignore[no-untyped-def]
+    forecasting.submit_forecast(session, question, forecaster=person, probability=probability,
+                                now=T0 + day * DAY)
+
+
+def test_the_crowd_and_its_chart_stay_hidden_until_the_viewer_forecasts(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    forecast(session, question, make_user(session, "rowena"), 0.7, 1)
+
+    before = page_of(session, question.id, forecaster)
+    assert not before.sees_crowd and before.crowd is None
+    assert before.chart.lines == {} and not before.chart.drawn and before.chart.rows == []
+    assert before.mine == [] and before.status.value == "open"
+    assert before.automation is None and before.similar == []  # managers' parts
+
+    forecast(session, question, forecaster, 0.2, 2)
+    after = page_of(session, question.id, forecaster)
+    assert after.sees_crowd and after.crowd is not None
+    assert (after.crowd.median, after.crowd.forecasters) == (pytest.approx(0.45), 2)
+    assert [f.probability for f in after.mine] == [0.2]
+    assert list(after.chart.lines) == ["median", "recency_weighted_median"]
+    assert after.chart.mine == [(T0 + 2 * DAY, 0.2)]
+    assert [row["median"] for row in after.chart.rows] == [pytest.approx(0.7),
+                                                          pytest.approx(0.45)]
+    assert after.chart.until == NOW  # the lines run to now while the question is open
+    assert [label for label, _ in after.chart.marks] == ["Closes"]
+
+
+def test_the_chart_compares_the_chosen_aggregate_and_refuses_an_unknown_one(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    forecast(session, question, forecaster, 0.3, 1)
+    page = page_of(session, question.id, manager, aggregate="mean")
+    assert list(page.chart.lines) == ["median", "mean"] and page.chart.aggregate == "mean"
+    with pytest.raises(ValidationFailed, match="Compare the median with one of"):
+        ChartOptions(aggregate="loudest")
+    with pytest.raises(ValidationFailed):
+        ChartOptions(aggregate="median")  # always drawn: not a second line
+
+
+def test_a_busy_chart_is_sampled_and_every_value_comes_when_asked(
+        session, manager, monkeypatch):
+    monkeypatch.setattr(history, "POINTS", 5)
+    question = make_question(session, manager)
+    people = [make_user(session, f"busy{i}") for i in range(4)]
+    for step in range(8):  # the crowd moves 8 times
+        forecast(session, question, people[step % 4], 0.1 + 0.1 * step, step)
+    sampled = page_of(session, question.id, manager).chart
+    assert sampled.sampled and sampled.changes == 8 and sampled.points == 4
+    assert sampled.rows == []  # no table of a sample
+    exact = page_of(session, question.id, manager, every_value=True).chart
+    assert not exact.sampled and exact.points == 8 and len(exact.rows) == 8
+    assert exact.rows[-1]["median"] == pytest.approx(0.65)
+
+
+def test_scores_on_a_resolved_question_are_the_viewers_own_and_the_crowds(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    rowena = make_user(session, "rowena")
+    forecast(session, question, forecaster, 0.2, 1)
+    forecast(session, question, rowena, 0.7, 1)
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + DAY)
+    session.commit()
+    later = question.closes_at + 2 * DAY
+
+    mine = page_of(session, question.id, forecaster, now=later)
+    names = [row.name for row in mine.scores]
+    assert "Finn" in names and "Rowena" not in names and "Crowd: median" in names
+    finn = next(row for row in mine.scores if row.name == "Finn")
+    # (0.2 − 0)² from day 1 to the close
+    assert finn.brier == pytest.approx(0.04) and finn.subject_id == forecaster.id
+    everyone = page_of(session, question.id, manager, now=later)
+    assert {"Finn", "Rowena"} <= {row.name for row in everyone.scores}
+    briers = [row.brier for row in everyone.scores]
+    assert briers == sorted(briers)  # best first
+    assert [label for label, _ in everyone.chart.marks] == ["Closed", "Resolved"]
+    assert [e.to_outcome.value for e in everyone.trail] == ["no"]
+    assert everyone.status.value == "resolved" and not everyone.reopenable
+
+
+def test_managers_get_the_automation_with_its_failures_in_one_sentence(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    source = sources.set_source(session, question, SourceInput(
+        kind="http_json", url="http://127.0.0.1:9/status.json", pointer="/status",
+        comparison="==", value="ended"), actor=manager, now=T0, allowed=LOCAL)
+    source.failures, source.last_status, source.last_error = 3, 503, "read timed out"
+    session.add(source)
+    session.commit()
+
+    automation = page_of(session, question.id, manager).automation
+    assert automation is not None and automation.source is not None
+    assert automation.source.url == "http://127.0.0.1:9/status.json"
+    assert automation.failures == "3 failed checks in a row: HTTP 503, read timed out."
+    assert automation.proposal is None and automation.checks == []
+    assert page_of(session, question.id, forecaster).automation is None
+
+
+def test_origin_shows_the_briefing_and_only_the_dependants_the_viewer_may_open(
+        session, manager, forecaster):
+    briefing = make_briefing(session, manager)
+    parent = make_question(session, manager)
+    parent.briefing_id = briefing.id
+    child = make_question(session, manager, published=False,
+                          title="Will the strike end before the ferry season opens?")
+    child.condition_id = parent.id
+    session.add_all([parent, child])
+    session.commit()
+
+    seen = page_of(session, parent.id, forecaster).origin
+    assert seen.briefing is not None and seen.briefing.id == briefing.id
+    assert seen.dependants == []  # a draft is for managers
+    assert [q.id for q in page_of(session, parent.id, manager).origin.dependants] == [child.id]
+    conditional = page_of(session, child.id, manager)
+    assert conditional.origin.condition is not None
+    assert conditional.origin.condition.id == parent.id
+    assert [s.question_id for s in conditional.similar] == []  # nothing like its title
+
+
+def test_a_draft_is_not_found_for_a_forecaster_and_has_look_alikes_for_a_manager(
+        session, manager, forecaster):
+    published = make_question(session, manager)
+    draft = make_question(session, manager, published=False)  # the same title
+    with pytest.raises(NotFound):
+        page_of(session, draft.id, forecaster)
+    with pytest.raises(NotFound):
+        page_of(session, 999_999, manager)
+    page = page_of(session, draft.id, manager)
+    assert page.status.value == "draft" and page.is_manager
+    assert [s.question_id for s in page.similar] == [published.id]
