@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forecasts.clock import Clock, SystemClock
@@ -75,6 +77,7 @@ def create_app(
     query.init_app(app)
     cli.init_app(app)
     app.extensions["scores"] = ScoreCache()
+    _keep_compiled_templates(app)
     app.extensions["crowd_histories"] = CrowdHistories()  # per process, as the scores
     for module in (auth, questions, people, admin, health, scores, jobs, sources, briefings,
                    dashboards, discussion):
@@ -90,6 +93,18 @@ def create_app(
 
     app.register_blueprint(webhooks.bp)
     return app
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Compiled templates kept in the instance folder (Jinja's bytecode cache): a worker that
+    starts after another has compiled a template loads it instead of compiling it again (a
+    template's checksum is its key, so an edited template is compiled afresh)."""
+    folder = Path(app.instance_path) / "jinja-bytecode"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # a read-only instance folder: compile per worker, as without the cache
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _settings(config: Settings | Mapping[str, object] | None) -> Settings:

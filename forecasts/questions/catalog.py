@@ -301,13 +301,17 @@ def tags_by_question(session: Session, question_ids: list[int | None]) -> dict[i
 
 
 def all_tags(session: Session, *, drafts: bool = False) -> list[str]:
-    """Tags used by at least one published question (or draft too, for managers' lists)."""
-    query = select(Tag.name).join(QuestionTag, col(QuestionTag.tag_id) == Tag.id)
+    """Tags used by at least one published question (or draft too, for managers' lists).
+
+    One row per tag: EXISTS stops at a tag's first question, so a cold page's tag list does not
+    read every question's tags (the one step of a first leaderboard that grew with the book).
+    """
+    used = select(QuestionTag.tag_id).where(QuestionTag.tag_id == Tag.id)
     if not drafts:
-        query = query.join(Question, col(Question.id) == QuestionTag.question_id).where(
+        used = used.join(Question, col(Question.id) == QuestionTag.question_id).where(
             col(Question.published_at).is_not(None)
         )
-    return sorted(set(session.exec(query)), key=name_key)
+    return sorted(session.exec(select(Tag.name).where(used.exists())), key=name_key)
 
 
 def find_tag(session: Session, name: str) -> Tag | None:

@@ -14,7 +14,7 @@ from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Forecast, Question, Role, User
 from forecasts.questions.catalog import Status, status
-from forecasts.questions.crowd import crowd_member
+from forecasts.questions.crowd import crowd_member, latest_first
 
 MIN_PERCENT = Decimal("1")
 MAX_PERCENT = Decimal("99")
@@ -115,8 +115,7 @@ def history(session: Session, question: Question, forecaster: User) -> list[Fore
     query = select(Forecast).where(
         Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
     )
-    newest_first = (col(Forecast.created_at).desc(), col(Forecast.id).desc())
-    return list(session.exec(query.order_by(*newest_first)))
+    return list(session.exec(query.order_by(*latest_first())))  # the standing one first
 
 
 def latest_forecasts(
@@ -134,7 +133,7 @@ def latest_forecasts(
         func.row_number()
         .over(
             partition_by=col(Forecast.forecaster_id),
-            order_by=(col(Forecast.created_at).desc(), col(Forecast.id).desc()),
+            order_by=latest_first(),  # the standing rule (forecasts/questions/crowd.py)
         )
         .label("rank")
     )

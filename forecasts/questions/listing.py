@@ -41,7 +41,7 @@ from forecasts.models import (
 )
 from forecasts.names import name_key
 from forecasts.questions.catalog import Status, status, tags_by_question
-from forecasts.questions.crowd import crowd_member
+from forecasts.questions.crowd import crowd_member, latest_first
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -281,7 +281,7 @@ def _latest_by_question(
         return {}
     rank = func.row_number().over(
         partition_by=(col(Forecast.question_id), col(Forecast.forecaster_id)),
-        order_by=(col(Forecast.created_at).desc(), col(Forecast.id).desc()),
+        order_by=latest_first(),  # the standing rule (forecasts/questions/crowd.py)
     ).label("rank")
     # sqlalchemy's select: sqlmodel's is typed for at most four columns
     ranked = (sa_select(col(Forecast.question_id), col(Forecast.forecaster_id),

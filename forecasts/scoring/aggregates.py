@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from forecasts.questions.crowd import same_instant_key
 from forecasts.scoring.frames import (
     FORECAST_COLUMNS,
     instant_ns,
@@ -18,7 +19,8 @@ from forecasts.scoring.frames import (
     probabilities,
     require_columns,
 )
-from forecasts.scoring.timeline import _PACK_LIMIT, ForecastTimeline, regroup
+from forecasts.scoring.recency import pair_radix, recency_median_by_event, recency_weights
+from forecasts.scoring.timeline import ForecastTimeline, regroup
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
 METHODS: tuple[str, ...] = ("median", "mean", "recency_weighted_median", "extremized_mean")
@@ -58,24 +60,6 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
 
 
-def _active_pairs(timeline: ForecastTimeline, minor: np.ndarray, radix: int) -> np.ndarray:
-    """Sorted keys event·radix + minor[forecast], one per forecast standing just after each event.
-
-    There are Σ(events × standing forecasters) pairs per question: this trades memory for a single
-    vectorised sort instead of a per-event loop.
-    """
-    span = timeline.chain_stop - timeline.chain
-    total = int(span.sum())
-    dtype = np.int32 if total * radix < 2**31 else np.int64
-    first = np.cumsum(span) - span
-    key: np.ndarray = np.arange(total, dtype=dtype)
-    key *= radix
-    # pair j of chain element k stands at event chain[k] + (j - first[k])
-    key += np.repeat(((timeline.chain - first) * radix + minor[timeline.chain]).astype(dtype), span)
-    key.sort()
-    return key
-
-
 def _radix(timeline: ForecastTimeline) -> int:
     return max(int(np.diff(timeline.question_start).max(initial=0)), 1)
 
@@ -90,7 +74,7 @@ def _median_by_event(timeline: ForecastTimeline) -> np.ndarray:
     )
     rank = np.empty(timeline.size, dtype=np.int64)
     rank[by_value] = np.arange(timeline.size) - timeline.question_start[timeline.question[by_value]]
-    key = _active_pairs(timeline, rank, radix)
+    key = timeline.standing_pairs(rank, radix)
     count = timeline.active_count()
     offset = np.cumsum(count) - count
     base = timeline.question_start[timeline.question]
@@ -122,49 +106,38 @@ def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
     """Recency-weighted median of the standing forecasts just after each event."""
     if timeline.size == 0:
         return np.zeros(0)
-    radix = _radix(timeline)
-    local = np.arange(timeline.size) - timeline.question_start[timeline.question]
-    key = _active_pairs(timeline, local, radix)  # within an event: by creation, i.e. by time
+    radix = pair_radix(timeline)
+    # within an event, by forecast: by creation, i.e. by time
+    key = timeline.standing_pairs(np.arange(timeline.size), radix)
+    fast = recency_median_by_event(timeline, key, radix)
+    if fast is not None:
+        return fast
+    # keys too wide to pack (a vast batch): the general weighted median over the same pairs
     event = key // radix
-    forecast = timeline.question_start[timeline.question[event]] + key % radix
-    # value ranks of the events, not of the Σ(events × standing) pairs: far fewer to sort
-    distinct, rank = np.unique(timeline.probability, return_inverse=True)
+    forecast = key % radix
     count = np.bincount(event, minlength=timeline.size)
     return _weighted_median(event, timeline.probability[forecast],
-                            _recency_weights(event, count), timeline.size,
-                            rank=rank[forecast], distinct=distinct.size)
+                            _recency_weights(event, count), timeline.size)
 
 
 def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Metaculus: the n-th of N forecasts by time weighs e^(√n − √N); all weigh 1 when N ≤ 2."""
+    """Per row (sorted by group, then time), its recency weight within its group (recency.py)."""
     start = np.cumsum(count) - count
-    nth = np.arange(group.size) - start[group] + 1
-    total = count[group]
-    root = np.sqrt(np.arange(int(count.max(initial=0)) + 1))  # a table: gathers beat sqrt
-    return np.where(total <= 2, 1.0, np.exp(root[nth] - root[total]))
+    return recency_weights(np.arange(group.size) - start[group] + 1, count[group])
 
 
 def _weighted_median(
-    group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int,
-    *, rank: np.ndarray | None = None, distinct: int = 0,
+    group: np.ndarray, value: np.ndarray, weight: np.ndarray, n_groups: int
 ) -> np.ndarray:
     """Per group, Metaculus's weighted median: mean of the values where weight share crosses ½.
 
-    `rank` (with `distinct`, the number of distinct values) gives each value's rank among the
-    values when the caller knows it cheaper than sorting them all.
+    Rows sorted by group and, within it, by time; ties in value are taken in time order.
     """
-    n = group.size
-    if rank is not None and n_groups * max(distinct, 1) * max(n, 1) < _PACK_LIMIT:
-        # by value within each group, ties in time order: one sort of packed int64 keys
-        order = np.sort((group.astype(np.int64) * distinct + rank) * n + np.arange(n)) % n
-    else:
-        if rank is None:
-            values, rank = np.unique(value, return_inverse=True)
-            distinct = values.size
-        if distinct < 2**16:  # numpy radix-sorts 16-bit keys: linear time
-            rank = rank.astype(np.uint16)
-        # by value within each group, ties in time order (lexsort's order, several times faster)
-        order = regroup(np.argsort(rank, kind="stable"), group, n_groups)
+    values, rank = np.unique(value, return_inverse=True)
+    if values.size < 2**16:  # numpy radix-sorts 16-bit keys: linear time
+        rank = rank.astype(np.uint16)
+    # by value within each group, ties in time order (lexsort's order, several times faster)
+    order = regroup(np.argsort(rank, kind="stable"), group, n_groups)
     group, value, weight = group[order], value[order], weight[order]
     count = np.bincount(group, minlength=n_groups)
     start = np.cumsum(count) - count
@@ -278,11 +251,11 @@ def crowd_at(
     """One question's crowd aggregate at each of `instants` (e.g. a chart's few hundred points).
 
     The aggregate at an instant is `crowd`'s: each forecaster's latest forecast made at or
-    before it (same-instant ties: the highest probability). Works on a forecasters × instants
-    matrix, so the cost grows with forecasts + instants × forecasters, not with the number of
-    times the crowd moved. Returns created_at (the instants, sorted), probability (NaN before
-    anyone forecast) and forecasters. Raises ValueError for forecasts on more than one question,
-    an unknown method or invalid forecasts.
+    before it (same-instant ties: the standing rule of forecasts/questions/crowd.py). Works on
+    a forecasters × instants matrix, so the cost grows with forecasts + instants × forecasters,
+    not with the number of times the crowd moved. Returns created_at (the instants, sorted),
+    probability (NaN before anyone forecast) and forecasters. Raises ValueError for forecasts
+    on more than one question, an unknown method or invalid forecasts.
     """
     return crowds_at(forecasts, instants, (method,), extremize=extremize)[method]
 
@@ -326,9 +299,9 @@ def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, n
     created = instants_ns(forecasts["created_at"])
     code, uniques = pd.factorize(forecasts["forecaster_id"], sort=True)
     # the first instant at which each forecast counts, then per (instant, forecaster) only the
-    # latest forecast (ties at one time: the highest probability, as everywhere else)
+    # latest forecast (ties at one time: the standing rule, forecasts/questions/crowd.py)
     first = np.searchsorted(times, created, side="left")
-    order = np.lexsort((probability, created, code, first))
+    order = np.lexsort((same_instant_key(forecasts), created, code, first))
     first, code = first[order], code[order]
     created, probability = created[order], probability[order]
     last = np.append((first[1:] != first[:-1]) | (code[1:] != code[:-1]), True)[: first.size]
@@ -355,10 +328,8 @@ def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, met
         log_odds = np.where(np.isnan(values), 0.0, logit(np.nan_to_num(values, nan=0.5)))
         return logistic(extremize * log_odds.sum(axis=1) / count)
     if method == "recency_weighted_median":
-        # the n-th standing forecast by time weighs e^(√n − √N); all weigh 1 when N ≤ 2
         nth = np.argsort(np.argsort(made, axis=1, kind="stable"), axis=1) + 1
-        total = count[:, None]
-        weight = np.where(total <= 2, 1.0, np.exp(np.sqrt(nth) - np.sqrt(total)))
+        weight = recency_weights(nth, count[:, None])
     else:
         # a plain median: sort each row (NaN last) and take its middle
         ordered = np.sort(values, axis=1)

@@ -148,9 +148,10 @@ def tag_groups(session: Session) -> pd.DataFrame:
 def forecaster_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
     """Display names for forecaster ids, crowd pseudo-forecasters included."""
     user_ids = {int(i) for i in ids if int(i) not in CROWD_NAMES}  # type: ignore[call-overload]
-    users: Iterable[User] = (session.exec(select(User).where(col(User.id).in_(user_ids)))
-                             if user_ids else [])
-    return {**CROWD_NAMES, **{u.id: u.display_name for u in users}}  # type: ignore[misc]
+    # two columns, not whole users: a page of names must not load every password hash
+    query = select(User.id, User.display_name).where(col(User.id).in_(user_ids))
+    users: Iterable[tuple[int | None, str]] = session.exec(query) if user_ids else []
+    return {**CROWD_NAMES, **{user_id: name for user_id, name in users}}  # type: ignore[misc]
 
 
 def groups_for(session: Session, by: str) -> pd.DataFrame | None:

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring.aggregates import METHODS, crowds_at
-from forecasts.scoring.store import read_frame
+from forecasts.scoring.driver import read_frame
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
 _FORECASTS_SQL = text(f"""

@@ -11,14 +11,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from forecasts.models import QuestionScore, QuestionTag, Tag, Team, User
@@ -26,7 +27,7 @@ from forecasts.scoring import summary
 from forecasts.scoring.book import ScoreBook, book_from_rows
 from forecasts.scoring.frames import BeforeFirst, check_policy
 from forecasts.scoring.leaderboard import RANK_COLUMNS
-from forecasts.scoring.store import score_version
+from forecasts.scoring.store import score_frame, score_version
 from forecasts.scoring.table import SCORE_COLUMNS
 
 T = TypeVar("T")
@@ -72,15 +73,20 @@ class StoredScores:
 
     version: object
     engine: Engine
+    # the request's own connection while a page builds from these (ScoreCache.derived): reads
+    # then share its transaction and a cold worker opens no second database connection
+    connection: Connection | None = None
+
+    def _connect(self) -> AbstractContextManager[Connection]:
+        return nullcontext(self.connection) if self.connection is not None \
+            else self.engine.connect()
 
     def book(self, selection: Selection | None = None) -> ScoreBook:
         """A ScoreBook over the selected rows (all of them without a selection)."""
         query = sa.select(*(_SCORE.c[name] for name in SCORE_COLUMNS))
         query = query.where(*_conditions(selection or Selection()))
-        with self.engine.connect() as connection:
-            rows = pd.read_sql(query, connection)
-        rows["resolved_at"] = pd.to_datetime(rows["resolved_at"], utc=True)
-        rows["in_crowd"] = rows["in_crowd"].astype(bool)
+        with self._connect() as connection:
+            rows = score_frame(connection, query)
         return book_from_rows(rows, version=self.version)
 
     def for_forecaster(self, forecaster_id: int) -> pd.DataFrame:
@@ -94,7 +100,7 @@ class StoredScores:
     def horizon_sample(self, horizon: str) -> tuple[pd.DataFrame, int]:
         """Calibration by horizon's sample (probability, outcome: one row per final forecast in
         the window) and its number of questions, rebuilt from the stored counts."""
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             cells, questions = summary.read_horizon(connection, horizon)
         repeat = cells["forecasts"].to_numpy(dtype=np.int64)
         return pd.DataFrame({
@@ -105,7 +111,7 @@ class StoredScores:
     def scored_subjects(self) -> frozenset[int]:
         """Ids of the forecasters and publications with at least one stored score."""
         query = sa.select(_SCORE.c.subject_id).where(_SCORE.c.subject_id > 0).distinct()
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             return frozenset(int(i) for i in connection.execute(query).scalars())
 
     def leaderboard(
@@ -152,7 +158,7 @@ class StoredScores:
             sa.func.sum(sa.case((peered, brier - crowd), else_=0.0)).label("relative"),
             sa.func.sum(sa.case((peered, 1), else_=0)).label("peered"),
         ).select_from(source).where(*conditions).group_by(key, column.decile))
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             cells = pd.read_sql(cells, connection)
             if by == "forecaster":  # one row per (question, forecaster): rows are questions
                 questions = cells.groupby(key.name)["count"].sum().rename("questions")
@@ -169,7 +175,7 @@ class StoredScores:
     def _unfiltered(self, before_first: str, scale: float, min_questions: int,
                     with_crowd: bool) -> pd.DataFrame:
         """The ranking by forecaster over every question, from the stored running sums."""
-        with self.engine.connect() as connection:
+        with self._connect() as connection:
             cells = summary.read_cells(connection)
         if not with_crowd:
             cells = cells.loc[cells["subject_id"] > 0]
@@ -267,7 +273,7 @@ class ScoreCache:
             if full_key in self._derived:
                 self._derived.move_to_end(full_key)
                 return self._derived[full_key]  # type: ignore[return-value]
-        value = build(scores)
+        value = build(replace(scores, connection=session.connection()))
         with self._lock:
             self._derived[full_key] = value
             while len(self._derived) > self._max_derived:

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
+from forecasts.scoring.driver import read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -59,23 +60,6 @@ def _utc(values: pd.Series, *, coerce: bool = False) -> pd.Series:
     # SQLite hands back ISO strings, PostgreSQL aware datetimes: both become UTC instants.
     errors = "coerce" if coerce else "raise"
     return pd.to_datetime(values, utc=True, format="ISO8601", errors=errors)
-
-
-def read_frame(connection: Connection, statement: sa.TextClause) -> pd.DataFrame:
-    """The statement's rows, read through the driver's own cursor.
-
-    SQLAlchemy's per-row result handling cost more than the scoring itself at a million
-    forecasts. Bound values are rendered into the SQL: give them only typed integers.
-    """
-    sql = str(statement.compile(dialect=connection.dialect,
-                                compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        names = [column[0] for column in cursor.description]
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=names)
-    finally:
-        cursor.close()
 
 
 def scoring_frames(
@@ -253,8 +237,11 @@ def resolved_count(connection: Connection) -> int:
         text("SELECT count(*) FROM question WHERE outcome IN ('yes', 'no')")).scalar_one())
 
 
+# newest first by the primary key, stopping at the first match: max(id) with a WHERE would
+# read the whole trail on every request
 _VERSION_SQL = text("""
-SELECT (SELECT max(id) FROM resolution_event WHERE action IN ('resolve', 'correct')),
+SELECT (SELECT id FROM resolution_event WHERE action IN ('resolve', 'correct')
+        ORDER BY id DESC LIMIT 1),
        (SELECT max(id) FROM question_score)
 """)
 
@@ -266,11 +253,30 @@ def score_version(connection: Connection) -> tuple[int, int]:
 
 
 _READ_SQL = text("SELECT " + ", ".join(SCORE_COLUMNS) + " FROM question_score")
+_TEXT_COLUMNS = ("kind", "option")
+
+
+def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFrame:
+    """Stored score rows selected by `statement` (columns: SCORE_COLUMNS), typed as the engine
+    makes them: resolved_at as UTC instants, in_crowd as bools, the rest numbers (NaN for a
+    missing final forecast). Read through the driver (read_frame): SQLAlchemy's per-row type
+    handling cost a cold calibration page more than everything else it did."""
+    rows = read_frame(connection, statement)
+    if rows.empty:
+        return empty_rows().astype({"resolved_at": "datetime64[ns, UTC]", "in_crowd": bool,
+                                    "kind": object, "option": object})
+    for column in SCORE_COLUMNS:
+        if column == "resolved_at":
+            rows[column] = _utc(rows[column])
+        elif column == "in_crowd":
+            rows[column] = rows[column].astype(bool)
+        elif column not in _TEXT_COLUMNS:
+            rows[column] = pd.to_numeric(rows[column])
+    for column in FINAL_COLUMNS.values():  # all missing comes back as None, not NaN
+        rows[column] = rows[column].astype(float)
+    return rows
 
 
 def read_rows(connection: Connection) -> pd.DataFrame:
-    """Every stored row (columns: SCORE_COLUMNS), resolved_at as UTC instants."""
-    rows = pd.read_sql(_READ_SQL, connection)
-    rows["resolved_at"] = _utc(rows["resolved_at"])
-    rows["in_crowd"] = rows["in_crowd"].astype(bool)
-    return rows
+    """Every stored row (score_frame's columns and types)."""
+    return score_frame(connection, _READ_SQL)

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 
 from forecasts.models import HorizonCell, HorizonSample, ScoreCell
+from forecasts.scoring.driver import read_frame
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.horizons import FINAL_COLUMNS
 
@@ -78,18 +78,24 @@ def horizon_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
             frame: pd.DataFrame) -> None:
-    """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted)."""
+    """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted).
+
+    One executemany straight to the driver (SQLite and PostgreSQL share the ON CONFLICT form):
+    SQLAlchemy's per-row parameter handling cost more than the sums themselves.
+    """
     if frame.empty:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    sums = [column for column in frame.columns if column not in keys]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: table.c[column] + statement.excluded[column] for column in sums})
-    records = [dict(zip(frame.columns, values, strict=True))
-               for values in frame.astype(object).itertuples(index=False, name=None)]
-    connection.execute(statement, records)
+    columns = list(frame.columns)
+    sums = [column for column in columns if column not in keys]
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{column}"' for column in columns)
+    added = ", ".join(f'"{column}" = {table.name}."{column}" + excluded."{column}"'
+                      for column in sums)
+    statement = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+                 f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}")
+    # .tolist() gives Python numbers and strings, which every driver binds
+    records = list(zip(*(frame[column].tolist() for column in columns), strict=True))
+    connection.exec_driver_sql(statement, records)
 
 
 def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -102,6 +108,9 @@ def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None
     """Replace `old` score rows' share of the summaries by `new` rows' (ROW_COLUMNS each)."""
     if old.empty and new.empty:
         return
+    if old.empty:  # a first resolution only adds: no differences to take, no cell to empty
+        add(connection, new)
+        return
     cells = _difference(score_cells(old), score_cells(new), list(CELL_KEYS))
     _upsert(connection, CELL, CELL_KEYS, cells)
     old_cells, old_samples = horizon_cells(old)
@@ -113,6 +122,16 @@ def update(connection: Connection, old: pd.DataFrame, new: pd.DataFrame) -> None
     # a cell nothing is left in goes, so the summaries hold only what the rows say
     connection.execute(sa.delete(CELL).where(CELL.c.scores == 0))
     connection.execute(sa.delete(HORIZON_CELL).where(HORIZON_CELL.c.forecasts == 0))
+
+
+def add(connection: Connection, rows: pd.DataFrame) -> None:
+    """Add these score rows (of questions the summaries do not hold yet) to the summaries."""
+    if rows.empty:
+        return
+    horizon, sample = horizon_cells(rows)
+    _upsert(connection, CELL, CELL_KEYS, score_cells(rows))
+    _upsert(connection, HORIZON_CELL, ("horizon", "probability", "outcome"), horizon)
+    _upsert(connection, HORIZON_SAMPLE, ("horizon",), sample)
 
 
 _TABLES = ((CELL, CELL_KEYS), (HORIZON_CELL, ("horizon", "probability", "outcome")),
@@ -152,7 +171,11 @@ def clear(connection: Connection) -> None:
 def read_cells(connection: Connection, kind: str = "binary") -> pd.DataFrame:
     """Every score_cell row of a kind: subject_id, decile and CELL_SUMS."""
     query = sa.select(*(CELL.c[name] for name in ("subject_id", "decile", *CELL_SUMS)))
-    return pd.read_sql(query.where(CELL.c.kind == kind), connection)
+    frame = read_frame(connection, query.where(CELL.c.kind == kind))
+    if frame.empty:
+        return pd.DataFrame({name: pd.Series(dtype="float64")
+                             for name in ("subject_id", "decile", *CELL_SUMS)})
+    return frame
 
 
 def read_horizon(connection: Connection, horizon: str) -> tuple[pd.DataFrame, int]:

@@ -1,7 +1,8 @@
 """The forecast timeline: forecasts as events per question and each forecaster's chain of updates.
 
-When one forecaster makes several forecasts on a question at the same instant, the one with the
-highest probability counts as the latest, so results never depend on the order of the rows.
+When one forecaster makes several forecasts on a question at the same instant, the standing rule
+(forecasts/questions/crowd.py: the highest probability) picks the one that counts as the latest,
+so results never depend on the order of the rows, and agree with the pages' SQL.
 Definitions: docs/scoring.md.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from forecasts.questions.crowd import same_instant_key
 from forecasts.scoring.frames import (
     FORECAST_COLUMNS,
     NAT,
@@ -95,6 +97,7 @@ class ForecastTimeline:
         """
         require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
         probability = probabilities(forecasts["probability"])
+        tiebreak = same_instant_key(forecasts)
         created = instants_ns(forecasts["created_at"])
         if (created == NAT).any():
             raise ValueError("forecasts.created_at has missing values")
@@ -117,6 +120,7 @@ class ForecastTimeline:
             forecaster,
             created[keep],
             probability[keep],
+            tiebreak[keep],
             questions,
             pd.Index(forecasters),
         )
@@ -128,12 +132,14 @@ class ForecastTimeline:
         forecaster: np.ndarray,
         created: np.ndarray,
         probability: np.ndarray,
+        tiebreak: np.ndarray,
         questions: pd.Index,
         forecasters: pd.Index,
     ) -> ForecastTimeline:
         n_questions = len(questions)
         order = regroup(np.argsort(created), question, n_questions)
-        order = _settle_ties(order, (question, created), (forecaster, probability))
+        # at one instant, a forecaster's standing forecast last (the standing rule)
+        order = _settle_ties(order, (question, created), (forecaster, tiebreak))
         question, forecaster = question[order], forecaster[order]
         created, probability = created[order], probability[order]
         counts = np.bincount(question, minlength=n_questions)
@@ -176,6 +182,24 @@ class ForecastTimeline:
             self.chain_stop, minlength=n + 1
         )
         return np.cumsum(change)[:n]
+
+    def standing_pairs(self, minor: np.ndarray, radix: int) -> np.ndarray:
+        """Sorted keys event·radix + minor[forecast], one per forecast standing just after each
+        event (`minor`: one int below `radix` per event, e.g. its rank within its question).
+
+        There are Σ(events × standing forecasters) pairs per question: this trades memory for a
+        single vectorised sort instead of a per-event loop.
+        """
+        span = self.chain_stop - self.chain
+        total = int(span.sum())
+        dtype = np.int32 if total * radix < 2**31 else np.int64
+        first = np.cumsum(span) - span
+        key: np.ndarray = np.arange(total, dtype=dtype)
+        key *= radix
+        # pair j of chain element k stands at event chain[k] + (j - first[k])
+        key += np.repeat(((self.chain - first) * radix + minor[self.chain]).astype(dtype), span)
+        key.sort()
+        return key
 
     def last_at_instant(self) -> np.ndarray:
         """Mask of events that are the last on their question at their instant."""
@@ -221,7 +245,8 @@ def final_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.Data
     """Each forecaster's final forecast on each resolved question: the one rule for it.
 
     The last forecast made before the question's end (its close, or its resolution if that
-    came first); of several at one instant, the highest probability. The scores (`own_scores`),
+    came first); of several at one instant, the one the standing rule picks
+    (forecasts/questions/crowd.py). The scores (`own_scores`),
     the score store and the track record all take this one. Columns: question_id,
     forecaster_id, probability, created_at (UTC). Raises ValueError for invalid input.
     """

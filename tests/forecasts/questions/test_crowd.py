@@ -50,3 +50,39 @@ def test_the_sql_form_selects_the_same_people(session, manager):
     rule = crowd_member_sql("u")
     names = session.exec(text(f'SELECT u.username FROM "user" u WHERE {rule} ORDER BY 1')).all()
     assert [n for (n,) in names] == sorted(["cara", manager.username])
+
+
+def test_one_standing_rule_for_forecasts_made_at_one_instant(session, manager):
+    """Two forecasts by one forecaster at the same instant: the highest probability stands, in
+    the page's median, the list, the forecaster's own latest, the crowd's history and the
+    stored score alike (stored in the opposite order, so "last stored" would say otherwise)."""
+    from forecasts import resolution
+    from forecasts.scoring.aggregates import crowd_history
+    from forecasts.scoring.history import CrowdHistories, crowd_forecasts
+    from forecasts.scoring.store import read_rows
+
+    question = make_question(session, manager)
+    ana, ben = make_user(session, "ana"), make_user(session, "ben")
+    at = T0 + timedelta(hours=1)
+    for forecaster, p in ((ana, 0.7), (ana, 0.3), (ben, 0.5)):  # ana's 0.3 stored last
+        session.add(Forecast(question_id=question.id, forecaster_id=forecaster.id,
+                             probability=p, created_at=at))
+    session.commit()
+    later = at + timedelta(minutes=1)
+    assert forecasting.crowd_now(session, question, later).median == pytest.approx(0.6)
+    [row] = listing.list_questions(session, viewer=manager, now=later).rows
+    assert row.crowd_median == pytest.approx(0.6)
+    latest = forecasting.latest_forecasts(session, question)
+    assert sorted(f.probability for f in latest) == [0.5, 0.7]
+    assert forecasting.history(session, question, ana)[0].probability == 0.7
+    assert forecasting.reaffirm(session, question, forecaster=ana, now=later).probability == 0.7
+    session.commit()
+    forecasts = crowd_forecasts(session.connection(), question.id)
+    assert crowd_history(forecasts.loc[forecasts["created_at"] == at])["probability"].tolist() \
+        == [pytest.approx(0.6)]
+    points = CrowdHistories().history(session.connection(), question.id).points
+    assert points["median"].iloc[0] == pytest.approx(0.6)
+    resolution.resolve(session, question, outcome="yes", actor=manager, now=later)
+    session.commit()
+    rows = read_rows(session.connection()).set_index("subject_id")
+    assert rows.loc[ana.id, "probability"] == pytest.approx(0.7)
