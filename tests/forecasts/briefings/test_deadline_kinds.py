@@ -8,20 +8,9 @@ from datetime import date
 
 import pytest
 
-from forecasts.briefings import parse_briefing
+from tests.forecasts.briefings.parsing import one
 
-ON = date(2026, 11, 27)  # a Friday in the fourth quarter
 DEFAULT = "2027-05-27"
-
-
-def judgments(text: str):  # type: ignore[no-untyped-def]
-    return [d for d in parse_briefing(text, published=ON).drafts if not d.is_condition]
-
-
-def one(text: str):  # type: ignore[no-untyped-def]
-    found = judgments(text)
-    assert len(found) == 1, [d.title for d in found]
-    return found[0]
 
 
 # -------------------------------------------------------------- 6. relative deadlines

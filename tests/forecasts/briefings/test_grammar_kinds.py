@@ -6,25 +6,12 @@ here."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from forecasts.briefings import parse_briefing
 from forecasts.briefings.numbers import probability_in, words_only
+from tests.forecasts.briefings.parsing import judgments, one
 
-ON = date(2026, 11, 27)  # a Friday in the fourth quarter
 DEFAULT = "2027-05-27"
-
-
-def judgments(text: str):  # type: ignore[no-untyped-def]
-    return [d for d in parse_briefing(text, published=ON).drafts if not d.is_condition]
-
-
-def one(text: str):  # type: ignore[no-untyped-def]
-    found = judgments(text)
-    assert len(found) == 1, [d.title for d in found]
-    return found[0]
 
 
 # ------------------------------------------------------------------------------- 1. odds

@@ -3,24 +3,12 @@ analytic confidence. Every sentence here is written for these tests."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from forecasts.briefings import estimative, parse_briefing
 from forecasts.briefings.numbers import probability_in
-
-ON = date(2026, 11, 27)
-
-
-def drafts(text: str):  # type: ignore[no-untyped-def]
-    return [d for d in parse_briefing(text, published=ON).drafts if not d.is_condition]
-
-
-def one(text: str):  # type: ignore[no-untyped-def]
-    found = drafts(text)
-    assert len(found) == 1, [d.title for d in found]
-    return found[0]
+from tests.forecasts.briefings.parsing import ON, one
+from tests.forecasts.briefings.parsing import judgments as drafts
 
 
 @pytest.mark.parametrize(("phrase", "low", "high"), [

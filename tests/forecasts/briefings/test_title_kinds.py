@@ -6,14 +6,9 @@ from datetime import date
 
 import pytest
 
-from forecasts.briefings import Draft, parse_briefing
+from tests.forecasts.briefings.parsing import judgments
 
-ON = date(2026, 11, 27)
 PLACEHOLDER = "2027-05-27"  # ON + the six-month default: never named in a title
-
-
-def judgments(text: str) -> list[Draft]:
-    return [d for d in parse_briefing(text, published=ON).drafts if not d.is_condition]
 
 
 # ---------------------------------------------------- 1, 2. deadlines named, shared or left open
