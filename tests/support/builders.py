@@ -106,3 +106,21 @@ def make_proposal(session: Session, question, manager: User, *,  # type: ignore[
                                  actor=manager, auto_apply=False, now=T0 + timedelta(days=2))
     session.commit()
     return proposal
+
+
+def make_resolved_pair(session: Session, manager: User, forecaster: User):  # type: ignore[no-untyped-def]
+    """A question open 30 days where ``forecaster`` (20 %) and Rowena (70 %) forecast after the
+    first day; resolved NO a day after its close, and committed as its requests would be.
+    Returns (question, Rowena)."""
+    from forecasts import resolution
+    from forecasts.questions import forecasting
+
+    question = make_question(session, manager)
+    other = make_user(session, "rowena")
+    for person, p in [(forecaster, 0.2), (other, 0.7)]:
+        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
+                                    now=T0 + timedelta(days=1))
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + timedelta(days=1))
+    session.commit()
+    return question, other

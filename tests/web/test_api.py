@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from forecasts import bounds, resolution
+from forecasts import bounds
 from forecasts.models import Briefing, BriefingDraft, Forecast, Question
 from forecasts.questions import forecasting
 from tests.support.api import ApiClient
 from tests.support.briefing_files import one_line_judgments
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_question, make_resolved_pair, make_user
 
 PROBLEM = "application/problem+json"
 
@@ -179,13 +179,7 @@ def test_my_forecasts_are_mine_only(api, session, manager, forecaster):
 
 
 def test_scores_leaderboard_record_and_calibration(api, session, manager, forecaster):
-    question = make_question(session, manager)
-    other = make_user(session, "rowena")
-    for person, p in [(forecaster, 0.2), (other, 0.7)]:
-        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
-                                    now=T0 + timedelta(days=1))
-    resolution.resolve(session, question, outcome="no", actor=manager,
-                       now=question.closes_at + timedelta(days=1))
+    _, other = make_resolved_pair(session, manager, forecaster)
     client = api(forecaster)
     rows = client.get("/scores/leaderboard").json["rows"]
     names = [row["name"] for row in rows]

@@ -9,8 +9,9 @@ import pytest
 from sqlmodel import select
 
 from forecasts import briefings
-from forecasts.models import Briefing, Question
+from forecasts.models import Briefing
 from tests.support.api import ApiClient
+from tests.support.briefing_review import publish_all
 
 NEWSLETTER = """Amber Coast Letter
 
@@ -34,19 +35,6 @@ def import_letter(boss, session, text: str = NEWSLETTER) -> Briefing:  # type: i
                                         "publication": "", "text": text})
     assert response.status_code == 302, response.get_data(as_text=True)
     return session.exec(select(Briefing).order_by(Briefing.id.desc())).first()  # type: ignore[union-attr]
-
-
-def publish_all(boss, session, briefing: Briefing) -> list[Question]:  # type: ignore[no-untyped-def]
-    for row in briefings.drafts(session, briefing):
-        values = {"title": row.title, "resolution_criteria": row.resolution_criteria,
-                  "closes_at": row.closes_at.strftime("%Y-%m-%dT%H:%M"),
-                  "resolve_by": row.resolve_by.strftime("%Y-%m-%dT%H:%M"),
-                  "probability": f"{row.probability * 100:g}", "tags": row.tags}
-        boss.post(f"/briefings/{briefing.id}/drafts/{row.id}",
-                  {"action": "accept", **{f"d{row.id}-{k}": v for k, v in values.items()}})
-    assert boss.post(f"/briefings/{briefing.id}/publish").status_code == 302
-    session.expire_all()
-    return list(session.exec(select(Question).order_by(Question.id)))
 
 
 def test_the_quote_is_the_publications_and_the_source_is_drawn_from(

@@ -3,29 +3,18 @@ name, and the API, the leaderboard's query string and the CLI still accept the o
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from bs4 import BeautifulSoup
 
-from forecasts import resolution
-from forecasts.questions import forecasting
 from tests.support.api import ApiClient
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import make_resolved_pair
 from tests.support.pages import table_rows
 
 
 @pytest.fixture
 def resolved(session, manager, forecaster):  # type: ignore[no-untyped-def]
     """Open 30 days; both forecast after the first day (Finn 20 %, Rowena 70 %); NO."""
-    question = make_question(session, manager)
-    other = make_user(session, "rowena")
-    for person, p in [(forecaster, 0.2), (other, 0.7)]:
-        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
-                                    now=T0 + timedelta(days=1))
-    resolution.resolve(session, question, outcome="no", actor=manager,
-                       now=question.closes_at + timedelta(days=1))
-    session.commit()
+    question, _ = make_resolved_pair(session, manager, forecaster)
     return question
 
 

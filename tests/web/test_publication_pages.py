@@ -10,6 +10,7 @@ from forecasts import briefings, resolution
 from forecasts.models import Briefing, Publication, User, UserKind
 from forecasts.questions import forecasting
 from tests.support.briefing_files import FIXTURES
+from tests.support.briefing_review import publish_all
 
 NEWSLETTER = (FIXTURES / "eastern-flank-monitor.txt").read_text("utf-8")
 
@@ -19,17 +20,6 @@ def import_issue(boss, session, publication: str = "") -> Briefing:  # type: ign
                                         "publication": publication, "text": NEWSLETTER})
     assert response.status_code == 302, response.get_data(as_text=True)
     return session.exec(select(Briefing).order_by(Briefing.id.desc())).first()  # type: ignore[union-attr]
-
-
-def publish_all(boss, session, briefing: Briefing) -> None:  # type: ignore[no-untyped-def]
-    for row in briefings.drafts(session, briefing):
-        values = {"title": row.title, "resolution_criteria": row.resolution_criteria,
-                  "closes_at": row.closes_at.strftime("%Y-%m-%dT%H:%M"),
-                  "resolve_by": row.resolve_by.strftime("%Y-%m-%dT%H:%M"),
-                  "probability": f"{row.probability * 100:g}", "tags": row.tags}
-        boss.post(f"/briefings/{briefing.id}/drafts/{row.id}",
-                  {"action": "accept", **{f"d{row.id}-{k}": v for k, v in values.items()}})
-    assert boss.post(f"/briefings/{briefing.id}/publish").status_code == 302
 
 
 def test_a_multi_source_newsletter_credits_one_publication_everywhere(

@@ -5,19 +5,13 @@ import pytest
 from forecasts import resolution
 from forecasts.accounts import people as accounts
 from forecasts.questions import forecasting
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_question, make_resolved_pair, make_user
 from tests.support.pages import column, table_rows
 
 
 @pytest.fixture
 def resolved(session, manager, forecaster):
-    question = make_question(session, manager)
-    other = make_user(session, "rowena")
-    for person, p in [(forecaster, 0.2), (other, 0.7)]:
-        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
-                                    now=T0 + timedelta(days=1))
-    resolution.resolve(session, question, outcome="no", actor=manager,
-                       now=question.closes_at + timedelta(days=1))
+    question, _ = make_resolved_pair(session, manager, forecaster)
     return question
 
 
