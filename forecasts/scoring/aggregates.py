@@ -19,7 +19,7 @@ from forecasts.scoring.frames import (
     probabilities,
     require_columns,
 )
-from forecasts.scoring.recency import pair_radix, recency_median_by_event, recency_weights
+from forecasts.scoring.recency import group_medians, recency_weights
 from forecasts.scoring.timeline import ForecastTimeline, regroup
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
@@ -45,14 +45,24 @@ def crowd_by_event(
     timeline: ForecastTimeline, method: Method = "median", *, extremize: float = 2.5
 ) -> np.ndarray:
     """The crowd aggregate just after each event of `timeline` (ties at one instant: the last)."""
-    _check_method(method)
-    if method == "median":
-        return _median_by_event(timeline)
-    if method == "mean":
-        return _running_mean(timeline, timeline.probability)
-    if method == "extremized_mean":
-        return logistic(extremize * _running_mean(timeline, logit(timeline.probability)))
-    return _recency_median_by_event(timeline)
+    return crowds_by_event(timeline, (method,), extremize=extremize)[method]
+
+
+def crowds_by_event(
+    timeline: ForecastTimeline, methods: tuple[str, ...], *, extremize: float = 2.5
+) -> dict[str, np.ndarray]:
+    """`crowd_by_event` for each of `methods`; the two medians share one sort of the pairs."""
+    for method in methods:
+        _check_method(method)
+    found: dict[str, np.ndarray] = {}
+    if "median" in methods or "recency_weighted_median" in methods:
+        found["median"], found["recency_weighted_median"] = _medians_by_event(timeline)
+    if "mean" in methods:
+        found["mean"] = _running_mean(timeline, timeline.probability)
+    if "extremized_mean" in methods:
+        found["extremized_mean"] = logistic(
+            extremize * _running_mean(timeline, logit(timeline.probability)))
+    return {method: found[method] for method in methods}
 
 
 def _check_method(method: str) -> None:
@@ -60,28 +70,31 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
 
 
-def _radix(timeline: ForecastTimeline) -> int:
-    return max(int(np.diff(timeline.question_start).max(initial=0)), 1)
-
-
-def _median_by_event(timeline: ForecastTimeline) -> np.ndarray:
-    """Median of the standing forecasts just after each event."""
+def _medians_by_event(timeline: ForecastTimeline) -> tuple[np.ndarray, np.ndarray]:
+    """Median and recency-weighted median of the standing forecasts just after each event."""
     if timeline.size == 0:
-        return np.zeros(0)
-    radix = _radix(timeline)
-    by_value = regroup(
-        np.argsort(timeline.probability), timeline.question, len(timeline.questions)
-    )
-    rank = np.empty(timeline.size, dtype=np.int64)
-    rank[by_value] = np.arange(timeline.size) - timeline.question_start[timeline.question[by_value]]
-    key = timeline.standing_pairs(rank, radix)
+        return np.zeros(0), np.zeros(0)
+    radix = 1 << max(int(timeline.size - 1).bit_length(), 1)  # a forecast comes out by a mask
+    # within an event, by forecast: by creation, i.e. by time
+    key = timeline.standing_pairs(np.arange(timeline.size), radix)
+    forecast = key & (radix - 1)
     count = timeline.active_count()
-    offset = np.cumsum(count) - count
-    base = timeline.question_start[timeline.question]
-    ordered = timeline.probability[by_value]
-    low = ordered[base + key[offset + (count - 1) // 2] % radix]
-    high = ordered[base + key[offset + count // 2] % radix]
-    return (low + high) / 2
+    return _medians(count, forecast, timeline.probability)
+
+
+def _medians(count: np.ndarray, forecast: np.ndarray,
+             probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both medians of groups of standing forecasts (recency.group_medians' layout; `forecast`
+    indexes `probability`), through the packed-key kernel or, for keys too wide, the general
+    weighted median."""
+    distinct, rank = np.unique(probability, return_inverse=True)
+    found = group_medians(count, forecast, rank, distinct)
+    if found is not None:
+        return found
+    group = np.repeat(np.arange(count.size), count)
+    value = probability[forecast]
+    return (_weighted_median(group, value, np.ones(value.size), count.size),
+            _weighted_median(group, value, _recency_weights(group, count), count.size))
 
 
 def _running_mean(timeline: ForecastTimeline, values: np.ndarray) -> np.ndarray:
@@ -100,24 +113,6 @@ def _running_mean(timeline: ForecastTimeline, values: np.ndarray) -> np.ndarray:
         timeline.question_start[:-1] + np.arange(len(timeline.questions))
     ]
     return (running[slot] - residue[timeline.question]) / timeline.active_count()
-
-
-def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
-    """Recency-weighted median of the standing forecasts just after each event."""
-    if timeline.size == 0:
-        return np.zeros(0)
-    radix = pair_radix(timeline)
-    # within an event, by forecast: by creation, i.e. by time
-    key = timeline.standing_pairs(np.arange(timeline.size), radix)
-    fast = recency_median_by_event(timeline, key, radix)
-    if fast is not None:
-        return fast
-    # keys too wide to pack (a vast batch): the general weighted median over the same pairs
-    event = key // radix
-    forecast = key % radix
-    count = np.bincount(event, minlength=timeline.size)
-    return _weighted_median(event, timeline.probability[forecast],
-                            _recency_weights(event, count), timeline.size)
 
 
 def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -227,12 +222,13 @@ def crowd_histories(
     question = timeline.questions.take(timeline.question[last])
     created = pd.to_datetime(timeline.created_at[last], utc=True)
     standing = timeline.active_count()[last]
+    found = crowds_by_event(timeline, methods, extremize=extremize)
     return {
         method: pd.DataFrame(
             {
                 "question_id": question,
                 "forecaster_id": f"crowd:{method}",
-                "probability": crowd_by_event(timeline, method, extremize=extremize)[last],  # type: ignore[arg-type]
+                "probability": found[method][last],
                 "created_at": created,
                 "forecasters": standing,
             }
@@ -274,26 +270,43 @@ def crowds_at(
     if forecasts["question_id"].nunique() > 1:
         raise ValueError("crowd_at takes the forecasts of one question")
     times = np.sort(instants_ns(instants))  # type: ignore[arg-type]
-    values, made = _standing(forecasts, times)
-    count = np.sum(~np.isnan(values), axis=1)
+    cell, probability = _standing(forecasts, times)
+    count = np.count_nonzero(cell >= 0, axis=1)
     some = count > 0
+    found: dict[str, np.ndarray] = {}
+    if "median" in methods or "recency_weighted_median" in methods:
+        # each instant's standing forecasts in time order (the empty cells, -1, sort first)
+        by_time = np.sort(cell, axis=1)
+        found["median"], found["recency_weighted_median"] = _medians(
+            count, by_time[by_time >= 0], probability)
+    # the empty cells (-1) take the appended 0, which adds nothing to a row's sum
+    if "mean" in methods:
+        found["mean"] = _row_means(np.append(probability, 0.0)[cell], count, some)
+    if "extremized_mean" in methods:
+        log_odds = _row_means(np.append(logit(probability), 0.0)[cell], count, some)
+        found["extremized_mean"] = logistic(extremize * log_odds)
     created = pd.to_datetime(times, utc=True)
-    lines = {}
-    for method in methods:
-        result = np.full(times.size, np.nan)
-        if some.any():
-            result[some] = _aggregate_rows(values[some], made[some], count[some], method,
-                                           extremize)
-        lines[method] = pd.DataFrame({"created_at": created, "probability": result,
-                                      "forecasters": count})
-    return lines
+    return {method: pd.DataFrame({"created_at": created, "probability": found[method],
+                                  "forecasters": count})
+            for method in methods}
+
+
+def _row_means(values: np.ndarray, count: np.ndarray, some: np.ndarray) -> np.ndarray:
+    """Each row's sum over its count (NaN for a row with nothing standing)."""
+    mean = np.full(count.size, np.nan)
+    mean[some] = values.sum(axis=1)[some] / count[some]
+    return mean
 
 
 def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """instants × forecasters matrices of the standing probability (NaN: none) and its time.
+    """The forecast standing for each forecaster at each instant, as an instants × forecasters
+    matrix of indexes into the returned probabilities (-1: none yet). The indexes follow the
+    order the forecasts were made (ties in time by forecaster), so sorting a row orders that
+    instant's crowd by time.
 
-    Walks the sorted instants once, applying the forecasts made since the previous instant to
-    a row of the forecasters' latest values: linear in forecasts + instants × forecasters.
+    Linear in forecasts + instants × forecasters: each forecast is placed at the first instant
+    it counts at, and a running maximum down the instants carries it on until the forecaster's
+    next (a later forecast of theirs has a larger index).
     """
     probability = probabilities(forecasts["probability"])
     created = instants_ns(forecasts["created_at"])
@@ -303,44 +316,13 @@ def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, n
     first = np.searchsorted(times, created, side="left")
     order = np.lexsort((same_instant_key(forecasts), created, code, first))
     first, code = first[order], code[order]
-    created, probability = created[order], probability[order]
     last = np.append((first[1:] != first[:-1]) | (code[1:] != code[:-1]), True)[: first.size]
-    first, code, created, probability = first[last], code[last], created[last], probability[last]
-    bounds = np.searchsorted(first, np.arange(times.size + 1), side="left")
-    value = np.full(len(uniques), np.nan)
-    made = np.full(len(uniques), np.iinfo(np.int64).max)
-    values = np.empty((times.size, len(uniques)))
-    mades = np.empty((times.size, len(uniques)), dtype=np.int64)
-    for row in range(times.size):
-        low, high = bounds[row], bounds[row + 1]
-        value[code[low:high]] = probability[low:high]
-        made[code[low:high]] = created[low:high]
-        values[row], mades[row] = value, made
-    return values, mades
-
-
-def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, method: str,
-                    extremize: float) -> np.ndarray:
-    """Aggregate each row's non-NaN values (rows with at least one), as `crowd` does per group."""
-    if method == "mean":
-        return np.nansum(values, axis=1) / count
-    if method == "extremized_mean":
-        log_odds = np.where(np.isnan(values), 0.0, logit(np.nan_to_num(values, nan=0.5)))
-        return logistic(extremize * log_odds.sum(axis=1) / count)
-    if method == "recency_weighted_median":
-        nth = np.argsort(np.argsort(made, axis=1, kind="stable"), axis=1) + 1
-        weight = recency_weights(nth, count[:, None])
-    else:
-        # a plain median: sort each row (NaN last) and take its middle
-        ordered = np.sort(values, axis=1)
-        rows = np.arange(values.shape[0])
-        return (ordered[rows, (count - 1) // 2] + ordered[rows, count // 2]) / 2
-    weight = np.where(np.isnan(values), 0.0, weight)
-    by_value = np.argsort(values, axis=1, kind="stable")  # NaN (weight 0) sorts last
-    ordered = np.take_along_axis(values, by_value, axis=1)
-    cumulative = np.cumsum(np.take_along_axis(weight, by_value, axis=1), axis=1)
-    share = cumulative / cumulative[:, -1:]
-    left = np.minimum(np.sum(share < 0.5, axis=1), count - 1)
-    right = np.minimum(np.sum(share <= 0.5, axis=1), count - 1)
-    rows = np.arange(values.shape[0])
-    return (ordered[rows, left] + ordered[rows, right]) / 2
+    last &= first < times.size  # made after the last instant: never counts
+    first, code, created, probability = first[last], code[last], created[order][last], \
+        probability[order][last]
+    by_time = np.lexsort((code, created))
+    cell = np.full((times.size, len(uniques)), -1, dtype=np.int32 if by_time.size < 2**31
+                   else np.int64)
+    cell[first[by_time], code[by_time]] = np.arange(by_time.size)
+    np.maximum.accumulate(cell, axis=0, out=cell)
+    return cell, probability[by_time]
