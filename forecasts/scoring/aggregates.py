@@ -6,6 +6,7 @@ latest forecast made at or before it. Definitions and sources: docs/scoring.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -270,39 +271,56 @@ def crowds_at(
     if forecasts["question_id"].nunique() > 1:
         raise ValueError("crowd_at takes the forecasts of one question")
     times = np.sort(instants_ns(instants))  # type: ignore[arg-type]
-    cell, probability = _standing(forecasts, times)
-    count = np.count_nonzero(cell >= 0, axis=1)
-    some = count > 0
+    standing = _standing(forecasts, times)
+    count = np.count_nonzero(standing.cell >= 0, axis=1)
     found: dict[str, np.ndarray] = {}
     if "median" in methods or "recency_weighted_median" in methods:
         # each instant's standing forecasts in time order (the empty cells, -1, sort first)
-        by_time = np.sort(cell, axis=1)
+        by_time = np.sort(standing.cell, axis=1)
         found["median"], found["recency_weighted_median"] = _medians(
-            count, by_time[by_time >= 0], probability)
-    # the empty cells (-1) take the appended 0, which adds nothing to a row's sum
-    if "mean" in methods:
-        found["mean"] = _row_means(np.append(probability, 0.0)[cell], count, some)
-    if "extremized_mean" in methods:
-        log_odds = _row_means(np.append(logit(probability), 0.0)[cell], count, some)
-        found["extremized_mean"] = logistic(extremize * log_odds)
+            count, by_time[by_time >= 0], standing.probability)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no one yet: NaN
+        if "mean" in methods:
+            found["mean"] = standing.sums(standing.probability) / count
+        if "extremized_mean" in methods:
+            log_odds = standing.sums(logit(standing.probability)) / count
+            found["extremized_mean"] = logistic(extremize * log_odds)
     created = pd.to_datetime(times, utc=True)
     return {method: pd.DataFrame({"created_at": created, "probability": found[method],
                                   "forecasters": count})
             for method in methods}
 
 
-def _row_means(values: np.ndarray, count: np.ndarray, some: np.ndarray) -> np.ndarray:
-    """Each row's sum over its count (NaN for a row with nothing standing)."""
-    mean = np.full(count.size, np.nan)
-    mean[some] = values.sum(axis=1)[some] / count[some]
-    return mean
+@dataclass(frozen=True)
+class _Standing:
+    """The forecasts standing at each of some instants (one question).
+
+    `cell`: instants × forecasters, the index of the forecaster's standing forecast there (-1:
+    none yet). Indexes follow the order the forecasts were made (ties in time by forecaster),
+    so sorting a row orders that instant's crowd by time. Per index: `probability`, `first`
+    (the first instant it stands at) and `forecaster` (its column).
+    """
+
+    cell: np.ndarray
+    probability: np.ndarray
+    first: np.ndarray
+    forecaster: np.ndarray
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Σ of `values` (one per index) over the forecasts standing at each instant: each
+        forecast adds its value at its first instant and takes back its forecaster's last."""
+        by_forecaster = np.argsort(self.forecaster, kind="stable")  # then by time
+        value = values[by_forecaster]
+        change = value.copy()
+        same = self.forecaster[by_forecaster]
+        change[1:] -= np.where(same[1:] == same[:-1], value[:-1], 0.0)
+        steps = np.bincount(self.first[by_forecaster], weights=change,
+                            minlength=self.cell.shape[0])
+        return np.cumsum(steps)
 
 
-def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The forecast standing for each forecaster at each instant, as an instants × forecasters
-    matrix of indexes into the returned probabilities (-1: none yet). The indexes follow the
-    order the forecasts were made (ties in time by forecaster), so sorting a row orders that
-    instant's crowd by time.
+def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> _Standing:
+    """Who stands with which forecast at each of `times` (sorted int64 ns), as `_Standing`.
 
     Linear in forecasts + instants × forecasters: each forecast is placed at the first instant
     it counts at, and a running maximum down the instants carries it on until the forecaster's
@@ -311,18 +329,20 @@ def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, n
     probability = probabilities(forecasts["probability"])
     created = instants_ns(forecasts["created_at"])
     code, uniques = pd.factorize(forecasts["forecaster_id"], sort=True)
-    # the first instant at which each forecast counts, then per (instant, forecaster) only the
-    # latest forecast (ties at one time: the standing rule, forecasts/questions/crowd.py)
-    first = np.searchsorted(times, created, side="left")
-    order = np.lexsort((same_instant_key(forecasts), created, code, first))
-    first, code = first[order], code[order]
+    # by time, ties at one time by the standing rule's key (forecasts/questions/crowd.py)
+    order = np.argsort(created, kind="stable")
+    if np.any(created[order][1:] == created[order][:-1]):
+        order = np.lexsort((same_instant_key(forecasts), created))
+    # then by (first instant it counts at, forecaster), keeping each one's latest there
+    first = np.searchsorted(times, created[order], side="left")
+    regrouped = regroup(np.argsort(code[order], kind="stable"), first, times.size + 1)
+    order, first, code = order[regrouped], first[regrouped], code[order[regrouped]]
     last = np.append((first[1:] != first[:-1]) | (code[1:] != code[:-1]), True)[: first.size]
     last &= first < times.size  # made after the last instant: never counts
-    first, code, created, probability = first[last], code[last], created[order][last], \
-        probability[order][last]
-    by_time = np.lexsort((code, created))
-    cell = np.full((times.size, len(uniques)), -1, dtype=np.int32 if by_time.size < 2**31
-                   else np.int64)
+    order, first, code = order[last], first[last], code[last]
+    by_time = np.lexsort((code, created[order]))
+    cell = np.full((times.size, len(uniques)), -1,
+                   dtype=np.int32 if by_time.size < 2**31 else np.int64)
     cell[first[by_time], code[by_time]] = np.arange(by_time.size)
     np.maximum.accumulate(cell, axis=0, out=cell)
-    return cell, probability[by_time]
+    return _Standing(cell, probability[order[by_time]], first[by_time], code[by_time])

@@ -27,15 +27,17 @@ import pandas as pd
 from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import METHODS, crowds_at
+from forecasts.scoring.aggregates import METHODS, crowd_at, crowds_at
 from forecasts.scoring.driver import read_frame
+from forecasts.scoring.frames import instant_ns
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
+# no ORDER BY: the aggregates do not depend on the rows' order (the standing rule settles
+# ties), and sorting 20,000 rows by id cost a busy question's first view a third of its read
 _FORECASTS_SQL = text(f"""
-SELECT f.id, f.question_id, f.forecaster_id, f.probability, f.created_at
+SELECT f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id = :question_id AND f.id > :after AND {crowd_member_sql("u")}
-ORDER BY f.id
 """)
 
 
@@ -138,12 +140,33 @@ class CrowdHistories:
 
     def history(self, connection: Connection, question_id: int) -> History:
         """The question's crowd history now; its frame is shared, so read-only for callers."""
+        return self._refreshed(connection, question_id).history
+
+    def crowd_now(self, connection: Connection, question_id: int,
+                  now: object) -> tuple[float | None, int]:
+        """The crowd median at `now` and how many forecasters it pools (None, 0 before anyone
+        forecast): `forecasting.crowd_now`'s answer, from the forecasts kept here for the
+        history, so a page that draws the chart reads the question's forecasts once."""
+        kept = self._refreshed(connection, question_id)
+        if kept.forecasts.empty:
+            return None, 0
+        points = kept.history.points
+        if len(points) and instant_ns(points["created_at"].iloc[-1]) <= instant_ns(now):
+            # no forecast after the last point (the latest instant, always kept): its value
+            last = points.iloc[-1]
+            return float(last["median"]), int(last["forecasters"])
+        crowd = crowd_at(kept.forecasts, [now]).iloc[0]
+        count = int(crowd["forecasters"])
+        return (float(crowd["probability"]) if count else None), count
+
+    def _refreshed(self, connection: Connection, question_id: int) -> _Kept:
+        """The question's kept forecasts and history, brought up to date."""
         newest, count = connection.execute(_VERSION_SQL, {"question_id": question_id}).one()
         version = (int(newest or 0), int(count))
         with self._lock:
             kept = self._kept.get(question_id)
         if kept is not None and kept.version == version:
-            return kept.history
+            return kept
         grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
         new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
         if grows and kept is not None:
@@ -166,7 +189,7 @@ class CrowdHistories:
             self._kept.move_to_end(question_id)
             while len(self._kept) > self._max:
                 self._kept.popitem(last=False)
-        return fresh.history
+        return fresh
 
 
 def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) -> pd.DataFrame:
@@ -174,12 +197,13 @@ def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) ->
     are not the crowd): question_id, forecaster_id, probability, created_at (UTC)."""
     statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
                                           bindparam("after", after, type_=Integer))
-    frame = read_frame(connection, statement)
+    frame = read_frame(connection, statement, {"forecaster_id": "int64", "probability": "float64",
+                                               "created_at": "object"})
     if frame.empty:
-        frame = pd.DataFrame(columns=["id", "question_id", "forecaster_id", "probability",
-                                      "created_at"])
+        frame = pd.DataFrame(columns=["forecaster_id", "probability", "created_at"])
+    frame.insert(0, "question_id", question_id)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame.drop(columns="id")
+    return frame
 
 
 def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
