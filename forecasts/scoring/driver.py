@@ -30,7 +30,7 @@ def read_frame(connection: Connection, statement: sa.Executable,
     sql = str(statement.compile(dialect=connection.dialect,  # type: ignore[attr-defined]
                                 compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with _collector_paused():
+    with collector_paused():
         try:
             cursor.execute(sql)
             names = [column[0] for column in cursor.description]
@@ -45,13 +45,15 @@ def read_frame(connection: Connection, statement: sa.Executable,
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while rows are read and turned into columns.
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a burst of short-lived objects (nestable).
 
-    The rows are tuples that live only until their columns are built, but tens of thousands
-    of them alive at once set off collections that move them to the oldest generation, and
-    every few reads the collector then went through all the process's objects: 55-75 ms, a
-    busy question page's whole budget. Off, they are freed young (none form cycles).
+    Rows read here are tuples that live only until their columns are built, and scoring one
+    question makes thousands of small pandas objects; alive at once they set off collections
+    that move them to the oldest generation, and every few requests the collector then went
+    through all the process's objects: 55-75 ms, a busy question page's or a resolution's
+    whole budget. With it off they are freed young (reference counting frees all that does
+    not form cycles); the collector resumes on its usual schedule afterwards.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -35,7 +35,7 @@ _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = 
 # no ORDER BY: the aggregates do not depend on the rows' order (the standing rule settles
 # ties), and sorting 20,000 rows by id cost a busy question's first view a third of its read
 _FORECASTS_SQL = text(f"""
-SELECT f.forecaster_id, f.probability, f.created_at
+SELECT f.id, f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id = :question_id AND f.id > :after AND {crowd_member_sql("u")}
 """)
@@ -192,18 +192,22 @@ class CrowdHistories:
         return fresh
 
 
-def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) -> pd.DataFrame:
+def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,
+                    in_order: bool = False) -> pd.DataFrame:
     """The crowd's forecasts on one question with ids above `after` (publications' stated ones
-    are not the crowd): question_id, forecaster_id, probability, created_at (UTC)."""
+    are not the crowd): question_id, forecaster_id, probability, created_at (UTC); in the
+    order they were stored when `in_order`, else in any order."""
     statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
                                           bindparam("after", after, type_=Integer))
-    frame = read_frame(connection, statement, {"forecaster_id": "int64", "probability": "float64",
-                                               "created_at": "object"})
+    frame = read_frame(connection, statement, {"id": "int64", "forecaster_id": "int64",
+                                               "probability": "float64", "created_at": "object"})
     if frame.empty:
-        frame = pd.DataFrame(columns=["forecaster_id", "probability", "created_at"])
+        frame = pd.DataFrame(columns=["id", "forecaster_id", "probability", "created_at"])
+    elif in_order:
+        frame = frame.sort_values("id", ignore_index=True)
     frame.insert(0, "question_id", question_id)
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame
+    return frame.drop(columns="id")
 
 
 def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.driver import collector_paused, read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -135,13 +135,18 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
     for column in columns:
         series = rows[column]
         if column == "resolved_at":
-            instants = _utc(series)
+            # a few distinct instants (one per question): each converted once
+            code, distinct = pd.factorize(_utc(series))
             if connection.dialect.name == "sqlite":  # UTCDateTime's stored form there
-                values.append(instants.dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist())
+                stored = np.array(distinct.strftime("%Y-%m-%d %H:%M:%S.%f"), dtype=object)
             else:
-                values.append(list(instants.dt.to_pydatetime()))
+                stored = np.array(list(distinct.to_pydatetime()), dtype=object)
+            values.append(stored[code].tolist())
         elif column in FINAL_COLUMNS.values():
-            values.append([None if np.isnan(v) else v for v in series.to_numpy(dtype=float)])
+            final = series.to_numpy(dtype=float)
+            cells = final.astype(object)
+            cells[np.isnan(final)] = None
+            values.append(cells.tolist())
         elif column == "in_crowd":
             values.append(series.astype(bool).tolist())
         else:
@@ -164,7 +169,10 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
 def rescore(connection: Connection, question_ids: Iterable[int]) -> int:
     """Rewrite these questions' rows (none for an unresolved or annulled one); returns rows."""
     ids = sorted({int(i) for i in question_ids})
-    return _write(connection, ids, _rows_for(connection, ids)) if ids else 0
+    if not ids:
+        return 0
+    with collector_paused():  # a resolution's many short-lived objects (driver.py)
+        return _write(connection, ids, _rows_for(connection, ids))
 
 
 _PENDING = "forecasts.scoring.store:pending"  # session.info key: questions to rescore

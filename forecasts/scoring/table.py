@@ -15,7 +15,7 @@ import pandas as pd
 
 from forecasts.scoring.aggregates import crowd_histories
 from forecasts.scoring.calibration import bin_of
-from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
+from forecasts.scoring.frames import FORECAST_COLUMNS, POLICIES, crowd_members, question_ends
 from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.scores import log_score, score_tables
 
@@ -108,12 +108,21 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     if questions.empty:
         return empty_rows()
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
-    people = _by_policy(forecasts, questions, median)
-    people["in_crowd"] = people["forecaster_id"].isin(members["forecaster_id"].unique())
+    # people and aggregates scored in one pass (each subject is scored on its own forecasts
+    # alone); the aggregates are no crowd members, so they count as no one's peer
+    member = (forecasts["in_crowd"].to_numpy(dtype=bool) if "in_crowd" in forecasts
+              else np.ones(len(forecasts), dtype=bool))
+    everyone = pd.concat([forecasts[list(FORECAST_COLUMNS)].assign(in_crowd=member),
+                          crowds[list(FORECAST_COLUMNS)].assign(in_crowd=False)],
+                         ignore_index=True)
+    scored = _by_policy(everyone, questions, median)
+    aggregate = is_crowd(scored["forecaster_id"]).to_numpy()
+    people = scored.loc[~aggregate]
+    people = people.assign(in_crowd=people["forecaster_id"].isin(
+        members["forecaster_id"].unique()).to_numpy())
     people = people.merge(horizon_finals(forecasts, questions),
                           on=["question_id", "forecaster_id"], how="left")
-    aggregates = _by_policy(crowds, questions, median)
-    aggregates["in_crowd"] = False
+    aggregates = scored.loc[aggregate].assign(in_crowd=False)
     in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()
     aggregates["peers"] = aggregates["question_id"].map(in_crowd).fillna(0).astype(np.int64) - 1
     rows = pd.concat([people, aggregates], ignore_index=True)
@@ -132,9 +141,11 @@ def _by_policy(
 ) -> pd.DataFrame:
     """The engine's per-question table under every policy, side by side (brier_<policy>, ...)."""
     tables = score_tables(forecasts, questions, policies=POLICIES, crowd=median)
-    table = tables[POLICIES[0]][["question_id", "forecaster_id", "coverage", "forecasts", "peers",
-                                 "probability", "outcome"]]
+    first = tables[POLICIES[0]]
+    columns = {name: first[name].to_numpy() for name in (
+        "question_id", "forecaster_id", "coverage", "forecasts", "peers", "probability",
+        "outcome")}
     for policy, scored in tables.items():
-        table = table.assign(**{f"brier_{policy}": scored["brier"].to_numpy(),
-                                f"crowd_brier_{policy}": scored["crowd_brier"].to_numpy()})
-    return table.reset_index(drop=True)
+        columns[f"brier_{policy}"] = scored["brier"].to_numpy()
+        columns[f"crowd_brier_{policy}"] = scored["crowd_brier"].to_numpy()
+    return pd.DataFrame(columns)
