@@ -15,21 +15,30 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+INSTANT = "instant"  # a `dtypes` entry: the column holds instants, wanted as UTC datetimes
+
 
 def read_frame(connection: Connection, statement: sa.Executable,
                dtypes: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The statement's rows (columns named as it names them), read through the driver's cursor.
 
-    Values come as the driver gives them (SQLite: instants as ISO text). With `dtypes` (a numpy
-    dtype per column, "object" to keep the driver's values), each column is built with its
-    dtype, skipping pandas' per-value inference (a busy question's 20,000 forecasts spent
-    more there than in its crowd's medians); a NULL in a numeric column then raises
-    TypeError. Bound values are rendered into the SQL: give them only typed integers or fixed
-    strings of the code's own.
+    Values come as the driver gives them (SQLite: instants as ISO text). With `dtypes` (for
+    each column a numpy dtype, "object" to keep the driver's values, or INSTANT), each column
+    is built with its dtype, skipping pandas' per-value inference (a busy question's 20,000
+    forecasts spent more there than in its crowd's medians); a NULL in a numeric column then
+    raises TypeError. An INSTANT column comes as UTC datetimes, read as text on either engine
+    (PostgreSQL's datetime objects cost more to make and convert than the ISO text does to
+    parse), so with `dtypes` every instant column must be an INSTANT one. Bound values are
+    rendered into the SQL: give them only typed integers or fixed strings of the code's own.
     """
     sql = str(statement.compile(dialect=connection.dialect,  # type: ignore[attr-defined]
                                 compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if dtypes is not None and connection.dialect.name == "postgresql":
+        from psycopg.types.string import TextLoader
+
+        for name in ("timestamptz", "timestamp"):
+            cursor.adapters.register_loader(name, TextLoader)
     with collector_paused():
         try:
             cursor.execute(sql)
@@ -37,11 +46,18 @@ def read_frame(connection: Connection, statement: sa.Executable,
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        if dtypes is None or not rows:
+        if dtypes is None:
             return pd.DataFrame.from_records(rows, columns=names)
-        columns = zip(*rows, strict=True)
-        return pd.DataFrame({name: np.array(column, dtype=dtypes[name])
+        columns = zip(*rows, strict=True) if rows else ((),) * len(names)
+        return pd.DataFrame({name: _column(column, dtypes[name])
                              for name, column in zip(names, columns, strict=True)})
+
+
+def _column(values: tuple[object, ...], dtype: str) -> np.ndarray | pd.DatetimeIndex:
+    if dtype == INSTANT:
+        return pd.DatetimeIndex(pd.to_datetime(np.array(values, dtype=object), utc=True,
+                                               format="ISO8601"))
+    return np.array(values, dtype=dtype)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring.aggregates import METHODS, crowd_at, crowds_at
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.driver import INSTANT, read_frame
 from forecasts.scoring.frames import instant_ns
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
@@ -200,13 +200,10 @@ def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,
     statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
                                           bindparam("after", after, type_=Integer))
     frame = read_frame(connection, statement, {"id": "int64", "forecaster_id": "int64",
-                                               "probability": "float64", "created_at": "object"})
-    if frame.empty:
-        frame = pd.DataFrame(columns=["id", "forecaster_id", "probability", "created_at"])
-    elif in_order:
+                                               "probability": "float64", "created_at": INSTANT})
+    if in_order:
         frame = frame.sort_values("id", ignore_index=True)
     frame.insert(0, "question_id", question_id)
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
     return frame.drop(columns="id")
 
 
