@@ -78,3 +78,17 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def array_parameter(values: np.ndarray, *, missing_as_null: bool = False) -> str | list[object]:
+    """A column as PostgreSQL takes it for an array parameter (`%s::<type>[]`, e.g. for
+    `unnest`): numbers as the text of an array literal (repr keeps every digit of a float;
+    the driver's conversion of a list, value by value, cost more than the statement), NaN as
+    NULL when `missing_as_null`; anything else as a list for the driver to convert."""
+    if values.dtype.kind not in "iuf":
+        return list(values.tolist())
+    text = list(map(repr, values.tolist()))
+    if missing_as_null and values.dtype.kind == "f":
+        for index in np.flatnonzero(np.isnan(values)).tolist():
+            text[index] = "NULL"
+    return "{" + ",".join(text) + "}"

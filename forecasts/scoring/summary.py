@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from forecasts.models import HorizonCell, HorizonSample, ScoreCell
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.driver import array_parameter, read_frame
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.horizons import FINAL_COLUMNS
 
@@ -108,22 +108,31 @@ def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
             frame: pd.DataFrame) -> None:
     """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted).
 
-    One executemany straight to the driver (SQLite and PostgreSQL share the ON CONFLICT form):
-    SQLAlchemy's per-row parameter handling cost more than the sums themselves.
+    Straight to the driver, in the ON CONFLICT form both engines share: SQLAlchemy's per-row
+    parameter handling cost more than the sums themselves. SQLite takes one executemany;
+    PostgreSQL one statement over arrays (`unnest`): a statement per row kept a resolution
+    waiting on its server about a fifth longer. `frame`'s keys must be distinct.
     """
     if frame.empty:
         return
     columns = list(frame.columns)
     sums = [column for column in columns if column not in keys]
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{column}"' for column in columns)
     added = ", ".join(f'"{column}" = {table.name}."{column}" + excluded."{column}"'
                       for column in sums)
-    statement = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-                 f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}")
+    conflict = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
+    if connection.dialect.name == "postgresql":
+        arrays = ", ".join(f"%s::{table.c[column].type.compile(dialect=connection.dialect)}[]"
+                           for column in columns)
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}){conflict}",
+            tuple(array_parameter(frame[column].to_numpy()) for column in columns))
+        return
     # .tolist() gives Python numbers and strings, which every driver binds
-    records = list(zip(*(frame[column].tolist() for column in columns), strict=True))
-    connection.exec_driver_sql(statement, records)
+    values = [frame[column].tolist() for column in columns]
+    marks = ", ".join(["?"] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks}){conflict}",
+                               list(zip(*values, strict=True)))
 
 
 def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
