@@ -71,8 +71,9 @@ def crowd_aggregates(members: pd.DataFrame) -> pd.DataFrame:
                                    len(first)),
         "probability": np.concatenate([histories[method]["probability"].to_numpy()
                                        for method in CROWD_IDS]),
-        "created_at": pd.to_datetime(np.tile(first["created_at"].to_numpy(), copies),
-                                     utc=True),
+        # taken, not converted: a tz-aware column's to_numpy() is one object per instant
+        "created_at": pd.DatetimeIndex(first["created_at"]).take(
+            np.tile(np.arange(len(first)), copies)),
         "forecasters": np.tile(first["forecasters"].to_numpy(), copies),
     })
 
@@ -120,8 +121,7 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     people = scored.loc[~aggregate]
     people = people.assign(in_crowd=people["forecaster_id"].isin(
         members["forecaster_id"].unique()).to_numpy())
-    people = people.merge(horizon_finals(forecasts, questions),
-                          on=["question_id", "forecaster_id"], how="left")
+    people = _with_finals(people, horizon_finals(forecasts, questions))
     aggregates = scored.loc[aggregate].assign(in_crowd=False)
     in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()
     aggregates["peers"] = aggregates["question_id"].map(in_crowd).fillna(0).astype(np.int64) - 1
@@ -134,6 +134,17 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     return rows[list(SCORE_COLUMNS)].sort_values(
         ["question_id", "subject_id"], ignore_index=True
     )
+
+
+def _with_finals(people: pd.DataFrame, finals: pd.DataFrame) -> pd.DataFrame:
+    """`people`'s rows with their horizon finals (NaN where none). Both come from the same
+    timeline runs, so they are usually row for row alike and the columns are taken as they
+    are; otherwise (pandas' merge cost a resolution more than the finals themselves) merged."""
+    keys = ["question_id", "forecaster_id"]
+    if all(np.array_equal(people[key].to_numpy(), finals[key].to_numpy()) for key in keys):
+        return people.assign(**{column: finals[column].to_numpy()
+                                for column in FINAL_COLUMNS.values()})
+    return people.merge(finals, on=keys, how="left")
 
 
 def _by_policy(
