@@ -22,7 +22,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
-from forecasts.scoring.driver import collector_paused, read_frame
+from forecasts.scoring.driver import INSTANT, collector_paused, read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -53,6 +53,9 @@ SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
 FROM forecast f JOIN question q ON q.id = f.question_id JOIN "user" u ON u.id = f.forecaster_id
 WHERE q.outcome IN ('yes', 'no')
 """)
+# every column typed as read (driver.read_frame): no inference, instants parsed as text
+_FORECAST_TYPES = {"question_id": "int64", "forecaster_id": "int64", "probability": "float64",
+                   "created_at": INSTANT, "in_crowd": "int64"}
 _RESOLVED_SQL = text("SELECT id FROM question WHERE outcome IN ('yes', 'no') ORDER BY id")
 
 
@@ -75,11 +78,11 @@ def scoring_frames(
     """
     if question_ids is None:
         questions = read_frame(connection, _ALL_QUESTIONS_SQL)
-        forecasts = read_frame(connection, _ALL_FORECASTS_SQL)
+        forecasts = read_frame(connection, _ALL_FORECASTS_SQL, _FORECAST_TYPES)
     else:
         ids = {"ids": [int(i) for i in question_ids]}
         questions = read_frame(connection, _QUESTIONS_SQL.bindparams(**ids))
-        forecasts = read_frame(connection, _FORECASTS_SQL.bindparams(**ids))
+        forecasts = read_frame(connection, _FORECASTS_SQL.bindparams(**ids), _FORECAST_TYPES)
     for column in ("opens_at", "closes_at", "closed_early_at", "resolved_at"):
         questions[column] = _utc(questions[column], coerce=skip_bad)
     if skip_bad:
@@ -90,7 +93,6 @@ def scoring_frames(
         questions = questions.loc[~bad]
     questions["closes_at"] = questions[["closes_at", "closed_early_at"]].min(axis=1)
     questions["outcome"] = (questions["outcome"] == "yes").astype(np.int8)
-    forecasts["created_at"] = _utc(forecasts["created_at"])
     forecasts["in_crowd"] = forecasts["in_crowd"].astype(bool)
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
     return forecasts, questions.drop(columns="closed_early_at")
