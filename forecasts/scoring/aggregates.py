@@ -265,6 +265,20 @@ def crowds_at(
     extremize: float = 2.5,
 ) -> dict[str, pd.DataFrame]:
     """`crowd_at` for each of `methods`, finding the standing forecasts once."""
+    table = crowd_table_at(forecasts, instants, methods, extremize=extremize)
+    return {method: table[["created_at", method, "forecasters"]].rename(
+        columns={method: "probability"}) for method in methods}
+
+
+def crowd_table_at(
+    forecasts: pd.DataFrame,
+    instants: object,
+    methods: tuple[str, ...],
+    *,
+    extremize: float = 2.5,
+) -> pd.DataFrame:
+    """`crowds_at` as one frame: created_at (the instants, sorted), forecasters, then each
+    method's value (NaN before anyone forecast). Raises ValueError as `crowd_at` does."""
     for method in methods:
         _check_method(method)
     require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
@@ -285,10 +299,8 @@ def crowds_at(
         if "extremized_mean" in methods:
             log_odds = standing.sums(logit(standing.probability)) / count
             found["extremized_mean"] = logistic(extremize * log_odds)
-    created = pd.to_datetime(times, utc=True)
-    return {method: pd.DataFrame({"created_at": created, "probability": found[method],
-                                  "forecasters": count})
-            for method in methods}
+    return pd.DataFrame({"created_at": pd.to_datetime(times, utc=True), "forecasters": count,
+                         **{method: found[method] for method in methods}})
 
 
 @dataclass(frozen=True)
@@ -344,5 +356,7 @@ def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> _Standing:
     cell = np.full((times.size, len(uniques)), -1,
                    dtype=np.int32 if by_time.size < 2**31 else np.int64)
     cell[first[by_time], code[by_time]] = np.arange(by_time.size)
-    np.maximum.accumulate(cell, axis=0, out=cell)
+    # row by row: numpy's accumulate down the rows of a C-ordered matrix is twice as slow
+    for row in range(1, times.size):
+        np.maximum(cell[row - 1], cell[row], out=cell[row])
     return _Standing(cell, probability[order[by_time]], first[by_time], code[by_time])

@@ -27,18 +27,19 @@ import pandas as pd
 from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import METHODS, crowd_at, crowds_at
+from forecasts.scoring.aggregates import METHODS, crowd_at, crowd_table_at
 from forecasts.scoring.driver import INSTANT, read_frame
 from forecasts.scoring.frames import instant_ns
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
-# no ORDER BY: the aggregates do not depend on the rows' order (the standing rule settles
-# ties), and sorting 20,000 rows by id cost a busy question's first view a third of its read
-_FORECASTS_SQL = text(f"""
-SELECT f.id, f.forecaster_id, f.probability, f.created_at
+# no ORDER BY unless asked: the aggregates do not depend on the rows' order (the standing
+# rule settles ties), and sorting 20,000 rows by id cost a busy question's first view a third
+# of its read
+_FORECASTS_SQL = f"""
+SELECT f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id = :question_id AND f.id > :after AND {crowd_member_sql("u")}
-""")
+"""
 
 
 POINTS = 500  # the most points a chart draws of one crowd line
@@ -75,13 +76,7 @@ def _at(forecasts: pd.DataFrame, instants: pd.DatetimeIndex) -> pd.DataFrame:
     """Every aggregate's value just after each of these instants (crowds_at, as one frame)."""
     if len(instants) == 0:
         return empty_history()
-    found = crowds_at(forecasts, instants, METHODS)
-    first = found[METHODS[0]]
-    table = pd.DataFrame({"created_at": pd.to_datetime(first["created_at"], utc=True),
-                          "forecasters": first["forecasters"].to_numpy()})
-    for method in METHODS:
-        table[method] = found[method]["probability"].to_numpy()
-    return table
+    return crowd_table_at(forecasts, instants, METHODS)
 
 
 def _instants(forecasts: pd.DataFrame) -> pd.DatetimeIndex:
@@ -197,14 +192,13 @@ def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,
     """The crowd's forecasts on one question with ids above `after` (publications' stated ones
     are not the crowd): question_id, forecaster_id, probability, created_at (UTC); in the
     order they were stored when `in_order`, else in any order."""
-    statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
-                                          bindparam("after", after, type_=Integer))
-    frame = read_frame(connection, statement, {"id": "int64", "forecaster_id": "int64",
+    statement = text(_FORECASTS_SQL + (" ORDER BY f.id" if in_order else "")).bindparams(
+        bindparam("question_id", question_id, type_=Integer),
+        bindparam("after", after, type_=Integer))
+    frame = read_frame(connection, statement, {"forecaster_id": "int64",
                                                "probability": "float64", "created_at": INSTANT})
-    if in_order:
-        frame = frame.sort_values("id", ignore_index=True)
     frame.insert(0, "question_id", question_id)
-    return frame.drop(columns="id")
+    return frame
 
 
 def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:
