@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring.aggregates import METHODS, crowd_at, crowd_table_at
-from forecasts.scoring.driver import INSTANT, read_frame
+from forecasts.scoring.driver import INSTANT, collector_paused, read_frame
 from forecasts.scoring.frames import instant_ns
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
@@ -162,29 +162,34 @@ class CrowdHistories:
             kept = self._kept.get(question_id)
         if kept is not None and kept.version == version:
             return kept
-        grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
-        new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
-        if grows and kept is not None:
-            points = kept.history.points
-            last = points["created_at"].iloc[-1] if len(points) else None
-            if new.empty:
-                fresh = _Kept(version, kept.forecasts, kept.history)
-            elif last is None or new["created_at"].min() >= last:
-                fresh = _Kept(version, pd.concat([kept.forecasts, new], ignore_index=True),
-                              _extended(kept, new))
-            else:  # dated before what is kept: the history changes from there on
-                everything = crowd_forecasts(connection, question_id, 0)
-                fresh = _Kept(version, everything, sampled_history(everything))
-                self.recomputed += 1
-        else:
-            fresh = _Kept(version, new, sampled_history(new))
-            self.recomputed += 1
+        with collector_paused():  # many short-lived objects (driver.collector_paused)
+            fresh = self._computed(connection, question_id, version, kept)
         with self._lock:
             self._kept[question_id] = fresh
             self._kept.move_to_end(question_id)
             while len(self._kept) > self._max:
                 self._kept.popitem(last=False)
         return fresh
+
+    def _computed(self, connection: Connection, question_id: int, version: tuple[int, int],
+                  kept: _Kept | None) -> _Kept:
+        """The question's forecasts and history at `version`, from `kept` when it only grew."""
+        grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
+        new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
+        if not grows or kept is None:
+            self.recomputed += 1
+            return _Kept(version, new, sampled_history(new))
+        points = kept.history.points
+        last = points["created_at"].iloc[-1] if len(points) else None
+        if new.empty:
+            return _Kept(version, kept.forecasts, kept.history)
+        if last is None or new["created_at"].min() >= last:
+            return _Kept(version, pd.concat([kept.forecasts, new], ignore_index=True),
+                         _extended(kept, new))
+        # dated before what is kept: the history changes from there on
+        everything = crowd_forecasts(connection, question_id, 0)
+        self.recomputed += 1
+        return _Kept(version, everything, sampled_history(everything))
 
 
 def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,
