@@ -75,21 +75,28 @@ def _medians_by_event(timeline: ForecastTimeline) -> tuple[np.ndarray, np.ndarra
     """Median and recency-weighted median of the standing forecasts just after each event."""
     if timeline.size == 0:
         return np.zeros(0), np.zeros(0)
-    radix = 1 << max(int(timeline.size - 1).bit_length(), 1)  # a forecast comes out by a mask
-    # within an event, by forecast: by creation, i.e. by time
-    key = timeline.standing_pairs(np.arange(timeline.size), radix)
-    forecast = key & (radix - 1)
+    distinct, rank = np.unique(timeline.probability, return_inverse=True)
+    rank_bits = max(int(distinct.size - 1).bit_length(), 1)
+    # each pair's forecast and, below it, its value's rank: both come out by masks, in the
+    # pairs' order (within an event, by forecast: by creation, i.e. by time)
+    radix = 1 << (max(int(timeline.size - 1).bit_length(), 1) + rank_bits)
+    key = timeline.standing_pairs((np.arange(timeline.size) << rank_bits) | rank, radix)
     count = timeline.active_count()
-    return _medians(count, forecast, timeline.probability)
+    return _medians(count, (key & (radix - 1)) >> rank_bits, timeline.probability,
+                    (distinct, key & ((1 << rank_bits) - 1)))
 
 
-def _medians(count: np.ndarray, forecast: np.ndarray,
-             probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _medians(count: np.ndarray, forecast: np.ndarray, probability: np.ndarray,
+             ranked: tuple[np.ndarray, np.ndarray] | None = None,
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Both medians of groups of standing forecasts (recency.group_medians' layout; `forecast`
-    indexes `probability`), through the packed-key kernel or, for keys too wide, the general
+    indexes `probability`; `ranked`, when known, the distinct probabilities and each pair's
+    rank among them), through the packed-key kernel or, for keys too wide, the general
     weighted median."""
-    distinct, rank = np.unique(probability, return_inverse=True)
-    found = group_medians(count, forecast, rank, distinct)
+    if ranked is None:
+        distinct, rank = np.unique(probability, return_inverse=True)
+        ranked = distinct, rank[forecast]
+    found = group_medians(count, ranked[1], ranked[0])
     if found is not None:
         return found
     group = np.repeat(np.arange(count.size), count)

@@ -33,13 +33,13 @@ def _bits(n: int) -> int:
     return max(int(n - 1).bit_length(), 1)
 
 
-def group_medians(count: np.ndarray, forecast: np.ndarray, rank: np.ndarray,
+def group_medians(count: np.ndarray, value_rank: np.ndarray,
                   distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Median and recency-weighted median of each group of standing forecasts.
 
-    `count` (G,): the forecasts standing in each group (0 allowed). `forecast` (Σ count,): one
-    per (group, standing forecast) pair, grouped, and within a group in the order the forecasts
-    were made (so a pair's position in its group is its n); each indexes `rank`, the index of
+    `count` (G,): the forecasts standing in each group (0 allowed). `value_rank` (Σ count,):
+    one per (group, standing forecast) pair, grouped, and within a group in the order the
+    forecasts were made (so a pair's position in its group is its n); each is the index of
     the forecast's probability in `distinct` (the sorted distinct probabilities). Ties in value
     are taken in time order, as `aggregates._weighted_median` takes them. Returns (median,
     recency-weighted median), one float per group, NaN for an empty group; or None when the
@@ -58,7 +58,6 @@ def group_medians(count: np.ndarray, forecast: np.ndarray, rank: np.ndarray,
     groups_per_chunk = count.size
     if rank_bits + nth_bits < 31:
         dtype, groups_per_chunk = np.int32, 1 << (31 - rank_bits - nth_bits)
-    ranks = rank.astype(dtype)
     root = np.sqrt(np.arange(most + 1, dtype=float))  # a table: gathers beat square roots
     low = 0
     while low < count.size:
@@ -67,7 +66,7 @@ def group_medians(count: np.ndarray, forecast: np.ndarray, rank: np.ndarray,
         high = min(max(high, low + 1), low + groups_per_chunk, count.size)
         part = slice(low, high)
         median[part], recency[part] = _chunk_medians(
-            count[part], ranks[forecast[before:int(ends[high - 1])]], distinct, root,
+            count[part], value_rank[before:int(ends[high - 1])].astype(dtype), distinct, root,
             (nth_bits, rank_bits))
         low = high
     return median, recency
@@ -75,7 +74,8 @@ def group_medians(count: np.ndarray, forecast: np.ndarray, rank: np.ndarray,
 
 def _chunk_medians(count: np.ndarray, value_rank: np.ndarray, distinct: np.ndarray,
                    root: np.ndarray, bits: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """`group_medians` for a few groups, given each pair's value rank (its dtype the keys')."""
+    """`group_medians` for a few groups, given each pair's value rank (its dtype the keys';
+    the array is used up as the keys' scratch space)."""
     nth_bits, rank_bits = bits
     groups = count.size
     offset = np.cumsum(count) - count
