@@ -118,33 +118,53 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
                          ignore_index=True)
     scored = _by_policy(everyone, questions, median)
     aggregate = is_crowd(scored["forecaster_id"]).to_numpy()
-    people = scored.loc[~aggregate]
-    people = people.assign(in_crowd=people["forecaster_id"].isin(
-        members["forecaster_id"].unique()).to_numpy())
-    people = _with_finals(people, horizon_finals(forecasts, questions))
-    aggregates = scored.loc[aggregate].assign(in_crowd=False)
-    in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()
-    aggregates["peers"] = aggregates["question_id"].map(in_crowd).fillna(0).astype(np.int64) - 1
-    rows = pd.concat([people, aggregates], ignore_index=True)
-    table = questions.set_index("question_id")
-    rows["resolved_at"] = rows["question_id"].map(table["resolved_at"])
-    rows["log_score"] = log_score(rows["probability"].to_numpy(), rows["outcome"].to_numpy())
-    rows["decile"] = bin_of(rows["probability"].to_numpy(), DECILES)
-    rows = rows.rename(columns={"forecaster_id": "subject_id"}).assign(kind=BINARY, option="")
-    return rows[list(SCORE_COLUMNS)].sort_values(
-        ["question_id", "subject_id"], ignore_index=True
-    )
+    subject = scored["forecaster_id"].to_numpy()
+    question = scored["question_id"].to_numpy()
+    in_crowd = ~aggregate & np.isin(subject, members["forecaster_id"].unique())
+    # an aggregate's peers: its question's crowd members less one
+    code, _ = pd.factorize(question)
+    members_on = np.bincount(code, weights=in_crowd).astype(np.int64)
+    probability = scored["probability"].to_numpy()
+    outcome = scored["outcome"].to_numpy()
+    ends = pd.DatetimeIndex(questions["resolved_at"])
+    columns: dict[str, object] = {
+        "question_id": question, "kind": BINARY, "option": "", "subject_id": subject,
+        "in_crowd": in_crowd,
+        "peers": np.where(aggregate, members_on[code] - 1, scored["peers"].to_numpy()),
+        "resolved_at": ends.take(pd.Index(questions["question_id"]).get_indexer(question)),
+        "outcome": outcome, "probability": probability,
+        "decile": bin_of(probability, DECILES), "forecasts": scored["forecasts"].to_numpy(),
+        "coverage": scored["coverage"].to_numpy(), "log_score": log_score(probability, outcome),
+    }
+    for policy in POLICIES:
+        for name in (f"brier_{policy}", f"crowd_brier_{policy}"):
+            columns[name] = scored[name].to_numpy()
+    columns.update(_finals(scored.loc[~aggregate], ~aggregate,
+                           horizon_finals(forecasts, questions)))
+    # one frame from its columns, in (question, subject) order (pandas' column-by-column
+    # assembly and sort cost a resolution more than the sums)
+    order = np.lexsort((subject, question))
+    return pd.DataFrame({name: values[order] if isinstance(values, (np.ndarray, pd.Index))
+                         else values for name, values in columns.items()},
+                        index=pd.RangeIndex(len(order)))[list(SCORE_COLUMNS)]
 
 
-def _with_finals(people: pd.DataFrame, finals: pd.DataFrame) -> pd.DataFrame:
-    """`people`'s rows with their horizon finals (NaN where none). Both come from the same
-    timeline runs, so they are usually row for row alike and the columns are taken as they
-    are; otherwise (pandas' merge cost a resolution more than the finals themselves) merged."""
+def _finals(people: pd.DataFrame, person: np.ndarray,
+            finals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """FINAL_COLUMNS' values for every scored row (`person` marks the people's rows, whose
+    frame is `people`): the horizon finals of each person, NaN for an aggregate or where the
+    person made none. Both come from the same timeline runs, so they are usually row for row
+    alike and are taken as they are; otherwise (pandas' merge cost a resolution more than the
+    finals themselves) merged."""
     keys = ["question_id", "forecaster_id"]
-    if all(np.array_equal(people[key].to_numpy(), finals[key].to_numpy()) for key in keys):
-        return people.assign(**{column: finals[column].to_numpy()
-                                for column in FINAL_COLUMNS.values()})
-    return people.merge(finals, on=keys, how="left")
+    if not all(np.array_equal(people[key].to_numpy(), finals[key].to_numpy()) for key in keys):
+        finals = people[keys].merge(finals, on=keys, how="left")
+    found = {}
+    for column in FINAL_COLUMNS.values():
+        values = np.full(person.size, np.nan)
+        values[person] = finals[column].to_numpy(dtype=float)
+        found[column] = values
+    return found
 
 
 def _by_policy(
