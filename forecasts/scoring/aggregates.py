@@ -223,26 +223,33 @@ def crowd_histories(
     forecasts: pd.DataFrame, methods: tuple[str, ...] = METHODS, *, extremize: float = 2.5
 ) -> dict[str, pd.DataFrame]:
     """`crowd_history` for each of `methods`, building the forecast timeline once."""
-    for method in methods:
-        _check_method(method)
-    timeline = ForecastTimeline.from_frame(forecasts)
-    last = timeline.last_at_instant()
-    question = timeline.questions.take(timeline.question[last])
-    created = pd.to_datetime(timeline.created_at[last], utc=True)
-    standing = timeline.active_count()[last]
-    found = crowds_by_event(timeline, methods, extremize=extremize)
+    question, created, standing, found = crowd_steps(forecasts, methods, extremize=extremize)
     return {
         method: pd.DataFrame(
             {
                 "question_id": question,
                 "forecaster_id": f"crowd:{method}",
-                "probability": found[method][last],
-                "created_at": created,
+                "probability": found[method],
+                "created_at": pd.to_datetime(created, utc=True),
                 "forecasters": standing,
             }
         )
         for method in methods
     }
+
+
+def crowd_steps(
+    forecasts: pd.DataFrame, methods: tuple[str, ...], *, extremize: float = 2.5
+) -> tuple[pd.Index, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """`crowd_histories` as arrays, one entry per step (by question, then time): the question
+    ids, the instants (int64 ns), the forecasters standing, and per method its values."""
+    for method in methods:
+        _check_method(method)
+    timeline = ForecastTimeline.from_frame(forecasts)
+    last = timeline.last_at_instant()
+    found = crowds_by_event(timeline, methods, extremize=extremize)
+    return (timeline.questions.take(timeline.question[last]), timeline.created_at[last],
+            timeline.active_count()[last], {method: found[method][last] for method in methods})
 
 
 def crowd_at(

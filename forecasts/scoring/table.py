@@ -13,9 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasts.scoring.aggregates import crowd_histories
+from forecasts.scoring.aggregates import crowd_steps
 from forecasts.scoring.calibration import bin_of
-from forecasts.scoring.frames import FORECAST_COLUMNS, POLICIES, crowd_members, question_ends
+from forecasts.scoring.frames import (
+    FORECAST_COLUMNS,
+    NAT,
+    POLICIES,
+    crowd_members,
+    instants_ns,
+    question_ends,
+)
 from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.scores import log_score, score_tables
 
@@ -60,21 +67,17 @@ def crowd_aggregates(members: pd.DataFrame) -> pd.DataFrame:
     """The step function of every crowd aggregate, as pseudo-forecasters with negative ids."""
     if members.empty:
         return members.assign(forecasters=pd.Series(dtype="int64"))
-    histories = crowd_histories(members, tuple(CROWD_IDS))
+    question, created, standing, found = crowd_steps(members, tuple(CROWD_IDS))
     # one frame built from arrays: the aggregates share their instants (pandas' concat of four
     # frames cost a resolution more than the mean and the extremized mean themselves)
-    first = histories[next(iter(CROWD_IDS))]
     copies = len(CROWD_IDS)
     return pd.DataFrame({
-        "question_id": np.tile(first["question_id"].to_numpy(), copies),
+        "question_id": np.tile(question.to_numpy(), copies),
         "forecaster_id": np.repeat(np.array(list(CROWD_IDS.values()), dtype=np.int64),
-                                   len(first)),
-        "probability": np.concatenate([histories[method]["probability"].to_numpy()
-                                       for method in CROWD_IDS]),
-        # taken, not converted: a tz-aware column's to_numpy() is one object per instant
-        "created_at": pd.DatetimeIndex(first["created_at"]).take(
-            np.tile(np.arange(len(first)), copies)),
-        "forecasters": np.tile(first["forecasters"].to_numpy(), copies),
+                                   len(question)),
+        "probability": np.concatenate([found[method] for method in CROWD_IDS]),
+        "created_at": pd.to_datetime(np.tile(created, copies), utc=True),
+        "forecasters": np.tile(standing, copies),
     })
 
 
@@ -82,8 +85,10 @@ def crowd_covered(median: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
     """Questions on which the crowd had a forecast before the question ended."""
     if median.empty or questions.empty:
         return pd.Series(dtype="int64")
-    ends = question_ends(questions.set_index("question_id"))
-    before_end = median["created_at"] < median["question_id"].map(ends)
+    ends = instants_ns(question_ends(questions))
+    at = pd.Index(questions["question_id"]).get_indexer(median["question_id"])
+    # a step on a question not among `questions` (code -1) takes the appended NAT: no end
+    before_end = instants_ns(median["created_at"]) < np.append(ends, NAT)[at]
     return median.loc[before_end, "question_id"].drop_duplicates()
 
 
