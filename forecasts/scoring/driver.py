@@ -7,7 +7,7 @@ and more than a whole leaderboard on a cold worker; the store and the readers re
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 import numpy as np
@@ -92,3 +92,27 @@ def array_parameter(values: np.ndarray, *, missing_as_null: bool = False) -> str
         for index in np.flatnonzero(np.isnan(values)).tolist():
             text[index] = "NULL"
     return "{" + ",".join(text) + "}"
+
+
+# PostgreSQL's names for the column types the score tables use, as binary COPY wants them
+_COPY_TYPES = {"BOOLEAN": "bool", "FLOAT": "float8", "INTEGER": "int4", "BIGINT": "int8",
+               "TIMESTAMP WITH TIME ZONE": "timestamptz"}
+
+
+def copy_rows(connection: Connection, table: sa.Table, columns: list[str],
+              records: Iterable[tuple[object, ...]]) -> None:
+    """PostgreSQL: append `records` (Python values in `columns`' order, None for NULL) to
+    `table` by COPY in binary form: the driver converts each value in C, where COPY's text
+    form cost a resolution 10-14 ms of Python per thousand rows. Raises KeyError for a
+    column type it has no binary name for."""
+    types = []
+    for column in columns:
+        name = table.c[column].type.compile(dialect=connection.dialect)
+        types.append("text" if name.startswith(("VARCHAR", "TEXT")) else _COPY_TYPES[name])
+    names = ", ".join(f'"{column}"' for column in columns)
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(types)
+        for record in records:
+            copy.write_row(record)

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
-from forecasts.scoring.driver import INSTANT, collector_paused, read_frame
+from forecasts.scoring.driver import INSTANT, collector_paused, copy_rows, read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -126,7 +126,7 @@ def _write(connection: Connection, question_ids: Sequence[int], rows: pd.DataFra
 
 
 def _insert(connection: Connection, rows: pd.DataFrame) -> int:
-    """Bulk-insert score rows: COPY on PostgreSQL, one executemany on SQLite.
+    """Bulk-insert score rows: binary COPY on PostgreSQL, one executemany on SQLite.
 
     Straight to the driver: SQLAlchemy's per-row parameter handling cost more than the scoring.
     """
@@ -156,11 +156,7 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
     records = list(zip(*values, strict=True))
     names = ", ".join(f'"{column}"' for column in columns)
     if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY question_score ({names}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
+        copy_rows(connection, _SCORE_TABLE, columns, records)
     else:
         marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f"INSERT INTO question_score ({names}) VALUES ({marks})",
