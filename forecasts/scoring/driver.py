@@ -80,31 +80,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def array_parameter(values: np.ndarray, *, missing_as_null: bool = False) -> str | list[object]:
-    """A column as PostgreSQL takes it for an array parameter (`%s::<type>[]`, e.g. for
-    `unnest`): numbers as the text of an array literal (repr keeps every digit of a float;
-    the driver's conversion of a list, value by value, cost more than the statement), NaN as
-    NULL when `missing_as_null`; anything else as a list for the driver to convert."""
-    if values.dtype.kind not in "iuf":
-        return list(values.tolist())
-    text = list(map(repr, values.tolist()))
-    if missing_as_null and values.dtype.kind == "f":
-        for index in np.flatnonzero(np.isnan(values)).tolist():
-            text[index] = "NULL"
-    return "{" + ",".join(text) + "}"
-
-
 # PostgreSQL's names for the column types the score tables use, as binary COPY wants them
 _COPY_TYPES = {"BOOLEAN": "bool", "FLOAT": "float8", "INTEGER": "int4", "BIGINT": "int8",
                "TIMESTAMP WITH TIME ZONE": "timestamptz"}
 
 
 def copy_rows(connection: Connection, table: sa.Table, columns: list[str],
-              records: Iterable[tuple[object, ...]]) -> None:
+              records: Iterable[tuple[object, ...]], *, into: str | None = None) -> None:
     """PostgreSQL: append `records` (Python values in `columns`' order, None for NULL) to
-    `table` by COPY in binary form: the driver converts each value in C, where COPY's text
-    form cost a resolution 10-14 ms of Python per thousand rows. Raises KeyError for a
-    column type it has no binary name for."""
+    `table` (or to the table named `into`, with `table`'s columns) by COPY in binary form:
+    the driver converts each value in C, where COPY's text form cost a resolution 10-14 ms
+    of Python per thousand rows. Raises KeyError for a column type it has no binary name
+    for."""
     types = []
     for column in columns:
         name = table.c[column].type.compile(dialect=connection.dialect)
@@ -112,7 +99,7 @@ def copy_rows(connection: Connection, table: sa.Table, columns: list[str],
     names = ", ".join(f'"{column}"' for column in columns)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            f"COPY {into or table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for record in records:
             copy.write_row(record)
