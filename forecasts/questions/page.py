@@ -108,6 +108,10 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
     is_manager = viewer.has_role(Role.manager)
     sees_crowd = forecasting.may_see_crowd(session, question, viewer, now)
     mine = forecasting.history(session, question, viewer)
+    # the crowd's history and its value now, from one look at the forecasts kept per process
+    history, median, forecasters = (
+        histories.current(session.connection(), question.id, now) if sees_crowd  # type: ignore[arg-type]
+        else (None, None, 0))
     return QuestionPage(
         question=question,
         status=catalog.status(question, now),
@@ -115,9 +119,9 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         is_manager=is_manager,
         mine=mine,
         sees_crowd=sees_crowd,
-        crowd=_crowd_now(session, question, now, histories) if sees_crowd else None,
+        crowd=CrowdView(median=median, forecasters=forecasters) if sees_crowd else None,
         chart=crowd_chart(session, question, mine, show_crowd=sees_crowd, now=now,
-                          options=options, histories=histories),
+                          options=options, histories=histories, history=history),
         scores=question_scores(session, question, viewer, scores),
         origin=_origin(session, question, is_manager),
         discussion=discussion.thread(session, question, viewer, now),
@@ -129,14 +133,6 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         similar=duplicates.similar_to(session, question.title, exclude=[question_id])
         if is_manager and question.published_at is None else [],
     )
-
-
-def _crowd_now(session: Session, question: Question, now: datetime,
-               histories: CrowdHistories) -> CrowdView:
-    """``forecasting.crowd_now``'s median and count, from the forecasts the chart's history
-    keeps (the chart reads them anyway; a second query over them cost a busy page a third)."""
-    median, forecasters = histories.crowd_now(session.connection(), question.id, now)  # type: ignore[arg-type]
-    return CrowdView(median=median, forecasters=forecasters)
 
 
 def question_scores(session: Session, question: Question, viewer: User,

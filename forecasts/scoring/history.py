@@ -137,22 +137,14 @@ class CrowdHistories:
         """The question's crowd history now; its frame is shared, so read-only for callers."""
         return self._refreshed(connection, question_id).history
 
-    def crowd_now(self, connection: Connection, question_id: int,
-                  now: object) -> tuple[float | None, int]:
-        """The crowd median at `now` and how many forecasters it pools (None, 0 before anyone
-        forecast): `forecasting.crowd_now`'s answer, from the forecasts kept here for the
-        history, so a page that draws the chart reads the question's forecasts once."""
+    def current(self, connection: Connection, question_id: int,
+                now: object) -> tuple[History, float | None, int]:
+        """The question's crowd history (as `history`) and, at `now`, the crowd median and how
+        many forecasters it pools (None, 0 before anyone forecast): `forecasting.crowd_now`'s
+        answer, from the forecasts kept here, so a page that draws the chart reads the
+        question's forecasts once and looks once at whether it moved."""
         kept = self._refreshed(connection, question_id)
-        if kept.forecasts.empty:
-            return None, 0
-        points = kept.history.points
-        if len(points) and instant_ns(points["created_at"].iloc[-1]) <= instant_ns(now):
-            # no forecast after the last point (the latest instant, always kept): its value
-            last = points.iloc[-1]
-            return float(last["median"]), int(last["forecasters"])
-        crowd = crowd_at(kept.forecasts, [now]).iloc[0]
-        count = int(crowd["forecasters"])
-        return (float(crowd["probability"]) if count else None), count
+        return kept.history, *_crowd_now(kept, now)
 
     def _refreshed(self, connection: Connection, question_id: int) -> _Kept:
         """The question's kept forecasts and history, brought up to date."""
@@ -190,6 +182,20 @@ class CrowdHistories:
         everything = crowd_forecasts(connection, question_id, 0)
         self.recomputed += 1
         return _Kept(version, everything, sampled_history(everything))
+
+
+def _crowd_now(kept: _Kept, now: object) -> tuple[float | None, int]:
+    """The crowd median at `now` over the kept forecasts, and how many forecasters it pools."""
+    if kept.forecasts.empty:
+        return None, 0
+    points = kept.history.points
+    if len(points) and instant_ns(points["created_at"].iloc[-1]) <= instant_ns(now):
+        # no forecast after the last point (the latest instant, always kept): its value
+        last = points.iloc[-1]
+        return float(last["median"]), int(last["forecasters"])
+    crowd = crowd_at(kept.forecasts, [now]).iloc[0]
+    count = int(crowd["forecasters"])
+    return (float(crowd["probability"]) if count else None), count
 
 
 def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,

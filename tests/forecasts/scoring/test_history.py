@@ -93,7 +93,7 @@ def test_the_crowd_now_from_the_kept_forecasts_is_the_pages_sql_answer(session, 
     people = [forecaster, *(make_user(session, f"now{i}") for i in range(3))]
     question = make_question(session, manager)
     histories = CrowdHistories()
-    assert histories.crowd_now(session.connection(), question.id, T0 + HOUR) == (None, 0)
+    assert histories.current(session.connection(), question.id, T0 + HOUR)[1:] == (None, 0)
     plan = [(0, 0.2, 1), (1, 0.7, 2), (2, 0.4, 3), (0, 0.9, 4), (3, 0.35, 4), (1, 0.1, 6)]
     for person, probability, hours in plan:
         forecasting.submit_forecast(session, question, forecaster=people[person],
@@ -105,8 +105,8 @@ def test_the_crowd_now_from_the_kept_forecasts_is_the_pages_sql_answer(session, 
     for hours in (0.5, 1, 2.5, 4, 5, 6, 9):
         now = T0 + hours * HOUR
         expected = forecasting.crowd_now(session, question, now)
-        median, count = histories.crowd_now(session.connection(), question.id, now)
+        _, median, count = histories.current(session.connection(), question.id, now)
         assert count == expected.forecasters
         assert median == (None if expected.median is None else pytest.approx(expected.median))
-    assert histories.crowd_now(session.connection(), question.id, T0 + 9 * HOUR) == (
+    assert histories.current(session.connection(), question.id, T0 + 9 * HOUR)[1:] == (
         pytest.approx(0.375), 4)
