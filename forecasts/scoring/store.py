@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -259,7 +260,6 @@ def score_version(connection: Connection) -> tuple[int, int]:
 
 
 _READ_SQL = text("SELECT " + ", ".join(SCORE_COLUMNS) + " FROM question_score")
-_TEXT_COLUMNS = ("kind", "option")
 
 
 def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFrame:
@@ -267,20 +267,27 @@ def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFram
     makes them: resolved_at as UTC instants, in_crowd as bools, the rest numbers (NaN for a
     missing final forecast). Read through the driver (read_frame): SQLAlchemy's per-row type
     handling cost a cold calibration page more than everything else it did."""
-    rows = read_frame(connection, statement)
+    rows = read_frame(connection, statement, _SCORE_TYPES)
     if rows.empty:
         return empty_rows().astype({"resolved_at": "datetime64[ns, UTC]", "in_crowd": bool,
                                     "kind": object, "option": object})
-    for column in SCORE_COLUMNS:
-        if column == "resolved_at":
-            rows[column] = _utc(rows[column])
-        elif column == "in_crowd":
-            rows[column] = rows[column].astype(bool)
-        elif column not in _TEXT_COLUMNS:
-            rows[column] = pd.to_numeric(rows[column])
-    for column in FINAL_COLUMNS.values():  # all missing comes back as None, not NaN
-        rows[column] = rows[column].astype(float)
     return rows
+
+
+def _column_types(table: sa.Table) -> dict[str, str]:
+    """Each column's dtype for driver.read_frame, from the table's column types (a missing
+    final forecast, the one nullable number, comes as NaN)."""
+    found = {}
+    for column in table.c:
+        stored = getattr(column.type, "impl", column.type)  # UTCDateTime is a DateTime
+        kind = stored.python_type
+        found[column.name] = (INSTANT if kind is datetime else "bool" if kind is bool
+                              else "int64" if kind is int and not column.nullable
+                              else "float64" if kind in (int, float) else "object")
+    return found
+
+
+_SCORE_TYPES = _column_types(_SCORE_TABLE)
 
 
 def read_rows(connection: Connection) -> pd.DataFrame:
