@@ -67,7 +67,7 @@ def collector_paused() -> Iterator[None]:
     Rows read here are tuples that live only until their columns are built, and scoring one
     question makes thousands of small pandas objects; alive at once they set off collections
     that move them to the oldest generation, and every few requests the collector then went
-    through all the process's objects: 55-75 ms, a busy question page's or a resolution's
+    through all the process's objects: 55-100 ms, a busy question page's or a resolution's
     whole budget. With it off they are freed young (reference counting frees all that does
     not form cycles); the collector resumes on its usual schedule afterwards.
     """
