@@ -57,7 +57,8 @@ def crowds_by_event(
         _check_method(method)
     found: dict[str, np.ndarray] = {}
     if "median" in methods or "recency_weighted_median" in methods:
-        found["median"], found["recency_weighted_median"] = _medians_by_event(timeline)
+        found["median"], found["recency_weighted_median"] = _medians_by_event(
+            timeline, recency="recency_weighted_median" in methods)
     if "mean" in methods:
         found["mean"] = _running_mean(timeline, timeline.probability)
     if "extremized_mean" in methods:
@@ -71,8 +72,10 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
 
 
-def _medians_by_event(timeline: ForecastTimeline) -> tuple[np.ndarray, np.ndarray]:
-    """Median and recency-weighted median of the standing forecasts just after each event."""
+def _medians_by_event(timeline: ForecastTimeline, *,
+                      recency: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Median and recency-weighted median (NaN unless `recency`) of the standing forecasts
+    just after each event."""
     if timeline.size == 0:
         return np.zeros(0), np.zeros(0)
     distinct, rank = np.unique(timeline.probability, return_inverse=True)
@@ -82,23 +85,26 @@ def _medians_by_event(timeline: ForecastTimeline) -> tuple[np.ndarray, np.ndarra
     radix = 1 << (max(int(timeline.size - 1).bit_length(), 1) + rank_bits)
     key = timeline.standing_pairs((np.arange(timeline.size) << rank_bits) | rank, radix)
     count = timeline.active_count()
-    return _medians(count, (key & (radix - 1)) >> rank_bits, timeline.probability,
-                    (distinct, key & ((1 << rank_bits) - 1)))
-
-
-def _medians(count: np.ndarray, forecast: np.ndarray, probability: np.ndarray,
-             ranked: tuple[np.ndarray, np.ndarray] | None = None,
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Both medians of groups of standing forecasts (recency.group_medians' layout; `forecast`
-    indexes `probability`; `ranked`, when known, the distinct probabilities and each pair's
-    rank among them), through the packed-key kernel or, for keys too wide, the general
-    weighted median."""
-    if ranked is None:
-        distinct, rank = np.unique(probability, return_inverse=True)
-        ranked = distinct, rank[forecast]
-    found = group_medians(count, ranked[1], ranked[0])
+    found = group_medians(count, key, distinct, rank_mask=(1 << rank_bits) - 1,
+                          recency=recency)
     if found is not None:
         return found
+    return _general_medians(count, (key & (radix - 1)) >> rank_bits, timeline.probability)
+
+
+def _medians(count: np.ndarray, forecast: np.ndarray,
+             probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both medians of groups of standing forecasts (recency.group_medians' layout; `forecast`
+    indexes `probability`), through the packed-key kernel or, for keys too wide, the general
+    weighted median."""
+    distinct, rank = np.unique(probability, return_inverse=True)
+    found = group_medians(count, rank[forecast], distinct)
+    return found if found is not None else _general_medians(count, forecast, probability)
+
+
+def _general_medians(count: np.ndarray, forecast: np.ndarray,
+                     probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both medians by the general weighted median (keys too wide for the packed kernel)."""
     group = np.repeat(np.arange(count.size), count)
     value = probability[forecast]
     return (_weighted_median(group, value, np.ones(value.size), count.size),

@@ -33,8 +33,9 @@ def _bits(n: int) -> int:
     return max(int(n - 1).bit_length(), 1)
 
 
-def group_medians(count: np.ndarray, value_rank: np.ndarray,
-                  distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def group_medians(count: np.ndarray, value_rank: np.ndarray, distinct: np.ndarray, *,
+                  rank_mask: int | None = None,
+                  recency: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
     """Median and recency-weighted median of each group of standing forecasts.
 
     `count` (G,): the forecasts standing in each group (0 allowed). `value_rank` (Σ count,):
@@ -44,14 +45,17 @@ def group_medians(count: np.ndarray, value_rank: np.ndarray,
     are taken in time order, as `aggregates._weighted_median` takes them. Returns (median,
     recency-weighted median), one float per group, NaN for an empty group; or None when the
     packed keys would not fit in 63 bits or a group is too large for the weights (the caller
-    then takes the general path). Works through the groups a chunk at a time, so its arrays
-    stay in the processor's cache whatever the number of pairs.
+    then takes the general path). With `rank_mask`, `value_rank` holds integers whose bits
+    under the mask are the rank (taken a chunk at a time, so no second array of every pair);
+    without `recency`, the recency-weighted medians are left NaN (the plain median alone is a
+    fraction of the work). Works through the groups a chunk at a time, so its arrays stay in
+    the processor's cache whatever the number of pairs.
     """
     most = int(count.max(initial=0))
     nth_bits, rank_bits = _bits(most + 1), _bits(distinct.size)
     if _bits(count.size) + rank_bits + nth_bits > 62 or most > _MOST:
         return None
-    median, recency = np.full(count.size, np.nan), np.full(count.size, np.nan)
+    median, weighted = np.full(count.size, np.nan), np.full(count.size, np.nan)
     ends = np.cumsum(count)
     # a chunk's group index fits beside the value and n in an int32 when it can
     dtype: type[np.signedinteger] = np.int64
@@ -65,17 +69,20 @@ def group_medians(count: np.ndarray, value_rank: np.ndarray,
         high = int(np.searchsorted(ends, before + _CHUNK_PAIRS, side="right"))
         high = min(max(high, low + 1), low + groups_per_chunk, count.size)
         part = slice(low, high)
-        median[part], recency[part] = _chunk_medians(
-            count[part], value_rank[before:int(ends[high - 1])].astype(dtype), distinct, root,
-            (nth_bits, rank_bits))
+        ranks = value_rank[before:int(ends[high - 1])]
+        ranks = (ranks & rank_mask if rank_mask is not None else ranks).astype(dtype)
+        median[part], weighted[part] = _chunk_medians(
+            count[part], ranks, distinct, root if recency else None, (nth_bits, rank_bits))
         low = high
-    return median, recency
+    return median, weighted
 
 
 def _chunk_medians(count: np.ndarray, value_rank: np.ndarray, distinct: np.ndarray,
-                   root: np.ndarray, bits: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+                   root: np.ndarray | None,
+                   bits: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """`group_medians` for a few groups, given each pair's value rank (its dtype the keys';
-    the array is used up as the keys' scratch space)."""
+    the array is used up as the keys' scratch space) and, for the recency-weighted median,
+    the table of √n (None: that median is left NaN)."""
     nth_bits, rank_bits = bits
     groups = count.size
     offset = np.cumsum(count) - count
@@ -98,6 +105,8 @@ def _chunk_medians(count: np.ndarray, value_rank: np.ndarray, distinct: np.ndarr
         return distinct[(key[position] >> nth_bits) & value_mask]
 
     median[present] = (value_at(heads + (size - 1) // 2) + value_at(heads + size // 2)) / 2
+    if root is None:
+        return median, recency
     # e^(√n − √N): the rule's weights where N > 2 (where N ≤ 2 the plain median is the rule's)
     weight = root[key & ((1 << nth_bits) - 1)]
     weight -= np.repeat(root[size], size)

@@ -82,7 +82,7 @@ def test_the_general_path_gives_the_same_medians(rows, monkeypatch_module):
     forecasts = make_forecasts([(q, f, p / 100, h) for q, f, p, h in rows])
     fast = crowd_history(forecasts, method="recency_weighted_median")
     with monkeypatch_module.context() as patch:
-        patch.setattr(aggregates, "group_medians", lambda *_: None)
+        patch.setattr(aggregates, "group_medians", lambda *_, **__: None)
         general = crowd_history(forecasts, method="recency_weighted_median")
     np.testing.assert_allclose(general["probability"], fast["probability"], rtol=1e-12, atol=0)
 
@@ -121,7 +121,7 @@ def test_the_crowd_at_chosen_instants_is_the_definition(rows, probes, general,
     instants = [T0 + HOUR * probe / 2 for probe in probes]
     with monkeypatch_module.context() as patch:
         if general:
-            patch.setattr(aggregates, "group_medians", lambda *_: None)
+            patch.setattr(aggregates, "group_medians", lambda *_, **__: None)
         found = aggregates.crowds_at(forecasts, instants, ("median", "recency_weighted_median"))
     for method, slow in (("median", lambda at: slow_median(forecasts, at)),
                          ("recency_weighted_median",
