@@ -107,8 +107,10 @@ def detail(question_id: int) -> ResponseReturnValue:
     options = ChartOptions(  # a bad value is a 400 here, before anything is read
         aggregate=query.choice("aggregate", COMPARED, DEFAULT_COMPARED),
         every_value=query.choice("crowd_table", ("", "all"), "") == "all")
+    every_forecast = query.choice("my_forecasts", ("", "all"), "") == "all"  # else the newest
     page = question_page(get_session(), question_id, viewer(), now(), options,
-                         scores=score_cache(), histories=crowd_histories())
+                         scores=score_cache(), histories=crowd_histories(),
+                         every_forecast=every_forecast)
     return render_template("questions/detail.html", **question_page_context(page))
 
 

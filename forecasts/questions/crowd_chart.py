@@ -3,7 +3,8 @@ viewer who may see the crowd), the viewer's own forecasts, the close and the res
 
 A busy question's crowd lines go through at most ``history.POINTS`` of the instants the crowd
 moved (exact values there), so the page stays light whatever the number of forecasts; every
-value comes on demand (``ChartOptions.every_value``). Definitions: docs/scoring.md.
+value comes on demand (``ChartOptions.every_value``). The viewer's own line is thinned by the
+same rule (``history.evenly``). Definitions: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from forecasts.errors import ValidationFailed
-from forecasts.models import Forecast, Question
+from forecasts.models import Question
 from forecasts.scoring import history as crowd_history
 from forecasts.scoring.book import CROWD_IDS, CROWD_NAMES
 
@@ -48,9 +49,11 @@ class CrowdChart:
 
     ``lines`` holds, per shown aggregate method, the step function (created_at, probability,
     forecasters); it is empty when the viewer may not see the crowd. ``mine`` is the viewer's
-    (time, probability) oldest first; ``marks`` the dated vertical lines; the lines run to
-    ``until``. ``rows`` has one dict per instant the crowd moved (created_at, median, the
-    compared aggregate, forecasters), empty while the lines are sampled.
+    (time, probability) oldest first, at most ``history.POINTS`` of their ``mine_total``
+    forecasts (``history.evenly``: the first and the latest kept); ``marks`` the dated
+    vertical lines; the lines run to ``until``. ``rows`` has one dict per instant the crowd
+    moved (created_at, median, the compared aggregate, forecasters), empty while the lines
+    are sampled.
     """
 
     show_crowd: bool
@@ -63,6 +66,7 @@ class CrowdChart:
     sampled: bool  # the lines go through some of the instants, not all
     changes: int  # instants the crowd moved at, in all
     points: int  # instants the lines go through
+    mine_total: int  # the viewer's forecasts in all (``mine`` may go through fewer)
     names: dict[str, str] = field(default_factory=lambda: dict(AGGREGATE_NAMES))
     choices: dict[str, str] = field(
         default_factory=lambda: {m: AGGREGATE_NAMES[m] for m in COMPARED})
@@ -73,11 +77,13 @@ class CrowdChart:
         return any(not line.empty for line in self.lines.values()) or bool(self.mine)
 
 
-def crowd_chart(session: Session, question: Question, mine: list[Forecast], *, show_crowd: bool,
+def crowd_chart(session: Session, question: Question, mine: list[tuple[datetime, float]], *,
+                show_crowd: bool,
                 now: datetime, options: ChartOptions,
                 histories: crowd_history.CrowdHistories,
                 history: crowd_history.History | None = None) -> CrowdChart:
-    """The chart of ``question`` for a viewer whose forecasts are ``mine`` (newest first).
+    """The chart of ``question`` for a viewer whose forecasts are ``mine`` ((created_at,
+    probability), oldest first: ``forecasting.timeline``).
 
     The crowd is read (through ``histories``, kept per process) only when ``show_crowd``,
     unless the caller has just read its ``history`` there.
@@ -100,9 +106,9 @@ def crowd_chart(session: Session, question: Question, mine: list[Forecast], *, s
         marks.append(("Resolved", question.resolved_at))
     return CrowdChart(
         show_crowd=show_crowd, aggregate=options.aggregate, lines=lines,
-        mine=[(f.created_at, f.probability) for f in reversed(mine)], until=until, marks=marks,
+        mine=[mine[int(at)] for at in crowd_history.evenly(len(mine))], until=until, marks=marks,
         rows=[] if sampled else crowd_rows(lines), sampled=sampled and show_crowd,
-        changes=history.changes, points=len(points),
+        changes=history.changes, points=len(points), mine_total=len(mine),
     )
 
 

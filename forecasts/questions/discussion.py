@@ -58,7 +58,8 @@ class Thread:
 
     ``open`` is False until the viewer may see others' posts; ``posts`` then holds only the
     viewer's own, and ``hidden`` counts the rest. ``shareable`` lists the viewer's forecasts
-    whose rationale they have not shared yet, newest first.
+    whose rationale they have not shared yet, newest first (only the newest when the page
+    asked for a limit: then ``more_shareable`` says whether older ones were left out).
     """
 
     clarifications: list[Post]
@@ -67,10 +68,13 @@ class Thread:
     hidden: int
     shareable: list[Forecast]
     requests_waiting: int
+    more_shareable: bool = False
 
 
-def thread(session: Session, question: Question, viewer: User, now: datetime) -> Thread:
-    """The discussion of ``question`` as ``viewer`` may see it at ``now``."""
+def thread(session: Session, question: Question, viewer: User, now: datetime,
+           shareable_limit: int | None = None) -> Thread:
+    """The discussion of ``question`` as ``viewer`` may see it at ``now``, with at most
+    ``shareable_limit`` (None: all) of the viewer's rationales still to share."""
     rows = session.exec(
         select(Comment, User.display_name, Forecast)
         .join(User, col(User.id) == Comment.author_id)
@@ -83,20 +87,25 @@ def thread(session: Session, question: Question, viewer: User, now: datetime) ->
     others = [p for p in posts if p.kind is not CommentKind.clarification]
     visible = may_see_crowd(session, question, viewer, now)
     shown = others if visible else [p for p in others if p.comment.author_id == viewer.id]
-    shared = {p.comment.forecast_id for p in others}
-    mine = session.exec(
+    shared = select(Comment.forecast_id).where(Comment.question_id == question.id,
+                                               col(Comment.forecast_id).is_not(None))
+    # in SQL, newest first and bounded: an importer's thousands of rationales stay in the table
+    shareable = list(session.exec(
         select(Forecast)
         .where(Forecast.question_id == question.id, Forecast.forecaster_id == viewer.id,
-               Forecast.rationale != "")
+               Forecast.rationale != "", col(Forecast.id).not_in(shared))
         .order_by(col(Forecast.created_at).desc(), col(Forecast.id).desc())
-    ).all()
+        .limit(None if shareable_limit is None else shareable_limit + 1)
+    ).all())
+    more = shareable_limit is not None and len(shareable) > shareable_limit
     return Thread(
         clarifications=pinned[::-1],  # newest first: the latest ruling on top
         posts=shown,
         open=visible,
         hidden=len(others) - len(shown),
-        shareable=[f for f in mine if f.id not in shared],
+        shareable=shareable[:shareable_limit],
         requests_waiting=_requests_waiting(others, pinned),
+        more_shareable=more,
     )
 
 

@@ -14,7 +14,7 @@ from forecasts import bounds
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Forecast, Question, Role, User
 from forecasts.questions.catalog import Status, status
-from forecasts.questions.crowd import crowd_member, latest_first
+from forecasts.questions.crowd import SAME_INSTANT, crowd_member, latest_first
 
 MIN_PERCENT = Decimal("1")
 MAX_PERCENT = Decimal("99")
@@ -110,12 +110,33 @@ def _closed_message(question_status: Status) -> str:
     }[question_status]
 
 
-def history(session: Session, question: Question, forecaster: User) -> list[Forecast]:
-    """One forecaster's forecasts on a question, newest first."""
+def history(session: Session, question: Question, forecaster: User,
+            limit: int | None = None) -> list[Forecast]:
+    """One forecaster's forecasts on a question, newest first; only the ``limit`` newest
+    when given (a page shows a bounded list whatever the forecaster imported)."""
     query = select(Forecast).where(
         Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
     )
-    return list(session.exec(query.order_by(*latest_first())))  # the standing one first
+    return list(session.exec(query.order_by(*latest_first()).limit(limit)))  # standing first
+
+
+def forecast_count(session: Session, question: Question, forecaster: User) -> int:
+    """How many forecasts the forecaster has made on the question."""
+    query = select(func.count()).select_from(Forecast).where(
+        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id)
+    return int(session.exec(query).one())
+
+
+def timeline(session: Session, question: Question,
+             forecaster: User) -> list[tuple[datetime, float]]:
+    """Every (created_at, probability) of the forecaster's on the question, oldest first (two
+    columns only: what a chart line of them needs, not their rationales)."""
+    query = select(Forecast.created_at, Forecast.probability).where(
+        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id)
+    # the standing rule's order reversed (latest_first), so the standing forecast is the last
+    rows = session.exec(query.order_by(col(Forecast.created_at),
+                                       col(getattr(Forecast, SAME_INSTANT)), col(Forecast.id)))
+    return [(created_at, probability) for created_at, probability in rows]
 
 
 def latest_forecasts(

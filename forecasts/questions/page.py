@@ -36,6 +36,9 @@ from forecasts.scoring.book import forecaster_names, is_crowd
 from forecasts.scoring.history import CrowdHistories
 from forecasts.scoring.reader import ScoreCache
 
+# the viewer's newest forecasts the page lists (and rationales it offers to share); all on demand
+MINE_SHOWN = 50
+
 
 @dataclass(frozen=True)
 class Automation:
@@ -68,7 +71,8 @@ class ScoreRow:
 class QuestionPage:
     """What the question page shows to one viewer at one moment.
 
-    ``mine`` is the viewer's forecasts, newest first. ``crowd`` is None while the viewer may not
+    ``mine`` is the viewer's forecasts, newest first: the MINE_SHOWN newest unless every one
+    was asked for; ``mine_total`` counts them all. ``crowd`` is None while the viewer may not
     see the crowd (``sees_crowd``). ``scores`` holds a resolved question's scores, best Brier
     first: everyone's for a manager, else the viewer's and the crowd aggregates'. The origin's
     ``dependants`` (questions conditional on this one) are those the viewer may open.
@@ -81,6 +85,8 @@ class QuestionPage:
     tags: list[str]
     is_manager: bool
     mine: list[Forecast]
+    mine_total: int
+    every_forecast: bool  # ``mine`` holds all of them because the viewer asked
     sees_crowd: bool
     crowd: CrowdView | None
     chart: CrowdChart
@@ -97,17 +103,20 @@ class QuestionPage:
 
 def question_page(session: Session, question_id: int, viewer: User, now: datetime,
                   options: ChartOptions, *, scores: ScoreCache,
-                  histories: CrowdHistories) -> QuestionPage:
+                  histories: CrowdHistories, every_forecast: bool = False) -> QuestionPage:
     """The page of question ``question_id`` as ``viewer`` sees it at ``now``.
 
     ``options`` are the chart's (already checked); ``scores`` and ``histories`` are the process's
-    score store reader and crowd histories. Raises NotFound when the question does not exist or
+    score store reader and crowd histories; ``every_forecast`` lists all the viewer's
+    forecasts, not only the MINE_SHOWN newest. Raises NotFound when the question does not exist or
     is a draft and the viewer no manager. Reads only; flushes nothing.
     """
     question = catalog.visible_question(session, question_id, viewer)
     is_manager = viewer.has_role(Role.manager)
     sees_crowd = forecasting.may_see_crowd(session, question, viewer, now)
-    mine = forecasting.history(session, question, viewer)
+    limit = None if every_forecast else MINE_SHOWN
+    mine = forecasting.history(session, question, viewer, limit=limit)
+    timeline = forecasting.timeline(session, question, viewer)  # for the chart, thinned there
     # the crowd's history and its value now, from one look at the forecasts kept per process
     history, median, forecasters = (
         histories.current(session.connection(), question.id, now) if sees_crowd  # type: ignore[arg-type]
@@ -118,13 +127,15 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         tags=catalog.tag_names(session, question),
         is_manager=is_manager,
         mine=mine,
+        mine_total=len(timeline),
+        every_forecast=every_forecast,
         sees_crowd=sees_crowd,
         crowd=CrowdView(median=median, forecasters=forecasters) if sees_crowd else None,
-        chart=crowd_chart(session, question, mine, show_crowd=sees_crowd, now=now,
+        chart=crowd_chart(session, question, timeline, show_crowd=sees_crowd, now=now,
                           options=options, histories=histories, history=history),
         scores=question_scores(session, question, viewer, scores),
         origin=_origin(session, question, is_manager),
-        discussion=discussion.thread(session, question, viewer, now),
+        discussion=discussion.thread(session, question, viewer, now, shareable_limit=limit),
         trail=resolution.trail(session, question),
         revisions=catalog.revisions(session, question),
         people=catalog.people_involved(session, question),

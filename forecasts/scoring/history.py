@@ -9,8 +9,9 @@ usual case: a forecast is made now), the crowd is computed at their instants alo
 earlier date recomputes the question.
 
 A chart needs no more than POINTS points, so the history keeps the crowd's exact value at no
-more than POINTS of the instants it moved (all of them while there are that few; then about
-evenly by count, always with the latest) and counts how often it moved. Every value, for the
+more than POINTS of the instants it moved (all of them while there are that few; then evenly by
+count, the first and the latest always kept: `evenly`, the one thinning rule of every chart
+line) and counts how often it moved. Every value, for the
 table on demand (`exact_history`), is computed from the forecasts in chunks of instants.
 Definitions: docs/scoring.md.
 """
@@ -84,22 +85,32 @@ def _instants(forecasts: pd.DataFrame) -> pd.DatetimeIndex:
 
 
 def _thin(points: pd.DataFrame) -> pd.DataFrame:
-    """Every other point, the latest always kept, until no more than POINTS remain."""
+    """Every other point, the first and the latest always kept, until no more than POINTS
+    remain (halving, not `evenly`, so a history extended one forecast at a time is not
+    resampled on every forecast)."""
     while len(points) > POINTS:
         keep = np.zeros(len(points), dtype=bool)
         keep[len(points) - 1::-2] = True
+        keep[0] = True
         points = points.loc[keep].reset_index(drop=True)
     return points
 
 
+def evenly(count: int, limit: int | None = None) -> np.ndarray:
+    """Which of `count` points in time order a chart line goes through: all of them while
+    there are at most `limit` (POINTS by default), else `limit` of them evenly by count, the
+    first and the latest always among them. Returns their positions, ascending (int64)."""
+    limit = POINTS if limit is None else max(limit, 2)
+    if count <= limit:
+        return np.arange(count, dtype=np.int64)
+    # spacing (count - 1) / (limit - 1) > 1, so the rounded positions are distinct
+    return np.linspace(0, count - 1, limit).round().astype(np.int64)
+
+
 def sampled_history(forecasts: pd.DataFrame) -> History:
-    """The crowd at up to POINTS of the instants it moved, evenly by count, the last included."""
+    """The crowd at up to POINTS of the instants it moved (`evenly`: first and last kept)."""
     instants = _instants(forecasts)
-    chosen = instants
-    if len(instants) > POINTS:
-        stride = -(-len(instants) // POINTS)
-        chosen = instants[len(instants) - 1::-stride][::-1]
-    return History(_at(forecasts, chosen), len(instants))
+    return History(_at(forecasts, instants[evenly(len(instants))]), len(instants))
 
 
 def exact_history(forecasts: pd.DataFrame, chunk: int = POINTS) -> pd.DataFrame:
