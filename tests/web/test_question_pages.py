@@ -5,7 +5,8 @@ import pytest
 from forecasts import resolution
 from forecasts.models import Outcome
 from forecasts.questions import forecasting, listing
-from tests.support.builders import T0, make_question
+from forecasts.questions.page import MINE_SHOWN
+from tests.support.builders import T0, make_forecasts, make_question
 from tests.support.pages import table_rows
 
 QUESTION_FORM = {
@@ -188,7 +189,8 @@ def test_json_clients_get_json_errors(sign_in, forecaster):
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("query", ["aggregate=loudest", "aggregate=median", "aggregate=",
                                    "crowd_table=yes", "crowd_table=ALL",
-                                   "aggregate=mean&crowd_table=%C3%A9"])
+                                   "aggregate=mean&crowd_table=%C3%A9",
+                                   "my_forecasts=yes", "my_forecasts=ALL"])
 def test_a_bad_chart_option_on_the_question_page_is_a_400_not_a_500(
         sign_in, session, manager, forecaster, query):
     question = make_question(session, manager)
@@ -201,3 +203,34 @@ def test_a_bad_chart_option_on_the_question_page_is_a_400_not_a_500(
             continue
         assert answer.status_code == 400, (person.username, query)
         assert "choose one of" in answer.get_data(as_text=True)
+
+
+def test_a_forecaster_with_thousands_of_forecasts_gets_a_light_page_and_all_on_demand(
+        sign_in, session, manager, forecaster):
+    question = make_question(session, manager)
+    make_forecasts(session, question, forecaster, 3_000, rationale="r" * 200)
+    analyst = sign_in(forecaster)
+    answer = analyst.get(f"/questions/{question.id}")
+    assert answer.status_code == 200 and len(answer.get_data()) < 200_000
+    page = answer.get_data(as_text=True)
+    assert len(table_rows(page, "[data-testid=my-forecasts]")) == MINE_SHOWN
+    assert "You have made 3,000 forecasts here; the table lists the newest 50." in page
+    assert "?my_forecasts=all" in page
+    assert "Your line goes through 500 of your 3,000 forecasts" in page
+    every = analyst.get(f"/questions/{question.id}?my_forecasts=all").get_data(as_text=True)
+    rows = table_rows(every, "[data-testid=my-forecasts]")
+    assert len(rows) == 3_000 and "You have made 3,000 forecasts here." in every
+    assert rows[-1][0] != rows[0][0]  # oldest last
+
+
+def test_a_few_forecasts_are_listed_without_a_count_or_a_link(sign_in, session, manager,
+                                                                forecaster):
+    question = make_question(session, manager)
+    for day, probability in [(1, 0.2), (2, 0.35)]:
+        forecasting.submit_forecast(session, question, forecaster=forecaster,
+                                    probability=probability, now=T0 + timedelta(days=day))
+    page = sign_in(forecaster).get(f"/questions/{question.id}").get_data(as_text=True)
+    assert [row[1].split()[0] for row in table_rows(page, "[data-testid=my-forecasts]")] == [
+        "35", "20"]
+    assert "my-forecasts-count" not in page and "my_forecasts=all" not in page
+    assert "mine-sampled" not in page

@@ -5,27 +5,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 
 from forecasts import resolution
 from forecasts.errors import NotFound, ValidationFailed
 from forecasts.questions import forecasting
 from forecasts.questions.crowd_chart import ChartOptions
-from forecasts.questions.page import QuestionPage, question_page
+from forecasts.questions.page import MINE_SHOWN, QuestionPage, question_page
 from forecasts.resolution import sources
 from forecasts.resolution.sources import SourceInput
 from forecasts.scoring import history
 from forecasts.scoring.history import CrowdHistories
 from forecasts.scoring.reader import ScoreCache
-from tests.support.builders import LOCAL, T0, make_briefing, make_question, make_user
+from tests.support.builders import (
+    LOCAL,
+    T0,
+    make_briefing,
+    make_forecasts,
+    make_question,
+    make_user,
+)
 
 NOW = T0 + timedelta(days=10)
 DAY = timedelta(days=1)
 
 
-def page_of(session, question_id, viewer, now=NOW, **options) -> QuestionPage:  # type: ignore[no-untyped-def]
+def page_of(session, question_id, viewer, now=NOW, every_forecast=False,  # type: ignore[no-untyped-def]
+            **options) -> QuestionPage:
     return question_page(session, question_id, viewer, now, ChartOptions(**options),
-                         scores=ScoreCache(), histories=CrowdHistories())
+                         scores=ScoreCache(), histories=CrowdHistories(),
+                         every_forecast=every_forecast)
 
 
 def forecast(session, question, person, probability, day):  # type: ignore[no-untyped-def]
@@ -77,7 +87,10 @@ def test_a_busy_chart_is_sampled_and_every_value_comes_when_asked(
     for step in range(8):  # the crowd moves 8 times
         forecast(session, question, people[step % 4], 0.1 + 0.1 * step, step)
     sampled = page_of(session, question.id, manager).chart
-    assert sampled.sampled and sampled.changes == 8 and sampled.points == 4
+    assert sampled.sampled and sampled.changes == 8 and sampled.points == 5
+    # history.evenly: the first and the latest instant are always drawn
+    drawn = sampled.lines["median"]["created_at"]
+    assert (drawn.iloc[0], drawn.iloc[-1]) == (pd.Timestamp(T0), pd.Timestamp(T0 + 7 * DAY))
     assert sampled.rows == []  # no table of a sample
     exact = page_of(session, question.id, manager, every_value=True).chart
     assert not exact.sampled and exact.points == 8 and len(exact.rows) == 8
@@ -160,3 +173,39 @@ def test_a_draft_is_not_found_for_a_forecaster_and_has_look_alikes_for_a_manager
     page = page_of(session, draft.id, manager)
     assert page.status.value == "draft" and page.is_manager
     assert [s.question_id for s in page.similar] == [published.id]
+
+
+def test_a_forecasters_thousands_of_forecasts_are_thinned_on_the_chart_and_listed_newest_first(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    make_forecasts(session, question, forecaster, 3_000, rationale="Because. " * 20)
+    page = page_of(session, question.id, forecaster)
+    assert page.mine_total == 3_000 and not page.every_forecast
+    # the table: the newest MINE_SHOWN, newest first
+    assert len(page.mine) == MINE_SHOWN
+    newest = T0 + timedelta(hours=1) + 2_999 * timedelta(minutes=1)
+    assert page.mine[0].created_at == newest
+    assert [f.created_at for f in page.mine] == sorted((f.created_at for f in page.mine),
+                                                       reverse=True)
+    # the line: at most history.POINTS, oldest first, the first and the standing one kept
+    line = page.chart.mine
+    assert len(line) == history.POINTS and page.chart.mine_total == 3_000
+    assert line[0] == (T0 + timedelta(hours=1), pytest.approx(0.05))
+    assert line[-1] == (newest, pytest.approx(0.05 + 0.01 * (2_999 % 91)))
+    assert [at for at, _ in line] == sorted(at for at, _ in line)
+    # the rationales offered to share are bounded as well
+    assert len(page.discussion.shareable) == MINE_SHOWN and page.discussion.more_shareable
+
+    every = page_of(session, question.id, forecaster, every_forecast=True)
+    assert len(every.mine) == 3_000 and every.every_forecast
+    assert len(every.discussion.shareable) == 3_000 and not every.discussion.more_shareable
+    assert len(every.chart.mine) == history.POINTS  # the chart stays thinned
+
+
+def test_a_few_forecasts_are_all_shown_as_before(session, manager, forecaster):
+    question = make_question(session, manager)
+    for day, probability in [(1, 0.2), (2, 0.3), (3, 0.4)]:
+        forecast(session, question, forecaster, probability, day)
+    page = page_of(session, question.id, forecaster)
+    assert [f.probability for f in page.mine] == [0.4, 0.3, 0.2] and page.mine_total == 3
+    assert page.chart.mine == [(T0 + day * DAY, p) for day, p in [(1, 0.2), (2, 0.3), (3, 0.4)]]

@@ -1,9 +1,12 @@
 """A question's crowd history, kept per process: extended as forecasts arrive, always exact."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from forecasts.models import Forecast
@@ -56,6 +59,7 @@ def test_a_busy_history_keeps_at_most_its_points_with_the_latest(session, manage
         kept = histories.history(session.connection(), question.id)
         assert len(kept.points) <= 4 and kept.changes == step + 1
         assert kept.points["created_at"].iloc[-1] == pd.Timestamp(T0 + step * HOUR)
+        assert kept.points["created_at"].iloc[0] == pd.Timestamp(T0)  # the first, always
     forecasts = _everything(session, question.id)
     _exact_at_its_instants(kept.points, forecasts)
     # every value on demand equals the whole step function of the crowd
@@ -110,3 +114,16 @@ def test_the_crowd_now_from_the_kept_forecasts_is_the_pages_sql_answer(session, 
         assert median == (None if expected.median is None else pytest.approx(expected.median))
     assert histories.current(session.connection(), question.id, T0 + 9 * HOUR)[1:] == (
         pytest.approx(0.375), 4)
+
+
+@given(count=st.integers(0, 5_000), limit=st.integers(2, 600))
+def test_evenly_keeps_at_most_the_limit_with_the_first_and_the_latest(count, limit):
+    chosen = history.evenly(count, limit).tolist()
+    if count <= limit:
+        assert chosen == list(range(count))  # a short line is drawn whole
+        return
+    assert len(chosen) == limit and chosen[0] == 0 and chosen[-1] == count - 1
+    gaps = [b - a for a, b in pairwise(chosen)]
+    assert min(gaps) >= 1  # ascending, none twice
+    # evenly by count: no gap more than one position off the mean spacing
+    assert max(gaps) - min(gaps) <= 1
