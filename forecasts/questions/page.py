@@ -32,12 +32,15 @@ from forecasts.questions.catalog import Status
 from forecasts.questions.crowd_chart import ChartOptions, CrowdChart, crowd_chart
 from forecasts.questions.forecasting import CrowdView
 from forecasts.resolution import checks, proposals, sources
-from forecasts.scoring.book import forecaster_names, is_crowd
+from forecasts.scoring.book import CROWD_IDS, forecaster_names, is_crowd
 from forecasts.scoring.history import CrowdHistories
 from forecasts.scoring.reader import ScoreCache
 
 # the viewer's newest forecasts the page lists (and rationales it offers to share); all on demand
 MINE_SHOWN = 50
+# a manager's score table lists the best this many forecasters (with the crowd's and their own);
+# every one on demand
+SCORES_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ class QuestionPage:
     ``mine`` is the viewer's forecasts, newest first: the MINE_SHOWN newest unless every one
     was asked for; ``mine_total`` counts them all. ``crowd`` is None while the viewer may not
     see the crowd (``sees_crowd``). ``scores`` holds a resolved question's scores, best Brier
-    first: everyone's for a manager, else the viewer's and the crowd aggregates'. The origin's
+    first: everyone's for a manager (the SCORES_SHOWN best, the crowd aggregates and their own
+    unless every one was asked for), else the viewer's and the crowd aggregates';
+    ``scores_total`` counts the rows there are. The origin's
     ``dependants`` (questions conditional on this one) are those the viewer may open.
     ``automation`` and ``similar`` (a draft's look-alikes) are for managers only: None and []
     for anyone else.
@@ -91,6 +96,7 @@ class QuestionPage:
     crowd: CrowdView | None
     chart: CrowdChart
     scores: list[ScoreRow]
+    scores_total: int
     origin: briefings.QuestionOrigin
     discussion: discussion.Thread
     trail: list[ResolutionEvent]
@@ -103,13 +109,15 @@ class QuestionPage:
 
 def question_page(session: Session, question_id: int, viewer: User, now: datetime,
                   options: ChartOptions, *, scores: ScoreCache,
-                  histories: CrowdHistories, every_forecast: bool = False) -> QuestionPage:
+                  histories: CrowdHistories, every_forecast: bool = False,
+                  every_score: bool = False) -> QuestionPage:
     """The page of question ``question_id`` as ``viewer`` sees it at ``now``.
 
     ``options`` are the chart's (already checked); ``scores`` and ``histories`` are the process's
     score store reader and crowd histories; ``every_forecast`` lists all the viewer's
-    forecasts, not only the MINE_SHOWN newest. Raises NotFound when the question does not exist or
-    is a draft and the viewer no manager. Reads only; flushes nothing.
+    forecasts, not only the MINE_SHOWN newest, ``every_score`` every score row. Raises
+    NotFound when the question does not exist or is a draft and the viewer no manager.
+    Reads only; flushes nothing.
     """
     question = catalog.visible_question(session, question_id, viewer)
     is_manager = viewer.has_role(Role.manager)
@@ -121,6 +129,7 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
     history, median, forecasters = (
         histories.current(session.connection(), question.id, now) if sees_crowd  # type: ignore[arg-type]
         else (None, None, 0))
+    all_scores = question_scores(session, question, viewer, scores)
     return QuestionPage(
         question=question,
         status=catalog.status(question, now),
@@ -133,7 +142,8 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         crowd=CrowdView(median=median, forecasters=forecasters) if sees_crowd else None,
         chart=crowd_chart(session, question, timeline, show_crowd=sees_crowd, now=now,
                           options=options, histories=histories, history=history),
-        scores=question_scores(session, question, viewer, scores),
+        scores=all_scores if every_score else best_scores(all_scores, viewer, SCORES_SHOWN),
+        scores_total=len(all_scores),
         origin=_origin(session, question, is_manager),
         discussion=discussion.thread(session, question, viewer, now, shareable_limit=limit),
         trail=resolution.trail(session, question),
@@ -160,6 +170,15 @@ def question_scores(session: Session, question: Question, viewer: User,
                      brier=float(row.brier), relative_brier=float(row.relative_brier),
                      coverage=float(row.coverage))
             for row in table.sort_values("brier", kind="stable").itertuples(index=False)]
+
+
+def best_scores(rows: list[ScoreRow], viewer: User, limit: int) -> list[ScoreRow]:
+    """The ``limit`` best forecasters' rows of ``rows`` (best first), with every crowd
+    aggregate's and the viewer's own row kept wherever they rank; in the same order."""
+    crowd = set(CROWD_IDS.values())
+    people = [row.subject_id for row in rows if row.subject_id not in crowd]
+    kept = {*people[:limit], viewer.id, *crowd}
+    return [row for row in rows if row.subject_id in kept]
 
 
 def automation(session: Session, question: Question) -> Automation:

@@ -11,6 +11,7 @@ import pytest
 from forecasts import resolution
 from forecasts.errors import NotFound, ValidationFailed
 from forecasts.questions import forecasting
+from forecasts.questions import page as question_pages
 from forecasts.questions.crowd_chart import ChartOptions
 from forecasts.questions.page import MINE_SHOWN, QuestionPage, question_page
 from forecasts.resolution import sources
@@ -32,10 +33,10 @@ DAY = timedelta(days=1)
 
 
 def page_of(session, question_id, viewer, now=NOW, every_forecast=False,  # type: ignore[no-untyped-def]
-            **options) -> QuestionPage:
+            every_score=False, **options) -> QuestionPage:
     return question_page(session, question_id, viewer, now, ChartOptions(**options),
                          scores=ScoreCache(), histories=CrowdHistories(),
-                         every_forecast=every_forecast)
+                         every_forecast=every_forecast, every_score=every_score)
 
 
 def forecast(session, question, person, probability, day):  # type: ignore[no-untyped-def]
@@ -209,3 +210,26 @@ def test_a_few_forecasts_are_all_shown_as_before(session, manager, forecaster):
     page = page_of(session, question.id, forecaster)
     assert [f.probability for f in page.mine] == [0.4, 0.3, 0.2] and page.mine_total == 3
     assert page.chart.mine == [(T0 + day * DAY, p) for day, p in [(1, 0.2), (2, 0.3), (3, 0.4)]]
+
+
+def test_a_managers_score_table_lists_the_best_with_the_crowd_and_all_on_demand(
+        session, manager, monkeypatch):
+    monkeypatch.setattr(question_pages, "SCORES_SHOWN", 2)
+    question = make_question(session, manager)
+    people = [make_user(session, f"scored{i}") for i in range(5)]
+    for i, person in enumerate(people):  # scored0 best (5 %) ... scored4 worst (45 %)
+        forecast(session, question, person, 0.05 + 0.1 * i, 1)
+    resolution.resolve(session, question, outcome="no", actor=manager,
+                       now=question.closes_at + DAY)
+    session.commit()
+    later = question.closes_at + 2 * DAY
+    every = page_of(session, question.id, manager, now=later, every_score=True)
+    crowd = [row.name for row in every.scores if row.name.startswith("Crowd")]
+    assert every.scores_total == len(every.scores) == 5 + len(crowd) and crowd
+    best = page_of(session, question.id, manager, now=later)
+    people_shown = [row.name for row in best.scores if not row.name.startswith("Crowd")]
+    assert people_shown == ["Scored0", "Scored1"] and best.scores_total == every.scores_total
+    assert [row.name for row in best.scores if row.name.startswith("Crowd")] == crowd
+    # a forecaster sees their own row wherever it ranks
+    own = page_of(session, question.id, people[4], now=later)
+    assert "Scored4" in [row.name for row in own.scores]
