@@ -111,7 +111,8 @@ def detail(question_id: int) -> ResponseReturnValue:
     page = question_page(get_session(), question_id, viewer(), now(), options,
                          scores=score_cache(), histories=crowd_histories(),
                          every_forecast=every_forecast,
-                         every_score=query.choice("scores", ("", "all"), "") == "all")
+                         every_score=query.choice("scores", ("", "all"), "") == "all",
+                         every_post=query.choice("discussion", ("", "all"), "") == "all")
     return render_template("questions/detail.html", **question_page_context(page))
 
 

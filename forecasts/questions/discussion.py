@@ -60,6 +60,8 @@ class Thread:
     viewer's own, and ``hidden`` counts the rest. ``shareable`` lists the viewer's forecasts
     whose rationale they have not shared yet, newest first (only the newest when the page
     asked for a limit: then ``more_shareable`` says whether older ones were left out).
+    ``posts`` are the newest ``posts_limit`` when the page asked for a limit, oldest first;
+    ``posts_total`` counts all the viewer may see.
     """
 
     clarifications: list[Post]
@@ -69,12 +71,14 @@ class Thread:
     shareable: list[Forecast]
     requests_waiting: int
     more_shareable: bool = False
+    posts_total: int = 0
 
 
 def thread(session: Session, question: Question, viewer: User, now: datetime,
-           shareable_limit: int | None = None) -> Thread:
+           shareable_limit: int | None = None, posts_limit: int | None = None) -> Thread:
     """The discussion of ``question`` as ``viewer`` may see it at ``now``, with at most
-    ``shareable_limit`` (None: all) of the viewer's rationales still to share."""
+    ``shareable_limit`` of the viewer's rationales still to share and the newest
+    ``posts_limit`` posts (None: all)."""
     rows = session.exec(
         select(Comment, User.display_name, Forecast)
         .join(User, col(User.id) == Comment.author_id)
@@ -100,7 +104,8 @@ def thread(session: Session, question: Question, viewer: User, now: datetime,
     more = shareable_limit is not None and len(shareable) > shareable_limit
     return Thread(
         clarifications=pinned[::-1],  # newest first: the latest ruling on top
-        posts=shown,
+        posts=shown if posts_limit is None else shown[max(len(shown) - posts_limit, 0):],
+        posts_total=len(shown),
         open=visible,
         hidden=len(others) - len(shown),
         shareable=shareable[:shareable_limit],

@@ -41,6 +41,8 @@ MINE_SHOWN = 50
 # a manager's score table lists the best this many forecasters (with the crowd's and their own);
 # every one on demand
 SCORES_SHOWN = 50
+# the discussion's newest posts the page shows (clarifications are always all pinned); all on demand
+POSTS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,13 @@ class QuestionPage:
 def question_page(session: Session, question_id: int, viewer: User, now: datetime,
                   options: ChartOptions, *, scores: ScoreCache,
                   histories: CrowdHistories, every_forecast: bool = False,
-                  every_score: bool = False) -> QuestionPage:
+                  every_score: bool = False, every_post: bool = False) -> QuestionPage:
     """The page of question ``question_id`` as ``viewer`` sees it at ``now``.
 
     ``options`` are the chart's (already checked); ``scores`` and ``histories`` are the process's
     score store reader and crowd histories; ``every_forecast`` lists all the viewer's
-    forecasts, not only the MINE_SHOWN newest, ``every_score`` every score row. Raises
+    forecasts, not only the MINE_SHOWN newest, ``every_score`` every score row,
+    ``every_post`` the whole discussion, not only its POSTS_SHOWN newest posts. Raises
     NotFound when the question does not exist or is a draft and the viewer no manager.
     Reads only; flushes nothing.
     """
@@ -145,7 +148,8 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         scores=all_scores if every_score else best_scores(all_scores, viewer, SCORES_SHOWN),
         scores_total=len(all_scores),
         origin=_origin(session, question, is_manager),
-        discussion=discussion.thread(session, question, viewer, now, shareable_limit=limit),
+        discussion=discussion.thread(session, question, viewer, now, shareable_limit=limit,
+                                     posts_limit=None if every_post else POSTS_SHOWN),
         trail=resolution.trail(session, question),
         revisions=catalog.revisions(session, question),
         people=catalog.people_involved(session, question),

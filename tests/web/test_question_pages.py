@@ -190,7 +190,8 @@ def test_json_clients_get_json_errors(sign_in, forecaster):
 @pytest.mark.parametrize("query", ["aggregate=loudest", "aggregate=median", "aggregate=",
                                    "crowd_table=yes", "crowd_table=ALL",
                                    "aggregate=mean&crowd_table=%C3%A9",
-                                   "my_forecasts=yes", "my_forecasts=ALL", "scores=every"])
+                                   "my_forecasts=yes", "my_forecasts=ALL", "scores=every",
+                                   "discussion=newest"])
 def test_a_bad_chart_option_on_the_question_page_is_a_400_not_a_500(
         sign_in, session, manager, forecaster, query):
     question = make_question(session, manager)

@@ -10,7 +10,7 @@ from forecasts.accounts import profile
 from forecasts.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from forecasts.models import MAX_COMMENT_LENGTH, Comment, CommentKind
 from forecasts.questions import discussion, forecasting
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_forecasts, make_question, make_user
 
 NOW = T0 + timedelta(days=10)
 
@@ -124,3 +124,23 @@ def test_a_clarification_goes_to_those_who_had_forecast(session, manager, foreca
                                                   body="Times are UTC.", now=NOW)
     _forecast(session, question, late, 0.5, days=11)
     assert [u.username for u in discussion.recipients(session, clarification)] == ["finn"]
+
+
+def test_a_long_thread_and_many_rationales_are_bounded_when_the_page_asks(
+        session, manager, forecaster):
+    question = make_question(session, manager)
+    make_forecasts(session, question, forecaster, 30, rationale="Shipping data again.")
+    session.execute(sa.insert(Comment), [
+        {"question_id": question.id, "author_id": forecaster.id, "kind": CommentKind.comment,
+         "body": f"Note {i}", "created_at": T0 + timedelta(days=1, minutes=i)}
+        for i in range(250)])
+    session.commit()
+    page = discussion.thread(session, question, forecaster, NOW, shareable_limit=10,
+                             posts_limit=100)
+    assert page.posts_total == 250
+    assert [p.text for p in page.posts] == [f"Note {i}" for i in range(150, 250)]  # the newest
+    assert len(page.shareable) == 10 and page.more_shareable
+    assert page.shareable[0].created_at > page.shareable[-1].created_at  # newest first
+    whole = discussion.thread(session, question, forecaster, NOW)
+    assert len(whole.posts) == whole.posts_total == 250
+    assert len(whole.shareable) == 30 and not whole.more_shareable
