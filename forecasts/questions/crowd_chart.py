@@ -77,13 +77,13 @@ class CrowdChart:
         return any(not line.empty for line in self.lines.values()) or bool(self.mine)
 
 
-def crowd_chart(session: Session, question: Question, mine: list[tuple[datetime, float]], *,
+def crowd_chart(session: Session, question: Question, mine: pd.DataFrame, *,
                 show_crowd: bool,
                 now: datetime, options: ChartOptions,
                 histories: crowd_history.CrowdHistories,
                 history: crowd_history.History | None = None) -> CrowdChart:
-    """The chart of ``question`` for a viewer whose forecasts are ``mine`` ((created_at,
-    probability), oldest first: ``forecasting.timeline``).
+    """The chart of ``question`` for a viewer whose forecasts are ``mine`` (created_at,
+    probability; oldest first: ``forecasting.timeline``).
 
     The crowd is read (through ``histories``, kept per process) only when ``show_crowd``,
     unless the caller has just read its ``history`` there.
@@ -106,10 +106,17 @@ def crowd_chart(session: Session, question: Question, mine: list[tuple[datetime,
         marks.append(("Resolved", question.resolved_at))
     return CrowdChart(
         show_crowd=show_crowd, aggregate=options.aggregate, lines=lines,
-        mine=[mine[int(at)] for at in crowd_history.evenly(len(mine))], until=until, marks=marks,
+        mine=_line(mine), until=until, marks=marks,
         rows=[] if sampled else crowd_rows(lines), sampled=sampled and show_crowd,
         changes=history.changes, points=len(points), mine_total=len(mine),
     )
+
+
+def _line(forecasts: pd.DataFrame) -> list[tuple[datetime, float]]:
+    """The viewer's (time, probability) through ``history.evenly`` of their forecasts."""
+    kept = forecasts.iloc[crowd_history.evenly(len(forecasts))]
+    return [(at.to_pydatetime(), float(probability))
+            for at, probability in zip(kept["created_at"], kept["probability"], strict=True)]
 
 
 def crowd_rows(lines: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+import pandas as pd
 from sqlmodel import Session, col, func, select
 
 from forecasts import bounds
@@ -15,6 +16,7 @@ from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Forecast, Question, Role, User
 from forecasts.questions.catalog import Status, status
 from forecasts.questions.crowd import SAME_INSTANT, crowd_member, latest_first
+from forecasts.scoring.driver import INSTANT, read_frame
 
 MIN_PERCENT = Decimal("1")
 MAX_PERCENT = Decimal("99")
@@ -127,16 +129,16 @@ def forecast_count(session: Session, question: Question, forecaster: User) -> in
     return int(session.exec(query).one())
 
 
-def timeline(session: Session, question: Question,
-             forecaster: User) -> list[tuple[datetime, float]]:
-    """Every (created_at, probability) of the forecaster's on the question, oldest first (two
-    columns only: what a chart line of them needs, not their rationales)."""
-    query = select(Forecast.created_at, Forecast.probability).where(
-        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id)
+def timeline(session: Session, question: Question, forecaster: User) -> pd.DataFrame:
+    """Every forecast of the forecaster's on the question as created_at (UTC), probability,
+    oldest first: what a chart line of them needs, read as two columns through the driver's
+    cursor (an importer's 20,000 forecasts as ORM rows cost a page 140 ms)."""
     # the standing rule's order reversed (latest_first), so the standing forecast is the last
-    rows = session.exec(query.order_by(col(Forecast.created_at),
-                                       col(getattr(Forecast, SAME_INSTANT)), col(Forecast.id)))
-    return [(created_at, probability) for created_at, probability in rows]
+    query = select(col(Forecast.created_at), col(Forecast.probability)).where(
+        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id
+    ).order_by(col(Forecast.created_at), col(getattr(Forecast, SAME_INSTANT)), col(Forecast.id))
+    return read_frame(session.connection(), query,
+                      {"created_at": INSTANT, "probability": "float64"})
 
 
 def latest_forecasts(
