@@ -272,9 +272,11 @@ def test_a_busy_questions_crowd_chart_is_sampled_and_exact_values_come_on_demand
     page = boss.get(f"/questions/{question.id}").get_data(as_text=True)
     assert 'data-testid="crowd-sampled"' in page and "crowd-table" not in page
     line = figure(page, "crowd-chart")["data"][0]
-    # every other of the 8 moments, the last included, then the line carried to now
-    assert len(line["x"]) == 4 + 1
+    # 5 of the 8 moments evenly (history.evenly), the first and the last included, then the
+    # line carried to now
+    assert len(line["x"]) == 5 + 1
+    assert line["x"][0].startswith("2026-01-05T09:00")  # the first moment, T0
     assert line["y"][-2] == pytest.approx(0.65)  # median of 50, 60, 70, 80 % at the last one
-    assert "draws it through 4 of those moments" in page
+    assert "draws it through 5 of those moments" in page
     exact = boss.get(f"/questions/{question.id}?crowd_table=all").get_data(as_text=True)
     assert rows(exact, "crowd-table")[-1][1] == "65 %" and len(rows(exact, "crowd-table")) == 8
