@@ -208,7 +208,7 @@ def reaffirm(session: Session, question: Question, *, forecaster: User, now: dat
     the forecaster has no forecast here or the question is not open, NotFound for a draft.
     """
     require_open(question, now)
-    latest = history(session, question, forecaster)
+    latest = history(session, question, forecaster, limit=1)  # the standing one
     if not latest:
         raise Conflict("There is no forecast of yours to reaffirm: make one first.")
     return submit_forecast(session, question, forecaster=forecaster,

@@ -38,7 +38,7 @@ def question_out(question: Question, row: QuestionRow | None = None) -> Question
     """The API's view of a question (``row`` carries the list's per-viewer marks)."""
     session, viewer = get_session(), api_user()
     if row is None:
-        mine = forecasting.history(session, question, viewer)
+        mine = forecasting.history(session, question, viewer, limit=1)  # the latest only
         tags = questions.tag_names(session, question)
         counted = len(forecasting.latest_forecasts(session, question, crowd_only=True))
         last = mine[0].created_at if mine else None
