@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from forecasts.models import Role
+from tests.support.site import add_user
 from tests.web.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -13,10 +15,9 @@ pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
 
 
-def test_manager_imports_reviews_and_publishes_a_briefing(chromium, live_server, artifacts):
-    live_server.cli("users", "create", "maria", "--role", "manager", "--password",
-                    "manager-pass-1")
-    page, watch = sign_in(chromium, live_server, "maria", "manager-pass-1")
+def test_manager_imports_reviews_and_publishes_a_briefing(chromium, site, artifacts):
+    add_user(site, "mira", "manager-pass-1", Role.manager)
+    page, watch = sign_in(chromium, site, "mira", "manager-pass-1")
 
     page.get_by_role("link", name="Briefings").click()
     page.get_by_label("Paste the briefing").fill(FIXTURE.read_text("utf-8"))

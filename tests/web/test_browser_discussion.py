@@ -14,9 +14,9 @@ import pytest
 
 from forecasts.models import JobSchedule
 from tests.support.live import BIN, ROOT
+from tests.support.site import live_session
 from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.web.test_browser import sign_in
-from tests.web.test_browser_charts import live_session
 
 pytestmark = pytest.mark.browser
 
