@@ -31,7 +31,7 @@ from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
 from tests.support.site import shared_site
-from tests.support.unit_of_work import app_for_tests
+from tests.support.unit_of_work import lent_app
 
 
 @pytest.fixture(scope="session")
@@ -149,10 +149,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock, engine: Engine,
-        session: Session) -> Iterator[Flask]:
-    app = app_for_tests(settings, clock, session, engine)
-    yield app
+def app(settings: Settings, clock: FixedClock, engine: Engine, session: Session,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on ``settings`` and ``clock``, committing ``session`` before each request; one app
+    per test process is lent to each test in turn, as new (tests/support/unit_of_work.py)."""
+    with lent_app(settings, clock, session, engine,
+                  tmp_path_factory.getbasetemp() / "app-instance") as app:
+        yield app
 
 
 @pytest.fixture
