@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import text
 
 from forecasts.accounts import people as accounts
@@ -32,6 +33,7 @@ def test_cli_creates_users_and_teams(runner, session):
     assert accounts.find_team(session, "Balkans desk").id == ivan.team_id
 
 
+@pytest.mark.sqlite_only
 def test_cli_refuses_bad_input_with_exit_status_2(runner, session):
     result = runner.invoke(args=["users", "create", "x", "--password", "long-enough-1"])
     assert result.exit_code == 2
