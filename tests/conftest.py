@@ -104,7 +104,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """
     def slow(item: pytest.Item) -> bool:
         return (item.get_closest_marker("browser") is not None
-                or "live_server" in getattr(item, "fixturenames", ()))
+                or {"live_server", "site"} & set(getattr(item, "fixturenames", ())))
 
     for item in items:
         if "site" in getattr(item, "fixturenames", ()):

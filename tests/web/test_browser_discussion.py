@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from forecasts.models import JobSchedule
+from forecasts.models import JobSchedule, Role
 from tests.support.live import BIN, ROOT
-from tests.support.site import live_session
+from tests.support.site import add_user, live_session
 from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.web.test_browser import sign_in
 
@@ -58,11 +58,12 @@ def _wait_for(inbox, count: int, process) -> None:  # type: ignore[no-untyped-de
 def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_emailed(
         chromium, live_server, artifacts, smtp_server):  # noqa: F811
     controller, inbox = smtp_server
-    live_server.cli("users", "create", "maria", "--role", "manager", "--password",
-                    "manager-pass-1", "--email", "maria@example.org")
+    # the product's own scrypt hashes: these sign-ins are checked as in production
+    add_user(live_server, "maria", "manager-pass-1", Role.manager, email="maria@example.org",
+             scrypt=True)
     for name in ("finn", "gus"):
-        live_server.cli("users", "create", name, "--password", f"{name}-pass-123",
-                        "--email", f"{name}@example.org")
+        add_user(live_server, name, f"{name}-pass-123", email=f"{name}@example.org",
+                 scrypt=True)
 
     boss, boss_watch = sign_in(chromium, live_server, "maria", "manager-pass-1")
     boss.get_by_role("link", name="New question").first.click()
