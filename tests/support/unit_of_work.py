@@ -68,9 +68,12 @@ def _shape(app: Flask) -> tuple[int, ...]:
     """What a test could add to an app: routes, hooks, handlers, commands."""
     hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
              app.url_value_preprocessors, app.url_default_functions,
-             app.template_context_processors, app.error_handler_spec)
+             app.template_context_processors)
+    # (looking a handler up fills in empty entries of the error handlers' defaultdicts)
+    handlers = sum(len(by_class) for by_code in app.error_handler_spec.values()
+                   for by_class in by_code.values())
     return (len(app.url_map._rules), len(app.view_functions), len(app.blueprints),
-            len(app.teardown_appcontext_funcs), len(app.cli.commands),
+            len(app.teardown_appcontext_funcs), len(app.cli.commands), handlers,
             *(sum(len(v) for v in hook.values()) for hook in hooks))
 
 

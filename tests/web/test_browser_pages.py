@@ -5,7 +5,7 @@ more), on the sample data plus a published briefing and a nightly snapshot, and 
 - not scroll sideways (the document is no wider than the window);
 - have no serious or critical axe-core violation;
 - log no console error (a CSP violation is one).
-A screenshot of each goes to test-artifacts/pages/.
+A screenshot of each page found at fault goes to test-artifacts/pages/.
 
 The list of pages is checked against the URL map: a new page that answers GET with HTML fails
 ``test_every_page_of_the_url_map_is_swept`` until it is added to VISITS (or to NOT_PAGES with a
@@ -189,7 +189,8 @@ def problems_on(page, watch: PageWatch, visit: Visit, url: str, shot: Path) -> l
     errors = [e for e in watch.errors
               if not (visit.status == 404 and "404 (NOT FOUND)" in e.upper())]
     found += [f"console error: {e}" for e in errors]
-    page.screenshot(path=str(shot), full_page=True)
+    if found:  # a full-page capture costs a page's layout again: only where it shows a fault
+        page.screenshot(path=str(shot), full_page=True)
     return found
 
 
