@@ -21,18 +21,17 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
-from werkzeug.security import generate_password_hash
 
 from forecasts import briefings, resolution, sample
-from forecasts.accounts import passwords, profile
 from forecasts.accounts import people as accounts
+from forecasts.accounts import profile
 from forecasts.config import Settings
 from forecasts.db import make_engine, unit_of_work
 from forecasts.models import Role, User
 from forecasts.questions import forecasting
 from forecasts.scoring import snapshots
+from tests.support.builders import cheap_hashes
 from tests.support.live import LiveServer
 
 HARBOUR_DESK = Path(__file__).resolve().parents[1] / "fixtures" / "briefings" / "harbour-desk.txt"
@@ -48,18 +47,6 @@ def live_session(server: LiveServer) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-def _cheap_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
-
-
-@contextmanager
-def cheap_hashes() -> Iterator[None]:
-    """Users created inside get a one-round PBKDF2 hash (the product's rules still apply)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "generate_password_hash", _cheap_hash)
-        yield
 
 
 def add_user(server: LiveServer, username: str, password: str, role: Role = Role.forecaster,
