@@ -66,8 +66,7 @@ run: $(VENV)/.run-installed $(SECRET_FILE)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## test: install the test extra, lint, run the whole suite (two processes: most tests wait on
-## a database, a server or a browser, so two share a 2-core machine well; the tests on the
-## shared live site go to one of them, `--dist loadgroup`, which alone starts and seeds it)
+## a database, a server or a browser, so two share a 2-core machine well)
 ## (ruff gates the suite; mypy checks the types beside it, in the time the tests spend waiting,
 ## and a type error fails `make test` as a failing test does)
 # Where PYTHONDONTWRITEBYTECODE is set (as on the CI machines), no process caches the project's
@@ -77,7 +76,7 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	@$(BIN)/python -m compileall -q forecasts web jobs
 	@$(BIN)/mypy & types=$$!; \
-	$(BIN)/pytest -n 2 --dist loadgroup; tests=$$?; \
+	$(BIN)/pytest -n 2; tests=$$?; \
 	wait $$types || { echo "mypy found type errors (above)"; exit 1; }; \
 	exit $$tests
 

@@ -92,23 +92,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             pytest.mark.parametrize("database_url", ["sqlite"], indirect=True))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser and live-server tests first (stable: each file keeps its own order).
 
     They are the longest (up to 40 s each) and mostly wait on a server or a browser. xdist hands
     out tests in collection order, so when they came in the middle, one could start last and
     keep one worker busy while the other sat idle; first, the short tests fill in around them.
-    The tests on the shared live ``site`` go to one test process (``--dist loadgroup``), which
-    alone starts and seeds it.
     """
     def slow(item: pytest.Item) -> bool:
         return (item.get_closest_marker("browser") is not None
                 or {"live_server", "site"} & set(getattr(item, "fixturenames", ())))
 
-    for item in items:
-        if "site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("site"))
     items.sort(key=lambda item: not slow(item))
 
 
@@ -253,8 +247,8 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
     """The live site the browser tests share (tests/support/site.py): the sample, a published
-    and resolved briefing, a snapshot. Its tests are marked ``xdist_group("site")``, so one test
-    process holds it; a test adds rows only under names of its own."""
+    and resolved briefing, a snapshot; one per test process that runs one of them. A test adds
+    rows only under names of its own."""
     with shared_site(tmp_path_factory.mktemp("site"), sqlite_template) as server:
         yield server
 
