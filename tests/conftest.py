@@ -230,14 +230,17 @@ def client_for_anonymous(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
-    """gunicorn with two workers on a fresh SQLite file in a temp instance folder.
+    """gunicorn on a fresh SQLite file in a temp instance folder, for a test that needs an
+    empty database or runs the scheduler over it (the rest share the ``site``).
 
+    One worker: serving with several is tested on the shared site (tests/web/test_serving.py)
+    and by the load harness (tests/web/test_http_load.py); each worker costs 1.5 s to start.
     The file is a copy of the migrated template: `forecasts db upgrade` through the CLI is
     tested on its own (tests/test_wheel.py, tests/web/test_secrets.py).
     """
     instance = tmp_path / "instance"
     instance.mkdir()
-    server = LiveServer(instance)
+    server = LiveServer(instance, workers=1)
     shutil.copyfile(sqlite_template, instance / "forecasts.db")
     server.start(migrate=False)
     yield server
