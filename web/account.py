@@ -83,7 +83,7 @@ def _switches(user: User) -> list[tuple[str, profile.EmailKind]]:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile_page():  # type: ignore[no-untyped-def]
+def profile_page() -> ResponseReturnValue:
     """The signed-in user's email address, time zone, emails wanted and reminder interval."""
     session, user = get_session(), viewer()
     form = ProfileForm()

@@ -7,14 +7,11 @@ errors and text kept (Post/Redirect/Get, ``web.prg``).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from linkify_it import LinkifyIt
-from markupsafe import Markup, escape
 from sqlmodel import Session
 
 from forecasts.errors import DomainError
@@ -27,30 +24,6 @@ from web.forms import ClarificationForm, CommentForm, ShareForm, form_messages
 from web.permissions import role_required, viewer
 
 bp = Blueprint("discussion", __name__)
-
-LINK_SCHEMES = ("http:", "https:")
-_local = threading.local()  # LinkifyIt keeps match state on itself: one per thread
-
-
-def linkify(text: str) -> Markup:
-    """``text`` escaped, with its http(s) addresses (and only those) as links."""
-    finder = getattr(_local, "finder", None)
-    if finder is None:
-        finder = _local.finder = LinkifyIt()
-    parts: list[Markup] = []
-    at = 0
-    for match in finder.match(text) or []:
-        if match.schema.lower() not in LINK_SCHEMES:
-            continue
-        parts.append(escape(text[at:match.index]))
-        parts.append(Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>')
-                     .format(match.url, match.text))
-        at = match.last_index
-    parts.append(escape(text[at:]))
-    return Markup("").join(parts)
-
-
-bp.add_app_template_filter(linkify, "linkify")
 
 
 def _back(question_id: int) -> ResponseReturnValue:

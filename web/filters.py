@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, g
 from flask_login import current_user
+from linkify_it import LinkifyIt
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -88,6 +90,29 @@ def external_link(url: object, text: object = None) -> Markup:
     return Markup('<a href="{}" rel="noopener noreferrer nofollow">{}</a>').format(href, label)
 
 
+_local = threading.local()  # LinkifyIt keeps match state on itself: one per thread
+
+
+def linkify(text: str) -> Markup:
+    """``text`` escaped, with the http(s) addresses in it (``web_url``'s rule) as links;
+    other schemes (``javascript:``, ``ftp:``, ``mailto:``) stay text."""
+    finder = getattr(_local, "finder", None)
+    if finder is None:
+        finder = _local.finder = LinkifyIt()
+    parts: list[Markup] = []
+    at = 0
+    for match in finder.match(text) or []:
+        href = web_url(match.url) if match.schema else None  # bare "www." names are not links
+        if href is None:
+            continue
+        parts.append(escape(text[at:match.index]))
+        parts.append(Markup('<a href="{}" rel="nofollow noopener noreferrer">{}</a>')
+                     .format(href, match.text))
+        at = match.last_index
+    parts.append(escape(text[at:]))
+    return Markup("").join(parts)
+
+
 def relative(value: float | None) -> str:
     """A relative score with its sign; a dash where there was no peer to be relative to."""
     return "—" if value is None or value != value else signed(f"{value:+.3f}")  # NaN != NaN
@@ -101,4 +126,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(source_failures)
     app.add_template_global(counted)
     app.add_template_filter(external_link)
+    app.add_template_filter(linkify)
     app.add_template_filter(relative)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -26,7 +25,7 @@ from forecasts.questions import catalog as questions
 from forecasts.questions import duplicates, forecasting
 from forecasts.questions.catalog import Status
 from forecasts.questions.crowd_chart import COMPARED, DEFAULT_COMPARED, ChartOptions
-from forecasts.questions.listing import MAX_WORDS, PAGE_SIZE, ListQuery, Sort, list_questions
+from forecasts.questions.listing import PAGE_SIZE, ListQuery, Sort, list_questions, search_words
 from forecasts.questions.page import question_page
 from web import prg, query
 from web.caches import crowd_histories, score_cache
@@ -79,7 +78,7 @@ def listing() -> ResponseReturnValue:
     if shown == "drafts" and not is_manager:
         shown = "open"  # drafts are for managers; forecasters get the open list instead
     tag = query.text("tag").strip() or None
-    words = _words()
+    words = search_words(query.text("q"))
     sort = Sort(query.choice("sort", [s.value for s in Sort], Sort.closes.value))
     page_number = query.whole("page", 1, 1, MAX_PAGE)
     session = get_session()
@@ -95,14 +94,6 @@ def listing() -> ResponseReturnValue:
         q=" ".join(words), sort=sort, sorts=SORT_LABELS, page_number=page_number,
         tags=questions.all_tags(session, drafts=is_manager), filters=list(LIST_FILTERS),
     )
-
-
-def _words() -> tuple[str, ...]:
-    """``?q=`` split into words; more than ``MAX_WORDS`` is a 400."""
-    words = tuple(query.text("q").split())
-    if len(words) > MAX_WORDS:
-        abort(400, description=f"q: search with at most {MAX_WORDS} words.")
-    return words
 
 
 def _stale_after() -> timedelta:

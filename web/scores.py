@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 
 from forecasts.accounts.people import list_teams
 from forecasts.exports import standings
-from forecasts.names import name_key
 from forecasts.questions.catalog import all_tags
 from forecasts.scoring.book import aggregate_of, forecaster_names
 from web import query
@@ -50,15 +49,9 @@ class Filters:
         return (self.tag, self.team, self.start, self.end)
 
 
-def _filters(tags: list[str], teams: list[str]) -> Filters:
-    tag, team = query.text("tag"), query.text("team")
-    # Names match ignoring case (forecasts.names); the filters then carry the stored spelling.
-    tag_names, team_names = {name_key(t): t for t in tags}, {name_key(t): t for t in teams}
-    if tag and name_key(tag) not in tag_names:
-        abort(400, description=f"No tag named {tag!r}.")
-    if team and name_key(team) not in team_names:
-        abort(400, description=f"No team named {team!r}.")
-    tag, team = tag_names.get(name_key(tag), ""), team_names.get(name_key(team), "")
+def _filters() -> Filters:
+    tag, team = standings.named_filters(get_session(), tag=query.text("tag"),
+                                        team=query.text("team"))
     start, end = query.period()
     return Filters(tag, team, start, end)
 
@@ -119,7 +112,7 @@ def leaderboard() -> ResponseReturnValue:
     tags = all_tags(session)
     team_names = {team.id: team.name for team in list_teams(session)}
     teams = list(team_names.values())
-    filters = _filters(tags, teams)
+    filters = _filters()
     table = standings.leaderboard_by_id(session, score_cache(), standings.LeaderboardFilters(
         by=by, policy=policy, two_term=scale == "two", min_questions=minimum,
         tag=filters.tag, team=filters.team, start=filters.start, end=filters.end))

@@ -14,6 +14,8 @@ import pandas as pd
 from sqlmodel import Session
 
 from forecasts.accounts.people import find_team
+from forecasts.errors import ValidationFailed
+from forecasts.questions.catalog import find_tag
 from forecasts.scoring.book import CROWD_IDS, aggregate_of, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
@@ -38,6 +40,25 @@ class LeaderboardFilters:
     team: str = ""
     start: date | None = None  # resolved on or after this day (UTC)
     end: date | None = None  # resolved on or before this day (UTC)
+
+
+def named_filters(session: Session, *, tag: str | None, team: str | None) -> tuple[str, str]:
+    """The stored spellings of the tag and the team a filter names, "" for none given.
+
+    Names match ignoring case and spacing (forecasts.names), so "SHIPPING" finds "Shipping",
+    and the filters then carry the stored spelling (one cache key per tag or team).
+    Raises ValidationFailed (fields ``tag``, ``team``) when no tag or team has that name.
+    """
+    found_tag = find_tag(session, tag) if tag else None
+    found_team = find_team(session, team) if team else None
+    problems = {}
+    if tag and found_tag is None:
+        problems["tag"] = f"No tag named {tag!r}."
+    if team and found_team is None:
+        problems["team"] = f"No team named {team!r}."
+    if problems:
+        raise ValidationFailed(problems)
+    return (found_tag.name if found_tag else "", found_team.name if found_team else "")
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -27,6 +27,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from forecasts.db import UTCDateTime
+from forecasts.errors import ValidationFailed
 from forecasts.models import (
     Comment,
     CommentKind,
@@ -45,8 +46,20 @@ from forecasts.questions.crowd import crowd_member, latest_first
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
-MAX_WORDS = 10  # words in a search; more are refused by the callers' bounds
+MAX_WORDS = 10  # words in a search; more are refused (search_words)
 STALE_AFTER = timedelta(days=14)
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """A search's words (split on white space), at most MAX_WORDS of them.
+
+    Raises ValidationFailed (field ``q``) for more: each word is one more LIKE over the
+    stored search key, so a long search would cost every page that asks.
+    """
+    words = tuple(text.split())
+    if len(words) > MAX_WORDS:
+        raise ValidationFailed({"q": f"q: search with at most {MAX_WORDS} words."})
+    return words
 
 
 class Sort(StrEnum):

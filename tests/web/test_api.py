@@ -191,7 +191,13 @@ def test_scores_leaderboard_record_and_calibration(api, session, manager, foreca
     assert "Crowd: median" in names and names.index("Finn") < names.index("Rowena")
     aggregates = {row["name"]: row["aggregate"] for row in rows}
     assert aggregates["Crowd: median"] == "median" and aggregates["Finn"] == ""
-    assert client.get("/scores/leaderboard", query_string={"tag": "Nope"}).status_code == 400
+    unknown = client.get("/scores/leaderboard", query_string={"tag": "Nope", "team": "Nobody"})
+    assert unknown.status_code == 422 and unknown.content_type == PROBLEM
+    assert {e["field"]: e["message"] for e in unknown.json["errors"]} == {
+        "tag": "No tag named 'Nope'.", "team": "No team named 'Nobody'."}
+    backwards = client.get("/scores/leaderboard", query_string={"from": "2026-03-01",
+                                                                 "to": "2026-02-01"})
+    assert backwards.status_code == 422 and backwards.json["errors"][0]["field"] == "from"
     tagged = client.get("/scores/leaderboard", query_string={"tag": "SHIPPING"})
     assert tagged.status_code == 200 and tagged.json["rows"]  # names match ignoring case
     record = client.get(f"/scores/forecasters/{forecaster.id}").json

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support import builders
+from web.filters import linkify
 
 # Checks how stored URLs are rendered: the same on every engine, so SQLite alone.
 pytestmark = pytest.mark.sqlite_only
@@ -43,3 +46,16 @@ def test_a_feed_entry_link_that_is_not_http_is_not_linked(sign_in, session, mana
     page = sign_in(manager).get(f"/questions/{question.id}").get_data(as_text=True)
     assert "Ferries halted" in page
     assert 'href="javascript:' not in page  # the trail may quote it, as text
+
+
+@pytest.mark.parametrize("text, links", [
+    ("See https://example.org/report?a=1&b=2 now", ["https://example.org/report?a=1&amp;b=2"]),
+    ("HTTP://EXAMPLE.ORG/x and http://example.net", ["HTTP://EXAMPLE.ORG/x", "http://example.net"]),
+    *[(f"try {url} here", []) for url in HOSTILE],
+    ("mailto:desk@example.org or ftp://example.org/file", []),
+    ("a bare name www.example.org", []),
+])
+def test_comment_text_links_only_its_http_addresses(text, links):
+    html = str(linkify(text + " <b>bold</b>"))
+    assert re.findall(r'<a href="([^"]*)"', html) == links
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html

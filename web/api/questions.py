@@ -14,7 +14,7 @@ from forecasts.models import Question, User
 from forecasts.questions import catalog as questions
 from forecasts.questions import forecasting, listing
 from forecasts.questions.catalog import QuestionCreate, Status
-from forecasts.questions.listing import MAX_WORDS, ListQuery, QuestionRow
+from forecasts.questions.listing import ListQuery, QuestionRow, search_words
 from web.api.auth import api_user
 from web.api.problems import Problem
 from web.api.schemas import (
@@ -78,9 +78,7 @@ def register(bp: Blueprint) -> None:
     def list_questions(query: QuestionQuery) -> QuestionPage:
         """Questions you may see, by close date; filter by status, tag and words."""
         statuses = None if query.status == "all" else frozenset({Status(query.status)})
-        words = tuple((query.q or "").split())
-        if len(words) > MAX_WORDS:
-            raise Problem(400, f"q: search with at most {MAX_WORDS} words.")
+        words = search_words(query.q or "")
         stale = current_app.config["SETTINGS"].stale_after_days
         page = listing.list_questions(
             get_session(), viewer=api_user(), now=now(), stale_after=timedelta(days=stale),

@@ -7,11 +7,10 @@ import math
 import pandas as pd
 from flask import Blueprint, current_app
 
-from forecasts.accounts.people import get_user, list_teams
+from forecasts.accounts.people import get_user
+from forecasts.errors import ValidationFailed
 from forecasts.exports import standings
 from forecasts.models import Role
-from forecasts.names import name_key
-from forecasts.questions.catalog import all_tags
 from forecasts.scoring.records import track_record
 from web.api.auth import api_user
 from web.api.problems import Problem
@@ -42,20 +41,13 @@ def plain(records: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def _filters(query: LeaderboardQuery) -> standings.LeaderboardFilters:
-    session = get_session()
-    # Names match ignoring case (forecasts.names), as on the page; filters carry the stored name.
-    tags = {name_key(t): t for t in all_tags(session)}
-    teams = {name_key(t.name): t.name for t in list_teams(session)}
-    if query.tag and name_key(query.tag) not in tags:
-        raise Problem(400, f"No tag named {query.tag!r}.")
-    if query.team and name_key(query.team) not in teams:
-        raise Problem(400, f"No team named {query.team!r}.")
+    tag, team = standings.named_filters(get_session(), tag=query.tag, team=query.team)
     if query.from_ and query.to and query.from_ > query.to:
-        raise Problem(400, "The period's start (from) must not be after its end (to).")
+        raise ValidationFailed(
+            {"from": "The period's start (from) must not be after its end (to)."})
     return standings.LeaderboardFilters(
         by=query.by, policy=query.policy, two_term=query.scale == "two",
-        min_questions=query.min, tag=tags.get(name_key(query.tag or ""), ""),
-        team=teams.get(name_key(query.team or ""), ""),
+        min_questions=query.min, tag=tag, team=team,
         start=query.from_, end=query.to)
 
 
