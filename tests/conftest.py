@@ -106,6 +106,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not slow(item))
 
 
+# The tests that drive Chromium against a live gunicorn, by file: one test process runs them
+# all, so one process starts Chromium and the shared ``site`` (xdist's loadgroup would, but its
+# group names are lost on pytest 9). A file missing here costs CPU only, never a result.
+BROWSER_FILES = ("tests/web/test_browser", "tests/web/test_serving.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    """``-n``'s default "load" scheduling, except that the browser tests are one unit of work.
+
+    The unit is the largest, so it goes out first; every other test is a unit of its own.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith(BROWSER_FILES) else nodeid
+
+    return BrowserTestsTogether(config, log)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest) -> str:
     """An empty, migrated database on each engine."""
@@ -250,8 +273,8 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
     """The live site the browser tests share (tests/support/site.py): the sample, a published
-    and resolved briefing, a snapshot; one per test process that runs one of them. A test adds
-    rows only under names of its own."""
+    and resolved briefing, a snapshot; started by the one test process that runs the browser
+    tests (see ``pytest_xdist_make_scheduler``). A test adds rows only under names of its own."""
     with shared_site(tmp_path_factory.mktemp("site"), sqlite_template) as server:
         yield server
 

@@ -1,9 +1,8 @@
 """The live site the browser tests share: one real gunicorn on a SQLite file holding the sample,
 a published and resolved briefing and a nightly snapshot, seeded once per test process.
 
-(pytest-xdist's ``--dist loadgroup`` would keep these tests in one process, but it names groups
-by a node id suffix that pytest 9 no longer reads back, so each process that runs one of them
-starts its own site: about 7 s of CPU.)
+Under ``-n`` the browser tests all go to one test process (tests/conftest.py), which alone
+starts Chromium and this site.
 
 Starting gunicorn and loading the sample through the `forecasts` command cost about 8 s of CPU
 per test; the tests that only read the site, or add rows of their own (a user, a question, a
