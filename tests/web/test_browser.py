@@ -64,7 +64,7 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, site, artifacts):
 
     analyst, analyst_watch = sign_in(chromium, site, "finn", "forecaster-pass-1")
     analyst.get_by_role("link", name="Will the Aegean ferry strike last into March?").click()
-    assert analyst.get_by_text("Hidden until you forecast.").is_visible()
+    expect(analyst.get_by_text("Hidden until you forecast.")).to_be_visible()
     analyst.get_by_label("Your probability of YES (%)").fill("30")
     analyst.get_by_label("Rationale").fill("Past strikes lasted under two weeks.")
     analyst.get_by_role("button", name="Submit forecast").click()

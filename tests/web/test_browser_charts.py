@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import col, select
 
 from forecasts.models import Question, Tag, Team, User
@@ -41,7 +42,7 @@ def test_every_chart_page_draws_offline_on_the_sample(chromium, site, artifacts)
     known = ids(site)
     page, watch = sign_in(chromium, site, "manager", "manager-demo-pass")
     page.get_by_role("link", name="Dashboards").click()
-    assert page.get_by_role("heading", name="Dashboards").is_visible()
+    expect(page.get_by_role("heading", name="Dashboards")).to_be_visible()
     base = f"{site.url}/dashboards"
     pages = [
         (f"{base}/calibration?of=crowd", "calibration-crowd", 1),

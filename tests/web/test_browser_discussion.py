@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from forecasts.models import JobSchedule, Role
 from tests.support.live import BIN, ROOT
@@ -83,7 +84,7 @@ def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_em
     gus.get_by_label("Comment", exact=True).fill(
         "The union voted 4 to 1; see https://example.org/vote")
     gus.get_by_role("button", name="Post", exact=True).click()
-    assert gus.get_by_test_id("comment").count() == 1
+    expect(gus.get_by_test_id("comment")).to_have_count(1)  # waits for the page it lands on
 
     finn, finn_watch = sign_in(chromium, live_server, "finn", "finn-pass-123")
     finn.goto(question_url)
@@ -100,10 +101,11 @@ def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_em
     finn.get_by_label("Comment", exact=True).fill("Funds for strike pay run out in days.")
     finn.get_by_role("button", name="Post", exact=True).click()
     finn.get_by_role("button", name="Share this rationale").click()
-    bodies = finn.get_by_test_id("comment").locator(".comment-body").all_inner_texts()
-    assert bodies == ["The union voted 4 to 1; see https://example.org/vote",
-                      "Funds for strike pay run out in days.",
-                      "Strikes at this port ended within a week."]
+    # (all_inner_texts would not wait for the page the click lands on; expect does)
+    expect(finn.get_by_test_id("comment").locator(".comment-body")).to_have_text([
+        "The union voted 4 to 1; see https://example.org/vote",
+        "Funds for strike pay run out in days.",
+        "Strikes at this port ended within a week."])
 
     boss.goto(question_url)
     boss.get_by_label("Clarification").fill("A strike counts from the first full day off work.")
