@@ -75,16 +75,20 @@ class CrowdChart:
 
 def crowd_chart(session: Session, question: Question, mine: list[Forecast], *, show_crowd: bool,
                 now: datetime, options: ChartOptions,
-                histories: crowd_history.CrowdHistories) -> CrowdChart:
+                histories: crowd_history.CrowdHistories,
+                history: crowd_history.History | None = None) -> CrowdChart:
     """The chart of ``question`` for a viewer whose forecasts are ``mine`` (newest first).
 
-    The crowd is read (through ``histories``, kept per process) only when ``show_crowd``.
+    The crowd is read (through ``histories``, kept per process) only when ``show_crowd``,
+    unless the caller has just read its ``history`` there.
     """
     methods = ["median", options.aggregate] if show_crowd else []
     until = max(min(question.closed_at, question.resolved_at or question.closed_at, now),
                 question.opens_at)
-    history = (histories.history(session.connection(), question.id)  # type: ignore[arg-type]
-               if show_crowd else crowd_history.History(crowd_history.empty_history(), 0))
+    if not show_crowd:
+        history = crowd_history.History(crowd_history.empty_history(), 0)
+    elif history is None:
+        history = histories.history(session.connection(), question.id)  # type: ignore[arg-type]
     sampled = not history.complete and not options.every_value
     points = history.points
     if not history.complete and options.every_value:

@@ -108,6 +108,10 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
     is_manager = viewer.has_role(Role.manager)
     sees_crowd = forecasting.may_see_crowd(session, question, viewer, now)
     mine = forecasting.history(session, question, viewer)
+    # the crowd's history and its value now, from one look at the forecasts kept per process
+    history, median, forecasters = (
+        histories.current(session.connection(), question.id, now) if sees_crowd  # type: ignore[arg-type]
+        else (None, None, 0))
     return QuestionPage(
         question=question,
         status=catalog.status(question, now),
@@ -115,9 +119,9 @@ def question_page(session: Session, question_id: int, viewer: User, now: datetim
         is_manager=is_manager,
         mine=mine,
         sees_crowd=sees_crowd,
-        crowd=forecasting.crowd_now(session, question, now) if sees_crowd else None,
+        crowd=CrowdView(median=median, forecasters=forecasters) if sees_crowd else None,
         chart=crowd_chart(session, question, mine, show_crowd=sees_crowd, now=now,
-                          options=options, histories=histories),
+                          options=options, histories=histories, history=history),
         scores=question_scores(session, question, viewer, scores),
         origin=_origin(session, question, is_manager),
         discussion=discussion.thread(session, question, viewer, now),

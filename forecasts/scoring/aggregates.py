@@ -6,6 +6,7 @@ latest forecast made at or before it. Definitions and sources: docs/scoring.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -19,7 +20,7 @@ from forecasts.scoring.frames import (
     probabilities,
     require_columns,
 )
-from forecasts.scoring.recency import pair_radix, recency_median_by_event, recency_weights
+from forecasts.scoring.recency import group_medians, recency_weights
 from forecasts.scoring.timeline import ForecastTimeline, regroup
 
 Method = Literal["median", "mean", "recency_weighted_median", "extremized_mean"]
@@ -45,14 +46,25 @@ def crowd_by_event(
     timeline: ForecastTimeline, method: Method = "median", *, extremize: float = 2.5
 ) -> np.ndarray:
     """The crowd aggregate just after each event of `timeline` (ties at one instant: the last)."""
-    _check_method(method)
-    if method == "median":
-        return _median_by_event(timeline)
-    if method == "mean":
-        return _running_mean(timeline, timeline.probability)
-    if method == "extremized_mean":
-        return logistic(extremize * _running_mean(timeline, logit(timeline.probability)))
-    return _recency_median_by_event(timeline)
+    return crowds_by_event(timeline, (method,), extremize=extremize)[method]
+
+
+def crowds_by_event(
+    timeline: ForecastTimeline, methods: tuple[str, ...], *, extremize: float = 2.5
+) -> dict[str, np.ndarray]:
+    """`crowd_by_event` for each of `methods`; the two medians share one sort of the pairs."""
+    for method in methods:
+        _check_method(method)
+    found: dict[str, np.ndarray] = {}
+    if "median" in methods or "recency_weighted_median" in methods:
+        found["median"], found["recency_weighted_median"] = _medians_by_event(
+            timeline, recency="recency_weighted_median" in methods)
+    if "mean" in methods:
+        found["mean"] = _running_mean(timeline, timeline.probability)
+    if "extremized_mean" in methods:
+        found["extremized_mean"] = logistic(
+            extremize * _running_mean(timeline, logit(timeline.probability)))
+    return {method: found[method] for method in methods}
 
 
 def _check_method(method: str) -> None:
@@ -60,28 +72,43 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
 
 
-def _radix(timeline: ForecastTimeline) -> int:
-    return max(int(np.diff(timeline.question_start).max(initial=0)), 1)
-
-
-def _median_by_event(timeline: ForecastTimeline) -> np.ndarray:
-    """Median of the standing forecasts just after each event."""
+def _medians_by_event(timeline: ForecastTimeline, *,
+                      recency: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Median and recency-weighted median (NaN unless `recency`) of the standing forecasts
+    just after each event."""
     if timeline.size == 0:
-        return np.zeros(0)
-    radix = _radix(timeline)
-    by_value = regroup(
-        np.argsort(timeline.probability), timeline.question, len(timeline.questions)
-    )
-    rank = np.empty(timeline.size, dtype=np.int64)
-    rank[by_value] = np.arange(timeline.size) - timeline.question_start[timeline.question[by_value]]
-    key = timeline.standing_pairs(rank, radix)
+        return np.zeros(0), np.zeros(0)
+    distinct, rank = np.unique(timeline.probability, return_inverse=True)
+    rank_bits = max(int(distinct.size - 1).bit_length(), 1)
+    # each pair's forecast and, below it, its value's rank: both come out by masks, in the
+    # pairs' order (within an event, by forecast: by creation, i.e. by time)
+    radix = 1 << (max(int(timeline.size - 1).bit_length(), 1) + rank_bits)
+    key = timeline.standing_pairs((np.arange(timeline.size) << rank_bits) | rank, radix)
     count = timeline.active_count()
-    offset = np.cumsum(count) - count
-    base = timeline.question_start[timeline.question]
-    ordered = timeline.probability[by_value]
-    low = ordered[base + key[offset + (count - 1) // 2] % radix]
-    high = ordered[base + key[offset + count // 2] % radix]
-    return (low + high) / 2
+    found = group_medians(count, key, distinct, rank_mask=(1 << rank_bits) - 1,
+                          recency=recency)
+    if found is not None:
+        return found
+    return _general_medians(count, (key & (radix - 1)) >> rank_bits, timeline.probability)
+
+
+def _medians(count: np.ndarray, forecast: np.ndarray,
+             probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both medians of groups of standing forecasts (recency.group_medians' layout; `forecast`
+    indexes `probability`), through the packed-key kernel or, for keys too wide, the general
+    weighted median."""
+    distinct, rank = np.unique(probability, return_inverse=True)
+    found = group_medians(count, rank[forecast], distinct)
+    return found if found is not None else _general_medians(count, forecast, probability)
+
+
+def _general_medians(count: np.ndarray, forecast: np.ndarray,
+                     probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both medians by the general weighted median (keys too wide for the packed kernel)."""
+    group = np.repeat(np.arange(count.size), count)
+    value = probability[forecast]
+    return (_weighted_median(group, value, np.ones(value.size), count.size),
+            _weighted_median(group, value, _recency_weights(group, count), count.size))
 
 
 def _running_mean(timeline: ForecastTimeline, values: np.ndarray) -> np.ndarray:
@@ -100,24 +127,6 @@ def _running_mean(timeline: ForecastTimeline, values: np.ndarray) -> np.ndarray:
         timeline.question_start[:-1] + np.arange(len(timeline.questions))
     ]
     return (running[slot] - residue[timeline.question]) / timeline.active_count()
-
-
-def _recency_median_by_event(timeline: ForecastTimeline) -> np.ndarray:
-    """Recency-weighted median of the standing forecasts just after each event."""
-    if timeline.size == 0:
-        return np.zeros(0)
-    radix = pair_radix(timeline)
-    # within an event, by forecast: by creation, i.e. by time
-    key = timeline.standing_pairs(np.arange(timeline.size), radix)
-    fast = recency_median_by_event(timeline, key, radix)
-    if fast is not None:
-        return fast
-    # keys too wide to pack (a vast batch): the general weighted median over the same pairs
-    event = key // radix
-    forecast = key % radix
-    count = np.bincount(event, minlength=timeline.size)
-    return _weighted_median(event, timeline.probability[forecast],
-                            _recency_weights(event, count), timeline.size)
 
 
 def _recency_weights(group: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -220,25 +229,33 @@ def crowd_histories(
     forecasts: pd.DataFrame, methods: tuple[str, ...] = METHODS, *, extremize: float = 2.5
 ) -> dict[str, pd.DataFrame]:
     """`crowd_history` for each of `methods`, building the forecast timeline once."""
-    for method in methods:
-        _check_method(method)
-    timeline = ForecastTimeline.from_frame(forecasts)
-    last = timeline.last_at_instant()
-    question = timeline.questions.take(timeline.question[last])
-    created = pd.to_datetime(timeline.created_at[last], utc=True)
-    standing = timeline.active_count()[last]
+    question, created, standing, found = crowd_steps(forecasts, methods, extremize=extremize)
     return {
         method: pd.DataFrame(
             {
                 "question_id": question,
                 "forecaster_id": f"crowd:{method}",
-                "probability": crowd_by_event(timeline, method, extremize=extremize)[last],  # type: ignore[arg-type]
-                "created_at": created,
+                "probability": found[method],
+                "created_at": pd.to_datetime(created, utc=True),
                 "forecasters": standing,
             }
         )
         for method in methods
     }
+
+
+def crowd_steps(
+    forecasts: pd.DataFrame, methods: tuple[str, ...], *, extremize: float = 2.5
+) -> tuple[pd.Index, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """`crowd_histories` as arrays, one entry per step (by question, then time): the question
+    ids, the instants (int64 ns), the forecasters standing, and per method its values."""
+    for method in methods:
+        _check_method(method)
+    timeline = ForecastTimeline.from_frame(forecasts)
+    last = timeline.last_at_instant()
+    found = crowds_by_event(timeline, methods, extremize=extremize)
+    return (timeline.questions.take(timeline.question[last]), timeline.created_at[last],
+            timeline.active_count()[last], {method: found[method][last] for method in methods})
 
 
 def crowd_at(
@@ -268,79 +285,98 @@ def crowds_at(
     extremize: float = 2.5,
 ) -> dict[str, pd.DataFrame]:
     """`crowd_at` for each of `methods`, finding the standing forecasts once."""
+    table = crowd_table_at(forecasts, instants, methods, extremize=extremize)
+    return {method: table[["created_at", method, "forecasters"]].rename(
+        columns={method: "probability"}) for method in methods}
+
+
+def crowd_table_at(
+    forecasts: pd.DataFrame,
+    instants: object,
+    methods: tuple[str, ...],
+    *,
+    extremize: float = 2.5,
+) -> pd.DataFrame:
+    """`crowds_at` as one frame: created_at (the instants, sorted), forecasters, then each
+    method's value (NaN before anyone forecast). Raises ValueError as `crowd_at` does."""
     for method in methods:
         _check_method(method)
     require_columns(forecasts, FORECAST_COLUMNS, "forecasts")
     if forecasts["question_id"].nunique() > 1:
         raise ValueError("crowd_at takes the forecasts of one question")
     times = np.sort(instants_ns(instants))  # type: ignore[arg-type]
-    values, made = _standing(forecasts, times)
-    count = np.sum(~np.isnan(values), axis=1)
-    some = count > 0
-    created = pd.to_datetime(times, utc=True)
-    lines = {}
-    for method in methods:
-        result = np.full(times.size, np.nan)
-        if some.any():
-            result[some] = _aggregate_rows(values[some], made[some], count[some], method,
-                                           extremize)
-        lines[method] = pd.DataFrame({"created_at": created, "probability": result,
-                                      "forecasters": count})
-    return lines
+    standing = _standing(forecasts, times)
+    count = np.count_nonzero(standing.cell >= 0, axis=1)
+    found: dict[str, np.ndarray] = {}
+    if "median" in methods or "recency_weighted_median" in methods:
+        # each instant's standing forecasts in time order (the empty cells, -1, sort first)
+        by_time = np.sort(standing.cell, axis=1)
+        found["median"], found["recency_weighted_median"] = _medians(
+            count, by_time[by_time >= 0], standing.probability)
+    with np.errstate(invalid="ignore", divide="ignore"):  # no one yet: NaN
+        if "mean" in methods:
+            found["mean"] = standing.sums(standing.probability) / count
+        if "extremized_mean" in methods:
+            log_odds = standing.sums(logit(standing.probability)) / count
+            found["extremized_mean"] = logistic(extremize * log_odds)
+    return pd.DataFrame({"created_at": pd.to_datetime(times, utc=True), "forecasters": count,
+                         **{method: found[method] for method in methods}})
 
 
-def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """instants × forecasters matrices of the standing probability (NaN: none) and its time.
+@dataclass(frozen=True)
+class _Standing:
+    """The forecasts standing at each of some instants (one question).
 
-    Walks the sorted instants once, applying the forecasts made since the previous instant to
-    a row of the forecasters' latest values: linear in forecasts + instants × forecasters.
+    `cell`: instants × forecasters, the index of the forecaster's standing forecast there (-1:
+    none yet). Indexes follow the order the forecasts were made (ties in time by forecaster),
+    so sorting a row orders that instant's crowd by time. Per index: `probability`, `first`
+    (the first instant it stands at) and `forecaster` (its column).
+    """
+
+    cell: np.ndarray
+    probability: np.ndarray
+    first: np.ndarray
+    forecaster: np.ndarray
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Σ of `values` (one per index) over the forecasts standing at each instant: each
+        forecast adds its value at its first instant and takes back its forecaster's last."""
+        by_forecaster = np.argsort(self.forecaster, kind="stable")  # then by time
+        value = values[by_forecaster]
+        change = value.copy()
+        same = self.forecaster[by_forecaster]
+        change[1:] -= np.where(same[1:] == same[:-1], value[:-1], 0.0)
+        steps = np.bincount(self.first[by_forecaster], weights=change,
+                            minlength=self.cell.shape[0])
+        return np.cumsum(steps)
+
+
+def _standing(forecasts: pd.DataFrame, times: np.ndarray) -> _Standing:
+    """Who stands with which forecast at each of `times` (sorted int64 ns), as `_Standing`.
+
+    Linear in forecasts + instants × forecasters: each forecast is placed at the first instant
+    it counts at, and a running maximum down the instants carries it on until the forecaster's
+    next (a later forecast of theirs has a larger index).
     """
     probability = probabilities(forecasts["probability"])
     created = instants_ns(forecasts["created_at"])
     code, uniques = pd.factorize(forecasts["forecaster_id"], sort=True)
-    # the first instant at which each forecast counts, then per (instant, forecaster) only the
-    # latest forecast (ties at one time: the standing rule, forecasts/questions/crowd.py)
-    first = np.searchsorted(times, created, side="left")
-    order = np.lexsort((same_instant_key(forecasts), created, code, first))
-    first, code = first[order], code[order]
-    created, probability = created[order], probability[order]
+    # by time, ties at one time by the standing rule's key (forecasts/questions/crowd.py)
+    order = np.argsort(created, kind="stable")
+    if np.any(created[order][1:] == created[order][:-1]):
+        order = np.lexsort((same_instant_key(forecasts), created))
+    # then by (first instant it counts at, forecaster), keeping each one's latest there
+    first = np.searchsorted(times, created[order], side="left")
+    regrouped = regroup(np.argsort(code[order], kind="stable"), first, times.size + 1)
+    order, first, code = order[regrouped], first[regrouped], code[order[regrouped]]
     last = np.append((first[1:] != first[:-1]) | (code[1:] != code[:-1]), True)[: first.size]
-    first, code, created, probability = first[last], code[last], created[last], probability[last]
-    bounds = np.searchsorted(first, np.arange(times.size + 1), side="left")
-    value = np.full(len(uniques), np.nan)
-    made = np.full(len(uniques), np.iinfo(np.int64).max)
-    values = np.empty((times.size, len(uniques)))
-    mades = np.empty((times.size, len(uniques)), dtype=np.int64)
-    for row in range(times.size):
-        low, high = bounds[row], bounds[row + 1]
-        value[code[low:high]] = probability[low:high]
-        made[code[low:high]] = created[low:high]
-        values[row], mades[row] = value, made
-    return values, mades
-
-
-def _aggregate_rows(values: np.ndarray, made: np.ndarray, count: np.ndarray, method: str,
-                    extremize: float) -> np.ndarray:
-    """Aggregate each row's non-NaN values (rows with at least one), as `crowd` does per group."""
-    if method == "mean":
-        return np.nansum(values, axis=1) / count
-    if method == "extremized_mean":
-        log_odds = np.where(np.isnan(values), 0.0, logit(np.nan_to_num(values, nan=0.5)))
-        return logistic(extremize * log_odds.sum(axis=1) / count)
-    if method == "recency_weighted_median":
-        nth = np.argsort(np.argsort(made, axis=1, kind="stable"), axis=1) + 1
-        weight = recency_weights(nth, count[:, None])
-    else:
-        # a plain median: sort each row (NaN last) and take its middle
-        ordered = np.sort(values, axis=1)
-        rows = np.arange(values.shape[0])
-        return (ordered[rows, (count - 1) // 2] + ordered[rows, count // 2]) / 2
-    weight = np.where(np.isnan(values), 0.0, weight)
-    by_value = np.argsort(values, axis=1, kind="stable")  # NaN (weight 0) sorts last
-    ordered = np.take_along_axis(values, by_value, axis=1)
-    cumulative = np.cumsum(np.take_along_axis(weight, by_value, axis=1), axis=1)
-    share = cumulative / cumulative[:, -1:]
-    left = np.minimum(np.sum(share < 0.5, axis=1), count - 1)
-    right = np.minimum(np.sum(share <= 0.5, axis=1), count - 1)
-    rows = np.arange(values.shape[0])
-    return (ordered[rows, left] + ordered[rows, right]) / 2
+    last &= first < times.size  # made after the last instant: never counts
+    order, first, code = order[last], first[last], code[last]
+    by_time = np.lexsort((code, created[order]))
+    cell = np.full((times.size, len(uniques)), -1,
+                   dtype=np.int32 if by_time.size < 2**31 else np.int64)
+    cell[first[by_time], code[by_time]] = np.arange(by_time.size)
+    # row by row: numpy's accumulate down the rows of a C-ordered matrix is twice as slow
+    for row in range(1, times.size):
+        np.maximum(cell[row - 1], cell[row], out=cell[row])
+    return _Standing(cell, probability[order[by_time]], first[by_time], code[by_time])

@@ -27,16 +27,19 @@ import pandas as pd
 from sqlalchemy import Connection, Integer, bindparam, text
 
 from forecasts.questions.crowd import crowd_member_sql
-from forecasts.scoring.aggregates import METHODS, crowds_at
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.aggregates import METHODS, crowd_at, crowd_table_at
+from forecasts.scoring.driver import INSTANT, collector_paused, read_frame
+from forecasts.scoring.frames import instant_ns
 
 _VERSION_SQL = text("SELECT max(id), count(*) FROM forecast WHERE question_id = :question_id")
-_FORECASTS_SQL = text(f"""
-SELECT f.id, f.question_id, f.forecaster_id, f.probability, f.created_at
+# no ORDER BY unless asked: the aggregates do not depend on the rows' order (the standing
+# rule settles ties), and sorting 20,000 rows by id cost a busy question's first view a third
+# of its read
+_FORECASTS_SQL = f"""
+SELECT f.forecaster_id, f.probability, f.created_at
 FROM forecast f JOIN "user" u ON u.id = f.forecaster_id
 WHERE f.question_id = :question_id AND f.id > :after AND {crowd_member_sql("u")}
-ORDER BY f.id
-""")
+"""
 
 
 POINTS = 500  # the most points a chart draws of one crowd line
@@ -73,13 +76,7 @@ def _at(forecasts: pd.DataFrame, instants: pd.DatetimeIndex) -> pd.DataFrame:
     """Every aggregate's value just after each of these instants (crowds_at, as one frame)."""
     if len(instants) == 0:
         return empty_history()
-    found = crowds_at(forecasts, instants, METHODS)
-    first = found[METHODS[0]]
-    table = pd.DataFrame({"created_at": pd.to_datetime(first["created_at"], utc=True),
-                          "forecasters": first["forecasters"].to_numpy()})
-    for method in METHODS:
-        table[method] = found[method]["probability"].to_numpy()
-    return table
+    return crowd_table_at(forecasts, instants, METHODS)
 
 
 def _instants(forecasts: pd.DataFrame) -> pd.DatetimeIndex:
@@ -138,48 +135,81 @@ class CrowdHistories:
 
     def history(self, connection: Connection, question_id: int) -> History:
         """The question's crowd history now; its frame is shared, so read-only for callers."""
+        return self._refreshed(connection, question_id).history
+
+    def current(self, connection: Connection, question_id: int,
+                now: object) -> tuple[History, float | None, int]:
+        """The question's crowd history (as `history`) and, at `now`, the crowd median and how
+        many forecasters it pools (None, 0 before anyone forecast): `forecasting.crowd_now`'s
+        answer, from the forecasts kept here, so a page that draws the chart reads the
+        question's forecasts once and looks once at whether it moved."""
+        kept = self._refreshed(connection, question_id)
+        return kept.history, *_crowd_now(kept, now)
+
+    def _refreshed(self, connection: Connection, question_id: int) -> _Kept:
+        """The question's kept forecasts and history, brought up to date."""
         newest, count = connection.execute(_VERSION_SQL, {"question_id": question_id}).one()
         version = (int(newest or 0), int(count))
         with self._lock:
             kept = self._kept.get(question_id)
         if kept is not None and kept.version == version:
-            return kept.history
-        grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
-        new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
-        if grows and kept is not None:
-            points = kept.history.points
-            last = points["created_at"].iloc[-1] if len(points) else None
-            if new.empty:
-                fresh = _Kept(version, kept.forecasts, kept.history)
-            elif last is None or new["created_at"].min() >= last:
-                fresh = _Kept(version, pd.concat([kept.forecasts, new], ignore_index=True),
-                              _extended(kept, new))
-            else:  # dated before what is kept: the history changes from there on
-                everything = crowd_forecasts(connection, question_id, 0)
-                fresh = _Kept(version, everything, sampled_history(everything))
-                self.recomputed += 1
-        else:
-            fresh = _Kept(version, new, sampled_history(new))
-            self.recomputed += 1
+            return kept
+        with collector_paused():  # many short-lived objects (driver.collector_paused)
+            fresh = self._computed(connection, question_id, version, kept)
         with self._lock:
             self._kept[question_id] = fresh
             self._kept.move_to_end(question_id)
             while len(self._kept) > self._max:
                 self._kept.popitem(last=False)
-        return fresh.history
+        return fresh
+
+    def _computed(self, connection: Connection, question_id: int, version: tuple[int, int],
+                  kept: _Kept | None) -> _Kept:
+        """The question's forecasts and history at `version`, from `kept` when it only grew."""
+        grows = kept is not None and version[1] >= kept.version[1] and version[0] > kept.version[0]
+        new = crowd_forecasts(connection, question_id, kept.version[0] if grows and kept else 0)
+        if not grows or kept is None:
+            self.recomputed += 1
+            return _Kept(version, new, sampled_history(new))
+        points = kept.history.points
+        last = points["created_at"].iloc[-1] if len(points) else None
+        if new.empty:
+            return _Kept(version, kept.forecasts, kept.history)
+        if last is None or new["created_at"].min() >= last:
+            return _Kept(version, pd.concat([kept.forecasts, new], ignore_index=True),
+                         _extended(kept, new))
+        # dated before what is kept: the history changes from there on
+        everything = crowd_forecasts(connection, question_id, 0)
+        self.recomputed += 1
+        return _Kept(version, everything, sampled_history(everything))
 
 
-def crowd_forecasts(connection: Connection, question_id: int, after: int = 0) -> pd.DataFrame:
+def _crowd_now(kept: _Kept, now: object) -> tuple[float | None, int]:
+    """The crowd median at `now` over the kept forecasts, and how many forecasters it pools."""
+    if kept.forecasts.empty:
+        return None, 0
+    points = kept.history.points
+    if len(points) and instant_ns(points["created_at"].iloc[-1]) <= instant_ns(now):
+        # no forecast after the last point (the latest instant, always kept): its value
+        last = points.iloc[-1]
+        return float(last["median"]), int(last["forecasters"])
+    crowd = crowd_at(kept.forecasts, [now]).iloc[0]
+    count = int(crowd["forecasters"])
+    return (float(crowd["probability"]) if count else None), count
+
+
+def crowd_forecasts(connection: Connection, question_id: int, after: int = 0, *,
+                    in_order: bool = False) -> pd.DataFrame:
     """The crowd's forecasts on one question with ids above `after` (publications' stated ones
-    are not the crowd): question_id, forecaster_id, probability, created_at (UTC)."""
-    statement = _FORECASTS_SQL.bindparams(bindparam("question_id", question_id, type_=Integer),
-                                          bindparam("after", after, type_=Integer))
-    frame = read_frame(connection, statement)
-    if frame.empty:
-        frame = pd.DataFrame(columns=["id", "question_id", "forecaster_id", "probability",
-                                      "created_at"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    return frame.drop(columns="id")
+    are not the crowd): question_id, forecaster_id, probability, created_at (UTC); in the
+    order they were stored when `in_order`, else in any order."""
+    statement = text(_FORECASTS_SQL + (" ORDER BY f.id" if in_order else "")).bindparams(
+        bindparam("question_id", question_id, type_=Integer),
+        bindparam("after", after, type_=Integer))
+    frame = read_frame(connection, statement, {"forecaster_id": "int64",
+                                               "probability": "float64", "created_at": INSTANT})
+    frame.insert(0, "question_id", question_id)
+    return frame
 
 
 def lines(points: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:

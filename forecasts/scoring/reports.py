@@ -177,7 +177,7 @@ def term_table(records: Iterable[object], yardstick: str) -> pd.DataFrame:
 
 def question_forecasts(session: Session, question_id: int) -> pd.DataFrame:
     """The crowd's forecasts on one question (publications' stated ones are not the crowd)."""
-    return crowd_forecasts(session.connection(), question_id)
+    return crowd_forecasts(session.connection(), question_id, in_order=True)
 
 
 def crowd_lines(forecasts: pd.DataFrame, methods: Iterable[str]) -> dict[str, pd.DataFrame]:

@@ -98,28 +98,27 @@ def score_tables(
         steps, at_begin = crowd_lookup(timeline, resolved, own, crowd)
     scale = 2.0 if two_term else 1.0
     period = (resolved.end - resolved.start)[own.question] / NS_PER_SECOND
-    base = pd.DataFrame(
-        {
-            "question_id": resolved.ids.take(own.question),
-            "forecaster_id": timeline.forecasters.take(own.forecaster),
-        }
-    )
+    base = {
+        "question_id": resolved.ids.take(own.question),
+        "forecaster_id": timeline.forecasters.take(own.forecaster),
+    }
     shared = {"coverage": own.covered / period, "forecasts": own.counted}
     if versus_crowd:
-        shared["peers"] = peers(base, forecasts)
+        shared["peers"] = peers(pd.DataFrame(base), forecasts)
     tables = {}
+    # each table built from its columns at once (pandas' column-by-column assignment cost a
+    # resolution more than the sums themselves)
     for policy in policies:
         total, seconds = with_policy(policy, own, resolved, steps, at_begin)
-        table = base.assign(brier=scale * mean_over_time(total, seconds), **shared)
+        columns = {**base, "brier": scale * mean_over_time(total, seconds), **shared}
         if versus_crowd:
             assert steps is not None and at_begin is not None  # looked up above for versus_crowd
             crowd_total, crowd_seconds = crowd_score(policy, own, resolved, steps, at_begin)
-            table["crowd_brier"] = scale * mean_over_time(crowd_total, crowd_seconds)
-            table["relative_brier"] = table["brier"] - table["crowd_brier"]
-            table["probability"] = own.last_probability
-            table["outcome"] = resolved.outcome[own.question]
-            table["peers"] = shared["peers"]
-        tables[policy] = table
+            columns["crowd_brier"] = scale * mean_over_time(crowd_total, crowd_seconds)
+            columns["relative_brier"] = columns["brier"] - columns["crowd_brier"]
+            columns["probability"] = own.last_probability
+            columns["outcome"] = resolved.outcome[own.question]
+        tables[policy] = pd.DataFrame(columns)
     return tables
 
 
@@ -132,8 +131,9 @@ def peers(table: pd.DataFrame, forecasts: pd.DataFrame) -> np.ndarray:
     """
     members = crowd_members(forecasts)["forecaster_id"].unique()
     member = table["forecaster_id"].isin(members).to_numpy()
-    per_question = pd.Series(member, index=table["question_id"].to_numpy()).groupby(level=0).sum()
-    return table["question_id"].map(per_question).to_numpy(dtype=np.int64) - member
+    question, _ = pd.factorize(table["question_id"])
+    per_question = np.bincount(question, weights=member).astype(np.int64)
+    return per_question[question] - member
 
 
 def time_weighted_brier(

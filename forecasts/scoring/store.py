@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from sqlmodel import Session
 from forecasts.models import Action, QuestionScore, ResolutionEvent
 from forecasts.questions.crowd import crowd_member_sql
 from forecasts.scoring import summary
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.driver import INSTANT, collector_paused, copy_rows, read_frame
 from forecasts.scoring.horizons import FINAL_COLUMNS
 from forecasts.scoring.table import SCORE_COLUMNS, empty_rows, score_rows
 
@@ -53,6 +54,9 @@ SELECT f.question_id, f.forecaster_id, f.probability, f.created_at,
 FROM forecast f JOIN question q ON q.id = f.question_id JOIN "user" u ON u.id = f.forecaster_id
 WHERE q.outcome IN ('yes', 'no')
 """)
+# every column typed as read (driver.read_frame): no inference, instants parsed as text
+_FORECAST_TYPES = {"question_id": "int64", "forecaster_id": "int64", "probability": "float64",
+                   "created_at": INSTANT, "in_crowd": "int64"}
 _RESOLVED_SQL = text("SELECT id FROM question WHERE outcome IN ('yes', 'no') ORDER BY id")
 
 
@@ -75,11 +79,11 @@ def scoring_frames(
     """
     if question_ids is None:
         questions = read_frame(connection, _ALL_QUESTIONS_SQL)
-        forecasts = read_frame(connection, _ALL_FORECASTS_SQL)
+        forecasts = read_frame(connection, _ALL_FORECASTS_SQL, _FORECAST_TYPES)
     else:
         ids = {"ids": [int(i) for i in question_ids]}
         questions = read_frame(connection, _QUESTIONS_SQL.bindparams(**ids))
-        forecasts = read_frame(connection, _FORECASTS_SQL.bindparams(**ids))
+        forecasts = read_frame(connection, _FORECASTS_SQL.bindparams(**ids), _FORECAST_TYPES)
     for column in ("opens_at", "closes_at", "closed_early_at", "resolved_at"):
         questions[column] = _utc(questions[column], coerce=skip_bad)
     if skip_bad:
@@ -90,7 +94,6 @@ def scoring_frames(
         questions = questions.loc[~bad]
     questions["closes_at"] = questions[["closes_at", "closed_early_at"]].min(axis=1)
     questions["outcome"] = (questions["outcome"] == "yes").astype(np.int8)
-    forecasts["created_at"] = _utc(forecasts["created_at"])
     forecasts["in_crowd"] = forecasts["in_crowd"].astype(bool)
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
     return forecasts, questions.drop(columns="closed_early_at")
@@ -124,7 +127,7 @@ def _write(connection: Connection, question_ids: Sequence[int], rows: pd.DataFra
 
 
 def _insert(connection: Connection, rows: pd.DataFrame) -> int:
-    """Bulk-insert score rows: COPY on PostgreSQL, one executemany on SQLite.
+    """Bulk-insert score rows: binary COPY on PostgreSQL, one executemany on SQLite.
 
     Straight to the driver: SQLAlchemy's per-row parameter handling cost more than the scoring.
     """
@@ -135,13 +138,18 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
     for column in columns:
         series = rows[column]
         if column == "resolved_at":
-            instants = _utc(series)
+            # a few distinct instants (one per question): each converted once
+            code, distinct = pd.factorize(_utc(series))
             if connection.dialect.name == "sqlite":  # UTCDateTime's stored form there
-                values.append(instants.dt.strftime("%Y-%m-%d %H:%M:%S.%f").tolist())
+                stored = np.array(distinct.strftime("%Y-%m-%d %H:%M:%S.%f"), dtype=object)
             else:
-                values.append(list(instants.dt.to_pydatetime()))
+                stored = np.array(list(distinct.to_pydatetime()), dtype=object)
+            values.append(stored[code].tolist())
         elif column in FINAL_COLUMNS.values():
-            values.append([None if np.isnan(v) else v for v in series.to_numpy(dtype=float)])
+            final = series.to_numpy(dtype=float)
+            cells = final.astype(object)
+            cells[np.isnan(final)] = None
+            values.append(cells.tolist())
         elif column == "in_crowd":
             values.append(series.astype(bool).tolist())
         else:
@@ -149,11 +157,7 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
     records = list(zip(*values, strict=True))
     names = ", ".join(f'"{column}"' for column in columns)
     if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-                f"COPY question_score ({names}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
+        copy_rows(connection, _SCORE_TABLE, columns, records)
     else:
         marks = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f"INSERT INTO question_score ({names}) VALUES ({marks})",
@@ -164,7 +168,10 @@ def _insert(connection: Connection, rows: pd.DataFrame) -> int:
 def rescore(connection: Connection, question_ids: Iterable[int]) -> int:
     """Rewrite these questions' rows (none for an unresolved or annulled one); returns rows."""
     ids = sorted({int(i) for i in question_ids})
-    return _write(connection, ids, _rows_for(connection, ids)) if ids else 0
+    if not ids:
+        return 0
+    with collector_paused():  # a resolution's many short-lived objects (driver.py)
+        return _write(connection, ids, _rows_for(connection, ids))
 
 
 _PENDING = "forecasts.scoring.store:pending"  # session.info key: questions to rescore
@@ -253,7 +260,6 @@ def score_version(connection: Connection) -> tuple[int, int]:
 
 
 _READ_SQL = text("SELECT " + ", ".join(SCORE_COLUMNS) + " FROM question_score")
-_TEXT_COLUMNS = ("kind", "option")
 
 
 def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFrame:
@@ -261,20 +267,27 @@ def score_frame(connection: Connection, statement: sa.Executable) -> pd.DataFram
     makes them: resolved_at as UTC instants, in_crowd as bools, the rest numbers (NaN for a
     missing final forecast). Read through the driver (read_frame): SQLAlchemy's per-row type
     handling cost a cold calibration page more than everything else it did."""
-    rows = read_frame(connection, statement)
+    rows = read_frame(connection, statement, _SCORE_TYPES)
     if rows.empty:
         return empty_rows().astype({"resolved_at": "datetime64[ns, UTC]", "in_crowd": bool,
                                     "kind": object, "option": object})
-    for column in SCORE_COLUMNS:
-        if column == "resolved_at":
-            rows[column] = _utc(rows[column])
-        elif column == "in_crowd":
-            rows[column] = rows[column].astype(bool)
-        elif column not in _TEXT_COLUMNS:
-            rows[column] = pd.to_numeric(rows[column])
-    for column in FINAL_COLUMNS.values():  # all missing comes back as None, not NaN
-        rows[column] = rows[column].astype(float)
     return rows
+
+
+def _column_types(table: sa.Table) -> dict[str, str]:
+    """Each column's dtype for driver.read_frame, from the table's column types (a missing
+    final forecast, the one nullable number, comes as NaN)."""
+    found = {}
+    for column in table.c:
+        stored = getattr(column.type, "impl", column.type)  # UTCDateTime is a DateTime
+        kind = stored.python_type
+        found[column.name] = (INSTANT if kind is datetime else "bool" if kind is bool
+                              else "int64" if kind is int and not column.nullable
+                              else "float64" if kind in (int, float) else "object")
+    return found
+
+
+_SCORE_TYPES = _column_types(_SCORE_TABLE)
 
 
 def read_rows(connection: Connection) -> pd.DataFrame:

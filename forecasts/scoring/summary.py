@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from forecasts.models import HorizonCell, HorizonSample, ScoreCell
-from forecasts.scoring.driver import read_frame
+from forecasts.scoring.driver import copy_rows, read_frame
 from forecasts.scoring.frames import POLICIES
 from forecasts.scoring.horizons import FINAL_COLUMNS
 
@@ -45,57 +45,99 @@ def score_cells(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=[*CELL_KEYS, *CELL_SUMS])
     peered = rows["peers"].to_numpy() > 0
-    parts = {key: rows[key].to_numpy() for key in CELL_KEYS}
-    parts.update(scores=np.ones(len(rows), dtype=np.int64),
-                 probability=rows["probability"].to_numpy(dtype=float),
-                 outcome=rows["outcome"].to_numpy(dtype=float),
-                 forecasts=rows["forecasts"].to_numpy(dtype=np.int64),
-                 coverage=rows["coverage"].to_numpy(dtype=float),
-                 peered=peered.astype(np.int64))
+    parts = {column: rows[column].to_numpy() for column in CELL_KEYS}
+    sums = {"scores": np.ones(len(rows), dtype=np.int64),
+            "probability": rows["probability"].to_numpy(dtype=float),
+            "outcome": rows["outcome"].to_numpy(dtype=float),
+            "forecasts": rows["forecasts"].to_numpy(dtype=np.int64),
+            "coverage": rows["coverage"].to_numpy(dtype=float),
+            "peered": peered.astype(np.int64)}
     for policy in POLICIES:
         brier = rows[f"brier_{policy}"].to_numpy(dtype=float)
-        parts[f"brier_{policy}"] = brier
+        sums[f"brier_{policy}"] = brier
         # the crowd's Brier is NaN-free only where the row has peers; the sum leaves the rest out
-        parts[f"relative_{policy}"] = np.where(
+        sums[f"relative_{policy}"] = np.where(
             peered, brier - rows[f"crowd_brier_{policy}"].to_numpy(dtype=float), 0.0)
-    return pd.DataFrame(parts).groupby(list(CELL_KEYS), as_index=False).sum()
+    return _sums(parts, {name: sums[name] for name in CELL_SUMS})
 
 
 def horizon_cells(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """horizon_cell's rows (horizon, probability, outcome, forecasts) and horizon_sample's
     (horizon, questions) for these score rows."""
-    cells, samples = [], []
+    horizons, probability, outcome, samples = [], [], [], []
+    question = rows["question_id"].to_numpy()
     for horizon, column in FINAL_COLUMNS.items():
-        made = rows.loc[rows[column].notna()] if len(rows) else rows
-        cells.append(pd.DataFrame({"horizon": horizon, "probability": made[column].astype(float),
-                                   "outcome": made["outcome"].astype(float)}))
-        samples.append((horizon, int(made["question_id"].nunique()) if len(made) else 0))
-    cell = pd.concat(cells, ignore_index=True)
-    cell = cell.groupby(["horizon", "probability", "outcome"], as_index=False).size()
-    return (cell.rename(columns={"size": "forecasts"}),
-            pd.DataFrame(samples, columns=["horizon", "questions"]))
+        final = rows[column].to_numpy(dtype=float)
+        made = ~np.isnan(final)
+        horizons.append(np.full(int(made.sum()), horizon, dtype=object))
+        probability.append(final[made])
+        outcome.append(rows["outcome"].to_numpy(dtype=float)[made])
+        samples.append((horizon, int(np.unique(question[made]).size)))
+    count = sum(part.size for part in probability)
+    cells = _sums({"horizon": np.concatenate(horizons), "probability": np.concatenate(probability),
+                   "outcome": np.concatenate(outcome)},
+                  {"forecasts": np.ones(count, dtype=np.int64)})
+    return cells, pd.DataFrame(samples, columns=["horizon", "questions"])
+
+
+def _sums(keys: dict[str, np.ndarray], values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Per distinct combination of `keys`, sorted as pandas' groupby sorts them, the sums of
+    `values` (integers stay integers): groupby(keys).sum() without its fixed cost per call,
+    which the summaries of one resolution paid several times over. No key may be missing."""
+    rows = len(next(iter(values.values())))
+    if rows == 0:
+        return pd.DataFrame({**{name: column[:0] for name, column in keys.items()},
+                             **{name: column[:0] for name, column in values.items()}})
+    combined = np.zeros(rows, dtype=np.int64)
+    for column in keys.values():
+        code, unique = pd.factorize(column, sort=True)
+        if (code < 0).any():
+            raise ValueError("a summary's key is missing")
+        combined = combined * len(unique) + code
+    group, inverse = np.unique(combined, return_inverse=True)
+    first = np.empty(group.size, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(rows - 1, -1, -1)  # each group's first row
+    frame = {name: column[first] for name, column in keys.items()}
+    for name, column in values.items():
+        total = np.bincount(inverse, weights=column, minlength=group.size)
+        frame[name] = total.astype(np.int64) if column.dtype.kind in "iub" else total
+    return pd.DataFrame(frame)
 
 
 def _upsert(connection: Connection, table: sa.Table, keys: tuple[str, ...],
             frame: pd.DataFrame) -> None:
     """Add `frame`'s sums to the table's rows with the same keys (new keys are inserted).
 
-    One executemany straight to the driver (SQLite and PostgreSQL share the ON CONFLICT form):
-    SQLAlchemy's per-row parameter handling cost more than the sums themselves.
+    Straight to the driver, in the ON CONFLICT form both engines share: SQLAlchemy's per-row
+    parameter handling cost more than the sums themselves. SQLite takes one executemany;
+    PostgreSQL one statement over the rows staged by binary COPY (a statement per row kept a
+    resolution waiting on its server about a fifth longer, and the driver's conversion of
+    array parameters cost more than the statement). `frame`'s keys must be distinct.
     """
     if frame.empty:
         return
     columns = list(frame.columns)
     sums = [column for column in columns if column not in keys]
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{column}"' for column in columns)
     added = ", ".join(f'"{column}" = {table.name}."{column}" + excluded."{column}"'
                       for column in sums)
-    statement = (f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-                 f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}")
+    conflict = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
     # .tolist() gives Python numbers and strings, which every driver binds
-    records = list(zip(*(frame[column].tolist() for column in columns), strict=True))
-    connection.exec_driver_sql(statement, records)
+    values = [frame[column].tolist() for column in columns]
+    if connection.dialect.name == "postgresql":
+        # staged by binary COPY in a temporary table of this connection, emptied at commit
+        staged = f"staged_{table.name}"
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staged} ON COMMIT DELETE ROWS AS "
+            f"SELECT {names} FROM {table.name} WITH NO DATA")
+        connection.exec_driver_sql(f"DELETE FROM {staged}")
+        copy_rows(connection, table, columns, zip(*values, strict=True), into=staged)
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {staged}{conflict}")
+        return
+    marks = ", ".join(["?"] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks}){conflict}",
+                               list(zip(*values, strict=True)))
 
 
 def _difference(old: pd.DataFrame, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

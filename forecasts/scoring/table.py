@@ -13,9 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasts.scoring.aggregates import crowd_histories
+from forecasts.scoring.aggregates import crowd_steps
 from forecasts.scoring.calibration import bin_of
-from forecasts.scoring.frames import POLICIES, crowd_members, question_ends
+from forecasts.scoring.frames import (
+    FORECAST_COLUMNS,
+    NAT,
+    POLICIES,
+    crowd_members,
+    instants_ns,
+    question_ends,
+)
 from forecasts.scoring.horizons import FINAL_COLUMNS, horizon_finals
 from forecasts.scoring.scores import log_score, score_tables
 
@@ -60,20 +67,17 @@ def crowd_aggregates(members: pd.DataFrame) -> pd.DataFrame:
     """The step function of every crowd aggregate, as pseudo-forecasters with negative ids."""
     if members.empty:
         return members.assign(forecasters=pd.Series(dtype="int64"))
-    histories = crowd_histories(members, tuple(CROWD_IDS))
+    question, created, standing, found = crowd_steps(members, tuple(CROWD_IDS))
     # one frame built from arrays: the aggregates share their instants (pandas' concat of four
     # frames cost a resolution more than the mean and the extremized mean themselves)
-    first = histories[next(iter(CROWD_IDS))]
     copies = len(CROWD_IDS)
     return pd.DataFrame({
-        "question_id": np.tile(first["question_id"].to_numpy(), copies),
+        "question_id": np.tile(question.to_numpy(), copies),
         "forecaster_id": np.repeat(np.array(list(CROWD_IDS.values()), dtype=np.int64),
-                                   len(first)),
-        "probability": np.concatenate([histories[method]["probability"].to_numpy()
-                                       for method in CROWD_IDS]),
-        "created_at": pd.to_datetime(np.tile(first["created_at"].to_numpy(), copies),
-                                     utc=True),
-        "forecasters": np.tile(first["forecasters"].to_numpy(), copies),
+                                   len(question)),
+        "probability": np.concatenate([found[method] for method in CROWD_IDS]),
+        "created_at": pd.to_datetime(np.tile(created, copies), utc=True),
+        "forecasters": np.tile(standing, copies),
     })
 
 
@@ -81,8 +85,10 @@ def crowd_covered(median: pd.DataFrame, questions: pd.DataFrame) -> pd.Series:
     """Questions on which the crowd had a forecast before the question ended."""
     if median.empty or questions.empty:
         return pd.Series(dtype="int64")
-    ends = question_ends(questions.set_index("question_id"))
-    before_end = median["created_at"] < median["question_id"].map(ends)
+    ends = instants_ns(question_ends(questions))
+    at = pd.Index(questions["question_id"]).get_indexer(median["question_id"])
+    # a step on a question not among `questions` (code -1) takes the appended NAT: no end
+    before_end = instants_ns(median["created_at"]) < np.append(ends, NAT)[at]
     return median.loc[before_end, "question_id"].drop_duplicates()
 
 
@@ -108,23 +114,62 @@ def score_rows(forecasts: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame
     if questions.empty:
         return empty_rows()
     forecasts = forecasts.loc[forecasts["question_id"].isin(questions["question_id"])]
-    people = _by_policy(forecasts, questions, median)
-    people["in_crowd"] = people["forecaster_id"].isin(members["forecaster_id"].unique())
-    people = people.merge(horizon_finals(forecasts, questions),
-                          on=["question_id", "forecaster_id"], how="left")
-    aggregates = _by_policy(crowds, questions, median)
-    aggregates["in_crowd"] = False
-    in_crowd = people.loc[people["in_crowd"]].groupby("question_id").size()
-    aggregates["peers"] = aggregates["question_id"].map(in_crowd).fillna(0).astype(np.int64) - 1
-    rows = pd.concat([people, aggregates], ignore_index=True)
-    table = questions.set_index("question_id")
-    rows["resolved_at"] = rows["question_id"].map(table["resolved_at"])
-    rows["log_score"] = log_score(rows["probability"].to_numpy(), rows["outcome"].to_numpy())
-    rows["decile"] = bin_of(rows["probability"].to_numpy(), DECILES)
-    rows = rows.rename(columns={"forecaster_id": "subject_id"}).assign(kind=BINARY, option="")
-    return rows[list(SCORE_COLUMNS)].sort_values(
-        ["question_id", "subject_id"], ignore_index=True
-    )
+    # people and aggregates scored in one pass (each subject is scored on its own forecasts
+    # alone); the aggregates are no crowd members, so they count as no one's peer
+    member = (forecasts["in_crowd"].to_numpy(dtype=bool) if "in_crowd" in forecasts
+              else np.ones(len(forecasts), dtype=bool))
+    everyone = pd.concat([forecasts[list(FORECAST_COLUMNS)].assign(in_crowd=member),
+                          crowds[list(FORECAST_COLUMNS)].assign(in_crowd=False)],
+                         ignore_index=True)
+    scored = _by_policy(everyone, questions, median)
+    aggregate = is_crowd(scored["forecaster_id"]).to_numpy()
+    subject = scored["forecaster_id"].to_numpy()
+    question = scored["question_id"].to_numpy()
+    in_crowd = ~aggregate & np.isin(subject, members["forecaster_id"].unique())
+    # an aggregate's peers: its question's crowd members less one
+    code, _ = pd.factorize(question)
+    members_on = np.bincount(code, weights=in_crowd).astype(np.int64)
+    probability = scored["probability"].to_numpy()
+    outcome = scored["outcome"].to_numpy()
+    ends = pd.DatetimeIndex(questions["resolved_at"])
+    columns: dict[str, object] = {
+        "question_id": question, "kind": BINARY, "option": "", "subject_id": subject,
+        "in_crowd": in_crowd,
+        "peers": np.where(aggregate, members_on[code] - 1, scored["peers"].to_numpy()),
+        "resolved_at": ends.take(pd.Index(questions["question_id"]).get_indexer(question)),
+        "outcome": outcome, "probability": probability,
+        "decile": bin_of(probability, DECILES), "forecasts": scored["forecasts"].to_numpy(),
+        "coverage": scored["coverage"].to_numpy(), "log_score": log_score(probability, outcome),
+    }
+    for policy in POLICIES:
+        for name in (f"brier_{policy}", f"crowd_brier_{policy}"):
+            columns[name] = scored[name].to_numpy()
+    columns.update(_finals(scored.loc[~aggregate], ~aggregate,
+                           horizon_finals(forecasts, questions)))
+    # one frame from its columns, in (question, subject) order (pandas' column-by-column
+    # assembly and sort cost a resolution more than the sums)
+    order = np.lexsort((subject, question))
+    return pd.DataFrame({name: values[order] if isinstance(values, (np.ndarray, pd.Index))
+                         else values for name, values in columns.items()},
+                        index=pd.RangeIndex(len(order)))[list(SCORE_COLUMNS)]
+
+
+def _finals(people: pd.DataFrame, person: np.ndarray,
+            finals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """FINAL_COLUMNS' values for every scored row (`person` marks the people's rows, whose
+    frame is `people`): the horizon finals of each person, NaN for an aggregate or where the
+    person made none. Both come from the same timeline runs, so they are usually row for row
+    alike and are taken as they are; otherwise (pandas' merge cost a resolution more than the
+    finals themselves) merged."""
+    keys = ["question_id", "forecaster_id"]
+    if not all(np.array_equal(people[key].to_numpy(), finals[key].to_numpy()) for key in keys):
+        finals = people[keys].merge(finals, on=keys, how="left")
+    found = {}
+    for column in FINAL_COLUMNS.values():
+        values = np.full(person.size, np.nan)
+        values[person] = finals[column].to_numpy(dtype=float)
+        found[column] = values
+    return found
 
 
 def _by_policy(
@@ -132,9 +177,11 @@ def _by_policy(
 ) -> pd.DataFrame:
     """The engine's per-question table under every policy, side by side (brier_<policy>, ...)."""
     tables = score_tables(forecasts, questions, policies=POLICIES, crowd=median)
-    table = tables[POLICIES[0]][["question_id", "forecaster_id", "coverage", "forecasts", "peers",
-                                 "probability", "outcome"]]
+    first = tables[POLICIES[0]]
+    columns = {name: first[name].to_numpy() for name in (
+        "question_id", "forecaster_id", "coverage", "forecasts", "peers", "probability",
+        "outcome")}
     for policy, scored in tables.items():
-        table = table.assign(**{f"brier_{policy}": scored["brier"].to_numpy(),
-                                f"crowd_brier_{policy}": scored["crowd_brier"].to_numpy()})
-    return table.reset_index(drop=True)
+        columns[f"brier_{policy}"] = scored["brier"].to_numpy()
+        columns[f"crowd_brier_{policy}"] = scored["crowd_brier"].to_numpy()
+    return pd.DataFrame(columns)

@@ -192,12 +192,14 @@ class ForecastTimeline:
         """
         span = self.chain_stop - self.chain
         total = int(span.sum())
-        dtype = np.int32 if total * radix < 2**31 else np.int64
+        # every step stays below events·radix (and the pair count), so int32 holds them there
+        dtype = np.int32 if max(self.size * radix, total) <= 2**31 else np.int64
         first = np.cumsum(span) - span
         key: np.ndarray = np.arange(total, dtype=dtype)
-        key *= radix
         # pair j of chain element k stands at event chain[k] + (j - first[k])
-        key += np.repeat(((self.chain - first) * radix + minor[self.chain]).astype(dtype), span)
+        key += np.repeat((self.chain - first).astype(dtype), span)
+        key *= radix
+        key += np.repeat(minor[self.chain].astype(dtype), span)
         key.sort()
         return key
 

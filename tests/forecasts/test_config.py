@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import runpy
 import subprocess
 from ipaddress import ip_network
 
@@ -127,3 +129,14 @@ def test_gunicorn_stops_with_status_2_on_a_bad_port(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "Not starting: PORT must be a whole number, not 'http'" in done.stderr
     assert "GUNICORN_TIMEOUT must be at least 1, not '0'" in done.stderr
+
+
+def test_a_gunicorn_worker_freezes_the_loaded_app_out_of_full_collections(monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

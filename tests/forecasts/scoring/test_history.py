@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from forecasts.models import Forecast
 from forecasts.questions import forecasting
 from forecasts.scoring import history
 from forecasts.scoring.aggregates import METHODS, crowd_histories, crowds_at
 from forecasts.scoring.history import CrowdHistories, exact_history
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import T0, make_publication, make_question, make_user
 
 HOUR = timedelta(hours=1)
 
@@ -83,3 +84,29 @@ def test_a_forecast_dated_before_the_kept_history_recomputes_the_question(
     assert histories.recomputed == 2
     _exact_at_its_instants(kept.points, _everything(session, question.id))
     assert kept.points["median"].tolist()[:2] == pytest.approx([0.9, 0.55])  # 0.9, then with 0.2
+
+
+def test_the_crowd_now_from_the_kept_forecasts_is_the_pages_sql_answer(session, manager,
+                                                                       forecaster):
+    # the page takes its "crowd now" from the forecasts its chart keeps: the same median and
+    # count as forecasting.crowd_now's query, after the last forecast and between forecasts
+    people = [forecaster, *(make_user(session, f"now{i}") for i in range(3))]
+    question = make_question(session, manager)
+    histories = CrowdHistories()
+    assert histories.current(session.connection(), question.id, T0 + HOUR)[1:] == (None, 0)
+    plan = [(0, 0.2, 1), (1, 0.7, 2), (2, 0.4, 3), (0, 0.9, 4), (3, 0.35, 4), (1, 0.1, 6)]
+    for person, probability, hours in plan:
+        forecasting.submit_forecast(session, question, forecaster=people[person],
+                                    probability=probability, now=T0 + hours * HOUR)
+    # a publication's stated forecast is scored, not pooled, on either path
+    session.add(Forecast(question_id=question.id, probability=0.99, created_at=T0 + 3 * HOUR,
+                         forecaster_id=make_publication(session, "Harbour Notes").id))
+    session.commit()
+    for hours in (0.5, 1, 2.5, 4, 5, 6, 9):
+        now = T0 + hours * HOUR
+        expected = forecasting.crowd_now(session, question, now)
+        _, median, count = histories.current(session.connection(), question.id, now)
+        assert count == expected.forecasters
+        assert median == (None if expected.median is None else pytest.approx(expected.median))
+    assert histories.current(session.connection(), question.id, T0 + 9 * HOUR)[1:] == (
+        pytest.approx(0.375), 4)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts.scoring import aggregates
-from forecasts.scoring.aggregates import crowd_history
+from forecasts.scoring import aggregates, recency
+from forecasts.scoring.aggregates import crowd_at, crowd_history
 from forecasts.scoring.recency import recency_weights
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
@@ -82,9 +82,57 @@ def test_the_general_path_gives_the_same_medians(rows, monkeypatch_module):
     forecasts = make_forecasts([(q, f, p / 100, h) for q, f, p, h in rows])
     fast = crowd_history(forecasts, method="recency_weighted_median")
     with monkeypatch_module.context() as patch:
-        patch.setattr(aggregates, "recency_median_by_event", lambda *_: None)
+        patch.setattr(aggregates, "group_medians", lambda *_, **__: None)
         general = crowd_history(forecasts, method="recency_weighted_median")
     np.testing.assert_allclose(general["probability"], fast["probability"], rtol=1e-12, atol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows, chunk=st.integers(1, 12))
+def test_the_medians_do_not_depend_on_how_the_groups_are_chunked(rows, chunk,
+                                                                  monkeypatch_module):
+    # a busy question's pairs go through the kernel a few groups at a time: any chunking,
+    # down to one group at a time, gives the definition
+    forecasts = make_forecasts([(q, f, p / 100, h) for q, f, p, h in rows])
+    with monkeypatch_module.context() as patch:
+        patch.setattr(recency, "_CHUNK_PAIRS", chunk)
+        assert_matches_the_definition(forecasts)
+
+
+def slow_median(forecasts: pd.DataFrame, at: pd.Timestamp) -> float:
+    """The plain median of the standing forecasts at `at` (same rule for ties as above)."""
+    made = forecasts.loc[forecasts["created_at"] <= at]
+    standing = (made.sort_values(["forecaster_id", "created_at", "probability"])
+                .groupby("forecaster_id").tail(1))
+    return float(np.median(standing["probability"])) if len(standing) else float("nan")
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(1, 8), st.integers(1, 99), st.integers(0, 30)),
+                     min_size=1, max_size=60),
+       probes=st.lists(st.integers(-2, 62), min_size=1, max_size=12),
+       general=st.booleans())
+def test_the_crowd_at_chosen_instants_is_the_definition(rows, probes, general,
+                                                        monkeypatch_module):
+    # the chart's path (instants × forecasters) against the definition at each probe, half
+    # hours apart, before the first forecast and after the last; by the packed kernel or,
+    # for keys too wide to pack, by the general weighted median
+    forecasts = make_forecasts([(1, f, p / 100, h) for f, p, h in rows])
+    instants = [T0 + HOUR * probe / 2 for probe in probes]
+    with monkeypatch_module.context() as patch:
+        if general:
+            patch.setattr(aggregates, "group_medians", lambda *_, **__: None)
+        found = aggregates.crowds_at(forecasts, instants, ("median", "recency_weighted_median"))
+    for method, slow in (("median", lambda at: slow_median(forecasts, at)),
+                         ("recency_weighted_median",
+                          lambda at: slow_recency_median(forecasts, 1, at)
+                          if (forecasts["created_at"] <= at).any() else float("nan"))):
+        line = found[method]
+        expected = [slow(at) for at in line["created_at"]]
+        np.testing.assert_allclose(line["probability"].to_numpy(), expected, rtol=1e-12, atol=0)
+    assert crowd_at(forecasts, instants)["forecasters"].tolist() == [
+        forecasts.loc[forecasts["created_at"] <= at, "forecaster_id"].nunique()
+        for at in sorted(instants)]
 
 
 @pytest.fixture(scope="module")
