@@ -7,6 +7,7 @@ import io
 import zipfile
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from forecasts.models import Question
@@ -40,6 +41,7 @@ def test_a_forecaster_downloads_only_their_own_forecasts(sign_in, session, manag
     assert {r["forecaster"] for r in manager_rows} == {"finn", "rowena"}
 
 
+@pytest.mark.sqlite_only
 def test_export_filters_are_checked(sign_in, forecaster):
     browser = sign_in(forecaster)
     assert browser.get("/exports/forecasts.csv?from=2026-13-01").status_code == 400

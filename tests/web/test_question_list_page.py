@@ -72,6 +72,7 @@ def test_search_sort_and_pages_on_the_page(sign_in, session, manager, forecaster
     assert "Needs my update" in page and "days old" in page  # the rule is stated on the page
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("query", "message"), [
     ("sort=sideways", "sort: choose one of closes, closes-desc, newest, forecasters, update"),
     ("status=bogus", "status: choose one of open, closed, resolved"),

@@ -179,6 +179,7 @@ def test_list_filters_by_tag_and_marks_questions(sign_in, session, manager, fore
     assert "not forecast" in page
 
 
+@pytest.mark.sqlite_only
 def test_json_clients_get_json_errors(sign_in, forecaster):
     response = sign_in(forecaster).get("/questions/999", headers={"Accept": "application/json"})
     assert response.status_code == 404
