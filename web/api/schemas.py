@@ -84,7 +84,8 @@ class QuestionIn(Strict):
     source_name: Annotated[str, Within(bounds.SOURCE_NAME)] = ""
     source_url: Annotated[str, Within(bounds.URL)] = ""
     source_quote: Annotated[str, Within(bounds.QUOTE)] = ""
-    tags: list[Annotated[str, Within(bounds.TAG)]] = Field(default_factory=list, max_length=MAX_TAGS)
+    tags: list[Annotated[str, Within(bounds.TAG)]] = Field(default_factory=list,
+                                                           max_length=MAX_TAGS)
 
 
 class QuestionPatch(Strict):
