@@ -221,3 +221,9 @@ def test_a_question_may_close_on_the_last_day_of_the_range(api, manager):
     assert beyond.status_code == 422
     assert [e["field"] for e in beyond.json["errors"]] == ["resolve_by"]
     assert bounds.DATE_RANGE in beyond.json["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("cursor", ["1.0", "\u0663", str(bounds.ID_MAX + 1), "-1"])
+def test_a_forecast_cursor_is_an_id_this_api_gave_out(api, forecaster, cursor):
+    answer = api(forecaster).get("/forecasts", query_string={"cursor": cursor})
+    assert answer.status_code == 400 and "cursor" in answer.json["detail"]
