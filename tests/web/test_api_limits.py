@@ -227,3 +227,22 @@ def test_a_question_may_close_on_the_last_day_of_the_range(api, manager):
 def test_a_forecast_cursor_is_an_id_this_api_gave_out(api, forecaster, cursor):
     answer = api(forecaster).get("/forecasts", query_string={"cursor": cursor})
     assert answer.status_code == 400 and "cursor" in answer.json["detail"]
+
+
+@pytest.mark.parametrize("probability", ["0.3", True, 0.995, 0.005])
+def test_a_probability_is_a_json_number_in_the_domains_range(api, session, manager, forecaster,
+                                                            probability):
+    question = make_question(session, manager)
+    answer = api(forecaster).post(f"/questions/{question.id}/forecasts",
+                                  {"probability": probability})
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json["errors"]] == ["probability"]
+    assert session.exec(select(Forecast)).all() == []
+
+
+@pytest.mark.parametrize("written", [1767916800, "1767916800", "2026-01-05", "2026-01-05T09:00"])
+def test_a_question_time_is_written_with_its_offset(api, session, manager, written):
+    answer = api(manager).post("/questions", _question_body(opens_at=written))
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json["errors"]] == ["opens_at"]
+    assert session.exec(select(Question)).all() == []

@@ -11,7 +11,8 @@ messages are the pages' too (``bounds`` writes them), so the API and a form refu
   (not "1.0", "1e3" or "٣"), in a JSON body an integer (not ``true`` or ``1.0``).
 - ``Day``: a day written ``YYYY-MM-DD`` within the service's date range (not a datetime, a
   timestamp or "20261130").
-- ``Moment``: a timezone-aware time whose UTC day is within the range, returned in UTC.
+- ``Moment``: a timezone-aware time written as text (not a Unix timestamp) whose UTC day is
+  within the range, returned in UTC.
 """
 
 from __future__ import annotations
@@ -122,6 +123,20 @@ class _Rule:
         return found
 
 
+def _written_moment(value: object, info: core_schema.ValidationInfo) -> object:
+    """A time is text starting with its day (JSON has no time type): not a Unix timestamp."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        if isinstance(value, str) and value[10:11] in ("T", "t", " "):
+            bounds.parse_day(value[:10])
+            return value
+    except bounds.OutOfBounds:
+        pass
+    raise _refuse("moment", f"{_name(info)} must be a date and time written "
+                            "YYYY-MM-DDTHH:MM:SS with its UTC offset (Z or +01:00).")
+
+
 def _in_range(moment: datetime) -> datetime:
     if problem := bounds.day_problem(moment):
         raise _refuse("date_range", problem)
@@ -129,6 +144,7 @@ def _in_range(moment: datetime) -> datetime:
 
 
 Day = Annotated[date, _Rule(_day, f"A day written YYYY-MM-DD, {bounds.DATE_RANGE}.")]
-Moment = Annotated[AwareDatetime, _Rule(
-    _in_range, f"A time with its UTC offset, on a day {bounds.DATE_RANGE} (UTC).", before=False)]
+_MOMENT = f"A time with its UTC offset, on a day {bounds.DATE_RANGE} (UTC)."
+Moment = Annotated[AwareDatetime, _Rule(_in_range, _MOMENT, before=False),
+                   _Rule(_written_moment, _MOMENT)]
 Id = Annotated[int, Whole(1, bounds.ID_MAX)]

@@ -158,7 +158,9 @@ class QuestionPage(BaseModel):
 
 
 class ForecastIn(Strict):
-    probability: float = Field(ge=float(MIN_PERCENT / 100), le=float(MAX_PERCENT / 100),
+    # strict: a JSON number, not "0.3" or true (the domain's percent range, as a fraction)
+    probability: float = Field(strict=True, ge=float(MIN_PERCENT / 100),
+                               le=float(MAX_PERCENT / 100),
                                description=f"P(YES), {MIN_PERCENT / 100} to {MAX_PERCENT / 100}")
     rationale: Annotated[str, Within(bounds.RATIONALE)] = ""
 
