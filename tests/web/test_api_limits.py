@@ -245,4 +245,5 @@ def test_a_question_time_is_written_with_its_offset(api, session, manager, writt
     answer = api(manager).post("/questions", _question_body(opens_at=written))
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json["errors"]] == ["opens_at"]
+    assert "UTC offset" in answer.json["errors"][0]["message"]
     assert session.exec(select(Question)).all() == []

@@ -124,14 +124,16 @@ class _Rule:
 
 
 def _written_moment(value: object, info: core_schema.ValidationInfo) -> object:
-    """A time is text starting with its day (JSON has no time type): not a Unix timestamp."""
+    """A time is text, its day YYYY-MM-DD, with its UTC offset: not a Unix timestamp (JSON has
+    no time type) nor a time without an offset, which would be read in no particular zone."""
     if isinstance(value, datetime):
         return value
     try:
         if isinstance(value, str) and value[10:11] in ("T", "t", " "):
             bounds.parse_day(value[:10])
-            return value
-    except bounds.OutOfBounds:
+            if datetime.fromisoformat(value.upper()).tzinfo is not None:  # RFC 3339: t, z
+                return value
+    except (bounds.OutOfBounds, ValueError):
         pass
     raise _refuse("moment", f"{_name(info)} must be a date and time written "
                             "YYYY-MM-DDTHH:MM:SS with its UTC offset (Z or +01:00).")
