@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -30,7 +31,15 @@ from tests.support import builders, databases
 from tests.support.environment import unavailable
 from tests.support.live import LiveServer
 from tests.support.postgres import Cluster, find_bindir
-from tests.support.unit_of_work import app_for_tests
+from tests.support.site import shared_site
+from tests.support.unit_of_work import lent_app
+
+# No Hypothesis deadline (200 ms per example by default): it is a timing assertion, and speed is
+# measured in benchmarks/, never in unit tests. On a loaded 2-core machine (two test processes,
+# servers and Chromium beside them) a first example took 320 ms for reasons of load alone and
+# failed the run as "flaky". Examples and properties are unchanged.
+hypothesis_settings.register_profile("no-deadline", deadline=None)
+hypothesis_settings.load_profile("no-deadline")
 
 
 @pytest.fixture(scope="session")
@@ -100,9 +109,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """
     def slow(item: pytest.Item) -> bool:
         return (item.get_closest_marker("browser") is not None
-                or "live_server" in getattr(item, "fixturenames", ()))
+                or {"live_server", "site"} & set(getattr(item, "fixturenames", ())))
 
     items.sort(key=lambda item: not slow(item))
+
+
+# The tests that drive Chromium against a live gunicorn, by file: one test process runs them
+# all, so one process starts Chromium and the shared ``site`` (xdist's loadgroup would, but its
+# group names are lost on pytest 9). A file missing here costs CPU only, never a result.
+BROWSER_FILES = ("tests/web/test_browser", "tests/web/test_serving.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    """``-n``'s default "load" scheduling, except that the browser tests are one unit of work.
+
+    The unit is the largest, so it goes out first; every other test is a unit of its own.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith(BROWSER_FILES) else nodeid
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -142,10 +174,13 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FixedClock, engine: Engine,
-        session: Session) -> Iterator[Flask]:
-    app = app_for_tests(settings, clock, session, engine)
-    yield app
+def app(settings: Settings, clock: FixedClock, engine: Engine, session: Session,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on ``settings`` and ``clock``, committing ``session`` before each request; one app
+    per test process is lent to each test in turn, as new (tests/support/unit_of_work.py)."""
+    with lent_app(settings, clock, session, engine,
+                  tmp_path_factory.getbasetemp() / "app-instance") as app:
+        yield app
 
 
 @pytest.fixture
@@ -226,18 +261,30 @@ def client_for_anonymous(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
-    """gunicorn with two workers on a fresh SQLite file in a temp instance folder.
+    """gunicorn on a fresh SQLite file in a temp instance folder, for a test that needs an
+    empty database or runs the scheduler over it (the rest share the ``site``).
 
+    One worker: serving with several is tested on the shared site (tests/web/test_serving.py)
+    and by the load harness (tests/web/test_http_load.py); each worker costs 1.5 s to start.
     The file is a copy of the migrated template: `forecasts db upgrade` through the CLI is
     tested on its own (tests/test_wheel.py, tests/web/test_secrets.py).
     """
     instance = tmp_path / "instance"
     instance.mkdir()
-    server = LiveServer(instance)
+    server = LiveServer(instance, workers=1)
     shutil.copyfile(sqlite_template, instance / "forecasts.db")
     server.start(migrate=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
+    """The live site the browser tests share (tests/support/site.py): the sample, a published
+    and resolved briefing, a snapshot; started by the one test process that runs the browser
+    tests (see ``pytest_xdist_make_scheduler``). A test adds rows only under names of its own."""
+    with shared_site(tmp_path_factory.mktemp("site"), sqlite_template) as server:
+        yield server
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

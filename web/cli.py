@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from forecasts import bounds, briefings, sample, schema
 from forecasts.accounts import people as accounts
@@ -44,7 +44,20 @@ def _create_app() -> Flask:
         raise CommandError(str(error)) from None
 
 
-cli = FlaskGroup(create_app=_create_app, add_version_option=False, help=__doc__)
+class _Commands(FlaskGroup):
+    """Flask's command group, whose ``--help`` says why the app's commands are missing when
+    the settings refuse to load (Flask would print the loading error's traceback)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except CommandError as error:
+            click.echo(f"Error: {error.format_message()}\n", err=True)
+            return click.Group.list_commands(self, ctx)  # run, shell, routes: Flask's own
+        return super().list_commands(ctx)
+
+
+cli = _Commands(create_app=_create_app, add_version_option=False, help=__doc__)
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,7 @@ from wtforms import SelectChoice, SelectField
 from forecasts import bounds
 from forecasts.errors import ValidationFailed
 from forecasts.exports import files, importing
-from forecasts.exports.datasets import DATASETS, ExportFilter
+from forecasts.exports.datasets import DATASETS, ExportFilter, export_filter
 from forecasts.models import Role
 from forecasts.questions.catalog import all_tags
 from web import prg, query
@@ -33,7 +33,8 @@ class ImportForm(FlaskForm):
 
 def _filter() -> ExportFilter:
     start, end = query.period()
-    return ExportFilter(tag=query.text("tag", limit=bounds.TAG).strip(), start=start, end=end)
+    return export_filter(get_session(), tag=query.text("tag", limit=bounds.TAG), start=start,
+                         end=end)
 
 
 def _download(body: str | bytes, filename: str, media: str) -> Response:

@@ -15,7 +15,7 @@ from forecasts import bounds
 from forecasts.accounts.people import find_user
 from forecasts.errors import DomainError
 from forecasts.exports import files, importing
-from forecasts.exports.datasets import DATASETS, ExportFilter
+from forecasts.exports.datasets import DATASETS, export_filter
 from forecasts.messages import counted, sentences
 from forecasts.models import Role, User
 from web.cli_types import BoundedDay, BoundedText, ExistingFile, NewFile, OneOf
@@ -59,11 +59,11 @@ def export_command(dataset: str, fmt: str, tag: str, start: date | None, end: da
     """
     if start and end and start > end:
         raise _Refused("The period's start (--from) must not be after its end (--to).")
-    where = ExportFilter(tag=tag.strip(), start=start, end=end)
     cache, now = current_app.extensions["scores"], current_app.extensions["clock"].now()
     with command_session() as session:
         viewer = _viewer(session, username)
         try:
+            where = export_filter(session, tag=tag, start=start, end=end)
             if dataset == "all":
                 if output is None:
                     raise _Refused("Give --output FILE.zip for 'all'.")

@@ -62,7 +62,7 @@ def percent(probability: float | None, unit: bool = True) -> str:
 def score(value: float | None) -> str:
     """A Brier score or one of its terms (or a log score) to 3 decimals: 0.125 → '0.125';
     a negative one with the true minus sign; a dash when there is none."""
-    return "—" if value is None or value != value else signed(f"{value:.3f}")
+    return "—" if value is None or value != value else _three_places(value, "")
 
 
 def web_url(url: object) -> str | None:
@@ -115,7 +115,14 @@ def linkify(text: str) -> Markup:
 
 def relative(value: float | None) -> str:
     """A relative score with its sign; a dash where there was no peer to be relative to."""
-    return "—" if value is None or value != value else signed(f"{value:+.3f}")  # NaN != NaN
+    return "—" if value is None or value != value else _three_places(value, "+")  # NaN != NaN
+
+
+def _three_places(value: float, sign: str) -> str:
+    """``value`` to 3 decimals with the true minus sign; one that rounds to zero is "0.000",
+    since "−0.000" or "+0.000" would claim a direction the shown digits do not have."""
+    text = f"{value:{sign}.3f}"
+    return "0.000" if float(text) == 0 else signed(text)
 
 
 def init_app(app: Flask) -> None:

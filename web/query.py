@@ -104,7 +104,10 @@ def choice(name: str, allowed: Collection[str], default: str,
     def one_of(raw: str) -> str:
         raw = (aliases or {}).get(raw, raw)
         if raw not in allowed:
-            _refuse(f"{name}: choose one of {', '.join(allowed)}.")
+            named = [value for value in allowed if value]  # a blank choice is leaving it out
+            if len(named) == 1:
+                _refuse(f"{name}: give {named[0]} or leave it out.")
+            _refuse(f"{name}: choose one of {', '.join(named)}.")
         return raw
 
     if not _given(name):

@@ -77,11 +77,11 @@ def listing() -> ResponseReturnValue:
     shown = query.choice("status", list(LIST_FILTERS), "open")
     if shown == "drafts" and not is_manager:
         shown = "open"  # drafts are for managers; forecasters get the open list instead
-    tag = query.text("tag").strip() or None
+    session = get_session()
+    tag = questions.tag_named(session, query.text("tag")) or None
     words = search_words(query.text("q"))
     sort = Sort(query.choice("sort", [s.value for s in Sort], Sort.closes.value))
     page_number = query.whole("page", 1, 1, MAX_PAGE)
-    session = get_session()
     statuses = LIST_FILTERS[shown]
     page = list_questions(
         session, viewer=user, now=now(), stale_after=_stale_after(),

@@ -120,6 +120,17 @@ def find_team(session: Session, name: str) -> Team | None:
     return session.exec(select(Team).where(Team.key == name_key(name))).first()
 
 
+def team_named(session: Session, name: str | None) -> str:
+    """The stored spelling of the team a filter names ("" when none is named), ignoring case
+    and spacing (forecasts.names). Raises ValidationFailed (field ``team``) for no such team."""
+    if not name or not name.strip():
+        return ""
+    team = find_team(session, name)
+    if team is None:
+        raise ValidationFailed({"team": f"No team named {name.strip()!r}."})
+    return team.name
+
+
 def update_user(
     session: Session, user: User, *, role: Role | str, team: Team | None, active: bool = True
 ) -> User:

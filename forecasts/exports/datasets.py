@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from forecasts.exports import standings
 from forecasts.exports.tables import ForecastFilter, iter_forecast_rows, tagged
 from forecasts.models import Question, ResolutionEvent, Role, User
-from forecasts.questions.catalog import tags_by_question
+from forecasts.questions.catalog import tag_named, tags_by_question
 from forecasts.scoring.book import aggregate_of, is_crowd
 from forecasts.scoring.reader import ScoreCache
 
@@ -72,7 +72,8 @@ DATASETS = {"questions": QUESTION_COLUMNS, "forecasts": FORECAST_COLUMNS,
 @dataclass(frozen=True)
 class ExportFilter:
     """A tag, and a period of days (UTC, both included): questions by close date, forecasts by
-    time made, scores and the leaderboard by resolution date.
+    time made, scores and the leaderboard by resolution date. Build it with `export_filter`,
+    which checks the tag's name.
     """
 
     tag: str = ""
@@ -151,6 +152,13 @@ def forecast_rows(session: Session, viewer: User,
         yield {"id": row.id, "question_id": row.question_id, "question_title": row.question_title,
                "forecaster": row.forecaster, "created_at": iso(row.created_at),
                "probability": row.probability, "rationale": row.rationale}
+
+
+def export_filter(session: Session, *, tag: str | None, start: date | None = None,
+                  end: date | None = None) -> ExportFilter:
+    """The filter an export asks for, its tag as stored (`catalog.tag_named`: names match
+    ignoring case). Raises ValidationFailed (field ``tag``) when no tag has that name."""
+    return ExportFilter(tag=tag_named(session, tag), start=start, end=end)
 
 
 def _resolved_ids(session: Session, where: ExportFilter) -> set[int] | None:

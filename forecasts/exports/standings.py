@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 from sqlmodel import Session
 
-from forecasts.accounts.people import find_team
+from forecasts.accounts.people import find_team, team_named
 from forecasts.errors import ValidationFailed
-from forecasts.questions.catalog import find_tag
+from forecasts.questions.catalog import tag_named
 from forecasts.scoring.book import CROWD_IDS, aggregate_of, forecaster_names, is_crowd
 from forecasts.scoring.reader import ScoreCache, Selection
 from forecasts.scoring.reports import Calibration, calibration
@@ -43,22 +43,21 @@ class LeaderboardFilters:
 
 
 def named_filters(session: Session, *, tag: str | None, team: str | None) -> tuple[str, str]:
-    """The stored spellings of the tag and the team a filter names, "" for none given.
+    """The stored spellings of the tag and the team a leaderboard filter names ("" for none):
+    `catalog.tag_named` and `people.team_named`, with both refusals at once.
 
-    Names match ignoring case and spacing (forecasts.names), so "SHIPPING" finds "Shipping",
-    and the filters then carry the stored spelling (one cache key per tag or team).
     Raises ValidationFailed (fields ``tag``, ``team``) when no tag or team has that name.
     """
-    found_tag = find_tag(session, tag) if tag else None
-    found_team = find_team(session, team) if team else None
-    problems = {}
-    if tag and found_tag is None:
-        problems["tag"] = f"No tag named {tag!r}."
-    if team and found_team is None:
-        problems["team"] = f"No team named {team!r}."
+    found, problems = [], {}
+    for lookup, name in ((tag_named, tag), (team_named, team)):
+        try:
+            found.append(lookup(session, name))
+        except ValidationFailed as error:
+            problems.update(error.fields)
+            found.append("")
     if problems:
         raise ValidationFailed(problems)
-    return (found_tag.name if found_tag else "", found_team.name if found_team else "")
+    return found[0], found[1]
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -319,6 +319,22 @@ def find_tag(session: Session, name: str) -> Tag | None:
     return session.exec(select(Tag).where(Tag.key == name_key(name))).first()
 
 
+def tag_named(session: Session, name: str | None) -> str:
+    """The stored spelling of the tag a filter names ("" when none is named): the one rule for
+    every tag filter (lists, leaderboards, exports; pages, API and CLI alike).
+
+    Names match ignoring case and spacing (forecasts.names), so "SHIPPING" finds "Shipping".
+    Raises ValidationFailed (field ``tag``) when no tag has that name: an empty answer would
+    read as "nothing tagged so" when the name is wrong.
+    """
+    if not name or not name.strip():
+        return ""
+    tag = find_tag(session, name)
+    if tag is None:
+        raise ValidationFailed({"tag": f"No tag named {name.strip()!r}."})
+    return tag.name
+
+
 def set_tags(session: Session, question: Question, names: list[str]) -> None:
     """Replace the question's tags (creating new ones); flushes, the caller commits."""
     names = normalise_tags(names)

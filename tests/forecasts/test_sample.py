@@ -8,11 +8,14 @@ from sqlmodel import col, select
 from forecasts import briefings, sample
 from forecasts.models import Briefing, DraftState, Forecast, Question, User, UserKind
 from forecasts.questions.crowd import in_crowd
-from tests.support.builders import T0
+from tests.support.builders import T0, cheap_hashes
+
+# The demo users' scrypt hashes cost 2 s per load; tests/test_wheel.py loads the real thing.
 
 
 def test_the_sample_briefing_is_published_with_its_stated_forecasts(session):
-    assert sample.load(session, now=T0)
+    with cheap_hashes():
+        assert sample.load(session, now=T0)
     [briefing] = session.exec(select(Briefing)).all()
     assert briefing.publication == sample.SOURCE_NAME and briefing.author == "Jordan Avery"
     published = session.exec(select(Question).where(Question.briefing_id == briefing.id)).all()
@@ -37,7 +40,8 @@ def test_the_sample_briefing_is_published_with_its_stated_forecasts(session):
 
 
 def test_the_estimative_page_is_not_empty_after_the_sample(session, sign_in, manager):
-    sample.load(session, now=T0)
+    with cheap_hashes():
+        sample.load(session, now=T0)
     records = briefings.term_record(session, sample.SOURCE_NAME)
     assert sum(r.said for r in records) >= 5
     page = sign_in(manager).get("/dashboards/estimative").get_data(as_text=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+import pytest
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
+from forecasts.accounts import passwords
 from forecasts.models import Role, User, UserKind
 from forecasts.outbound import parse_networks
 from forecasts.questions import catalog as questions
@@ -26,6 +30,19 @@ def _password_hash() -> str:
     # one-round PBKDF2 hash so sign-ins cost nothing. tests/web/test_auth.py keeps one user on
     # the product's own hash, through the real form.
     return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+
+
+def _cheap_hash(password: str) -> str:
+    return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+
+@contextmanager
+def cheap_hashes() -> Iterator[None]:
+    """Users the product creates inside (the sample's, a command's) get the same one-round
+    PBKDF2 hash as the builders' users; the product's password rules still apply."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "generate_password_hash", _cheap_hash)
+        yield
 
 
 def make_user(session: Session, username: str, role: Role = Role.forecaster) -> User:

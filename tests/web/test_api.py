@@ -36,6 +36,7 @@ def new_question(**changes: object) -> dict[str, object]:
     return body
 
 
+@pytest.mark.sqlite_only
 def test_me_names_the_token_owner(api, forecaster):
     answer = api(forecaster, can_write=False).get("/me")
     assert answer.status_code == 200
@@ -61,6 +62,7 @@ def test_a_manager_drafts_publishes_and_resolves_a_question(api, session, manage
         ("close", "maria"), ("resolve", "maria")]
 
 
+@pytest.mark.sqlite_only
 def test_forecasters_follow_the_same_role_rules_as_the_pages(api, session, manager, forecaster):
     draft = make_question(session, manager, published=False)
     client = api(forecaster)
@@ -104,6 +106,7 @@ def test_a_closed_question_refuses_forecasts_with_409(api, session, manager, for
     assert session.exec(select(Forecast)).all() == []
 
 
+@pytest.mark.sqlite_only
 def test_bad_fields_are_422_naming_each_field(api, session, manager, forecaster):
     question = make_question(session, manager)
     answer = api(forecaster).post(f"/questions/{question.id}/forecasts",
@@ -120,12 +123,14 @@ def test_bad_fields_are_422_naming_each_field(api, session, manager, forecaster)
     assert session.exec(select(Forecast)).all() == []
 
 
+@pytest.mark.sqlite_only
 def test_malformed_json_is_400(api, manager):
     answer = api(manager).call("POST", "/questions", data="{not json",
                                content_type="application/json")
     assert answer.status_code == 400 and answer.content_type == PROBLEM
 
 
+@pytest.mark.sqlite_only
 def test_unknown_paths_and_methods_answer_problems_not_html(api, manager):
     client = api(manager)
     missing = client.get("/no-such-thing")
@@ -211,6 +216,7 @@ def test_scores_answer_before_anything_is_resolved(api, forecaster):
     assert client.get("/scores/calibration").json["n"] == 0
 
 
+@pytest.mark.sqlite_only
 def test_rate_limit_per_token_answers_429(app, api, forecaster):
     app.config["SETTINGS"] = app.config["SETTINGS"].with_overrides(api_rate_limit="3 per minute")
     first, second = api(forecaster), api(forecaster)

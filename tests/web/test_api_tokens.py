@@ -32,10 +32,12 @@ def test_a_token_is_shown_once_and_stored_only_as_its_hash(sign_in, session, for
     assert me.status_code == 200 and me.json["token_can_write"] is False  # read-only by default
 
 
+@pytest.mark.sqlite_only
 def test_the_profile_links_to_the_tokens_page(sign_in, forecaster):
     assert "/profile/tokens" in sign_in(forecaster).get("/profile").get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 def test_a_browser_session_alone_never_authorises_the_api(sign_in, forecaster):
     browser = sign_in(forecaster)
     assert browser.get("/questions").status_code == 200  # the session works for pages
@@ -46,6 +48,7 @@ def test_a_browser_session_alone_never_authorises_the_api(sign_in, forecaster):
     assert posted.status_code == 401
 
 
+@pytest.mark.sqlite_only
 def test_a_read_only_token_is_refused_on_writes(app, session, manager):
     client = ApiClient(app, session, manager, can_write=False)
     answer = client.post("/questions", {"title": "x"})
@@ -98,6 +101,7 @@ def test_a_deactivated_users_tokens_stop_working(app, session, forecaster):
     assert client.get("/me").status_code == 401
 
 
+@pytest.mark.sqlite_only
 def test_token_names_are_required_and_bounded(session, forecaster):
     with pytest.raises(ValidationFailed):
         tokens.create_token(session, forecaster, name="   ", can_write=False, now=T0)

@@ -109,6 +109,7 @@ def test_other_sentences_are_paginated_with_their_own_numbers(sign_in, session, 
     assert '<mark data-sentence="225">' in second  # the highlight keeps its number
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("page", ["0", "4", "two", "-1", "1.5"])
 def test_a_page_outside_the_list_is_a_400(sign_in, session, manager, page):
     boss = sign_in(manager)

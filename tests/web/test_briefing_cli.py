@@ -115,6 +115,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 @pytest.mark.parametrize("as_json", [False, True], ids=["store", "json"])
 def test_bad_input_exits_2_with_one_line_and_stores_nothing(runner, session, tmp_path, case,

@@ -102,6 +102,7 @@ BAD_IMPORTS = {
 }
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("case", list(BAD_IMPORTS))
 def test_bad_imports_show_a_form_error_and_store_nothing(sign_in, session, manager, case):
     changes, message = BAD_IMPORTS[case]
@@ -242,6 +243,7 @@ def test_the_term_record_page_shows_how_often_terms_came_true(sign_in, session, 
         "/briefings/terms?publication=Nobody").get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 def test_forecasters_get_403_everywhere(sign_in, session, manager, forecaster):
     briefing, rows = imported(sign_in(manager), session)
     analyst = sign_in(forecaster)
@@ -257,6 +259,7 @@ def test_forecasters_get_403_everywhere(sign_in, session, manager, forecaster):
     assert stored(session) == (1, 4, 0)
 
 
+@pytest.mark.sqlite_only
 def test_unknown_briefings_and_drafts_are_404(sign_in, session, manager):
     boss = sign_in(manager)
     briefing, rows = imported(boss, session)

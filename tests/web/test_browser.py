@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
+
+from forecasts.models import Role
+from tests.support.site import add_user
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +45,10 @@ def sign_in(browser, server, username: str, password: str):  # type: ignore[no-u
     return page, watch
 
 
-def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artifacts):
-    live_server.cli("users", "create", "maria", "--role", "manager", "--password",
-                    "manager-pass-1")
-    live_server.cli("users", "create", "finn", "--password", "forecaster-pass-1")
-    boss, boss_watch = sign_in(chromium, live_server, "maria", "manager-pass-1")
+def test_manager_and_forecaster_play_the_whole_loop(chromium, site, artifacts):
+    add_user(site, "maria", "manager-pass-1", Role.manager)
+    add_user(site, "finn", "forecaster-pass-1")
+    boss, boss_watch = sign_in(chromium, site, "maria", "manager-pass-1")
 
     boss.get_by_role("link", name="New question").first.click()
     boss.get_by_label("Question").fill("Will the Aegean ferry strike last into March?")
@@ -59,9 +62,9 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
     assert boss.get_by_test_id("status").text_content() == "open"
     question_url = boss.url
 
-    analyst, analyst_watch = sign_in(chromium, live_server, "finn", "forecaster-pass-1")
+    analyst, analyst_watch = sign_in(chromium, site, "finn", "forecaster-pass-1")
     analyst.get_by_role("link", name="Will the Aegean ferry strike last into March?").click()
-    assert analyst.get_by_text("Hidden until you forecast.").is_visible()
+    expect(analyst.get_by_text("Hidden until you forecast.")).to_be_visible()
     analyst.get_by_label("Your probability of YES (%)").fill("30")
     analyst.get_by_label("Rationale").fill("Past strikes lasted under two weeks.")
     analyst.get_by_role("button", name="Submit forecast").click()
@@ -93,25 +96,24 @@ def test_manager_and_forecaster_play_the_whole_loop(chromium, live_server, artif
         assert watch.foreign == []
 
 
-def test_bad_probability_shows_a_form_error_in_the_browser(chromium, live_server):
-    live_server.cli("sample", "load")
-    page, watch = sign_in(chromium, live_server, "amir", "amir-demo-pass")
+def test_bad_probability_shows_a_form_error_in_the_browser(chromium, site):
+    page, watch = sign_in(chromium, site, "amir", "amir-demo-pass")
     page.get_by_role("link", name="Will NATO extend its Baltic Sentry").click()
     page.get_by_label("Your probability of YES (%)").fill("100")
     page.get_by_role("button", name="forecast").click()
-    assert page.get_by_text("Enter a probability from 1 % to 99 %").is_visible()
+    # waits for the page the refused form comes back to (is_visible alone would not wait)
+    expect(page.get_by_text("Enter a probability from 1 % to 99 %")).to_be_visible()
     assert watch.foreign == []
 
 
-def test_pages_fit_a_phone(chromium, live_server, artifacts):
-    live_server.cli("sample", "load")
+def test_pages_fit_a_phone(chromium, site, artifacts):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login")
+    page.goto(f"{site.url}/login")
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill("manager-demo-pass")
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/questions")
+    page.wait_for_url(f"{site.url}/questions")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     page.screenshot(path=str(artifacts / "phone-questions.png"), full_page=True)

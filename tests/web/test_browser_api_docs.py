@@ -9,11 +9,11 @@ from tests.web.test_browser import PageWatch
 pytestmark = pytest.mark.browser
 
 
-def test_the_api_docs_page_renders_the_document_offline(chromium, live_server, artifacts):
+def test_the_api_docs_page_renders_the_document_offline(chromium, site, artifacts):
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     watch = PageWatch(page)
-    page.goto(f"{live_server.url}/api/v1/docs")
+    page.goto(f"{site.url}/api/v1/docs")
     page.wait_for_selector(".swagger-ui .info .title")
     assert "Forecast tracker API" in page.locator(".swagger-ui .info .title").text_content()
     page.locator(".opblock-summary-path").first.wait_for()

@@ -11,12 +11,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
-from forecasts.models import JobSchedule
+from forecasts.models import JobSchedule, Role
 from tests.support.live import BIN, ROOT
+from tests.support.site import add_user, live_session
 from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.web.test_browser import sign_in
-from tests.web.test_browser_charts import live_session
 
 pytestmark = pytest.mark.browser
 
@@ -58,11 +59,12 @@ def _wait_for(inbox, count: int, process) -> None:  # type: ignore[no-untyped-de
 def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_emailed(
         chromium, live_server, artifacts, smtp_server):  # noqa: F811
     controller, inbox = smtp_server
-    live_server.cli("users", "create", "maria", "--role", "manager", "--password",
-                    "manager-pass-1", "--email", "maria@example.org")
+    # the product's own scrypt hashes: these sign-ins are checked as in production
+    add_user(live_server, "maria", "manager-pass-1", Role.manager, email="maria@example.org",
+             scrypt=True)
     for name in ("finn", "gus"):
-        live_server.cli("users", "create", name, "--password", f"{name}-pass-123",
-                        "--email", f"{name}@example.org")
+        add_user(live_server, name, f"{name}-pass-123", email=f"{name}@example.org",
+                 scrypt=True)
 
     boss, boss_watch = sign_in(chromium, live_server, "maria", "manager-pass-1")
     boss.get_by_role("link", name="New question").first.click()
@@ -82,7 +84,7 @@ def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_em
     gus.get_by_label("Comment", exact=True).fill(
         "The union voted 4 to 1; see https://example.org/vote")
     gus.get_by_role("button", name="Post", exact=True).click()
-    assert gus.get_by_test_id("comment").count() == 1
+    expect(gus.get_by_test_id("comment")).to_have_count(1)  # waits for the page it lands on
 
     finn, finn_watch = sign_in(chromium, live_server, "finn", "finn-pass-123")
     finn.goto(question_url)
@@ -99,10 +101,11 @@ def test_discussion_opens_after_forecasting_and_clarifications_are_pinned_and_em
     finn.get_by_label("Comment", exact=True).fill("Funds for strike pay run out in days.")
     finn.get_by_role("button", name="Post", exact=True).click()
     finn.get_by_role("button", name="Share this rationale").click()
-    bodies = finn.get_by_test_id("comment").locator(".comment-body").all_inner_texts()
-    assert bodies == ["The union voted 4 to 1; see https://example.org/vote",
-                      "Funds for strike pay run out in days.",
-                      "Strikes at this port ended within a week."]
+    # (all_inner_texts would not wait for the page the click lands on; expect does)
+    expect(finn.get_by_test_id("comment").locator(".comment-body")).to_have_text([
+        "The union voted 4 to 1; see https://example.org/vote",
+        "Funds for strike pay run out in days.",
+        "Strikes at this port ended within a week."])
 
     boss.goto(question_url)
     boss.get_by_label("Clarification").fill("A strike counts from the first full day off work.")

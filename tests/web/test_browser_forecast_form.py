@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.site import add_user
 from tests.web.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_slider_fraction_hint_and_focus_on_the_first_error(chromium, live_server, artifacts):
-    live_server.cli("sample", "load")
-    live_server.cli("users", "create", "zoe", "--password", "zoe-forecasts-1")
-    page, watch = sign_in(chromium, live_server, "zoe", "zoe-forecasts-1")
+def test_slider_fraction_hint_and_focus_on_the_first_error(chromium, site, artifacts):
+    add_user(site, "zoe", "zoe-forecasts-1")
+    page, watch = sign_in(chromium, site, "zoe", "zoe-forecasts-1")
     page.locator("li.question-row a.q-title").first.click()
     question_url = page.url
     number = page.locator("#probability")

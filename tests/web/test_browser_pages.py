@@ -5,17 +5,17 @@ more), on the sample data plus a published briefing and a nightly snapshot, and 
 - not scroll sideways (the document is no wider than the window);
 - have no serious or critical axe-core violation;
 - log no console error (a CSP violation is one).
-A screenshot of each goes to test-artifacts/pages/.
+A screenshot of each page found at fault goes to test-artifacts/pages/.
 
 The list of pages is checked against the URL map: a new page that answers GET with HTML fails
 ``test_every_page_of_the_url_map_is_swept`` until it is added to VISITS (or to NOT_PAGES with a
-reason). One browser, one server and one signed-in context per role and width keep it quick.
+reason). One browser, the shared live site (tests/support/site.py) and one signed-in context
+per role and width keep it quick.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +27,8 @@ from sqlmodel import col, select
 from forecasts.accounts import password_reset
 from forecasts.models import Question, User
 from tests.support.live import LiveServer
+from tests.support.site import live_session
 from tests.web.test_browser import PageWatch
-from tests.web.test_browser_charts import live_session, publish_and_resolve_a_briefing
 
 WIDTHS = {"desk": 1280, "phone": 390}
 ROLES = ("anonymous", "forecaster", "manager", "admin")
@@ -141,17 +141,9 @@ def test_every_page_of_the_url_map_is_swept(app: Flask) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, list[Visit]]]:
-    """One gunicorn on SQLite with the sample, a published briefing and a snapshot."""
-    instance = tmp_path_factory.mktemp("sweep")
-    server = LiveServer(instance, workers=2)
-    server.start()
-    try:
-        server.cli("sample", "load")
-        publish_and_resolve_a_briefing(server)
-        yield server, visits(row_ids(server))
-    finally:
-        server.stop()
+def sweep(site: LiveServer) -> tuple[LiveServer, list[Visit]]:
+    """The shared live site (the sample, a published briefing, a snapshot) and its pages."""
+    return site, visits(row_ids(site))
 
 
 def row_ids(server: LiveServer) -> dict[str, object]:
@@ -197,15 +189,16 @@ def problems_on(page, watch: PageWatch, visit: Visit, url: str, shot: Path) -> l
     errors = [e for e in watch.errors
               if not (visit.status == 404 and "404 (NOT FOUND)" in e.upper())]
     found += [f"console error: {e}" for e in errors]
-    page.screenshot(path=str(shot), full_page=True)
+    if found:  # a full-page capture costs a page's layout again: only where it shows a fault
+        page.screenshot(path=str(shot), full_page=True)
     return found
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_fits_reads_and_runs_clean(chromium, site, artifacts, role, width):  # type: ignore[no-untyped-def]
-    server, every = site
+def test_every_page_fits_reads_and_runs_clean(chromium, sweep, artifacts, role, width):  # type: ignore[no-untyped-def]
+    server, every = sweep
     context = chromium.new_context(viewport={"width": WIDTHS[width], "height": 900},
                                    is_mobile=width == "phone", has_touch=width == "phone")
     page = context.new_page()
@@ -234,7 +227,7 @@ def test_every_page_fits_reads_and_runs_clean(chromium, site, artifacts, role, w
 
 @pytest.mark.browser
 def test_the_phone_menu_collapses_and_the_skip_link_reaches_the_page(chromium, site):  # type: ignore[no-untyped-def]
-    server, _ = site
+    server = site
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                    has_touch=True)
     page = context.new_page()

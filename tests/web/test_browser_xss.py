@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.support import builders, hostile
+from tests.support.site import live_session
 from tests.web.test_browser import sign_in
-from tests.web.test_browser_charts import live_session
 
 # What a page does with stored text is the same whichever engine stored it: SQLite alone.
 pytestmark = pytest.mark.browser

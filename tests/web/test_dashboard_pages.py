@@ -98,6 +98,7 @@ def test_calibration_by_tag_horizon_and_quantile_bins(sign_in, session, manager,
     assert 'data-testid="empty"' in long and "calibration-chart" not in long
 
 
+@pytest.mark.sqlite_only
 def test_forecasters_see_their_own_calibration_only(sign_in, forecaster, board):
     client = sign_in(forecaster)
     own = client.get("/dashboards/calibration")
@@ -109,6 +110,7 @@ def test_forecasters_see_their_own_calibration_only(sign_in, forecaster, board):
     assert "Dashboards</a>" not in own.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("query, message", [
     ("of=planet", "of: choose one of"),
     ("of=crowd&strategy=centre", "strategy: choose one of"),
@@ -168,6 +170,7 @@ def test_leaderboard_filters_by_tag_team_and_period(sign_in, forecaster, board):
     assert "No scores yet for these filters" in before
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("query, message", [
     ("tag=Atlantis", "No tag named"),
     ("team=Nobody", "No team named"),
@@ -253,6 +256,7 @@ def test_question_page_crowd_chart_respects_anti_anchoring(sign_in, session, man
     assert boss.get(f"/questions/{question.id}?aggregate=loudest").status_code == 400
 
 
+@pytest.mark.sqlite_only
 def test_the_dashboards_index_links_every_dashboard(sign_in, manager):
     index = sign_in(manager).get("/dashboards").get_data(as_text=True)
     assert "/dashboards/calibration?of=horizon" in index

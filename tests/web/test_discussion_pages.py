@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 
 from forecasts import resolution
@@ -46,6 +47,7 @@ def test_a_forecaster_sees_comments_only_after_forecasting_then_comments(sign_in
         "The union is split.", "Agreed; see the vote."]
 
 
+@pytest.mark.sqlite_only
 def test_comments_are_escaped_and_only_http_links_are_links(sign_in, session, manager):
     question = make_question(session, manager)
     boss = sign_in(manager)
@@ -61,6 +63,7 @@ def test_comments_are_escaped_and_only_http_links_are_links(sign_in, session, ma
     assert "&lt;script&gt;" in page.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 def test_an_over_long_comment_is_refused_and_the_text_kept(sign_in, session, manager):
     question = make_question(session, manager)
     text = "ж" * 4001
@@ -187,6 +190,7 @@ def test_leaderboard_filters_match_tag_and_team_names_ignoring_case(sign_in, ses
     assert boss.get("/leaderboard", query_string={"tag": "Russia"}).status_code == 400
 
 
+@pytest.mark.sqlite_only
 def test_before_forecasting_the_form_asks_the_managers(sign_in, session, manager, forecaster):
     question = make_question(session, manager)
     form = _soup(sign_in(forecaster).get(f"/questions/{question.id}")).select_one(
@@ -197,6 +201,7 @@ def test_before_forecasting_the_form_asks_the_managers(sign_in, session, manager
     assert form.find("button").get_text() == "Ask for a clarification"
 
 
+@pytest.mark.sqlite_only
 def test_sharing_someone_elses_forecast_is_refused_with_a_message(sign_in, session, manager,
                                                                    forecaster):
     question = make_question(session, manager)

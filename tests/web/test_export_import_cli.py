@@ -133,6 +133,19 @@ def test_exports_filter_by_tag_and_period_and_neutralise_cells(runner, history):
     assert bad.exit_code == 2
 
 
+def test_every_export_takes_a_tag_in_any_case_and_refuses_an_unknown_one(runner, history):
+    for dataset in ("questions", "forecasts", "scores", "leaderboard"):
+        exact = runner.invoke(args=["export", dataset, "--tag", "Shipping"])
+        rows = list(csv.DictReader(io.StringIO(exact.output)))
+        assert exact.exit_code == 0 and rows, dataset  # the ferry question's rows
+        loud = runner.invoke(args=["export", dataset, "--tag", " SHIPPING "])
+        assert loud.exit_code == 0 and loud.output == exact.output, dataset
+        unknown = runner.invoke(args=["export", dataset, "--tag", "Atlantis"])
+        assert unknown.exit_code == 2 and "No tag named 'Atlantis'." in unknown.output, dataset
+    grain = runner.invoke(args=["export", "leaderboard", "--tag", "grain"]).output
+    assert "Maria" in grain and "calc" not in grain  # rowena forecast on the ferry only
+
+
 def test_export_all_is_a_zip_with_a_readme(runner, history, tmp_path):
     path = tmp_path / "all.zip"
     assert runner.invoke(args=["export", "all", "-o", str(path)]).exit_code == 0

@@ -7,6 +7,7 @@ import io
 import zipfile
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
@@ -42,11 +43,14 @@ def test_a_forecaster_downloads_only_their_own_forecasts(sign_in, session, manag
     assert {r["forecaster"] for r in manager_rows} == {"finn", "rowena"}
 
 
+@pytest.mark.sqlite_only
 def test_export_filters_are_checked(sign_in, forecaster):
     browser = sign_in(forecaster)
     assert browser.get("/exports/forecasts.csv?from=2026-13-01").status_code == 400
     assert browser.get("/exports/forecasts.csv?from=2026-02-01&to=2026-01-01").status_code == 400
     assert browser.get("/exports/planets.csv").status_code == 404
+    unknown = browser.get("/exports/leaderboard.csv?tag=Atlantis")
+    assert unknown.status_code == 400 and "No tag named" in unknown.get_data(as_text=True)
 
 
 def test_only_managers_import_and_bad_rows_store_nothing(sign_in, session, manager, forecaster):

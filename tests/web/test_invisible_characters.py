@@ -88,6 +88,7 @@ def test_writing_that_needs_joiners_and_direction_marks_is_taken(sign_in, admin,
     assert session.exec(select(Question.title)).all() == [title]
 
 
+@pytest.mark.sqlite_only
 def test_the_api_refuses_them_with_a_problem(app, session, manager, engine):
     api = ApiClient(app, session, manager)
     before = row_counts(engine)
@@ -104,6 +105,7 @@ def test_the_api_refuses_them_with_a_problem(app, session, manager, engine):
     assert row_counts(engine) == before
 
 
+@pytest.mark.sqlite_only
 def test_the_command_line_refuses_them_with_exit_status_2(runner, engine, tmp_path: Path):
     spoiled = tmp_path / "briefing.txt"
     spoiled.write_text(FIXTURE.read_text("utf-8") + f"\nDock {RLO}skrow", "utf-8")

@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from forecasts import resolution
 from forecasts.accounts import profile
 from forecasts.notifications.links import Links
@@ -47,6 +49,7 @@ def test_a_page_shows_times_in_the_viewers_zone_iso_8601_24_hour(sign_in, sessio
         f"/questions/{question.id}"))
 
 
+@pytest.mark.sqlite_only
 def test_an_unknown_time_zone_is_refused_and_nothing_is_saved(sign_in, session, forecaster):
     page = sign_in(forecaster)
     refused = page.post_refused("/profile", {"email": "finn@example.org", "interval_days": "14",
@@ -77,6 +80,7 @@ def test_templates_write_moments_only_through_the_when_filter():
     assert offenders == []
 
 
+@pytest.mark.sqlite_only
 def test_email_links_point_at_real_pages(app):
     links = Links("https://forecasts.example.org")
     adapter = app.url_map.bind("forecasts.example.org")
@@ -89,6 +93,7 @@ def test_email_links_point_at_real_pages(app):
 # --- Messages as sentences -------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_correction_without_a_note_is_refused_in_a_sentence(sign_in, session, manager,
                                                               forecaster):
     question = make_question(session, manager)
@@ -103,6 +108,7 @@ def test_a_correction_without_a_note_is_refused_in_a_sentence(sign_in, session, 
     assert "note: Say why" not in text
 
 
+@pytest.mark.sqlite_only
 def test_a_bad_source_is_refused_in_sentences_without_field_names(sign_in, session, manager):
     question = make_question(session, manager)
     refused = sign_in(manager).post(f"/questions/{question.id}/source", {
@@ -116,6 +122,7 @@ def test_a_bad_source_is_refused_in_sentences_without_field_names(sign_in, sessi
     assert not re.search(r"\b(url|pointer|URL|Pointer):", text)
 
 
+@pytest.mark.sqlite_only
 def test_a_forecaster_on_a_managers_page_is_told_who_may(sign_in, forecaster):
     refused = sign_in(forecaster).get("/jobs")
     assert refused.status_code == 403
@@ -123,6 +130,7 @@ def test_a_forecaster_on_a_managers_page_is_told_who_may(sign_in, forecaster):
     assert "Only managers and admins can do this." in text and "Only a " not in text
 
 
+@pytest.mark.sqlite_only
 def test_an_admins_bad_email_for_a_user_reads_as_a_sentence(sign_in, session, admin):
     zoe = make_user(session, "zoe")
     refused = sign_in(admin).post(f"/admin/users/{zoe.id}", {
@@ -181,6 +189,7 @@ def test_published_drafts_leave_the_menu(sign_in, session, manager):
     assert "Question drafts (0)" in menu and '<span class="count">' not in menu
 
 
+@pytest.mark.sqlite_only
 def test_the_profile_offers_each_kind_of_email_the_role_receives(sign_in, forecaster, manager):
     mine = sign_in(forecaster).get("/profile").get_data(as_text=True)
     assert 'name="email_resolution"' in mine and 'name="email_clarification"' in mine

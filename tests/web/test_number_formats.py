@@ -29,7 +29,15 @@ def test_scores_have_three_decimals_and_a_true_minus(value):
 @given(finite)
 def test_relative_scores_carry_their_sign(value):
     shown = relative(value)
-    assert re.fullmatch(rf"[+{MINUS}]\d+\.\d{{3}}", shown)
+    if float(f"{value:.3f}") == 0:  # no direction in the digits shown: no sign either
+        assert shown == "0.000"
+    else:
+        assert re.fullmatch(rf"[+{MINUS}]\d+\.\d{{3}}", shown)
+    assert float(shown.replace(MINUS, "-")) == float(f"{value:.3f}")
+
+
+def test_a_score_that_rounds_to_zero_has_no_sign():
+    assert score(-0.0004) == relative(-0.0004) == relative(0.0004) == relative(0.0) == "0.000"
 
 
 @given(st.floats(min_value=0.001, max_value=0.999))

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from forecasts import resolution
 from forecasts.accounts import people as accounts
 from forecasts.models import Role
@@ -18,6 +20,7 @@ def test_forecaster_page_shows_brier_and_mean(sign_in, session, manager, forecas
     assert 'data-testid="mean-brier">0.040' in page
 
 
+@pytest.mark.sqlite_only
 def test_forecasters_see_only_their_own_record(sign_in, session, manager, forecaster):
     other = make_user(session, "gus")
     analyst = sign_in(forecaster)
@@ -38,6 +41,7 @@ def test_admin_creates_users_and_teams(sign_in, session, admin):
     assert accounts.authenticate(session, "zoe", "long-enough-1") == zoe
 
 
+@pytest.mark.sqlite_only
 def test_admin_form_errors(sign_in, session, admin):
     client = sign_in(admin)
     response = client.post_refused("/admin/users", {"username": "zo", "password": "short",
@@ -60,6 +64,7 @@ def test_admin_changes_a_role(sign_in, session, admin, forecaster):
     assert forecaster.role is Role.manager
 
 
+@pytest.mark.sqlite_only
 def test_only_admins_manage_users(sign_in, session, manager):
     client = sign_in(manager)
     assert client.get("/admin/users").status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
@@ -47,6 +48,7 @@ def test_the_form_is_prefilled_with_your_latest_forecast(sign_in, session, manag
     assert slider["min"] == "1" and slider["max"] == "99" and slider.has_attr("hidden")
 
 
+@pytest.mark.sqlite_only
 def test_a_kept_form_is_read_only_by_its_user_on_its_page_before_it_expires(session, manager):
     other = make_user(session, "olga")
 

@@ -57,6 +57,7 @@ def test_a_bad_value_is_a_400_saying_what_is_wrong(probe, query_string, message)
     assert message in response.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("path", "message"), [
     ("/exports?tag=" + "t" * 61, "at most 60 characters"),
     ("/exports?from=1900-01-01", "1970-01-01 to 2200-12-31"),

@@ -72,16 +72,33 @@ def test_search_sort_and_pages_on_the_page(sign_in, session, manager, forecaster
     assert "Needs my update" in page and "days old" in page  # the rule is stated on the page
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("query", "message"), [
     ("sort=sideways", "sort: choose one of closes, closes-desc, newest, forecasters, update"),
     ("status=bogus", "status: choose one of open, closed, resolved"),
     ("page=0", "page"), ("page=abc", "page"), ("page=99999999999", "page"),
     ("q=" + "+".join(["word"] * 11), "at most 10 words"),
+    ("tag=Atlantis", "No tag named &#39;Atlantis&#39;."),
 ])
 def test_bad_list_parameters_are_a_400_with_a_message(sign_in, forecaster, query, message):
     response = sign_in(forecaster).get(f"/questions?{query}")
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_a_tag_filter_matches_in_any_case_on_the_page_and_the_api(app, sign_in, session,
+                                                                   manager, forecaster):
+    make_question(session, manager, title="Will the Straße ferry sail?", tags=["Straße"])
+    make_question(session, manager, title="Will the grain corridor hold?", tags=["Grain"])
+    page = sign_in(forecaster).get("/questions?tag=STRASSE").get_data(as_text=True)
+    assert "Will the Straße ferry sail?" in page and "grain corridor" not in page
+    assert '<option value="Straße" selected>' in page  # the stored spelling is chosen
+    client = ApiClient(app, session, forecaster, can_write=False)
+    found = client.get("/questions", query_string={"tag": " strasse "}).json["items"]
+    assert [item["title"] for item in found] == ["Will the Straße ferry sail?"]
+    unknown = client.get("/questions", query_string={"tag": "Atlantis"})
+    assert unknown.status_code == 422 and unknown.json["errors"] == [
+        {"field": "tag", "message": "No tag named 'Atlantis'."}]
 
 
 def test_the_api_lists_through_the_same_search_and_pages(app, session, manager, forecaster):

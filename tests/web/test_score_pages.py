@@ -137,6 +137,7 @@ def test_the_leaderboard_comes_a_page_at_a_time(sign_in, session, manager, crowd
     assert "sort=brier" in next_link["href"] and "min=1" in next_link["href"]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("page, message", [("3", "only 2 pages"), ("0", ""), ("two", ""),
                                            ("1e3", ""), ("-1", "")])
 def test_a_bad_page_is_a_400(sign_in, manager, crowded, page, message):

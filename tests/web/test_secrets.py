@@ -53,6 +53,11 @@ def test_the_cli_refuses_to_start_without_a_secret(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "SECRET_KEY is not set" in done.stderr
     assert "Traceback" not in done.stderr
+    helped = subprocess.run([str(BIN / "forecasts"), "--help"], cwd=ROOT,
+                            env=_environment_without_secret(tmp_path), capture_output=True,
+                            text=True, timeout=120)
+    assert helped.returncode == 0 and "Usage: forecasts" in helped.stdout
+    assert "SECRET_KEY is not set" in helped.stderr and "Traceback" not in helped.stderr
 
 
 def test_gunicorn_refuses_to_start_without_a_secret(tmp_path):

@@ -1,4 +1,6 @@
-"""gunicorn with several workers serving one SQLite file: concurrent writes all land."""
+"""gunicorn with several workers serving one SQLite file: concurrent writes all land.
+
+On the shared live site (tests/support/site.py: two workers, the sample loaded)."""
 
 from __future__ import annotations
 
@@ -44,20 +46,18 @@ def forecast_count(server) -> int:  # type: ignore[no-untyped-def]
     return count
 
 
-def test_two_workers_take_concurrent_forecasts_without_losing_any(live_server):
-    live_server.cli("sample", "load")
-    assert len(children_of(live_server.process.pid)) == 2
-    before = forecast_count(live_server)
-    clients = [signed_in(live_server, name, f"{name}-demo-pass") for name in ("amir", "bea",
-                                                                              "chen")]
-    listing = clients[0][0].get(f"{live_server.url}/questions").text
+def test_two_workers_take_concurrent_forecasts_without_losing_any(site):
+    assert len(children_of(site.process.pid)) == 2
+    before = forecast_count(site)
+    clients = [signed_in(site, name, f"{name}-demo-pass") for name in ("amir", "bea", "chen")]
+    listing = clients[0][0].get(f"{site.url}/questions").text
     question_ids = sorted(set(re.findall(r'href="/questions/(\d+)"', listing)))
     assert question_ids
 
     def post(i: int) -> int:
         http, token = clients[i % 3]
         qid = question_ids[i % len(question_ids)]
-        response = http.post(f"{live_server.url}/questions/{qid}/forecasts",
+        response = http.post(f"{site.url}/questions/{qid}/forecasts",
                              data={"probability": str(10 + i), "csrf_token": token},
                              allow_redirects=False)
         return response.status_code
@@ -65,6 +65,6 @@ def test_two_workers_take_concurrent_forecasts_without_losing_any(live_server):
     with ThreadPoolExecutor(max_workers=12) as pool:
         codes = list(pool.map(post, range(60)))
     assert codes == [302] * 60
-    assert forecast_count(live_server) == before + 60
-    health = requests.get(f"{live_server.url}/healthz", timeout=5).json()
+    assert forecast_count(site) == before + 60
+    health = requests.get(f"{site.url}/healthz", timeout=5).json()
     assert health == {"status": "ok"}  # anonymous callers get the status only

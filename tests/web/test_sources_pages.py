@@ -20,6 +20,7 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>
 <pubDate>Fri, 09 Jan 2026 10:00:00 GMT</pubDate></item></channel></rss>"""
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("link", ["javascript:alert(document.domain)",
                                   " JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>",
                                   "vbscript:msgbox", "//evil.example/x", "/relative"])
@@ -44,6 +45,7 @@ def test_an_evidence_link_that_is_not_http_is_shown_as_text_only(
     assert "<a " not in evidence.split("<dt>Source</dt>")[0]
 
 
+@pytest.mark.sqlite_only
 def test_an_http_evidence_link_is_a_link(sign_in, session, manager, clock, httpserver):
     question = make_question(session, manager)
     httpserver.expect_request("/feed").respond_with_data(
@@ -78,6 +80,7 @@ def test_external_link_links_only_http_and_https(url, text, rendered):
     assert str(external_link(url, text)) == rendered
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"kind": "http_json", "url": "http://169.254.169.254/latest/", "pointer": "/a",
       "comparison": "=="}, "URL", "not a public address"),
@@ -100,6 +103,7 @@ def test_a_source_that_cannot_work_is_a_form_error(sign_in, session, manager, da
     assert "Source not saved" in page and message in page
 
 
+@pytest.mark.sqlite_only
 def test_the_source_form_states_the_comparison_and_date_rules(sign_in, session, manager):
     question = make_question(session, manager)
     page = sign_in(manager).get(f"/questions/{question.id}").get_data(as_text=True)

@@ -82,10 +82,12 @@ def test_the_publication_terms_and_estimative_pages_link_to_it(two_issues):
     assert f'href="/briefings/stated?publication={PUBLICATION.replace(" ", "+")}"' in table
 
 
+@pytest.mark.sqlite_only
 def test_forecasters_may_not_see_it(two_issues, sign_in, forecaster):
     assert sign_in(forecaster).get("/briefings/stated").status_code == 403
 
 
+@pytest.mark.sqlite_only
 def test_nothing_stated_yet_says_what_to_do(sign_in, manager):
     page = sign_in(manager).get("/briefings/stated").get_data(as_text=True)
     assert 'data-testid="empty"' in page and "publish a briefing" in page

@@ -13,7 +13,7 @@ from forecasts import resolution
 from forecasts.models import Question, User
 from forecasts.questions import catalog as questions
 from forecasts.questions import forecasting, listing
-from forecasts.questions.catalog import QuestionCreate, Status
+from forecasts.questions.catalog import QuestionCreate, Status, tag_named
 from forecasts.questions.listing import ListQuery, QuestionRow, search_words
 from web.api.auth import api_user
 from web.api.problems import Problem
@@ -82,7 +82,8 @@ def register(bp: Blueprint) -> None:
         stale = current_app.config["SETTINGS"].stale_after_days
         page = listing.list_questions(
             get_session(), viewer=api_user(), now=now(), stale_after=timedelta(days=stale),
-            query=ListQuery(statuses=statuses, tag=query.tag, words=words, limit=query.limit,
+            query=ListQuery(statuses=statuses, tag=tag_named(get_session(), query.tag) or None,
+                            words=words, limit=query.limit,
                             after=_decode(query.cursor) if query.cursor else None))
         return QuestionPage(items=[question_out(r.question, r) for r in page.rows],
                             next_cursor=_encode(page.rows[-1]) if page.has_more else None)
