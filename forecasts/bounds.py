@@ -179,6 +179,7 @@ TERM = TextLimit(60)  # an estimative term or band name
 BRIEFING_TEXT = TextLimit(2 * 1024 * 1024, multiline=True)  # the parser's 2 MB, in characters
 WEBHOOK_SECRET = TextLimit(200)  # webhook.secret, the HMAC key a receiver shares
 DELIVERY_ERROR = TextLimit(500)  # webhook_delivery.last_error, one attempt's failure
+QUERY_TEXT = TextLimit(1_000)  # a filter value in a query string (words, publication ...)
 
 
 def text_errors(fields: Mapping[str, tuple[str | None, TextLimit]]) -> dict[str, str]:
@@ -215,6 +216,8 @@ def shorten(text: str, limit: TextLimit, marker: str = SHORTENED) -> str:
 
 MAX_BRIEFING_DRAFTS = 300  # drafts (assessments) one briefing import may make
 BRIEFING_DRAFTS_HINT = f"at most {MAX_BRIEFING_DRAFTS:,} assessments (one draft each)"
+MIN_QUESTIONS_MAX = 10_000  # the leaderboard's "at least N resolved questions" filter (min)
+CALIBRATION_BINS = (2, 20)  # fewest and most bins a calibration table may be asked for
 
 
 def briefing_drafts_problem(count: int) -> str | None:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from forecasts import briefings
+from forecasts import bounds, briefings
 from forecasts.briefings import estimative
 from forecasts.models import Role, Tag, Team, User, UserKind
 from forecasts.questions.crowd_chart import AGGREGATE_NAMES
@@ -200,7 +200,7 @@ def calibration_page() -> ResponseReturnValue:
         abort(403, description="Only managers may see calibration other than their own.")
     strategy = _choice("strategy", STRATEGIES, "uniform")
     interval = _choice("interval", INTERVALS, "wilson")
-    n_bins = _whole("bins", 10, 2, 20)
+    n_bins = _whole("bins", 10, *bounds.CALIBRATION_BINS)
     options = _options(kind) if viewer().is_manager else []
     key = (query.text("id") or None) or _default_key(kind, options)
     settings = {"of": kind, "strategy": strategy, "interval": interval, "bins": n_bins,

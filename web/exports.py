@@ -49,7 +49,8 @@ def index() -> ResponseReturnValue:
     """Choose a dataset, a format and filters; or download everything you may see."""
     return render_template("exports/index.html", datasets=DATASETS, formats=files.FORMATS,
                            tags=all_tags(get_session()), where=_filter(),
-                           is_manager=viewer().has_role(Role.manager))
+                           is_manager=viewer().has_role(Role.manager),
+                           days=(bounds.FIRST_DAY.isoformat(), bounds.LAST_DAY.isoformat()))
 
 
 @bp.get("/exports/<dataset>.<fmt>")

@@ -18,7 +18,7 @@ from flask import Flask, abort, request
 
 from forecasts import bounds
 
-QUERY_TEXT = bounds.TextLimit(1_000)  # a filter value (tag, team, publication ...)
+QUERY_TEXT = bounds.QUERY_TEXT  # a filter value (tag, team, publication ...)
 T = TypeVar("T")
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from forecasts import bounds
 from forecasts.accounts.people import list_teams
 from forecasts.exports import standings
 from forecasts.questions.catalog import all_tags
@@ -32,7 +33,7 @@ def _choice(name: str, allowed: tuple[str, ...], default: str,
 
 
 def _minimum() -> int:
-    return query.whole("min", 1, 1, 10_000)
+    return query.whole("min", 1, 1, bounds.MIN_QUESTIONS_MAX)
 
 
 @dataclass(frozen=True)

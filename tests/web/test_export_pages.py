@@ -8,8 +8,10 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlmodel import select
 
+from forecasts import bounds
 from forecasts.models import Question
 from forecasts.questions import forecasting
 from tests.support.builders import T0, make_question, make_user
@@ -88,3 +90,16 @@ def test_exported_scores_name_the_crowd_aggregate_of_each_row(sign_in, session, 
         browser.get("/exports/leaderboard.csv").get_data(as_text=True))))
     assert {r["name"]: r["aggregate"] for r in board}["Crowd: median"] == "median"
     assert {r["name"]: r["aggregate"] for r in board}["Finn"] == ""
+
+
+def test_export_date_pickers_offer_the_whole_date_range(sign_in, forecaster):
+    page = BeautifulSoup(sign_in(forecaster).get("/exports").get_data(as_text=True),
+                         "html.parser")
+    for name in ("from", "to"):
+        picker = page.find("input", attrs={"name": name, "type": "date"})
+        assert picker is not None
+        assert (picker["min"], picker["max"]) == (bounds.FIRST_DAY.isoformat(),
+                                                  bounds.LAST_DAY.isoformat())
+        # the last day offered is one the export filter takes
+        assert sign_in(forecaster).get(
+            f"/exports/forecasts.csv?{name}={bounds.LAST_DAY.isoformat()}").status_code == 200

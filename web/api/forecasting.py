@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from forecasts import bounds
 from forecasts.exports.tables import ForecastFilter, ForecastRow, forecast_rows
 from forecasts.models import Role
 from forecasts.questions import catalog as questions
@@ -33,9 +34,10 @@ def _out(row: ForecastRow, *, show_rationale: bool) -> ForecastOut:
 def _cursor(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        raise Problem(400, "The cursor is not one this API gave out.")
-    return int(raw)
+    try:  # a forecast's id, as next_cursor gives it out
+        return bounds.parse_id(raw, name="cursor")
+    except bounds.OutOfBounds:
+        raise Problem(400, "The cursor is not one this API gave out.") from None
 
 
 def register(bp: Blueprint) -> None:

@@ -4,40 +4,22 @@ OpenAPI document (through spectree), so the document cannot drift from the code.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from forecasts import bounds
 from forecasts.exports.standings import DEPRECATED_POLICY_NAMES
 from forecasts.models import Outcome, Role
 from forecasts.questions.catalog import MAX_TAGS, Status
+from forecasts.questions.forecasting import MAX_PERCENT, MIN_PERCENT
+from web.api.fields import Day, Id, Moment, Whole, Within
 
-# No NUL or other control characters (PostgreSQL cannot store NUL; the rest hide text);
-# newlines and tabs are fine in long text.
-_LINE = r"^[^\x00-\x1f\x7f]*$"
-_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
-
-
-def one_line(max_length: int, min_length: int = 0) -> StringConstraints:
-    """One line of text, at most ``max_length`` characters (``Annotated[str, one_line(n)]``)."""
-    return StringConstraints(min_length=min_length, max_length=max_length, pattern=_LINE)
-
-
-def free_text(max_length: int, min_length: int = 0) -> StringConstraints:
-    """Free text (newlines allowed), at most ``max_length`` characters."""
-    return StringConstraints(min_length=min_length, max_length=max_length, pattern=_TEXT)
-
-
-def _in_range(moment: datetime) -> datetime:
-    if not EARLIEST <= moment < LATEST:
-        raise ValueError("must be between 1970 and 2200")
-    return moment.astimezone(UTC)
-
-
-Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# Every length, number and date range below is read from forecasts.bounds (through the types
+# in web.api.fields), so the document, this validation, the pages and the README agree.
+CURSOR = bounds.TextLimit(200)  # an opaque next_cursor this API wrote: far shorter than this
+Required = StringConstraints(min_length=1)  # what a form marks as required
 
 
 class Strict(BaseModel):
@@ -83,50 +65,51 @@ class Me(BaseModel):
 
 class QuestionQuery(Strict):
     status: Literal["draft", "upcoming", "open", "closed", "resolved", "all"] = "all"
-    tag: Annotated[str, one_line(60)] | None = None
-    q: Annotated[str, one_line(200)] | None = Field(
+    tag: Annotated[str, Within(bounds.TAG)] | None = None
+    q: Annotated[str, Within(bounds.QUERY_TEXT)] | None = Field(
         default=None, description="Words (all of them, any case) in the title, resolution "
                                  "criteria or background")
-    cursor: Annotated[str, one_line(200)] | None = Field(
+    cursor: Annotated[str, Within(CURSOR)] | None = Field(
         default=None, description="next_cursor of the last page")
-    limit: int = Field(default=50, ge=1, le=200)
+    limit: Annotated[int, Whole(1, 200)] = 50
 
 
 class QuestionIn(Strict):
-    title: Annotated[str, one_line(300, 1)]
-    description: Annotated[str, free_text(20_000)] = ""
-    resolution_criteria: Annotated[str, free_text(10_000, 1)]
+    title: Annotated[str, Required, Within(bounds.TITLE)]
+    description: Annotated[str, Within(bounds.DESCRIPTION)] = ""
+    resolution_criteria: Annotated[str, Required, Within(bounds.CRITERIA)]
     opens_at: Moment
     closes_at: Moment
     resolve_by: Moment
-    source_name: Annotated[str, one_line(200)] = ""
-    source_url: Annotated[str, one_line(1000)] = ""
-    source_quote: Annotated[str, free_text(10_000)] = ""
-    tags: list[Annotated[str, one_line(60)]] = Field(default_factory=list, max_length=MAX_TAGS)
+    source_name: Annotated[str, Within(bounds.SOURCE_NAME)] = ""
+    source_url: Annotated[str, Within(bounds.URL)] = ""
+    source_quote: Annotated[str, Within(bounds.QUOTE)] = ""
+    tags: list[Annotated[str, Within(bounds.TAG)]] = Field(default_factory=list,
+                                                           max_length=MAX_TAGS)
 
 
 class QuestionPatch(Strict):
     """Only the fields to change."""
 
-    title: Annotated[str, one_line(300, 1)] | None = None
-    description: Annotated[str, free_text(20_000)] | None = None
-    resolution_criteria: Annotated[str, free_text(10_000, 1)] | None = None
+    title: Annotated[str, Required, Within(bounds.TITLE)] | None = None
+    description: Annotated[str, Within(bounds.DESCRIPTION)] | None = None
+    resolution_criteria: Annotated[str, Required, Within(bounds.CRITERIA)] | None = None
     opens_at: Moment | None = None
     closes_at: Moment | None = None
     resolve_by: Moment | None = None
-    source_name: Annotated[str, one_line(200)] | None = None
-    source_url: Annotated[str, one_line(1000)] | None = None
-    source_quote: Annotated[str, free_text(10_000)] | None = None
-    tags: list[Annotated[str, one_line(60)]] | None = Field(default=None, max_length=MAX_TAGS)
+    source_name: Annotated[str, Within(bounds.SOURCE_NAME)] | None = None
+    source_url: Annotated[str, Within(bounds.URL)] | None = None
+    source_quote: Annotated[str, Within(bounds.QUOTE)] | None = None
+    tags: list[Annotated[str, Within(bounds.TAG)]] | None = Field(default=None, max_length=MAX_TAGS)
 
 
 class CloseIn(Strict):
-    note: Annotated[str, free_text(2_000)] = ""
+    note: Annotated[str, Within(bounds.NOTE)] = ""
 
 
 class ResolveIn(Strict):
     outcome: Outcome
-    note: Annotated[str, free_text(2_000)] = ""
+    note: Annotated[str, Within(bounds.NOTE)] = ""
 
 
 class TrailEntry(BaseModel):
@@ -175,8 +158,11 @@ class QuestionPage(BaseModel):
 
 
 class ForecastIn(Strict):
-    probability: float = Field(ge=0.01, le=0.99, description="P(YES), 0.01 to 0.99")
-    rationale: Annotated[str, free_text(10_000)] = ""
+    # strict: a JSON number, not "0.3" or true (the domain's percent range, as a fraction)
+    probability: float = Field(strict=True, ge=float(MIN_PERCENT / 100),
+                               le=float(MAX_PERCENT / 100),
+                               description=f"P(YES), {MIN_PERCENT / 100} to {MAX_PERCENT / 100}")
+    rationale: Annotated[str, Within(bounds.RATIONALE)] = ""
 
 
 class ForecastOut(BaseModel):
@@ -190,8 +176,8 @@ class ForecastOut(BaseModel):
 
 class ForecastQuery(Strict):
     question_id: Id | None = None
-    cursor: Annotated[str, one_line(200)] | None = None
-    limit: int = Field(default=100, ge=1, le=500)
+    cursor: Annotated[str, Within(CURSOR)] | None = None
+    limit: Annotated[int, Whole(1, 500)] = 100
 
 
 class ForecastPage(BaseModel):
@@ -200,8 +186,8 @@ class ForecastPage(BaseModel):
 
 
 class PageQuery(Strict):
-    cursor: Annotated[str, one_line(200)] | None = None
-    limit: int = Field(default=500, ge=1, le=5_000)
+    cursor: Annotated[str, Within(CURSOR)] | None = None
+    limit: Annotated[int, Whole(1, 5_000)] = 500
 
 
 class QuestionForecasts(BaseModel):
@@ -225,12 +211,11 @@ class LeaderboardQuery(Strict):
                           "alias of `uninformed`, still accepted."),
     ] = "active"
     scale: Literal["one", "two"] = "one"
-    min: int = Field(default=1, ge=1, le=10_000)
-    tag: Annotated[str, one_line(60)] | None = None
-    team: Annotated[str, one_line(80)] | None = None
-    from_: date | None = Field(default=None, alias="from", ge=date(1970, 1, 1),
-                               le=date(2199, 12, 31))
-    to: date | None = Field(default=None, ge=date(1970, 1, 1), le=date(2199, 12, 31))
+    min: Annotated[int, Whole(1, bounds.MIN_QUESTIONS_MAX)] = 1
+    tag: Annotated[str, Within(bounds.TAG)] | None = None
+    team: Annotated[str, Within(bounds.TEAM_NAME)] | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
 
 
 class Standing(BaseModel):
@@ -269,7 +254,7 @@ class TrackRecordOut(BaseModel):
 class CalibrationQuery(Strict):
     of: Literal["forecaster", "crowd"] = "forecaster"
     id: Id | None = Field(default=None, description="The forecaster (default: you)")
-    bins: int = Field(default=10, ge=2, le=20)
+    bins: Annotated[int, Whole(*bounds.CALIBRATION_BINS)] = 10
     strategy: Literal["uniform", "quantile"] = "uniform"
 
 
@@ -289,10 +274,10 @@ class CalibrationOut(BaseModel):
 
 
 class BriefingIn(Strict):
-    text: Annotated[str, free_text(2_000_000, 1)]
-    published: date = Field(ge=date(1970, 1, 1), le=date(2199, 12, 31))
-    yardstick: Annotated[str, one_line(16)] = "icd203"
-    publication: Annotated[str, one_line(200)] = ""
+    text: Annotated[str, Required, Within(bounds.BRIEFING_TEXT)]
+    published: Day
+    yardstick: Annotated[str, Within(bounds.TERM)] = "icd203"
+    publication: Annotated[str, Within(bounds.PUBLICATION)] = ""
 
 
 class DraftOut(BaseModel):

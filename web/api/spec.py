@@ -16,12 +16,13 @@ from pydantic import ValidationError
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
+from forecasts import bounds
 from web.api.problems import MEDIA_TYPE, Problem, from_validation
 from web.api.schemas import Problem as ProblemModel
 
 # Ids in paths: positive and within PostgreSQL's integer, so a huge number is a 404, not an
 # overflow (the converter refuses it before any query).
-ID = "int(min=1, max=2147483647)"
+ID = f"int(min=1, max={bounds.ID_MAX})"
 PROBLEM_CODES = ("HTTP_400", "HTTP_401", "HTTP_403", "HTTP_404", "HTTP_409", "HTTP_422",
                  "HTTP_429")
 
