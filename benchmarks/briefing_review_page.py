@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import re
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
+from benchmarks.signed_in import signed_in_client
 from forecasts import briefings, schema
 from forecasts.briefings import review
 from forecasts.config import Settings
@@ -39,21 +39,6 @@ def _briefing(sentences: int) -> str:
     facts[sentences // 2] = "The dock strike is likely to spread to the ferry terminal."
     paragraphs = [" ".join(facts[i: i + 10]) for i in range(0, sentences, 10)]
     return "Port Log\n\n" + "\n\n".join(paragraphs) + "\n"
-
-
-def _client(url: str, folder: str):  # type: ignore[no-untyped-def]
-    from web import create_app
-
-    app = create_app(Settings(database_url=url, instance_path=Path(folder), secret_key="bench",
-                              testing=True))
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    response = client.post("/login", data={"username": "manager", "password": PASSWORD,
-                                           "csrf_token": token.group(1)})  # type: ignore[union-attr]
-    assert response.status_code == 302, "benchmark sign-in failed"
-    return client
 
 
 def _best(client, path: str) -> tuple[float, int]:  # type: ignore[no-untyped-def]
@@ -86,7 +71,7 @@ def main() -> int:
                                                  importer=manager, now=now)
             session.commit()
             path = f"/briefings/{briefing.id}"
-        client = _client(url, folder)
+        _, client = signed_in_client(url, folder, "manager", PASSWORD)
         paged, paged_size = _best(client, path)
         last, last_size = _best(client, f"{path}?sentences="
                                 f"{review.context_pages(list(range(args.sentences - 1)))}")

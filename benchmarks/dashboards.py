@@ -26,7 +26,6 @@ import argparse
 import importlib.util
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -44,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from werkzeug.security import generate_password_hash  # noqa: E402
 
+from benchmarks.signed_in import signed_in_client  # noqa: E402
 from forecasts import schema  # noqa: E402
 from forecasts.config import Settings  # noqa: E402
 from forecasts.db import make_engine  # noqa: E402
@@ -182,27 +182,12 @@ def child(mode: str, url: str, folder: str, page: str) -> None:
                           "cpu": time.process_time() - cpu, "rows": rows,
                           "rss_mb": peak_rss_mb()}))
         return
-    _, client = _app(url, folder)
+    _, client = signed_in_client(url, folder, "manager", PASSWORD)
     started, cpu = time.perf_counter(), time.process_time()
     response = client.get(page)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert response.status_code == 200, (page, response.status_code)
     print(json.dumps({"seconds": elapsed, "cpu": cpu, "bytes": len(response.get_data())}))
-
-
-def _app(url: str, folder: str):  # type: ignore[no-untyped-def]
-    from web import create_app
-
-    app = create_app(Settings(database_url=url, instance_path=Path(folder), secret_key="bench",
-                              testing=True))
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    token = token or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    response = client.post("/login", data={"username": "manager", "password": PASSWORD,
-                                           "csrf_token": token.group(1)})  # type: ignore[union-attr]
-    assert response.status_code == 302, "benchmark sign-in failed"
-    return app, client
 
 
 def _timed(work):  # type: ignore[no-untyped-def]
@@ -261,7 +246,7 @@ def measure(url: str, folder: str, n_forecasts: int) -> None:
         snap_s, _ = _timed(lambda: snapshots.scores_now(session))
     row("nightly snapshot's ranking (scores_now)", snap_s, _timed.cpu, "(a job)",  # type: ignore[attr-defined]
         "reads every stored row; ranks in pandas")
-    _, client = _app(url, folder)
+    _, client = signed_in_client(url, folder, "manager", PASSWORD)
     client.get("/leaderboard")
     with Session(make_engine(Settings(database_url=url))) as session:
         manager = session.get(User, 1)

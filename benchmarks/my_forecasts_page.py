@@ -12,7 +12,6 @@ the quiet page (the baseline, measured in the same run).
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import tempfile
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session  # noqa: E402
 
+from benchmarks.signed_in import signed_in_client  # noqa: E402
 from forecasts import schema  # noqa: E402
 from forecasts.config import Settings  # noqa: E402
 from forecasts.db import make_engine  # noqa: E402
@@ -54,21 +54,6 @@ def fill(url: str, n_forecasts: int) -> tuple[int, int]:
         return busy.id, quiet.id  # type: ignore[return-value]
 
 
-def _client(url: str, folder: str):  # type: ignore[no-untyped-def]
-    from web import create_app
-
-    app = create_app(Settings(database_url=url, instance_path=Path(folder), secret_key="bench",
-                              testing=True))
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    token = token or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    response = client.post("/login", data={"username": "finn", "password": PASSWORD,
-                                           "csrf_token": token.group(1)})  # type: ignore[union-attr]
-    assert response.status_code == 302, "benchmark sign-in failed"
-    return client
-
-
 def measure(client, path: str, repeat: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     """(median milliseconds of `repeat` views after one warm-up, bytes sent)."""
     size = len(client.get(path).get_data())
@@ -89,7 +74,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         busy, quiet = fill(url, args.forecasts)
-        client = _client(url, folder)
+        _, client = signed_in_client(url, folder, "finn", PASSWORD)
         quiet_ms, _ = measure(client, f"/questions/{quiet}", args.repeat)
         print(f"{'page':<40} {'ms':>8} {'KB':>8} {'ms/quiet':>9}")
         for name, path in [("quiet question (3 forecasts)", f"/questions/{quiet}"),
