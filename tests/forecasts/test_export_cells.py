@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecasts import resolution
 from forecasts.exports.cells import FORMULA_STARTS, csv_text, neutralise, restore
-from forecasts.questions import forecasting
-from tests.support.builders import T0, make_question, make_user
+from tests.support.builders import make_resolved_pair, make_user
 
 ATTACK = '=HYPERLINK("http://evil.example","x")'
 
@@ -38,17 +35,11 @@ def test_no_written_cell_starts_a_formula_and_text_survives(cells):
 
 def test_the_cli_leaderboard_csv_neutralises_a_hostile_display_name(runner, session, manager,
                                                                      tmp_path):
-    question = make_question(session, manager)
     hostile = make_user(session, "mallory")
     hostile.display_name = ATTACK
     session.add(hostile)
     session.commit()
-    honest = make_user(session, "rowena")
-    for person, p in [(hostile, 0.2), (honest, 0.7)]:
-        forecasting.submit_forecast(session, question, forecaster=person, probability=p,
-                                    now=T0 + timedelta(days=1))
-    resolution.resolve(session, question, outcome="no", actor=manager,
-                       now=question.closes_at + timedelta(days=1))
+    make_resolved_pair(session, manager, hostile)
     path = tmp_path / "board.csv"
     result = runner.invoke(args=["scores", "leaderboard", "--csv", str(path)])
     assert result.exit_code == 0, result.output
