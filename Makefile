@@ -16,9 +16,16 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet '$(UV)'
 
 # Installs take the exact versions in the lock files (see `make lock`), then the project itself
-# without dependencies, so every machine and CI run the same releases. Bytecode is compiled at
-# install time, as pip does: every test process and server would otherwise compile it again.
-UV_INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode
+# without dependencies, so every machine and CI run the same releases.
+UV_INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+
+# Bytecode: each module is compiled by the first process that imports it and kept beside it (in
+# this checkout and its .venv, both ours). Where PYTHONDONTWRITEBYTECODE is set, as on the CI
+# machines, nothing would be kept, and every test process, server and CLI call would compile
+# pandas, SQLAlchemy and the project again (a second of CPU and more each). Compiling all of
+# site-packages at install instead (uv's --compile-bytecode) cost 17 s of CPU, 10 s of a clean
+# clone's `make test`, for the third of it that is ever imported.
+export PYTHONDONTWRITEBYTECODE :=
 
 $(VENV)/.run-installed: requirements.lock pyproject.toml | $(BIN)/python
 	$(UV_INSTALL) -r requirements.lock
@@ -69,12 +76,8 @@ run: $(VENV)/.run-installed $(SECRET_FILE)
 ## a database, a server or a browser, so two share a 2-core machine well)
 ## (ruff gates the suite; mypy checks the types beside it, in the time the tests spend waiting,
 ## and a type error fails `make test` as a failing test does)
-# Where PYTHONDONTWRITEBYTECODE is set (as on the CI machines), no process caches the project's
-# own bytecode, so every server, CLI call and test worker would compile it again (about 0.25 s
-# of CPU each): compile it once here, as the install does for the dependencies.
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
-	@$(BIN)/python -m compileall -q forecasts web jobs
 	@$(BIN)/mypy & types=$$!; \
 	$(BIN)/pytest -n 2; tests=$$?; \
 	wait $$types || { echo "mypy found type errors (above)"; exit 1; }; \

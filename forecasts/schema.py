@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+# Alembic is imported where it is used: with mako and pygments under it, it costs about 0.1 s of
+# CPU, which every web worker and every CLI call would pay at start while most never migrate.
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def alembic_config(database_url: str) -> Config:
     """Alembic's configuration for one database, with the packaged migration scripts."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("forecasts") / "migrations"))
     config.attributes["database_url"] = database_url
@@ -26,11 +30,16 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Apply every migration up to ``revision``."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def pending(engine: Engine) -> bool:
     """True when the database is behind the newest migration."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
@@ -44,11 +53,15 @@ def expected_heads() -> frozenset[str]:
     The scripts ship inside the package and do not change while it runs; parsing them costs
     about 0.1 s, which every app built in one process (each test's, each worker's) would repeat.
     """
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(""))
     return frozenset(script.get_heads())
 
 
 def is_current(engine: Engine, heads: frozenset[str]) -> bool:
     """True when the database stands at ``heads``: one small query, no script parsing."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads()) == set(heads)

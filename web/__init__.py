@@ -70,7 +70,6 @@ def create_app(
     extensions.init_app(app)
     security.init_app(app, settings)
     assets.init_app(app)
-    health.init_app(app)
     filters.init_app(app)
     menus.init_app(app)
     errors.init_app(app)

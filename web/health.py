@@ -1,7 +1,9 @@
 """Liveness and readiness for load balancers and `make run`'s smoke check.
 
-Cheap enough to poll: the expected migration heads are read from the scripts once, when the
-app is built, and each request asks the database one small question. Anonymous callers learn
+Cheap enough to poll: the expected migration heads are read from the scripts once per process,
+at its first check (not when the app is built: a worker or CLI call that is never asked would
+pay for Alembic's import and the script parsing for nothing), and each request asks the database
+one small question. Anonymous callers learn
 only the status and a short reason; signed-in admins also get the details (which may name
 the database server).
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,11 +22,6 @@ from web.database import get_engine
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
-
-
-def init_app(app: Flask) -> None:
-    """Read the expected migration heads once."""
-    app.extensions["schema_heads"] = schema.expected_heads()
 
 
 def _is_admin() -> bool:
@@ -39,7 +36,7 @@ def healthz() -> ResponseReturnValue:
     """200 with the database reachable and migrated; 503 with a short reason otherwise."""
     engine = get_engine()
     try:
-        current = schema.is_current(engine, current_app.extensions["schema_heads"])
+        current = schema.is_current(engine, schema.expected_heads())
     except SQLAlchemyError as error:
         logger.warning("Health check: database unreachable: %s", error)
         orig = getattr(error, "orig", None)  # the driver's own error, when there is one
