@@ -155,10 +155,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
-    """The database's shared engine (tests/support/databases.py): its compiled SQL is kept."""
+    """The database's shared engine (tests/support/databases.py): its compiled SQL and its
+    pooled connections are kept from test to test."""
     engine = databases.shared_engine(settings.database_url)
     yield engine
-    engine.dispose()  # no connection outlives the test
 
 
 @pytest.fixture
