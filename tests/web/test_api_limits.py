@@ -172,6 +172,7 @@ REFUSED_QUERIES = {
 }
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize("case", REFUSED_QUERIES)
 def test_leaderboard_query_refused_as_the_page_refuses_it(api, sign_in, forecaster, case):
     name, value = REFUSED_QUERIES[case]
@@ -193,6 +194,7 @@ def test_leaderboard_takes_the_whole_range_the_page_takes(api, sign_in, forecast
     assert sign_in(forecaster).get("/leaderboard", query_string=query).status_code == 200
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize(("query", "name"), [
     ({"bins": "1.0"}, "bins"), ({"bins": str(bounds.CALIBRATION_BINS[1] + 1)}, "bins"),
     ({"id": str(bounds.ID_MAX + 1)}, "id")])
@@ -202,6 +204,7 @@ def test_other_whole_numbers_are_strict(api, forecaster, query, name):
     assert "whole number" in answer.json["errors"][0]["message"]
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize("published", ["2026-01-10T00:00", "20260110", 1767916800, "2201-01-01"])
 def test_a_briefing_date_is_a_day_in_range(api, manager, published):
     answer = api(manager).post("/briefings", {"text": "The port reopened.",
@@ -223,12 +226,14 @@ def test_a_question_may_close_on_the_last_day_of_the_range(api, manager):
     assert bounds.DATE_RANGE in beyond.json["errors"][0]["message"]
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize("cursor", ["1.0", "\u0663", str(bounds.ID_MAX + 1), "-1"])
 def test_a_forecast_cursor_is_an_id_this_api_gave_out(api, forecaster, cursor):
     answer = api(forecaster).get("/forecasts", query_string={"cursor": cursor})
     assert answer.status_code == 400 and "cursor" in answer.json["detail"]
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize("probability", ["0.3", True, 0.995, 0.005])
 def test_a_probability_is_a_json_number_in_the_domains_range(api, session, manager, forecaster,
                                                             probability):
@@ -240,6 +245,7 @@ def test_a_probability_is_a_json_number_in_the_domains_range(api, session, manag
     assert session.exec(select(Forecast)).all() == []
 
 
+@pytest.mark.sqlite_only  # refused while parsing, before any SQL
 @pytest.mark.parametrize("written", [1767916800, "1767916800", "2026-01-05", "2026-01-05T09:00"])
 def test_a_question_time_is_written_with_its_offset(api, session, manager, written):
     answer = api(manager).post("/questions", _question_body(opens_at=written))
