@@ -7,13 +7,18 @@ export PORT
 
 .PHONY: run test lint lock clean
 
-# uv installs the locks: it fetches and unpacks in parallel, about three times quicker than pip
-# (the whole of a clean clone's install is the first minute of `make test`).
+# uv installs the locks: it fetches and unpacks in parallel, about three times quicker than pip.
 UV := uv>=0.9,<1
 
+# The venv starts without pip (installing ensurepip's copy took 3.5 s of every clean clone's
+# `make test`): this Python's own pip puts uv in it, or, where this Python has no pip, the venv's
+# ensurepip does. The test extra brings pip (tests/test_wheel.py builds the wheel with it).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet '$(UV)'
+	$(PYTHON) -m venv --without-pip $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet '$(UV)' 2>/dev/null || \
+	  { $(BIN)/python -m ensurepip >/dev/null && $(BIN)/python -m pip install --quiet '$(UV)'; }
 
 # Installs take the exact versions in the lock files (see `make lock`), then the project itself
 # without dependencies, so every machine and CI run the same releases.
@@ -27,13 +32,13 @@ UV_INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
 # clone's `make test`, for the 45 % of it (by size) that the tests and servers ever import.
 export PYTHONDONTWRITEBYTECODE :=
 
-$(VENV)/.run-installed: requirements.lock pyproject.toml | $(BIN)/python
+$(VENV)/.run-installed: requirements.lock pyproject.toml | $(BIN)/uv
 	$(UV_INSTALL) -r requirements.lock
 	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
 # The test lock holds the run lock's versions and the test extra's (one resolution).
-$(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/python
+$(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/uv
 	$(UV_INSTALL) -r requirements-test.lock
 	$(UV_INSTALL) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
@@ -43,8 +48,7 @@ $(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(BIN)/python
 LOCK_FOR := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --annotation-style line
 UPGRADE ?=
 
-lock: | $(BIN)/python
-	$(BIN)/pip install --quiet '$(UV)'  # a venv made before uv installed the locks lacks it
+lock: | $(BIN)/uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test $(LOCK_FOR) $(UPGRADE) \
 	  -o requirements-test.lock
 	$(BIN)/uv pip compile --quiet pyproject.toml $(LOCK_FOR) -c requirements-test.lock \
