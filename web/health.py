@@ -2,10 +2,9 @@
 
 Cheap enough to poll: the expected migration heads are read from the scripts once per process,
 at its first check (not when the app is built: a worker or CLI call that is never asked would
-pay for Alembic's import and the script parsing for nothing), and each request asks the database
-one small question. Anonymous callers learn
-only the status and a short reason; signed-in admins also get the details (which may name
-the database server).
+pay for Alembic's import and the script parsing for nothing), and each request asks the
+database one small question. Anonymous callers learn only the status and a short reason;
+signed-in admins also get the details (which may name the database server).
 """
 
 from __future__ import annotations
