@@ -17,6 +17,10 @@ workers = server.web_concurrency
 accesslog = "-"
 # The scheduler runs as its own process (see jobs/), never inside a web worker.
 preload_app = False
+# gunicorn's control socket (for `gunicornc`) has one path per user, ~/.gunicorn/gunicorn.ctl:
+# each server started on a machine would take it from the one before, and stopping any would
+# remove another's. Nothing here uses it.
+control_socket_disable = True
 # Scores are stored per question at resolution time, so no request waits for the whole book;
 # gunicorn's default 30 s worker timeout holds.
 timeout = server.gunicorn_timeout

@@ -44,10 +44,17 @@ hypothesis_settings.load_profile("no-deadline")
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """A migrated PostgreSQL database for the session (TEST_DATABASE_URL, or a throwaway one)."""
+    """A migrated PostgreSQL database for the session: on the server TEST_DATABASE_URL names
+    (its database, or one per xdist worker beside it: ``databases.own_database``), or in a
+    throwaway cluster."""
     url = os.environ.get("TEST_DATABASE_URL")
     cluster = None
-    if not url:
+    if url:
+        try:
+            url = databases.own_database(url, os.environ.get("PYTEST_XDIST_WORKER"))
+        except PermissionError as error:
+            pytest.fail(str(error), pytrace=False)
+    else:
         bindir = find_bindir()
         if bindir is None:
             unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found", "REQUIRE_POSTGRES")

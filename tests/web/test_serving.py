@@ -68,3 +68,15 @@ def test_two_workers_take_concurrent_forecasts_without_losing_any(site):
     assert forecast_count(site) == before + 60
     health = requests.get(f"{site.url}/healthz", timeout=5).json()
     assert health == {"status": "ok"}  # anonymous callers get the status only
+
+
+def test_the_server_keeps_its_log_to_what_happened(site):
+    """Health checks leave only their access lines (Alembic's context lines, one set per check,
+    are kept out), and the server opens no control socket (gunicorn's is one path per user,
+    which every server on the machine would take from the one before)."""
+    for _ in range(5):
+        assert requests.get(f"{site.url}/healthz", timeout=5).status_code == 200
+    log = site.log.read_text()
+    assert "GET /healthz" in log
+    assert "alembic" not in log
+    assert "Control socket" not in log and "gunicorn.ctl" not in log
