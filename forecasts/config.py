@@ -31,6 +31,8 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from forecasts.email_addresses import AddressRefused, sender_address
 
@@ -50,7 +52,9 @@ TRUE_WORDS, FALSE_WORDS = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"
 NOT_FROM_ENVIRONMENT = frozenset({"testing", "csrf_enabled"})
 # Variables whose name is not the field's name in capitals.
 VARIABLE_NAMES = {"environment": "FORECASTS_ENV"}
-SECRETS = frozenset({"secret_key", "mail_password"})  # never repeated in an error message
+# Never repeated in an error message (a database URL may carry its password).
+SECRETS = frozenset({"secret_key", "mail_password", "database_url"})
+DATABASE_BACKENDS = ("sqlite", "postgresql")  # the engines the tests run on
 
 
 def parse_bool(raw: object) -> object:
@@ -135,9 +139,18 @@ def normalise_database_url(url: str) -> str:
 
 def _database_url(raw: str) -> str:
     try:
-        return normalise_database_url(raw)
+        url = normalise_database_url(raw)
     except ConfigError:
         raise ValueError("is set but empty") from None
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ValueError("must be a URL like sqlite:///path or postgresql://host/name") from None
+    if backend not in DATABASE_BACKENDS:
+        # Refused here, so the app, gunicorn and the scheduler all stop at start-up with one line
+        # instead of failing later on a missing driver or an untested dialect.
+        raise ValueError(f"must be a sqlite:// or postgresql:// URL, not a {backend} one")
+    return url
 
 
 Flag = Annotated[bool, BeforeValidator(parse_bool)]

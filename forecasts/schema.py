@@ -65,3 +65,16 @@ def is_current(engine: Engine, heads: frozenset[str]) -> bool:
 
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads()) == set(heads)
+
+
+def unknown_revisions(engine: Engine) -> list[str]:
+    """The revisions the database is stamped with that no migration here defines (newer code
+    migrated it, or another branch's); empty when every stamp is known."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(""))
+    known = {revision.revision for revision in script.walk_revisions()}
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return sorted(set(current) - known)

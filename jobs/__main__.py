@@ -6,7 +6,9 @@ import logging
 import signal
 import sys
 
-from forecasts import schema
+from sqlalchemy.exc import DBAPIError
+
+from forecasts import db_errors, schema
 from forecasts.clock import SystemClock
 from forecasts.config import ConfigError, Settings
 from forecasts.db import make_engine
@@ -45,12 +47,24 @@ def serve(settings: Settings) -> None:
 
 
 def main() -> int:
-    """Entry point; exit status 2 with a one-line message for bad configuration."""
+    """Entry point; exit status 2 with a one-line message for bad configuration or a database
+    the deployment got wrong (unreachable, never migrated)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        serve(Settings.from_env())
-    except (ConfigError, NotReady) as error:
+        settings = Settings.from_env()
+    except ConfigError as error:
         print(f"Error: {error}", file=sys.stderr)
+        return 2
+    try:
+        serve(settings)
+    except NotReady as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except DBAPIError as error:
+        reason = db_errors.explain(error, settings.database_url)
+        if reason is None:
+            raise
+        print(f"Error: {reason}", file=sys.stderr)
         return 2
     return 0
 

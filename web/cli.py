@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from forecasts import bounds, briefings, sample, schema
+from forecasts import bounds, briefings, db_errors, sample, schema
 from forecasts.accounts import people as accounts
 from forecasts.accounts import profile
 from forecasts.briefings import MAX_BRIEFING_BYTES, estimative
@@ -55,6 +56,24 @@ class _Commands(FlaskGroup):
             click.echo(f"Error: {error.format_message()}\n", err=True)
             return click.Group.list_commands(self, ctx)  # run, shell, routes: Flask's own
         return super().list_commands(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a database the deployment got wrong (unreachable, never migrated,
+        migrated by newer code) stops it with one line, for every command alike."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            reason = _database_fault(ctx, error)
+            if reason is None:
+                raise
+            raise CommandError(reason) from None
+
+
+def _database_fault(ctx: click.Context, error: Exception) -> str | None:
+    if isinstance(error, click.ClickException | click.exceptions.Exit | click.Abort):
+        return None  # click's own ways out; the app may not even load
+    settings = ctx.ensure_object(ScriptInfo).load_app().config["SETTINGS"]
+    return db_errors.explain(error, settings.database_url)
 
 
 cli = _Commands(create_app=_create_app, add_version_option=False, help=__doc__)

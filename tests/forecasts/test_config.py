@@ -37,6 +37,10 @@ BAD_VALUES: dict[str, tuple[dict[str, str], str]] = {
     "an ftp public URL": ({"PUBLIC_URL": "ftp://example.org"},
                           "PUBLIC_URL must start with http:// or https://"),
     "an empty database URL": ({"DATABASE_URL": " "}, "DATABASE_URL is set but empty"),
+    "a MySQL database": ({"DATABASE_URL": "mysql://desk:pw@db.internal/forecasts"},
+                         "DATABASE_URL must be a sqlite:// or postgresql:// URL, not a mysql one"),
+    "a database URL without a scheme": ({"DATABASE_URL": "db.internal/forecasts"},
+                                        "DATABASE_URL must be a URL like sqlite:///path"),
     "a port of 5,000 digits": ({"MAIL_PORT": "9" * 5000}, "MAIL_PORT is far too large, not '999"),
 }
 
@@ -86,6 +90,15 @@ def test_the_environment_cannot_switch_on_test_mode():
 def test_secrets_are_never_shown():
     settings = Settings(secret_key="hunter2-but-longer", mail_password="smtp-secret")
     assert "hunter2" not in repr(settings) and "smtp-secret" not in repr(settings)
+
+
+def test_a_refused_database_url_never_repeats_its_password():
+    for url in ("mysql://desk:pw-never-shown@db.internal/forecasts",
+                "oracle+cx_oracle://desk:pw-never-shown@db.internal/forecasts"):
+        with pytest.raises(ConfigError) as refused:
+            Settings.from_env({"DATABASE_URL": url})
+        assert str(refused.value).startswith("DATABASE_URL must be a sqlite:// or postgresql://")
+        assert "pw-never-shown" not in str(refused.value)
 
 
 def test_an_override_is_parsed_like_the_environment():

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from tests.support.live import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,6 +21,19 @@ def test_bad_configuration_stops_the_scheduler_with_a_message(tmp_path):
     assert result.returncode == 2
     assert "MAIL_PORT must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_stops_the_scheduler_with_one_line(tmp_path):
+    password = "pw-never-shown-7f3a"
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "FORECASTS_ENV": "development",
+           "DATABASE_URL": f"postgresql://desk:{password}@127.0.0.1:{free_port()}/forecasts"}
+    result = subprocess.run([sys.executable, "-m", "jobs"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if not line[:1].isdigit()]  # no logs
+    assert len(errors) == 1 and errors[0].startswith(
+        "Error: Cannot reach the database: connection failed"), result.stderr
+    assert "Traceback" not in result.stderr and password not in result.stderr
 
 
 def test_the_cli_refuses_to_run_on_an_old_schema(runner, engine):

@@ -1,9 +1,16 @@
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from forecasts.accounts import people as accounts
 from forecasts.models import Role
 from tests.support.builders import cheap_hashes
+from tests.support.live import free_port
+from web import create_app
+from web.cli import cli
 
 
 def test_healthz_checks_the_database(app):
@@ -53,3 +60,82 @@ def test_sample_loads_once(runner, session):
     second = runner.invoke(args=["sample", "load"])
     assert "already present" in second.output
     assert len(accounts.list_users(session)) == count
+
+
+# --- A database the deployment got wrong: one line, exit status 2, for every command ---------
+# These invoke the `forecasts` group itself (web.cli.cli), where the database faults are
+# explained; the runner's default, app.cli, holds the same commands without that group.
+
+NOT_MIGRATED = "Error: The database has no schema yet (or is behind): run `forecasts db upgrade`."
+PASSWORD = "pw-never-shown-7f3a"
+
+
+def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+    """The refusal's one line on stderr, once the command exited with status 2."""
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, on each engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    server = make_url(request.getfixturevalue("postgres_server"))
+    name = f"blank_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_commands_on_a_never_migrated_database_say_to_upgrade_it(settings, clock, blank_url):
+    app = create_app(settings.with_overrides(database_url=blank_url), clock=clock)
+    runner = app.test_cli_runner()
+    try:
+        for args in (["users", "create", "bob", "--password", "long-enough-1"],
+                     ["teams", "create", "Desk"], ["sample", "load"],
+                     ["scores", "leaderboard"]):
+            assert _one_line_error(runner.invoke(cli, args=args)) == NOT_MIGRATED, args
+        assert runner.invoke(cli, args=["db", "upgrade"]).exit_code == 0
+        created = runner.invoke(cli, args=["users", "create", "bob", "--password", "long-enough-1"])
+        assert created.exit_code == 0, created.output  # the advice was right
+    finally:
+        app.extensions["engine"].dispose()
+
+
+@pytest.mark.sqlite_only  # no server is reached on either engine
+def test_an_unreachable_database_is_one_line_without_its_password(settings, clock):
+    url = f"postgresql://forecaster:{PASSWORD}@127.0.0.1:{free_port()}/forecasts"
+    runner = create_app(settings.with_overrides(database_url=url), clock=clock).test_cli_runner()
+    for args in (["db", "upgrade"], ["users", "create", "bob", "--password", "long-enough-1"],
+                 ["scores", "leaderboard"]):
+        result = runner.invoke(cli, args=args)
+        line = _one_line_error(result)
+        assert line.startswith("Error: Cannot reach the database: connection failed"), line
+        assert "127.0.0.1" in line  # the driver's own words say where
+        assert PASSWORD not in result.output
+
+
+def test_a_database_migrated_by_newer_code_is_named_not_traced(app, engine):
+    with engine.begin() as connection:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        connection.execute(text("UPDATE alembic_version SET version_num = '0123456789ab'"))
+    try:
+        result = app.test_cli_runner().invoke(cli, args=["db", "upgrade"])
+    finally:
+        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"),
+                               {"v": current})
+    assert _one_line_error(result) == (
+        "Error: The database is at revision 0123456789ab, which this code does not know "
+        "(newer code ran on it?): deploy that code, or restore a backup.")
