@@ -13,7 +13,6 @@ from forecasts import schema
 from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Briefing, JobRun, Outcome, Proposal, Role
-from tests.forecasts.briefings.test_migration import blank_url  # noqa: F401 (a fixture)
 from tests.support.builders import make_question, make_user
 
 BEFORE = "b8d2f4a6c1e9"  # the last revision with these columns as text
@@ -46,7 +45,7 @@ def _read(engine) -> tuple[object, object, list[object]]:  # type: ignore[no-unt
         return run.counts, proposal.evidence, layouts
 
 
-def test_json_survives_the_migration_down_and_up(blank_url):  # noqa: F811
+def test_json_survives_the_migration_down_and_up(blank_url):
     schema.upgrade(blank_url)
     engine = make_engine(Settings(database_url=blank_url))
     try:

@@ -1,9 +1,6 @@
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from forecasts.accounts import people as accounts
 from forecasts.models import Role
@@ -77,25 +74,6 @@ def _one_line_error(result) -> str:  # type: ignore[no-untyped-def]
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.output
     return lines[0]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all, on each engine."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    server = make_url(request.getfixturevalue("postgres_server"))
-    name = f"blank_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_commands_on_a_never_migrated_database_say_to_upgrade_it(settings, clock, blank_url):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
 from forecasts import schema
@@ -20,25 +16,6 @@ from forecasts.models import Forecast, Question
 BEFORE = "86bdae895b36"
 OPENED = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)  # the old rule: 00:00 on the briefing's date
 PUBLISHED = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database (no tables) on each engine."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'before.db'}"
-        return
-    server = make_url(request.getfixturevalue("postgres_server"))
-    name = f"migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _at(value: datetime, url: str) -> datetime:
