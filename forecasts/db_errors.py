@@ -44,11 +44,16 @@ def explain(error: BaseException, database_url: str) -> str | None:
     finally:
         engine.dispose()
     if unknown:
-        return (f"The database is at revision {', '.join(unknown)}, which this code does not "
-                "know (newer code ran on it?): deploy that code, or restore a backup.")
+        return newer_code(unknown)
     if migrating:
         return f"The migration stopped: {_first_line(error, database_url)}"
     return NOT_MIGRATED
+
+
+def newer_code(revisions: list[str]) -> str:
+    """What to say of a database stamped with ``revisions`` that no migration here defines."""
+    return (f"The database is at revision {', '.join(revisions)}, which this code does not "
+            "know (newer code ran on it?): deploy that code, or restore a backup.")
 
 
 def _unreachable(error: DBAPIError, database_url: str) -> str:

@@ -27,7 +27,9 @@ def serve(settings: Settings) -> None:
     engine = make_engine(settings)
     try:
         if schema.pending(engine):
-            raise NotReady("The database schema is behind; run `forecasts db upgrade` first.")
+            unknown = schema.unknown_revisions(engine)
+            raise NotReady(db_errors.newer_code(unknown) if unknown else
+                           "The database schema is behind; run `forecasts db upgrade` first.")
         ctx = Context(engine=engine, clock=SystemClock(), mailer=make_mailer(settings),
                       fetcher=Fetcher(allowed=settings.source_allowed_networks),
                       public_url=settings.public_url)

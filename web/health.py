@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from forecasts import schema
+from forecasts import db_errors, schema
 from web.database import get_engine
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,14 @@ def healthz() -> ResponseReturnValue:
         body = {"status": "error", "reason": "database unreachable"}
         return jsonify(body | ({"detail": detail} if _is_admin() else {})), 503
     if not current:
-        body = {"status": "error", "reason": "migrations pending"}
+        # behind (a deploy before its `db upgrade`) or ahead (newer code ran on it, then this
+        # older code was put back): different repairs
+        unknown = schema.unknown_revisions(engine)
+        body = {"status": "error",
+                "reason": "database newer than this code" if unknown else "migrations pending"}
         if _is_admin():
-            body["detail"] = "Run `forecasts db upgrade`."
+            body["detail"] = (db_errors.newer_code(unknown) if unknown
+                              else "Run `forecasts db upgrade`.")
         return jsonify(body), 503
     body = {"status": "ok"}
     if _is_admin():
