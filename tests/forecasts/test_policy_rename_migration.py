@@ -15,7 +15,6 @@ from forecasts.config import Settings
 from forecasts.db import make_engine
 from forecasts.models import Role
 from forecasts.questions import forecasting
-from tests.forecasts.briefings.test_migration import blank_url  # noqa: F401 (a fixture)
 from tests.support.builders import T0, make_question, make_user
 
 BEFORE = "f4a9c2e7b1d6"  # the last revision with the old names
@@ -33,7 +32,7 @@ def _score_rows(engine, policy: str) -> list[tuple[float, float]]:  # type: igno
 
 
 def test_stored_scores_keep_their_values_through_the_rename_down_and_up(
-        blank_url):  # noqa: F811
+        blank_url):
     schema.upgrade(blank_url)
     engine = make_engine(Settings(database_url=blank_url))
     try:
