@@ -13,7 +13,7 @@ and `forecasts users create` through the real entry point are tested on their ow
 
 Its users sign in with a one-round PBKDF2 hash, as the builders' users do (tests/support/
 builders.py): a real scrypt check costs about 0.4 s in the server. tests/web/test_auth.py and
-the discussion test (on a fresh server) keep real scrypt sign-ins.
+the discussion test (on a fresh server, for its manager) keep real scrypt sign-ins.
 """
 
 from __future__ import annotations

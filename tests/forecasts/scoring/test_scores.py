@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import beta
-from sklearn.calibration import calibration_curve
-from sklearn.metrics import brier_score_loss
 
 from forecasts.scoring.aggregates import crowd_history
 from forecasts.scoring.calibration import calibration_table, murphy_decomposition
 from forecasts.scoring.leaderboard import leaderboard
 from forecasts.scoring.scores import brier, log_score, relative_brier, time_weighted_brier
+
+# _reference_imports: sklearn and scipy.stats, the reference implementations, are imported in
+# the tests that cross-check against them. At the top they cost every test process a second of
+# CPU as it collects the suite, whether or not it runs these tests.
 
 T0 = pd.Timestamp("2024-01-01", tz="UTC")
 DAY = pd.Timedelta(days=1)
@@ -108,6 +109,8 @@ def test_log_score_clips_a_certain_miss() -> None:
 
 
 def test_brier_matches_sklearn_on_random_data() -> None:
+    from sklearn.metrics import brier_score_loss  # (see _reference_imports)
+
     rng = np.random.default_rng(7)
     probability = rng.random(5_000)
     outcome = (rng.random(5_000) < probability).astype(int)
@@ -218,6 +221,8 @@ def test_murphy_identity_with_distinct_value_bins(pairs: list[tuple[float, int]]
 @settings(max_examples=150)
 @given(forecast_lists, st.integers(min_value=1, max_value=20))
 def test_murphy_identity_with_coarse_bins(pairs: list[tuple[float, int]], bins: int) -> None:
+    from sklearn.metrics import brier_score_loss  # (see _reference_imports)
+
     probability, outcome = zip(*pairs, strict=True)
     result = murphy_decomposition(probability, outcome, bins=bins)
     assert identity_gap(result) < 1e-12
@@ -245,6 +250,8 @@ def test_calibration_wilson_interval_by_hand() -> None:
 
 
 def test_calibration_jeffreys_interval() -> None:
+    from scipy.stats import beta  # (see _reference_imports)
+
     # 3 of 4 in [0.6, 0.8): Beta(3.5, 1.5) quantiles 2.5 % and 97.5 %; all-or-none ends pinned
     table = calibration_table(
         [0.7, 0.7, 0.7, 0.7, 0.1], [1, 1, 1, 0, 0], n_bins=5, interval="jeffreys"
@@ -269,6 +276,8 @@ def test_calibration_table_refuses_unknown_options() -> None:
 @pytest.mark.parametrize("strategy", ["uniform", "quantile"])
 @pytest.mark.parametrize("n_bins", [1, 3, 5, 10, 17])
 def test_calibration_table_matches_sklearn(strategy: str, n_bins: int) -> None:
+    from sklearn.calibration import calibration_curve  # (see _reference_imports)
+
     rng = np.random.default_rng(n_bins)
     # grid values land exactly on bin edges, testing the edge rule as well
     probability = np.concatenate([rng.random(400), np.round(rng.random(200), 1)])
