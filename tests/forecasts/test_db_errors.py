@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from forecasts import db_errors
+from tests.support import databases
 
 
 def test_a_faulty_query_on_a_current_schema_is_not_explained_away(engine, database_url):
@@ -16,16 +17,10 @@ def test_a_faulty_query_on_a_current_schema_is_not_explained_away(engine, databa
 
 
 def test_the_same_query_on_a_database_behind_says_to_upgrade(engine, database_url):
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("DELETE FROM alembic_version"))
-    try:
+    with databases.stamped(engine, None):
         with pytest.raises(DBAPIError) as fault, engine.connect() as connection:
             connection.execute(text('SELECT no_such_column FROM "user"'))
         assert db_errors.explain(fault.value, database_url) == db_errors.NOT_MIGRATED
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": current})
 
 
 def test_other_errors_are_left_alone(database_url):

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy import text
-
+from tests.support import databases
 from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,28 +36,15 @@ def test_an_unreachable_database_stops_the_scheduler_with_one_line(tmp_path):
 
 
 def test_the_cli_refuses_to_run_on_an_old_schema(runner, engine):
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("DELETE FROM alembic_version"))
-    try:
+    with databases.stamped(engine, None):
         result = runner.invoke(args=["jobs", "run"])
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": current})
     assert result.exit_code == 2
     assert "forecasts db upgrade" in result.output
 
 
 def test_the_scheduler_names_a_database_migrated_by_newer_code(runner, engine):
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("UPDATE alembic_version SET version_num = '0123456789ab'"))
-    try:
+    with databases.stamped(engine, "0123456789ab"):
         result = runner.invoke(args=["jobs", "run"])
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("UPDATE alembic_version SET version_num = :v"),
-                               {"v": current})
     assert result.exit_code == 2
     assert "revision 0123456789ab, which this code does not know" in result.output
     assert "db upgrade" not in result.output  # not the repair for a newer database

@@ -16,6 +16,8 @@ product's ``pool_pre_ping`` replaces.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, make_url, text
@@ -139,6 +141,24 @@ def own_database(url: str, worker: str | None) -> str:
     finally:
         engine.dispose()
     return given.set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def stamped(engine: Engine, revision: str | None) -> Iterator[None]:
+    """The database stamped at ``revision`` for the block (None: at none, as before any
+    migration; or one no migration here defines), then put back at its own revision, which
+    the emptying between tests leaves alone."""
+    with engine.begin() as connection:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        connection.execute(text("DELETE FROM alembic_version"))
+        if revision is not None:
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": revision})
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM alembic_version"))
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": current})
 
 
 def dispose_all() -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 
 from forecasts import schema
 from forecasts.config import Settings
+from tests.support import databases
 from tests.support.live import free_port
 from web import create_app
 
@@ -53,16 +53,9 @@ def test_a_database_newer_than_the_code_is_told_apart_from_a_pending_migration(
         app, engine, sign_in, admin):
     """After newer code migrated the database and this older code was put back, "run `forecasts
     db upgrade`" would be the wrong repair."""
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("UPDATE alembic_version SET version_num = '0123456789ab'"))
-    try:
+    with databases.stamped(engine, "0123456789ab"):
         anonymous = app.test_client().get("/healthz")
         detail = sign_in(admin).get("/healthz").get_json()
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("UPDATE alembic_version SET version_num = :v"),
-                               {"v": current})
     assert anonymous.status_code == 503
     assert anonymous.get_json() == {"status": "error", "reason": "database newer than this code"}
     assert detail["detail"].startswith("The database is at revision 0123456789ab, which this "

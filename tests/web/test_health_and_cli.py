@@ -1,9 +1,9 @@
 
 import pytest
-from sqlalchemy import text
 
 from forecasts.accounts import people as accounts
 from forecasts.models import Role
+from tests.support import databases
 from tests.support.builders import cheap_hashes
 from tests.support.live import free_port
 from web import create_app
@@ -17,14 +17,8 @@ def test_healthz_checks_the_database(app):
 
 
 def test_healthz_reports_a_pending_migration(app, engine):
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("DELETE FROM alembic_version"))
-    try:
+    with databases.stamped(engine, None):
         response = app.test_client().get("/healthz")
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": current})
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "reason": "migrations pending"}
 
@@ -105,15 +99,8 @@ def test_an_unreachable_database_is_one_line_without_its_password(settings, cloc
 
 
 def test_a_database_migrated_by_newer_code_is_named_not_traced(app, engine):
-    with engine.begin() as connection:
-        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        connection.execute(text("UPDATE alembic_version SET version_num = '0123456789ab'"))
-    try:
+    with databases.stamped(engine, "0123456789ab"):
         result = app.test_cli_runner().invoke(cli, args=["db", "upgrade"])
-    finally:
-        with engine.begin() as connection:  # the PostgreSQL database is shared by the session
-            connection.execute(text("UPDATE alembic_version SET version_num = :v"),
-                               {"v": current})
     assert _one_line_error(result) == (
         "Error: The database is at revision 0123456789ab, which this code does not know "
         "(newer code ran on it?): deploy that code, or restore a backup.")
