@@ -24,10 +24,13 @@ def explain(error: BaseException, database_url: str) -> str | None:
     """One sentence saying why the database at ``database_url`` failed with ``error``; None when
     ``error`` is no database fault of the deployment's (a program fault: let it propagate).
 
-    Handles SQLAlchemy's ``DBAPIError`` (the driver's errors) and Alembic's ``CommandError``.
+    Handles SQLAlchemy's ``DBAPIError`` (the driver's errors), Alembic's ``CommandError`` and a
+    migration's own refusal (``schema.MigrationRefused``).
     Probes the database once more, on a connection of its own, to tell a missing schema from a
     program fault; a failing probe is reported as an unreachable database.
     """
+    if isinstance(error, schema.MigrationRefused):
+        return f"The migration stopped: {_first_line(error, database_url)}"
     alembic_errors = sys.modules.get("alembic.util.exc")  # imported only if a migration ran
     migrating = alembic_errors is not None and isinstance(error, alembic_errors.CommandError)
     if not migrating and not isinstance(error, DBAPIError):

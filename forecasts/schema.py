@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 
+class MigrationRefused(RuntimeError):
+    """A migration stopped itself and was rolled back; the message says what the operator must
+    do first (shorten over-long values, repair rows pointing nowhere). The `forecasts` command
+    shows it as one line."""
+
+
 def alembic_config(database_url: str) -> Config:
     """Alembic's configuration for one database, with the packaged migration scripts."""
     from alembic.config import Config

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import forecasts.models  # noqa: F401  (the one table registry: registers every table)
 from forecasts.config import Settings
 from forecasts.db import make_engine
+from forecasts.schema import MigrationRefused
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -31,7 +32,8 @@ def run(connection: Connection) -> None:
         with context.begin_transaction():
             context.run_migrations()
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
-                raise RuntimeError("A migration left rows pointing at missing rows; rolled back.")
+                raise MigrationRefused(
+                    "A migration left rows pointing at missing rows; rolled back.")
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -59,7 +61,7 @@ def run_online() -> None:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
             if broken:
-                raise RuntimeError(f"Migration left rows pointing nowhere: {broken[:5]}")
+                raise MigrationRefused(f"Migration left rows pointing nowhere: {broken[:5]}")
     engine.dispose()
 
 

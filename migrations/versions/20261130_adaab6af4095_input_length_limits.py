@@ -16,6 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from forecasts.schema import MigrationRefused
+
 revision: str = 'adaab6af4095'
 down_revision: str | None = 'c7e2b1d4a8f3'
 branch_labels: str | Sequence[str] | None = None
@@ -101,7 +103,7 @@ def _refuse_over_long_rows() -> None:
         if count:
             found.append(f'{table}.{column}: {count} row(s) longer than {limit} characters')
     if found:
-        raise RuntimeError(
+        raise MigrationRefused(
             'Cannot add the input length limits: shorten these values first, then run '
             '`forecasts db upgrade` again (nothing was changed). ' + '; '.join(found)
         )

@@ -14,6 +14,8 @@ from sqlmodel import Session, SQLModel
 from forecasts import schema
 from forecasts.models import Forecast, Question, Team
 from tests.support.builders import T0, make_question
+from web import create_app
+from web.cli import cli
 
 BEFORE_LIMITS = "c7e2b1d4a8f3"  # the revision before the length limits
 
@@ -108,8 +110,9 @@ def test_the_migration_stops_on_over_long_rows_and_changes_nothing(database_url)
     with database_at_revision(database_url, BEFORE_LIMITS) as url:
         engine = sa.create_engine(url)
         _insert_rows(engine, "x" * 7_000_000)
-        with pytest.raises(RuntimeError, match=r"question\.description: 1 row\(s\) longer than "
-                                               r"10000 characters"):
+        with pytest.raises(schema.MigrationRefused,
+                           match=r"question\.description: 1 row\(s\) longer than 10000 "
+                                 r"characters"):
             schema.upgrade(url)
         with engine.connect() as connection:
             version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
@@ -117,3 +120,19 @@ def test_the_migration_stops_on_over_long_rows_and_changes_nothing(database_url)
             length = connection.exec_driver_sql("SELECT length(description) FROM question")
             assert length.scalar() == 7_000_000
         engine.dispose()
+
+
+def test_the_command_says_in_one_line_why_the_migration_stopped(database_url, settings, clock):
+    with database_at_revision(database_url, BEFORE_LIMITS) as url:
+        engine = sa.create_engine(url)
+        _insert_rows(engine, "x" * 10_001)
+        engine.dispose()
+        app = create_app(settings.with_overrides(database_url=url), clock=clock)
+        try:
+            result = app.test_cli_runner().invoke(cli, args=["db", "upgrade"])
+        finally:
+            app.extensions["engine"].dispose()
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: The migration stopped: Cannot add the input length limits")
+    assert "question.description: 1 row(s) longer than 10000 characters" in line
