@@ -122,6 +122,7 @@ def test_the_migration_stops_on_over_long_rows_and_changes_nothing(database_url)
         engine.dispose()
 
 
+@pytest.mark.sqlite_only  # the refusal itself is tested on both engines above
 def test_the_command_says_in_one_line_why_the_migration_stopped(database_url, settings, clock):
     with database_at_revision(database_url, BEFORE_LIMITS) as url:
         engine = sa.create_engine(url)

@@ -51,27 +51,37 @@ def _reset_session(dbapi_connection: Any, _record: Any, _state: Any) -> None:
 
 def empty(engine: Engine) -> None:
     """Delete every row of every table and restart the identities (``alembic_version`` stays)."""
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
             connection.exec_driver_sql(_postgres_emptying(connection))
             connection.commit()
-            return
-        # A question (and a briefing draft) can refer to another row of its own table, and
-        # SQLite checks each deleted row at once; the checks are back on below, whatever
-        # happens, before the connection returns to the pool. (pysqlite runs a PRAGMA outside
-        # the transaction, where SQLite obeys it: hence the rollback before it.)
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        try:
-            for table in SQLModel.metadata.sorted_tables:
-                connection.execute(table.delete())
-            has_sequences = connection.execute(text(
-                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first()
-            if has_sequences:
-                connection.execute(text("DELETE FROM sqlite_sequence"))
-            connection.commit()
-        finally:
-            connection.rollback()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        return
+    # One script through the driver (a millisecond a test less than a statement at a time). A
+    # question (and a briefing draft) can refer to another row of its own table, and SQLite
+    # checks each deleted row at once, so the checks are off for the script and back on
+    # afterwards, whatever happens, before the connection returns to the pool.
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.executescript(_sqlite_emptying(engine, raw))
+    finally:
+        raw.rollback()  # nothing to roll back unless the script failed
+        raw.driver_connection.execute("PRAGMA foreign_keys=ON")
+        raw.close()
+
+
+_SQLITE_EMPTYING: dict[str, str] = {}
+
+
+def _sqlite_emptying(engine: Engine, raw: Any) -> str:
+    """The emptying script for one SQLite database, built once per database."""
+    url = str(engine.url)
+    if url not in _SQLITE_EMPTYING:
+        deletes = [f'DELETE FROM "{table.name}";' for table in SQLModel.metadata.sorted_tables]
+        if raw.driver_connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+            deletes.append("DELETE FROM sqlite_sequence;")  # AUTOINCREMENT's counters
+        _SQLITE_EMPTYING[url] = f"PRAGMA foreign_keys=OFF; BEGIN; {' '.join(deletes)} COMMIT;"
+    return _SQLITE_EMPTYING[url]
 
 
 _POSTGRES_EMPTYING: dict[str, str] = {}
