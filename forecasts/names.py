@@ -9,6 +9,12 @@ lookup compares keys computed here, in Python, on both sides.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from sqlmodel import Session
+
+from forecasts.errors import ValidationFailed
 
 
 def tidy_name(name: str) -> str:
@@ -34,3 +40,24 @@ def text_key(*texts: str) -> str:
     matches in any case and any script on both engines (see the module's docstring).
     """
     return name_key(" ".join(texts))
+
+
+class _Named(Protocol):
+    name: str
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def stored_spelling(session: Session, name: str | None,
+                    find: Callable[[Session, str], N | None], field: str) -> str:
+    """The stored spelling of the row a filter names by ``name`` ("" when none is named),
+    looked up by ``find`` (which compares keys, as above): the one rule of the tag and team
+    filters. Raises ValidationFailed (``field``) when no row has that name: an empty answer
+    would read as "nothing matches" when the name is wrong."""
+    if not name or not name.strip():
+        return ""
+    found = find(session, name)
+    if found is None:
+        raise ValidationFailed({field: f"No {field} named {name.strip()!r}."})
+    return found.name

@@ -12,7 +12,7 @@ from forecasts import bounds
 from forecasts.accounts import passwords, tokens
 from forecasts.errors import Conflict, NotFound, ValidationFailed
 from forecasts.models import Role, Team, User, UserKind
-from forecasts.names import name_key, tidy_name
+from forecasts.names import name_key, stored_spelling, tidy_name
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MAX_USERNAME_INPUT = 100  # longer input cannot be a username; no need to look it up
@@ -121,14 +121,9 @@ def find_team(session: Session, name: str) -> Team | None:
 
 
 def team_named(session: Session, name: str | None) -> str:
-    """The stored spelling of the team a filter names ("" when none is named), ignoring case
-    and spacing (forecasts.names). Raises ValidationFailed (field ``team``) for no such team."""
-    if not name or not name.strip():
-        return ""
-    team = find_team(session, name)
-    if team is None:
-        raise ValidationFailed({"team": f"No team named {name.strip()!r}."})
-    return team.name
+    """The stored spelling of the team a filter names ("" when none is named), through
+    ``names.stored_spelling``. Raises ValidationFailed (field ``team``) for no such team."""
+    return stored_spelling(session, name, find_team, "team")
 
 
 def update_user(

@@ -22,7 +22,7 @@ from forecasts.models import (
     Tag,
     User,
 )
-from forecasts.names import name_key, tidy_name
+from forecasts.names import name_key, stored_spelling, tidy_name
 from forecasts.notifications import webhooks
 
 MAX_TAGS = 12
@@ -321,18 +321,10 @@ def find_tag(session: Session, name: str) -> Tag | None:
 
 def tag_named(session: Session, name: str | None) -> str:
     """The stored spelling of the tag a filter names ("" when none is named): the one rule for
-    every tag filter (lists, leaderboards, exports; pages, API and CLI alike).
-
-    Names match ignoring case and spacing (forecasts.names), so "SHIPPING" finds "Shipping".
-    Raises ValidationFailed (field ``tag``) when no tag has that name: an empty answer would
-    read as "nothing tagged so" when the name is wrong.
-    """
-    if not name or not name.strip():
-        return ""
-    tag = find_tag(session, name)
-    if tag is None:
-        raise ValidationFailed({"tag": f"No tag named {name.strip()!r}."})
-    return tag.name
+    every tag filter (lists, leaderboards, exports; pages, API and CLI alike), through
+    ``names.stored_spelling``, so "SHIPPING" finds "Shipping". Raises ValidationFailed (field
+    ``tag``) when no tag has that name."""
+    return stored_spelling(session, name, find_tag, "tag")
 
 
 def set_tags(session: Session, question: Question, names: list[str]) -> None:

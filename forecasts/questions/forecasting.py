@@ -122,13 +122,6 @@ def history(session: Session, question: Question, forecaster: User,
     return list(session.exec(query.order_by(*latest_first()).limit(limit)))  # standing first
 
 
-def forecast_count(session: Session, question: Question, forecaster: User) -> int:
-    """How many forecasts the forecaster has made on the question."""
-    query = select(func.count()).select_from(Forecast).where(
-        Forecast.question_id == question.id, Forecast.forecaster_id == forecaster.id)
-    return int(session.exec(query).one())
-
-
 def timeline(session: Session, question: Question, forecaster: User) -> pd.DataFrame:
     """Every forecast of the forecaster's on the question as created_at (UTC), probability,
     oldest first: what a chart line of them needs, read as two columns through the driver's
